@@ -1,0 +1,83 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Targets follow Sources/CaptureCore/CaptureCore.docc/Architecture.md: arrows only point down.
+let package = Package(
+  name: "AutoCapture",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "autocapture", targets: ["autocapture"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+  ],
+  targets: [
+    // Domain model, capture rules, timeline merge, permissions. Foundation only.
+    .target(name: "CaptureCore"),
+    // Pure parsers: RFC 5322/2047/2231, MIME, iCalendar and recurrence. Foundation only.
+    .target(name: "MailFormats"),
+    // The shared CRM database (SQLite through GRDB) and the JSON import.
+    .target(
+      name: "CRMStore",
+      dependencies: ["CaptureCore", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    // The user's mailbox and calendar: Maildir, mbox, .ics files, the private index.
+    .target(
+      name: "Mailbox",
+      dependencies: [
+        "CaptureCore", "MailFormats", .product(name: "GRDB", package: "GRDB.swift"),
+      ]
+    ),
+    // Screen buffer, styles, themes, widgets. Knows no ncurses.
+    .target(
+      name: "TerminalUI",
+      dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]
+    ),
+    .systemLibrary(
+      name: "CNcursesw",
+      path: "Sources/CNcursesw",
+      providers: [.apt(["libncurses-dev"])]
+    ),
+    // The only target that talks to ncurses.
+    .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNcursesw"]),
+    // AppState, keymap, reduce, effects, screens, run loop.
+    .target(name: "AutoCaptureApp", dependencies: ["CaptureCore", "TerminalUI"]),
+    .executableTarget(
+      name: "autocapture",
+      dependencies: [
+        "CaptureCore", "CRMStore", "Mailbox", "MailFormats", "TerminalUI", "CursesTerminal",
+        "AutoCaptureApp",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // Release-build performance suite; not part of `swift test`.
+    .executableTarget(
+      name: "AutoCaptureBench",
+      dependencies: ["CaptureCore", "CRMStore", "Mailbox", "MailFormats", "TerminalUI",
+                     "AutoCaptureApp"],
+      path: "Benchmarks/AutoCaptureBench"
+    ),
+    .target(name: "TestSupport", dependencies: ["TerminalUI", "CaptureCore"]),
+
+    .testTarget(name: "CaptureCoreTests", dependencies: ["CaptureCore", "TestSupport"]),
+    .testTarget(
+      name: "MailFormatsTests",
+      dependencies: [
+        "MailFormats", "TestSupport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]
+    ),
+    .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CaptureCore", "TestSupport"]),
+    .testTarget(name: "MailboxTests", dependencies: ["Mailbox", "MailFormats", "TestSupport"]),
+    .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
+    .testTarget(
+      name: "AutoCaptureAppTests",
+      dependencies: ["AutoCaptureApp", "TerminalUI", "CaptureCore", "TestSupport"]
+    ),
+    // Drives the built `autocapture` binary (CLI contract, tmux TUI session).
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+  ]
+)

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Why a string was refused as an email address.
+public enum EmailAddressError: Error, Equatable, Sendable, CustomStringConvertible {
+  case empty
+  case missingAt(String)
+  case emptyLocalPart(String)
+  case emptyDomain(String)
+  case containsWhitespace(String)
+  case invalidCharacter(String, Character)
+
+  public var description: String {
+    switch self {
+    case .empty: return "empty email address"
+    case .missingAt(let s): return "'\(s)' has no @"
+    case .emptyLocalPart(let s): return "'\(s)' has an empty local part"
+    case .emptyDomain(let s): return "'\(s)' has an empty domain"
+    case .containsWhitespace(let s): return "'\(s)' contains spaces"
+    case .invalidCharacter(let s, let c): return "'\(s)' contains the character '\(c)'"
+    }
+  }
+}
+
+/// A normalized email address: trimmed, without a leading `mailto:`, lowercased.
+///
+/// Addresses compare case-insensitively throughout the product (capture-rules.md), so the
+/// normalized form is the identity: two `EmailAddress` values are equal exactly when the
+/// rules say the addresses are the same.
+public struct EmailAddress: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+  /// The normalized text, e.g. `ann@fabrikam.example`.
+  public let value: String
+
+  public init(_ raw: String) throws(EmailAddressError) {
+    var s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    if s.count >= 7, s.prefix(7).lowercased() == "mailto:" {
+      s = String(s.dropFirst(7)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    guard !s.isEmpty else { throw .empty }
+    if s.contains(where: { $0.isWhitespace }) { throw .containsWhitespace(raw) }
+    for c in s where c == "<" || c == ">" || c == "," || c == ";" || c == "\"" {
+      throw .invalidCharacter(raw, c)
+    }
+    guard let at = s.lastIndex(of: "@") else { throw .missingAt(raw) }
+    if at == s.startIndex { throw .emptyLocalPart(raw) }
+    if s.index(after: at) == s.endIndex { throw .emptyDomain(raw) }
+    value = s.lowercased()
+  }
+
+  /// Wraps text already known to be normalized (read back from our own storage).
+  public init(normalized: String) { value = normalized }
+
+  /// Returns nil instead of throwing; for lenient inputs such as mail headers.
+  public static func parse(_ raw: String) -> EmailAddress? { try? EmailAddress(raw) }
+
+  public var description: String { value }
+  public static func < (a: EmailAddress, b: EmailAddress) -> Bool { a.value < b.value }
+
+  public init(from decoder: Decoder) throws {
+    let raw = try decoder.singleValueContainer().decode(String.self)
+    do { try self.init(raw) } catch {
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: error.description))
+    }
+  }
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.singleValueContainer()
+    try c.encode(value)
+  }
+}

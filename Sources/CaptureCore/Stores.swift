@@ -1,0 +1,223 @@
+import Foundation
+
+/// Errors a CRM store reports; each names the thing it is about.
+public enum CRMError: Error, Equatable, Sendable, CustomStringConvertible {
+  case unknownRecord(RecordRef)
+  case unknownRecordType(String)
+  case unknownUser(String)
+  case unknownItem(String)
+  case unknownTrackRequest(String)
+  /// The database file was written by a newer AutoCapture (schema version found, known).
+  case newerSchema(path: String, found: String)
+  case busy(String)
+  case invalid(String)
+
+  public var description: String {
+    switch self {
+    case .unknownRecord(let r): return "unknown record \(r)"
+    case .unknownRecordType(let t): return "unknown record type '\(t)'"
+    case .unknownUser(let u): return "unknown user '\(u)'"
+    case .unknownItem(let i): return "unknown item '\(i)'"
+    case .unknownTrackRequest(let i): return "unknown track request '\(i)'"
+    case .newerSchema(let p, let f):
+      return "\(p) was written by a newer AutoCapture (schema \(f)); upgrade to open it"
+    case .busy(let s): return "database is busy: \(s)"
+    case .invalid(let s): return s
+    }
+  }
+}
+
+/// Read access to CRM records, as the address-set rules need it.
+public protocol CRMReader: Sendable {
+  func account(id: String) throws -> Account?
+  func contact(id: String) throws -> Contact?
+  func lead(id: String) throws -> Lead?
+  func opportunity(id: String) throws -> Opportunity?
+  func supportCase(id: String) throws -> SupportCase?
+  func customEntityType(name: String) throws -> CustomEntityType?
+  func customRecord(type: String, id: String) throws -> CustomRecord?
+  /// Contacts whose parentAccount is `accountId`: modifiedOn descending, id ascending, those
+  /// without modifiedOn last; at most `limit`.
+  func topContacts(ofAccount accountId: String, limit: Int) throws -> [Contact]
+}
+
+/// The state of a request to track a captured item.
+public enum TrackState: Hashable, Sendable {
+  case pending
+  case done(activityId: String)
+  case failed(reason: String)
+
+  public var name: String {
+    switch self {
+    case .pending: return "pending"
+    case .done: return "done"
+    case .failed: return "failed"
+    }
+  }
+}
+
+/// A durable request, written when the user presses `t`, that the sync step carries out.
+///
+/// It holds only what identifies the item (its timeline id and where it lives in the
+/// user's mailbox): the user chose to share the item, so this much may enter the CRM
+/// database before the copy is made.
+public struct TrackRequest: Hashable, Sendable {
+  public var id: String
+  public var userId: String
+  public var record: RecordRef
+  /// The timeline item id (`mail:<id>` or `cal:<uid>/<recurrence>`).
+  public var itemId: String
+  public var requestedAt: Date
+  public var state: TrackState
+  public var attempts: Int
+  public init(id: String, userId: String, record: RecordRef, itemId: String, requestedAt: Date,
+              state: TrackState = .pending, attempts: Int = 0) {
+    self.id = id; self.userId = userId; self.record = record; self.itemId = itemId
+    self.requestedAt = requestedAt; self.state = state; self.attempts = attempts
+  }
+}
+
+/// An attachment copied into the CRM database with its content.
+public struct AttachmentContent: Hashable, Sendable {
+  public var info: AttachmentInfo
+  public var data: Data
+  public init(info: AttachmentInfo, data: Data) { self.info = info; self.data = data }
+}
+
+/// The shared CRM database as the timeline, tracking and the TUI use it.
+public protocol CRMStore: CRMReader {
+  func organization() throws -> Organization
+  /// A user by id or by one of the user's email addresses (case-insensitive).
+  func user(matching idOrEmail: String) throws -> User?
+  func users() throws -> [User]
+  /// Every record, grouped by type (built-in types first, then custom types by name),
+  /// ordered by name within a type.
+  func recordSummaries() throws -> [RecordSummary]
+  func recordSummary(_ ref: RecordRef) throws -> RecordSummary?
+  func customEntityTypes() throws -> [CustomEntityType]
+
+  /// Activities regarding `record`, any kind, without bodies and attachment contents.
+  func activities(regarding record: RecordRef) throws -> [Activity]
+  /// Email activities with any of these Message-IDs, whatever record they regard.
+  func emailActivities(messageIds: [String]) throws -> [Activity]
+  /// Appointment activities with any of these iCalendar UIDs, whatever record they regard.
+  func appointmentActivities(uids: [String]) throws -> [Activity]
+  /// One activity with its body, or nil.
+  func activity(id: String) throws -> Activity?
+
+  func setShowUntracked(userId: String, _ value: Bool) throws
+
+  /// Records a track request durably and returns it (pending). Asking again for the same
+  /// user, record and item returns the existing request; a failed one becomes pending again.
+  func requestTracking(userId: String, record: RecordRef, itemId: String, at: Date) throws
+    -> TrackRequest
+  /// Requests of `userId` (all users when nil) in these states' names ("pending"...).
+  func trackRequests(userId: String?, states: Set<String>) throws -> [TrackRequest]
+  /// In one transaction: stores `activity` (or, when an activity with the same Message-ID,
+  /// or UID and recurrence id, exists, links `request.record` to it), stores the attachment
+  /// contents, and marks the request done. Returns the activity id.
+  @discardableResult
+  func completeTracking(requestId: String, activity: Activity, attachments: [AttachmentContent])
+    throws -> String
+  /// Marks the request failed with a reason; it stays retryable.
+  func failTracking(requestId: String, reason: String) throws
+}
+
+// MARK: - The user's mailbox and calendar
+
+/// Header facts of one message from the private index: what a tile needs.
+public struct CapturedEmail: Hashable, Sendable {
+  /// With angle brackets, as in the header: `<abc@fabrikam.example>`.
+  public var messageId: String
+  public var date: Date
+  /// True when the Date header was missing or unusable and `date` is the file's mtime.
+  public var dateIsFallback: Bool
+  public var subject: String
+  public var from: EmailAddress?
+  /// The From display name when there is one, for the tile's counterpart.
+  public var fromName: String?
+  public var to: [EmailAddress]
+  public var cc: [EmailAddress]
+  /// The folder it was found in (`INBOX`, `.Sent`...), for display.
+  public var folder: String
+  public init(messageId: String, date: Date, dateIsFallback: Bool = false, subject: String,
+              from: EmailAddress?, fromName: String? = nil, to: [EmailAddress], cc: [EmailAddress],
+              folder: String) {
+    self.messageId = messageId; self.date = date; self.dateIsFallback = dateIsFallback
+    self.subject = subject; self.from = from; self.fromName = fromName; self.to = to; self.cc = cc
+    self.folder = folder
+  }
+}
+
+/// A whole message read from the mailbox: for expanding a tile and for tracking.
+public struct MessageContent: Hashable, Sendable {
+  public var header: CapturedEmail
+  public var plainText: String
+  public var attachments: [AttachmentContent]
+  public init(header: CapturedEmail, plainText: String, attachments: [AttachmentContent]) {
+    self.header = header; self.plainText = plainText; self.attachments = attachments
+  }
+}
+
+/// Errors from the user's mailbox or calendar; each names the file or folder.
+public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible {
+  case messageNotFound(String)
+  case unreadable(path: String, reason: String)
+  case malformed(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .messageNotFound(let id): return "message \(id) is no longer in the mailbox"
+    case .unreadable(let p, let r): return "cannot read \(p): \(r)"
+    case .malformed(let p, let r): return "\(p) is malformed: \(r)"
+    }
+  }
+}
+
+/// The user's mail, through the private index.
+public protocol MailSource: Sendable {
+  /// Brings the index up to date with the mailbox (cheap when nothing changed).
+  func refresh() throws
+  /// The `limit` newest messages with any of `addresses` in From, To or Cc; newest first,
+  /// equal dates by Message-ID ascending; one item per Message-ID.
+  func newestMessages(matching addresses: Set<EmailAddress>, limit: Int) throws -> [CapturedEmail]
+  /// The whole message with this Message-ID, body and attachments decoded.
+  func message(messageId: String) throws -> MessageContent
+}
+
+/// One occurrence of a meeting from the user's calendar files.
+public struct CapturedMeeting: Hashable, Sendable {
+  public var uid: String
+  /// The occurrence's original start for recurring events; nil for a single event.
+  public var recurrenceId: Date?
+  public var start: Date
+  public var end: Date?
+  public var isAllDay: Bool
+  public var summary: String
+  public var organizer: EmailAddress?
+  public var organizerName: String?
+  public var attendees: [EmailAddress]
+  public var location: String?
+  public var description: String?
+  /// The file it came from, for messages.
+  public var source: String
+  public init(uid: String, recurrenceId: Date?, start: Date, end: Date?, isAllDay: Bool = false,
+              summary: String, organizer: EmailAddress?, organizerName: String? = nil,
+              attendees: [EmailAddress], location: String? = nil, description: String? = nil,
+              source: String) {
+    self.uid = uid; self.recurrenceId = recurrenceId; self.start = start; self.end = end
+    self.isAllDay = isAllDay; self.summary = summary; self.organizer = organizer
+    self.organizerName = organizerName; self.attendees = attendees; self.location = location
+    self.description = description; self.source = source
+  }
+}
+
+/// The user's calendars.
+public protocol CalendarSource: Sendable {
+  /// Occurrences with ORGANIZER or an ATTENDEE in `addresses` whose start lies in
+  /// `window` (both ends included); cancelled ones left out; one per UID + recurrence id.
+  func meetings(matching addresses: Set<EmailAddress>, startingIn window: ClosedRange<Date>,
+                timeZone: TimeZone) throws -> [CapturedMeeting]
+  /// Problems met while reading (file and reason), reported rather than fatal.
+  var problems: [MailSourceError] { get }
+}

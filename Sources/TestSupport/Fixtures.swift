@@ -1,0 +1,28 @@
+import Foundation
+
+/// Where the repository and the shared material live, found from this source file so tests
+/// run from any working directory and never name a machine's paths.
+public enum Fixtures {
+  /// The package root (the folder holding Package.swift).
+  public static let packageRoot: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.path != "/" {
+      url.deleteLastPathComponent()
+      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        return url
+      }
+    }
+    return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+  }()
+
+  /// `../shared` beside the package (the shared corpus, specs and tools).
+  public static var shared: URL { packageRoot.deletingLastPathComponent().appendingPathComponent("shared") }
+
+  /// A fresh temporary directory, removed by the caller (or left for the OS).
+  public static func temporaryDirectory(_ label: String = "autocapture") throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+      .appendingPathComponent("\(label)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+}

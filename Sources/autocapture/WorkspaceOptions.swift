@@ -1,0 +1,46 @@
+import ArgumentParser
+import CaptureCore
+import Foundation
+
+/// The options every subcommand takes (cli.md, "Where things live").
+struct WorkspaceOptions: ParsableArguments {
+  @Option(help: "The shared CRM database (SQLite file).")
+  var db: String?
+
+  @Option(help: "The current user: a user id or one of that user's email addresses.")
+  var user: String?
+
+  @Option(help: "A Maildir (Maildir++ subfolders included); repeatable.")
+  var maildir: [String] = []
+
+  @Option(help: "An mbox file; repeatable.")
+  var mbox: [String] = []
+
+  @Option(help: "An .ics file or a directory of them; repeatable.")
+  var calendar: [String] = []
+
+  @Option(name: .customLong("index-dir"), help: "Where this user's private mailbox index lives.")
+  var indexDir: String?
+
+  @Option(help: "The time to evaluate windows against (ISO 8601; default: the clock).")
+  var now: String?
+
+  /// `--now` parsed, or the clock.
+  func resolvedNow() throws -> Date {
+    guard let now else { return Date() }
+    guard let date = ISO8601.parse(now) else {
+      throw CLIError("bad date for --now: '\(now)' (expected ISO 8601 such as 2026-11-20T09:30:00Z)")
+    }
+    return date
+  }
+
+  func requireDB() throws -> String {
+    guard let db else { throw CLIError("no CRM database: pass --db PATH") }
+    return db
+  }
+
+  func requireUser() throws -> String {
+    guard let user else { throw CLIError("no user: pass --user ID") }
+    return user
+  }
+}
