@@ -1,0 +1,110 @@
+import Foundation
+
+/// Whether an item on the timeline is shared, private, or on its way to being shared.
+public enum ItemState: Hashable, Sendable {
+  case tracked
+  case untracked
+  case pending
+  case failed(reason: String)
+
+  /// The contract name (cli.md): `tracked`, `untracked`, `pending`, `failed`.
+  public var name: String {
+    switch self {
+    case .tracked: return "tracked"
+    case .untracked: return "untracked"
+    case .pending: return "pending"
+    case .failed: return "failed"
+    }
+  }
+}
+
+/// One tile of a record's timeline: a tracked activity or a captured mailbox item.
+public struct TimelineItem: Hashable, Sendable, Identifiable {
+  /// Stable across runs: the activity id for tracked items, `mail:<message-id>` for
+  /// captured emails, `cal:<uid>/<recurrence-id as yyyyMMdd'T'HHmmss'Z'>` for meetings
+  /// (`cal:<uid>` for a single event).
+  public var id: String
+  public var kind: ActivityKind
+  public var state: ItemState
+  public var subject: String
+  /// When it happened (email date, meeting start, activity time).
+  public var at: Date
+  public var end: Date?
+  public var messageId: String?
+  public var uid: String?
+  public var recurrenceId: Date?
+  public var from: EmailAddress?
+  /// The display name of the sender or organizer, for the tile's counterpart.
+  public var fromName: String?
+  public var to: [EmailAddress]
+  public var cc: [EmailAddress]
+  /// Nil unless tracked (untracked tiles show neither direction nor attachments).
+  public var direction: Direction?
+  public var hasAttachments: Bool?
+  public var attachments: [AttachmentInfo]
+  public var organizer: EmailAddress?
+  public var attendees: [EmailAddress]
+  public var location: String?
+  /// The tracked activity behind this item, when there is one.
+  public var activityId: String?
+  public var isAllDay: Bool
+
+  public init(id: String, kind: ActivityKind, state: ItemState, subject: String, at: Date,
+              end: Date? = nil, messageId: String? = nil, uid: String? = nil,
+              recurrenceId: Date? = nil, from: EmailAddress? = nil, fromName: String? = nil,
+              to: [EmailAddress] = [], cc: [EmailAddress] = [], direction: Direction? = nil,
+              hasAttachments: Bool? = nil, attachments: [AttachmentInfo] = [],
+              organizer: EmailAddress? = nil, attendees: [EmailAddress] = [],
+              location: String? = nil, activityId: String? = nil, isAllDay: Bool = false) {
+    self.id = id; self.kind = kind; self.state = state; self.subject = subject; self.at = at
+    self.end = end; self.messageId = messageId; self.uid = uid; self.recurrenceId = recurrenceId
+    self.from = from; self.fromName = fromName; self.to = to; self.cc = cc
+    self.direction = direction; self.hasAttachments = hasAttachments
+    self.attachments = attachments; self.organizer = organizer; self.attendees = attendees
+    self.location = location; self.activityId = activityId; self.isAllDay = isAllDay
+  }
+
+  /// Untracked, pending and failed items are still private to their owner.
+  public var isPrivate: Bool { state != .tracked }
+}
+
+/// A record's timeline for one user at one moment.
+public struct Timeline: Hashable, Sendable {
+  public var record: RecordSummary
+  /// Why untracked items are withheld, in words; nil when nothing is withheld.
+  public var notice: String?
+  /// Newest first.
+  public var items: [TimelineItem]
+  /// Problems met while reading the mailbox or calendar (file and reason), not fatal.
+  public var problems: [String]
+  public init(record: RecordSummary, notice: String?, items: [TimelineItem], problems: [String] = []) {
+    self.record = record; self.notice = notice; self.items = items; self.problems = problems
+  }
+}
+
+/// The two capture limits (capture-rules.md "Limits"); settings with these defaults.
+public struct CaptureLimits: Hashable, Sendable {
+  public var maxEmails: Int
+  public var meetingWindow: TimeInterval
+  public init(maxEmails: Int = 50, meetingWindow: TimeInterval = 72 * 3600) {
+    self.maxEmails = maxEmails; self.meetingWindow = meetingWindow
+  }
+}
+
+/// What the current user may do with untracked items, and why not when not.
+public struct CapturePermissions: Hashable, Sendable {
+  /// Nil when untracked items may be shown; else the notice that says why not.
+  public var viewRefusal: String?
+  /// Nil when the user may open untracked items; else why not.
+  public var openRefusal: String?
+  /// Nil when the user may track; else why not.
+  public var trackRefusal: String?
+  /// Whether the personal option is offered at all (the organization switch is on).
+  public var personalOptionOffered: Bool
+
+  public init(viewRefusal: String?, openRefusal: String?, trackRefusal: String?,
+              personalOptionOffered: Bool) {
+    self.viewRefusal = viewRefusal; self.openRefusal = openRefusal
+    self.trackRefusal = trackRefusal; self.personalOptionOffered = personalOptionOffered
+  }
+}
