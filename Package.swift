@@ -49,7 +49,7 @@ let package = Package(
       name: "autocapture",
       dependencies: [
         "CaptureCore", "CRMStore", "Mailbox", "MailFormats", "TerminalUI", "CursesTerminal",
-        "AutoCaptureApp",
+        "AutoCaptureApp", "DemoWorkspace",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -60,6 +60,8 @@ let package = Package(
                      "AutoCaptureApp"],
       path: "Benchmarks/AutoCaptureBench"
     ),
+    // The demo workspace behind `autocapture demo`: CRM import file, Maildir, calendar.
+    .target(name: "DemoWorkspace", dependencies: ["CaptureCore"]),
     .target(name: "TestSupport", dependencies: ["TerminalUI", "CaptureCore"]),
 
     .testTarget(name: "CaptureCoreTests", dependencies: ["CaptureCore", "TestSupport"]),
@@ -72,6 +74,7 @@ let package = Package(
     ),
     .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CaptureCore", "TestSupport"]),
     .testTarget(name: "MailboxTests", dependencies: ["Mailbox", "MailFormats", "TestSupport"]),
+    .testTarget(name: "DemoWorkspaceTests", dependencies: ["DemoWorkspace", "TestSupport"]),
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
     .testTarget(
       name: "AutoCaptureAppTests",

@@ -1,0 +1,2 @@
+import CaptureCore
+import Foundation
