@@ -45,6 +45,8 @@ public struct TimelineItem: Hashable, Sendable, Identifiable {
   public var organizer: EmailAddress?
   public var attendees: [EmailAddress]
   public var location: String?
+  /// A meeting's description, for the expanded tile (bodies of emails load on demand).
+  public var details: String?
   /// The tracked activity behind this item, when there is one.
   public var activityId: String?
   public var isAllDay: Bool
@@ -55,13 +57,14 @@ public struct TimelineItem: Hashable, Sendable, Identifiable {
               to: [EmailAddress] = [], cc: [EmailAddress] = [], direction: Direction? = nil,
               hasAttachments: Bool? = nil, attachments: [AttachmentInfo] = [],
               organizer: EmailAddress? = nil, attendees: [EmailAddress] = [],
-              location: String? = nil, activityId: String? = nil, isAllDay: Bool = false) {
+              location: String? = nil, details: String? = nil, activityId: String? = nil,
+              isAllDay: Bool = false) {
     self.id = id; self.kind = kind; self.state = state; self.subject = subject; self.at = at
     self.end = end; self.messageId = messageId; self.uid = uid; self.recurrenceId = recurrenceId
     self.from = from; self.fromName = fromName; self.to = to; self.cc = cc
     self.direction = direction; self.hasAttachments = hasAttachments
     self.attachments = attachments; self.organizer = organizer; self.attendees = attendees
-    self.location = location; self.activityId = activityId; self.isAllDay = isAllDay
+    self.location = location; self.details = details; self.activityId = activityId; self.isAllDay = isAllDay
   }
 
   /// Untracked, pending and failed items are still private to their owner.

@@ -3,7 +3,9 @@ import Foundation
 /// Builds timelines and carries out tracking for one user, over the CRM store and the
 /// user's own mailbox and calendar.
 ///
-/// CONTRACT (used by the CLI and the TUI); implementation in progress.
+/// Privacy rests here: captured items are read from the user's sources and returned to the
+/// caller; the only things written to the shared store are a track request (what the user
+/// chose to share) and, at sync, the copy of that one item.
 public final class TimelineService: Sendable {
   public let store: any CRMStore
   public let mail: (any MailSource)?
@@ -20,28 +22,254 @@ public final class TimelineService: Sendable {
   /// What `user` may do with untracked items (organization switch, access policy,
   /// personal option, sync-method matrix).
   public func permissions(for user: User) throws -> CapturePermissions {
-    throw CRMError.invalid("permissions: not built yet")
+    CapturePermissions.decide(organization: try store.organization(), user: user)
   }
 
-  /// The timeline of `record` for `user` at `now`.
+  /// The timeline of `record` for `user` at `now`: tracked activities regarding it merged
+  /// with the items captured from the user's mailbox and calendar, newest first.
   public func timeline(for record: RecordRef, user: User, now: Date) throws -> Timeline {
-    throw CRMError.invalid("timeline: not built yet")
+    guard let summary = try store.recordSummary(record) else {
+      throw CRMError.unknownRecord(record)
+    }
+    let permissions = try permissions(for: user)
+    var items: [TimelineItem] = []
+    var shownActivities = Set<String>()
+    var problems: [String] = []
+
+    if permissions.viewRefusal == nil {
+      let addresses = try AddressSetRules(reader: store).addressSet(for: record).addresses
+      if !addresses.isEmpty {
+        let requests = try requestsByItem(user: user)
+        if let mail {
+          let (mailItems, used) = try capturedEmails(mail, addresses: addresses, requests: requests)
+          items += mailItems
+          shownActivities.formUnion(used)
+        }
+        if let calendar {
+          let (meetingItems, used) = try capturedMeetings(
+            calendar, addresses: addresses, requests: requests, now: now)
+          items += meetingItems
+          shownActivities.formUnion(used)
+          problems += calendar.problems.map(\.description)
+        }
+      }
+    }
+    for activity in try store.activities(regarding: record)
+    where !shownActivities.contains(activity.id) {
+      items.append(TimelineService.trackedItem(activity, id: activity.id))
+    }
+    items.sort { a, b in a.at != b.at ? a.at > b.at : a.id < b.id }
+    return Timeline(record: summary, notice: permissions.viewRefusal, items: items,
+                    problems: problems)
   }
 
-  /// The body text of an item (a captured email read from the mailbox, or a tracked
-  /// activity's stored body); throws when the user may not open it.
+  /// The body text of an item: a tracked activity's stored body, or a captured email read
+  /// from the mailbox; throws `NotAllowed` when the user may not open untracked items.
   public func body(of item: TimelineItem, user: User) throws -> String {
-    throw CRMError.invalid("body: not built yet")
+    if item.state == .tracked, let activityId = item.activityId {
+      return try store.activity(id: activityId)?.body ?? item.details ?? ""
+    }
+    if let refusal = try permissions(for: user).openRefusal { throw NotAllowed(refusal) }
+    switch item.kind {
+    case .email:
+      guard let messageId = item.messageId, let mail else { return "" }
+      return try mail.message(messageId: messageId).plainText
+    default:
+      return item.details ?? ""
+    }
   }
 
-  /// Records a request to track `itemId` from `record`; returns at once.
+  /// Records a request to track `itemId` from `record`; returns at once (the copy happens
+  /// at the next sync). Throws `NotAllowed` with the reason when the user may not track,
+  /// and `CRMError.unknownItem` when the item is not on the record's timeline.
   public func track(itemId: String, record: RecordRef, user: User, now: Date) throws
     -> TrackRequest {
-    throw CRMError.invalid("track: not built yet")
+    if let refusal = try permissions(for: user).trackRefusal { throw NotAllowed(refusal) }
+    let timeline = try timeline(for: record, user: user, now: now)
+    guard let item = timeline.items.first(where: { $0.id == itemId }) else {
+      throw CRMError.unknownItem(itemId)
+    }
+    if item.state == .tracked {
+      if let activityId = item.activityId,
+         try store.activity(id: activityId)?.regarding.contains(record) ?? false {
+        throw NotAllowed("\(itemId) is already tracked")
+      }
+    }
+    let trackId = item.state == .tracked ? capturedId(of: item) : item.id
+    return try store.requestTracking(userId: user.id, record: record, itemId: trackId, at: now)
   }
 
-  /// Carries out `user`'s pending requests once; returns them in their new states.
+  /// Carries out `user`'s pending requests once: each captured item is copied whole into
+  /// the CRM store in one transaction, or its request is marked failed with the reason.
   public func syncPending(user: User, now: Date) throws -> [TrackRequest] {
-    throw CRMError.invalid("sync: not built yet")
+    let pending = try store.trackRequests(userId: user.id, states: ["pending"])
+    var results: [TrackRequest] = []
+    for var request in pending {
+      do {
+        let (activity, attachments) = try copy(of: request, user: user)
+        let activityId = try store.completeTracking(requestId: request.id, activity: activity,
+                                                    attachments: attachments)
+        request.state = .done(activityId: activityId)
+      } catch let error as CRMError {
+        if case .busy = error { throw error }
+        let reason = error.description
+        try store.failTracking(requestId: request.id, reason: reason)
+        request.state = .failed(reason: reason)
+      } catch {
+        let reason = String(describing: error)
+        try store.failTracking(requestId: request.id, reason: reason)
+        request.state = .failed(reason: reason)
+      }
+      results.append(request)
+    }
+    return results
+  }
+
+  // MARK: - Capture
+
+  private func requestsByItem(user: User) throws -> [String: TrackRequest] {
+    var byItem: [String: TrackRequest] = [:]
+    for request in try store.trackRequests(userId: user.id, states: ["pending", "failed"]) {
+      byItem[request.itemId] = request
+    }
+    return byItem
+  }
+
+  private func capturedEmails(_ mail: any MailSource, addresses: Set<EmailAddress>,
+                              requests: [String: TrackRequest]) throws
+    -> (items: [TimelineItem], activities: Set<String>) {
+    try mail.refresh()
+    let emails = try mail.newestMessages(matching: addresses, limit: limits.maxEmails)
+    let tracked = try store.emailActivities(messageIds: emails.map(\.messageId))
+    var byMessageId: [String: Activity] = [:]
+    for activity in tracked { if let m = activity.messageId { byMessageId[m] = activity } }
+    var items: [TimelineItem] = []
+    var used = Set<String>()
+    for email in emails {
+      if let activity = byMessageId[email.messageId] {
+        items.append(TimelineService.trackedItem(activity, id: activity.id))
+        used.insert(activity.id)
+        continue
+      }
+      let id = ItemID.mail(messageId: email.messageId).text
+      items.append(TimelineItem(
+        id: id, kind: .email, state: TimelineService.state(of: requests[id]),
+        subject: email.subject, at: email.date, messageId: email.messageId, from: email.from,
+        fromName: email.fromName, to: email.to, cc: email.cc))
+    }
+    return (items, used)
+  }
+
+  private func capturedMeetings(_ calendar: any CalendarSource, addresses: Set<EmailAddress>,
+                                requests: [String: TrackRequest], now: Date) throws
+    -> (items: [TimelineItem], activities: Set<String>) {
+    let window = now.addingTimeInterval(-limits.meetingWindow)...now
+      .addingTimeInterval(limits.meetingWindow)
+    let meetings = try calendar.meetings(matching: addresses, startingIn: window,
+                                         timeZone: timeZone)
+    let appointments = try store.appointmentActivities(uids: Array(Set(meetings.map(\.uid))))
+    var items: [TimelineItem] = []
+    var used = Set<String>()
+    for meeting in meetings {
+      let id = ItemID.meeting(uid: meeting.uid, recurrenceId: meeting.recurrenceId).text
+      if let activity = TimelineService.appointment(covering: meeting, in: appointments) {
+        // A series-level activity covers every occurrence; each keeps its own start and end.
+        let coversSeries = activity.recurrenceId == nil && meeting.recurrenceId != nil
+        var item = TimelineService.trackedItem(
+          activity, id: coversSeries ? "\(activity.id)/\(ItemID.basicUTC(meeting.start))"
+            : activity.id)
+        item.at = meeting.start
+        item.end = meeting.end
+        item.recurrenceId = meeting.recurrenceId
+        item.isAllDay = meeting.isAllDay
+        items.append(item)
+        used.insert(activity.id)
+        continue
+      }
+      items.append(TimelineItem(
+        id: id, kind: .appointment, state: TimelineService.state(of: requests[id]),
+        subject: meeting.summary, at: meeting.start, end: meeting.end, uid: meeting.uid,
+        recurrenceId: meeting.recurrenceId, from: meeting.organizer,
+        fromName: meeting.organizerName, organizer: meeting.organizer,
+        attendees: meeting.attendees, location: meeting.location, details: meeting.description,
+        isAllDay: meeting.isAllDay))
+    }
+    return (items, used)
+  }
+
+  /// The appointment activity that tracks this occurrence: same UID and recurrence id, or
+  /// same UID with no recurrence id (the single event, or the whole series).
+  static func appointment(covering meeting: CapturedMeeting, in activities: [Activity])
+    -> Activity? {
+    let sameUID = activities.filter { $0.uid == meeting.uid }
+    if let exact = sameUID.first(where: { $0.recurrenceId != nil
+      && $0.recurrenceId == meeting.recurrenceId }) {
+      return exact
+    }
+    return sameUID.first(where: { $0.recurrenceId == nil })
+  }
+
+  static func state(of request: TrackRequest?) -> ItemState {
+    switch request?.state {
+    case .pending?: return .pending
+    case .failed(let reason)?: return .failed(reason: reason)
+    case .done?, nil: return .untracked
+    }
+  }
+
+  static func trackedItem(_ a: Activity, id: String) -> TimelineItem {
+    TimelineItem(
+      id: id, kind: a.kind, state: .tracked, subject: a.subject, at: a.at, end: a.end,
+      messageId: a.messageId, uid: a.uid, recurrenceId: a.recurrenceId,
+      from: a.kind == .appointment ? (a.organizer ?? a.from) : a.from, to: a.to, cc: a.cc,
+      direction: a.kind == .email ? (a.direction ?? .incoming) : a.direction,
+      hasAttachments: a.kind == .email ? !a.attachments.isEmpty : nil,
+      attachments: a.attachments, organizer: a.organizer, attendees: a.attendees,
+      location: a.location, details: a.kind == .appointment ? a.body : nil, activityId: a.id)
+  }
+
+  /// The captured-item id of a tracked item, for linking it to a second record.
+  private func capturedId(of item: TimelineItem) -> String {
+    if let messageId = item.messageId { return ItemID.mail(messageId: messageId).text }
+    if let uid = item.uid { return ItemID.meeting(uid: uid, recurrenceId: item.recurrenceId).text }
+    return item.id
+  }
+
+  // MARK: - Sync
+
+  private func copy(of request: TrackRequest, user: User) throws
+    -> (Activity, [AttachmentContent]) {
+    guard let itemId = ItemID(parsing: request.itemId) else {
+      throw CRMError.unknownItem(request.itemId)
+    }
+    switch itemId {
+    case .mail(let messageId):
+      guard let mail else { throw MailSourceError.messageNotFound(messageId) }
+      let content = try mail.message(messageId: messageId)
+      let h = content.header
+      let outgoing = h.from.map { user.emails.contains($0) } ?? false
+      let activity = Activity(
+        id: TimelineService.newActivityId(), kind: .email, regarding: [request.record],
+        subject: h.subject, at: h.date, owner: user.id, messageId: h.messageId,
+        direction: outgoing ? .outgoing : .incoming, from: h.from, to: h.to, cc: h.cc,
+        attachments: content.attachments.map(\.info), body: content.plainText)
+      return (activity, content.attachments)
+    case .meeting(let uid, let recurrenceId):
+      guard let calendar,
+            let meeting = try calendar.occurrence(uid: uid, recurrenceId: recurrenceId,
+                                                  timeZone: timeZone) else {
+        throw MailSourceError.messageNotFound("meeting \(request.itemId)")
+      }
+      let activity = Activity(
+        id: TimelineService.newActivityId(), kind: .appointment, regarding: [request.record],
+        subject: meeting.summary, at: meeting.start, end: meeting.end, owner: user.id,
+        body: meeting.description, uid: meeting.uid, recurrenceId: meeting.recurrenceId,
+        organizer: meeting.organizer, attendees: meeting.attendees, location: meeting.location)
+      return (activity, [])
+    }
+  }
+
+  static func newActivityId() -> String {
+    "act-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")
   }
 }

@@ -1,0 +1,72 @@
+import Foundation
+
+/// A JSON value with ordered object keys, for output whose shape a contract fixes
+/// (cli.md prints `"direction": null`, which `Codable` would leave out).
+public indirect enum JSONValue: Hashable, Sendable {
+  case null
+  case bool(Bool)
+  case int(Int)
+  case string(String)
+  case array([JSONValue])
+  case object([(String, JSONValue)])
+
+  public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
+  public func hash(into h: inout Hasher) { h.combine(serialized()) }
+
+  public static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+  public static func optional(_ b: Bool?) -> JSONValue { b.map(JSONValue.bool) ?? .null }
+
+  /// Serializes compactly, or with two-space indentation when `pretty`.
+  public func serialized(pretty: Bool = false) -> String {
+    var out = ""
+    write(into: &out, pretty: pretty, indent: 0)
+    return out
+  }
+
+  private func write(into out: inout String, pretty: Bool, indent: Int) {
+    let pad = { (n: Int) in pretty ? "\n" + String(repeating: "  ", count: n) : "" }
+    switch self {
+    case .null: out += "null"
+    case .bool(let b): out += b ? "true" : "false"
+    case .int(let i): out += String(i)
+    case .string(let s): JSONValue.quote(s, into: &out)
+    case .array(let items):
+      if items.isEmpty { out += "[]"; return }
+      out += "["
+      for (n, item) in items.enumerated() {
+        if n > 0 { out += "," }
+        out += pad(indent + 1)
+        item.write(into: &out, pretty: pretty, indent: indent + 1)
+      }
+      out += pad(indent) + "]"
+    case .object(let fields):
+      if fields.isEmpty { out += "{}"; return }
+      out += "{"
+      for (n, (key, value)) in fields.enumerated() {
+        if n > 0 { out += "," }
+        out += pad(indent + 1)
+        JSONValue.quote(key, into: &out)
+        out += pretty ? ": " : ":"
+        value.write(into: &out, pretty: pretty, indent: indent + 1)
+      }
+      out += pad(indent) + "}"
+    }
+  }
+
+  private static func quote(_ s: String, into out: inout String) {
+    out += "\""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where scalar.value < 0x20:
+        out += String(format: "\\u%04x", scalar.value)
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    out += "\""
+  }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// The timeline as cli.md's "Timeline JSON" prints it.
+public enum TimelineJSON {
+  public static func encode(_ timeline: Timeline) -> JSONValue {
+    .object([
+      ("record", .object([
+        ("type", .string(timeline.record.ref.type.name)),
+        ("id", .string(timeline.record.ref.id)),
+        ("name", .string(timeline.record.name)),
+      ])),
+      ("notice", .optional(timeline.notice)),
+      ("items", .array(timeline.items.map(encode))),
+      ("problems", .array(timeline.problems.map(JSONValue.string))),
+    ])
+  }
+
+  static func addresses(_ list: [EmailAddress]) -> JSONValue {
+    .array(list.map { .string($0.value) })
+  }
+
+  public static func encode(_ item: TimelineItem) -> JSONValue {
+    var fields: [(String, JSONValue)] = [
+      ("id", .string(item.id)),
+      ("kind", .string(item.kind.rawValue)),
+      ("state", .string(item.state.name)),
+    ]
+    if case .failed(let reason) = item.state { fields.append(("error", .string(reason))) }
+    let tracked = item.state == .tracked
+    switch item.kind {
+    case .appointment:
+      if let uid = item.uid { fields.append(("uid", .string(uid))) }
+      fields.append(("recurrenceId", .optional(item.recurrenceId.map(ISO8601.format))))
+      fields += [
+        ("subject", .string(item.subject)),
+        ("at", .string(ISO8601.format(item.at))),
+        ("end", .optional(item.end.map(ISO8601.format))),
+        ("allDay", .bool(item.isAllDay)),
+        ("organizer", .optional(item.organizer?.value)),
+        ("attendees", addresses(item.attendees)),
+      ]
+      if let location = item.location { fields.append(("location", .string(location))) }
+    case .email:
+      fields += [
+        ("messageId", .optional(item.messageId)),
+        ("subject", .string(item.subject)),
+        ("at", .string(ISO8601.format(item.at))),
+        ("from", .optional(item.from?.value)),
+        ("to", addresses(item.to)),
+        ("cc", addresses(item.cc)),
+        ("direction", tracked ? .optional(item.direction?.rawValue) : .null),
+        ("hasAttachments", tracked ? .optional(item.hasAttachments) : .null),
+      ]
+    case .phonecall, .task, .note:
+      fields += [
+        ("subject", .string(item.subject)),
+        ("at", .string(ISO8601.format(item.at))),
+      ]
+      if let end = item.end { fields.append(("end", .string(ISO8601.format(end)))) }
+    }
+    return .object(fields)
+  }
+}
