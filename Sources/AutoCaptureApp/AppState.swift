@@ -1,0 +1,85 @@
+import CaptureCore
+import Foundation
+
+/// Which pane has the keyboard.
+public enum Pane: Hashable, Sendable { case records, timeline }
+
+/// A screen drawn over the main view; Esc closes it.
+public enum Overlay: Hashable, Sendable { case help, settings }
+
+/// A tile's body, loaded lazily from the mailbox when the tile is first expanded.
+public enum BodyState: Hashable, Sendable {
+  case loading
+  case loaded(String)
+  case failed(String)
+}
+
+/// A timeline as the app holds it: what was asked for and what came back.
+public enum TimelineState: Hashable, Sendable {
+  case empty
+  case loading(RecordRef)
+  case loaded(Timeline)
+  case failed(RecordRef, String)
+}
+
+/// Everything the screens draw, and nothing they do not: the whole app is a function of it.
+public struct AppState: Hashable, Sendable {
+  public var user: User
+  public var permissions: CapturePermissions
+  public var allRecords: [RecordSummary]
+  /// The records-pane filter (`/`): applied as typed, case- and accent-insensitive.
+  public var filter: String = ""
+  public var isEditingFilter = false
+  /// Index into `visibleRecords`.
+  public var selectedRecord = 0
+  public var recordsOffset = 0
+  public var focus: Pane = .records
+  public var timeline: TimelineState = .empty
+  /// Index into the loaded timeline's items.
+  public var selectedItem = 0
+  public var timelineOffset = 0
+  public var expandedItem: String?
+  /// Lines scrolled within an expanded body.
+  public var bodyScroll = 0
+  public var bodies: [String: BodyState] = [:]
+  public var overlay: Overlay?
+  /// The settings screen's highlighted row (one option today).
+  public var settingsRow = 0
+  /// A transient message for the status line (why `t` did nothing, "Tracking requested"...).
+  public var message: String?
+  public var isRunning = true
+  /// Terminal size; the screens lay out from it.
+  public var width = 80
+  public var height = 24
+
+  public init(user: User, permissions: CapturePermissions, records: [RecordSummary]) {
+    self.user = user; self.permissions = permissions; self.allRecords = records
+  }
+
+  /// Records that pass the filter, in the store's order (grouped by type).
+  public var visibleRecords: [RecordSummary] {
+    let query = AppState.fold(filter.trimmingCharacters(in: .whitespaces))
+    guard !query.isEmpty else { return allRecords }
+    return allRecords.filter { AppState.fold($0.name).contains(query) }
+  }
+
+  public var currentRecord: RecordSummary? {
+    let visible = visibleRecords
+    return visible.indices.contains(selectedRecord) ? visible[selectedRecord] : nil
+  }
+
+  public var items: [TimelineItem] {
+    if case .loaded(let t) = timeline { return t.items }
+    return []
+  }
+
+  public var currentItem: TimelineItem? {
+    let items = items
+    return items.indices.contains(selectedItem) ? items[selectedItem] : nil
+  }
+
+  /// Case- and accent-insensitive form for matching ("Müller" matches "muller").
+  static func fold(_ s: String) -> String {
+    s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+  }
+}

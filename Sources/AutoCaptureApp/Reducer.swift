@@ -1,0 +1,274 @@
+import CaptureCore
+import Foundation
+
+/// A named thing the user can ask for; keys map to these through the `Keymap`.
+public enum Command: String, Hashable, Sendable, CaseIterable {
+  case moveDown, moveUp, top, bottom, pageDown, pageUp
+  case switchPane, focusRecords, focusTimeline
+  case toggleExpand, track, openSettings, startFilter, refresh, help, quit, close
+  case toggleOption
+}
+
+/// Everything that can happen to the app: a command, filter typing, or a service's answer.
+public enum Action: Hashable, Sendable {
+  case command(Command)
+  case filterInput(String)
+  case filterBackspace
+  case filterAccept
+  case filterCancel
+  case resized(width: Int, height: Int)
+  case timelineLoaded(RecordRef, Timeline)
+  case timelineFailed(RecordRef, String)
+  case bodyLoaded(itemId: String, String)
+  case bodyFailed(itemId: String, String)
+  case trackRequested(itemId: String)
+  case trackRefused(itemId: String, String)
+  /// Sync finished; the timeline is reloaded to show new states.
+  case syncFinished(tracked: Int, failed: Int)
+  case settingsSaved(User, CapturePermissions)
+  case settingsFailed(String)
+}
+
+/// Work the run loop performs against the services, off the input path where slow.
+public enum Effect: Hashable, Sendable {
+  case loadTimeline(RecordRef)
+  case loadBody(TimelineItem)
+  case track(TimelineItem, RecordRef)
+  case saveShowUntracked(Bool)
+  case syncNow
+}
+
+/// The app's only state transition: pure, so tests send actions and compare whole states.
+public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+  switch action {
+  case .command(let command):
+    return perform(command, &state)
+  case .filterInput(let text):
+    state.filter += text
+    state.selectedRecord = 0
+    state.recordsOffset = 0
+    return followSelection(&state)
+  case .filterBackspace:
+    if !state.filter.isEmpty { state.filter.removeLast() }
+    state.selectedRecord = 0
+    return followSelection(&state)
+  case .filterAccept:
+    state.isEditingFilter = false
+    state.selectedRecord = 0
+    if state.visibleRecords.isEmpty { state.message = "no record matches '\(state.filter)'" }
+    return followSelection(&state)
+  case .filterCancel:
+    state.isEditingFilter = false
+    let current = state.currentRecord
+    state.filter = ""
+    state.selectedRecord = current.flatMap { c in
+      state.allRecords.firstIndex(where: { $0.ref == c.ref }) } ?? 0
+    return followSelection(&state)
+  case .resized(let w, let h):
+    state.width = w
+    state.height = h
+    return []
+  case .timelineLoaded(let ref, let timeline):
+    guard state.currentRecord?.ref == ref else { return [] }
+    let previous = state.currentItem?.id
+    state.timeline = .loaded(timeline)
+    // Keep the cursor on the same item across reloads (a pending tile turning tracked
+    // changes its id, so fall back to the same position).
+    if let previous, let i = timeline.items.firstIndex(where: { $0.id == previous }) {
+      state.selectedItem = i
+    } else {
+      state.selectedItem = min(state.selectedItem, max(0, timeline.items.count - 1))
+    }
+    return []
+  case .timelineFailed(let ref, let message):
+    guard state.currentRecord?.ref == ref else { return [] }
+    state.timeline = .failed(ref, message)
+    return []
+  case .bodyLoaded(let id, let text):
+    state.bodies[id] = .loaded(text)
+    return []
+  case .bodyFailed(let id, let message):
+    state.bodies[id] = .failed(message)
+    return []
+  case .trackRequested:
+    state.message = "Tracking requested: the item is shared once sync has copied it"
+    if let ref = state.currentRecord?.ref { return [.loadTimeline(ref), .syncNow] }
+    return []
+  case .trackRefused(_, let reason):
+    state.message = "Cannot track: \(reason)"
+    return []
+  case .syncFinished(let tracked, let failed):
+    if tracked + failed == 0 { return [] }
+    state.message = failed == 0 ? "Tracked \(tracked) item(s)"
+      : "Tracked \(tracked), failed \(failed): see the tile for the reason"
+    if let ref = state.currentRecord?.ref { return [.loadTimeline(ref)] }
+    return []
+  case .settingsSaved(let user, let permissions):
+    state.user = user
+    state.permissions = permissions
+    state.message = "Saved: show untracked email \(user.showUntracked ? "Yes" : "No")"
+    if let ref = state.currentRecord?.ref { return [.loadTimeline(ref)] }
+    return []
+  case .settingsFailed(let message):
+    state.message = "Could not save the setting: \(message)"
+    return []
+  }
+}
+
+private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
+  state.message = nil
+  if let overlay = state.overlay {
+    return performInOverlay(overlay, command, &state)
+  }
+  switch command {
+  case .quit:
+    state.isRunning = false
+    return []
+  case .help:
+    state.overlay = .help
+    return []
+  case .openSettings:
+    state.overlay = .settings
+    state.settingsRow = 0
+    return []
+  case .startFilter:
+    state.isEditingFilter = true
+    state.focus = .records
+    return []
+  case .close:
+    if !state.filter.isEmpty { return reduce(&state, .filterCancel) }
+    if state.expandedItem != nil { state.expandedItem = nil; return [] }
+    return []
+  case .switchPane:
+    state.focus = state.focus == .records ? .timeline : .records
+    return []
+  case .focusRecords:
+    state.focus = .records
+    return []
+  case .focusTimeline:
+    state.focus = .timeline
+    return []
+  case .refresh:
+    if let ref = state.currentRecord?.ref { return [.loadTimeline(ref), .syncNow] }
+    return []
+  case .moveDown, .moveUp, .top, .bottom, .pageDown, .pageUp:
+    return move(command, &state)
+  case .toggleExpand:
+    guard state.focus == .timeline, let item = state.currentItem else {
+      if state.focus == .records { state.focus = .timeline }
+      return []
+    }
+    if state.expandedItem == item.id {
+      state.expandedItem = nil
+      return []
+    }
+    state.expandedItem = item.id
+    state.bodyScroll = 0
+    if item.isPrivate, let refusal = state.permissions.openRefusal {
+      state.bodies[item.id] = .failed(refusal)
+      return []
+    }
+    switch state.bodies[item.id] {
+    case .loaded?, .loading?: return []
+    default:
+      state.bodies[item.id] = .loading
+      return [.loadBody(item)]
+    }
+  case .track:
+    guard let item = state.currentItem, state.focus == .timeline,
+          let ref = state.currentRecord?.ref else {
+      state.message = "Select an item in the timeline (Tab) to track it"
+      return []
+    }
+    if item.state == .tracked {
+      state.message = "Already tracked: everyone with access to this record sees it"
+      return []
+    }
+    if item.state == .pending {
+      state.message = "Tracking is already pending for this item"
+      return []
+    }
+    if let refusal = state.permissions.trackRefusal {
+      state.message = "Cannot track: \(refusal)"
+      return []
+    }
+    return [.track(item, ref)]
+  case .toggleOption:
+    return []
+  }
+}
+
+private func performInOverlay(_ overlay: Overlay, _ command: Command, _ state: inout AppState)
+  -> [Effect] {
+  switch (overlay, command) {
+  case (_, .close), (.help, .help), (.settings, .openSettings):
+    state.overlay = nil
+    return []
+  case (_, .quit):
+    state.isRunning = false
+    return []
+  case (.settings, .toggleOption), (.settings, .toggleExpand):
+    guard state.permissions.personalOptionOffered else {
+      state.message = "Not offered: auto capture is turned off for the organization"
+      return []
+    }
+    return [.saveShowUntracked(!state.user.showUntracked)]
+  default:
+    return []
+  }
+}
+
+/// Moves the cursor of the focused pane; moving through records loads the new timeline.
+private func move(_ command: Command, _ state: inout AppState) -> [Effect] {
+  let page = max(1, state.height - 6)
+  switch state.focus {
+  case .records:
+    let count = state.visibleRecords.count
+    guard count > 0 else { return [] }
+    let before = state.selectedRecord
+    state.selectedRecord = step(state.selectedRecord, command, count: count, page: page)
+    return state.selectedRecord == before ? [] : followSelection(&state)
+  case .timeline:
+    if let id = state.expandedItem, state.currentItem?.id == id,
+       command == .pageDown || command == .pageUp {
+      state.bodyScroll = max(0, state.bodyScroll + (command == .pageDown ? page : -page))
+      return []
+    }
+    let count = state.items.count
+    guard count > 0 else { return [] }
+    state.selectedItem = step(state.selectedItem, command, count: count, page: page / 4)
+    state.bodyScroll = 0
+    return []
+  }
+}
+
+private func step(_ index: Int, _ command: Command, count: Int, page: Int) -> Int {
+  switch command {
+  case .moveDown: return min(count - 1, index + 1)
+  case .moveUp: return max(0, index - 1)
+  case .top: return 0
+  case .bottom: return count - 1
+  case .pageDown: return min(count - 1, index + max(1, page))
+  case .pageUp: return max(0, index - max(1, page))
+  default: return index
+  }
+}
+
+/// After the record selection changes: reset the timeline cursor and ask for the new one.
+private func followSelection(_ state: inout AppState) -> [Effect] {
+  state.selectedItem = 0
+  state.timelineOffset = 0
+  state.expandedItem = nil
+  guard let ref = state.currentRecord?.ref else {
+    state.timeline = .empty
+    return []
+  }
+  if case .loaded(let t) = state.timeline, t.record.ref == ref { return [] }
+  state.timeline = .loading(ref)
+  return [.loadTimeline(ref)]
+}
+
+/// The effects to run when the app opens: load the first record's timeline.
+public func start(_ state: inout AppState) -> [Effect] {
+  followSelection(&state)
+}

@@ -1,0 +1,124 @@
+import AutoCaptureApp
+import CaptureCore
+import Foundation
+import Testing
+
+@Suite struct ReducerTests {
+  static let dana = User(id: "dana", name: "Dana", emails: [],
+                         mailbox: MailboxSettings(syncMethod: .serverSideSync, approved: true,
+                                                  testEnabled: true))
+  static let records = [
+    RecordSummary(ref: RecordRef(type: .account, id: "a-fab"), name: "Fabrikam"),
+    RecordSummary(ref: RecordRef(type: .account, id: "a-mul"), name: "Müller GmbH"),
+    RecordSummary(ref: RecordRef(type: .contact, id: "c-ann"), name: "Ann Lee"),
+  ]
+
+  func makeState(permissions: CapturePermissions? = nil) -> AppState {
+    AppState(user: Self.dana,
+             permissions: permissions ?? .decide(organization: Organization(), user: Self.dana),
+             records: Self.records)
+  }
+
+  func timeline(_ ref: RecordRef, items: [TimelineItem]) -> Timeline {
+    Timeline(record: RecordSummary(ref: ref, name: "x"), notice: nil, items: items)
+  }
+
+  let email = TimelineItem(id: "mail:<q@x>", kind: .email, state: .untracked, subject: "Quote",
+                           at: Date(timeIntervalSince1970: 1_000), messageId: "<q@x>")
+
+  @Test func movingDownTheRecordsLoadsTheNextTimeline() {
+    var state = makeState()
+    let effects = reduce(&state, .command(.moveDown))
+    var expected = makeState()
+    expected.selectedRecord = 1
+    expected.timeline = .loading(Self.records[1].ref)
+    #expect(state == expected)
+    #expect(effects == [.loadTimeline(Self.records[1].ref)])
+  }
+
+  @Test func filterMatchesWithoutCaseOrAccentsAndEnterKeepsIt() {
+    var state = makeState()
+    _ = reduce(&state, .command(.startFilter))
+    #expect(state.isEditingFilter)
+    _ = reduce(&state, .filterInput("MULL"))
+    #expect(state.visibleRecords.map(\.name) == ["Müller GmbH"])
+    let effects = reduce(&state, .filterAccept)
+    #expect(!state.isEditingFilter)
+    #expect(state.filter == "MULL")
+    #expect(state.currentRecord?.ref.id == "a-mul")
+    #expect(effects == [.loadTimeline(RecordRef(type: .account, id: "a-mul"))])
+  }
+
+  @Test func escapeClearsTheFilterAndKeepsTheSelectedRecord() {
+    var state = makeState()
+    _ = reduce(&state, .command(.startFilter))
+    _ = reduce(&state, .filterInput("ann"))
+    _ = reduce(&state, .filterAccept)
+    _ = reduce(&state, .command(.close))
+    #expect(state.filter == "")
+    #expect(state.currentRecord?.ref.id == "c-ann")
+  }
+
+  @Test func aTimelineForARecordNoLongerSelectedIsIgnored() {
+    var state = makeState()
+    let stale = timeline(Self.records[2].ref, items: [email])
+    _ = reduce(&state, .timelineLoaded(Self.records[2].ref, stale))
+    #expect(state.timeline == .empty)
+  }
+
+  @Test func expandingATileLoadsItsBodyOnceAndCollapsesAgain() {
+    var state = makeState()
+    let ref = Self.records[0].ref
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email])))
+    _ = reduce(&state, .command(.switchPane))
+    #expect(reduce(&state, .command(.toggleExpand)) == [.loadBody(email)])
+    #expect(state.bodies[email.id] == .loading)
+    _ = reduce(&state, .bodyLoaded(itemId: email.id, "Hello"))
+    #expect(reduce(&state, .command(.toggleExpand)) == [])
+    #expect(state.expandedItem == nil)
+    #expect(reduce(&state, .command(.toggleExpand)) == [])
+    #expect(state.expandedItem == email.id)
+  }
+
+  @Test func trackAsksForTheTrackEffectWhenAllowed() {
+    var state = makeState()
+    let ref = Self.records[0].ref
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email])))
+    _ = reduce(&state, .command(.focusTimeline))
+    #expect(reduce(&state, .command(.track)) == [.track(email, ref)])
+  }
+
+  @Test func trackRefusedShowsTheReasonInTheStatusLine() {
+    var user = Self.dana
+    user.mailbox.syncMethod = .outlook
+    var state = makeState(permissions: .decide(organization: Organization(), user: user))
+    let ref = Self.records[0].ref
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email])))
+    _ = reduce(&state, .command(.focusTimeline))
+    #expect(reduce(&state, .command(.track)) == [])
+    #expect(state.message == "Cannot track: tracking requires server-side sync")
+  }
+
+  @Test func settingsToggleSavesTheOppositeValue() {
+    var state = makeState()
+    _ = reduce(&state, .command(.openSettings))
+    #expect(state.overlay == .settings)
+    #expect(reduce(&state, .command(.toggleOption)) == [.saveShowUntracked(false)])
+    _ = reduce(&state, .command(.close))
+    #expect(state.overlay == nil)
+  }
+
+  @Test func settingsAreNotOfferedWhenTheOrganizationSwitchIsOff() {
+    var state = makeState(
+      permissions: .decide(organization: Organization(autoCapture: false), user: Self.dana))
+    _ = reduce(&state, .command(.openSettings))
+    #expect(reduce(&state, .command(.toggleOption)) == [])
+    #expect(state.message?.contains("turned off") == true)
+  }
+
+  @Test func quitStopsTheApp() {
+    var state = makeState()
+    _ = reduce(&state, .command(.quit))
+    #expect(!state.isRunning)
+  }
+}
