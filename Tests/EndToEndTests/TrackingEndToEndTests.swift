@@ -1,0 +1,237 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Tracking, sync, privacy and permissions through the real binary.
+@Suite struct TrackingEndToEndTests {
+  typealias F = CaptureFixture
+
+  func fixture(_ json: String = F.crmJSON()) throws -> CaptureFixture {
+    let f = try CaptureFixture()
+    let result = try f.importCRM(json)
+    #expect(result.status == 0, "import failed: \(result.stderr)")
+    return f
+  }
+
+  func state(_ t: [String: Any], _ id: String) -> String? {
+    F.items(t).first { $0["id"] as? String == id }?["state"] as? String
+  }
+
+  func track(_ f: CaptureFixture, _ record: String, _ item: String, user: String = "dana")
+    throws -> CLIRunner.Result {
+    try CLIRunner.run(["track", "--record", record, "--item", item] + f.sources(user: user))
+  }
+
+  func sync(_ f: CaptureFixture, user: String = "dana") throws -> CLIRunner.Result {
+    try CLIRunner.run(["sync"] + f.sources(user: user))
+  }
+
+  @Test func trackShowsPendingThenSyncMakesItTrackedForEveryone() throws {
+    var f = try fixture()
+    try f.message(id: "<deal@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "Ann Lee <ann@fabrikam.example>", subject: "Deal terms")
+    let before = try f.timeline("account:a-fab", user: "eli", withMail: false)
+    #expect(!F.ids(before).contains("mail:<deal@t>"))
+
+    let tracked = try track(f, "account:a-fab", "mail:<deal@t>")
+    #expect(tracked.status == 0, "\(tracked.stderr)")
+    #expect(!tracked.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+    #expect(state(try f.timeline("account:a-fab"), "mail:<deal@t>") == "pending")
+
+    let synced = try sync(f)
+    #expect(synced.status == 0, "\(synced.stderr)")
+    let after = try f.timeline("account:a-fab")
+    let item = try #require(F.items(after).first { $0["messageId"] as? String == "<deal@t>" })
+    #expect(item["state"] as? String == "tracked")
+    #expect(item["direction"] as? String == "incoming")
+    #expect(item["hasAttachments"] as? Bool == false)
+
+    let eli = try f.timeline("account:a-fab", user: "eli", withMail: false)
+    #expect(F.items(eli).contains { $0["messageId"] as? String == "<deal@t>"
+      && $0["state"] as? String == "tracked" })
+  }
+
+  @Test func anOutgoingEmailIsTrackedAsOutgoingWithItsAttachment() throws {
+    var f = try fixture()
+    let body = """
+      --b1
+      Content-Type: text/plain; charset=utf-8
+
+      See attached.
+      --b1
+      Content-Type: application/pdf; name="offer.pdf"
+      Content-Disposition: attachment; filename="offer.pdf"
+      Content-Transfer-Encoding: base64
+
+      JVBERi0xLjQKJcfsj6IKMSAwIG9iago8PD4+CmVuZG9iagp0cmFpbGVyCjw8Pj4KJSVFT0YK
+      --b1--
+
+      """
+    try f.message(id: "<offer@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "Dana Reyes <dana@contoso.example>", to: "ann@fabrikam.example",
+                  extraHeaders: ["Content-Type: multipart/mixed; boundary=\"b1\""],
+                  subject: "Offer", body: body)
+    #expect(try track(f, "contact:c-ann", "mail:<offer@t>").status == 0)
+    #expect(try sync(f).status == 0)
+    let t = try f.timeline("contact:c-ann")
+    let item = try #require(F.items(t).first { $0["messageId"] as? String == "<offer@t>" })
+    #expect(item["direction"] as? String == "outgoing")
+    #expect(item["hasAttachments"] as? Bool == true)
+  }
+
+  @Test func trackingTheSameEmailFromTwoRecordsAndByTwoUsersStoresItOnce() throws {
+    var f = try fixture()
+    try f.message(id: "<shared@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", to: "eli@contoso.example, dana@contoso.example",
+                  subject: "Shared")
+    #expect(try track(f, "account:a-fab", "mail:<shared@t>").status == 0)
+    #expect(try sync(f).status == 0)
+    // From a second record: the same activity now regards both.
+    let second = try f.timeline("contact:c-ann")
+    let id = try #require(F.items(second).first { $0["messageId"] as? String == "<shared@t>" }?["id"]
+      as? String)
+    #expect(try track(f, "contact:c-ann", id).status == 0)
+    #expect(try sync(f).status == 0)
+    // Eli has the same message in his own mailbox: it shows as tracked, and tracking it
+    // from a third record links that record to the same activity.
+    let third = try f.timeline("opportunity:o-1", user: "eli")
+    #expect(F.items(third).first { $0["messageId"] as? String == "<shared@t>" }?["id"]
+      as? String == id)
+    let eliTrack = try track(f, "opportunity:o-1", id, user: "eli")
+    #expect(eliTrack.status == 0, "\(eliTrack.stderr)")
+    #expect(try sync(f, user: "eli").status == 0)
+    for record in ["account:a-fab", "contact:c-ann", "opportunity:o-1"] {
+      let t = try f.timeline(record, user: "eli", withMail: false)
+      let copies = F.items(t).filter { $0["messageId"] as? String == "<shared@t>" }
+      #expect(copies.count == 1, "\(record)")
+      #expect(copies.first?["id"] as? String == id)
+    }
+  }
+
+  @Test func trackingIsRefusedWithTheReasonWhenTheSyncMethodDoesNotAllowIt() throws {
+    var f = try fixture(F.crmJSON(syncMethod: "outlook"))
+    try f.message(id: "<x@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "x")
+    let result = try track(f, "contact:c-ann", "mail:<x@t>")
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("tracking requires server-side sync"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+  }
+
+  @Test func anUnapprovedMailboxIsToldSo() throws {
+    var f = try fixture(F.crmJSON(approved: false))
+    try f.message(id: "<x@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "x")
+    let result = try track(f, "contact:c-ann", "mail:<x@t>")
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("not approved"))
+  }
+
+  @Test func unknownRecordsItemsAndDatesGiveOneLineErrors() throws {
+    let f = try fixture()
+    let cases: [([String], String)] = [
+      (["timeline", "--record", "account:nope", "--json"] + f.sources(), "account:nope"),
+      (["timeline", "--record", "nonsense", "--json"] + f.sources(), "nonsense"),
+      (["track", "--record", "contact:c-ann", "--item", "mail:<gone@t>"] + f.sources(),
+       "mail:<gone@t>"),
+      (["timeline", "--record", "contact:c-ann", "--json", "--db", f.db, "--user", "dana",
+        "--now", "yesterday"], "yesterday"),
+      (["timeline", "--record", "contact:c-ann", "--json", "--db", f.db, "--user", "nobody"],
+       "nobody"),
+    ]
+    for (args, named) in cases {
+      let result = try CLIRunner.run(args)
+      #expect(result.status != 0, "\(args)")
+      #expect(result.stderr.contains(named), "\(result.stderr)")
+      #expect(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        .split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+  }
+
+  @Test func aMessageGoneBeforeSyncLeavesTheRequestFailedAndRetryable() throws {
+    var f = try fixture()
+    let url = try f.message(id: "<gone@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                            from: "ann@fabrikam.example", subject: "Soon gone")
+    let saved = try Data(contentsOf: url)
+    #expect(try track(f, "contact:c-ann", "mail:<gone@t>").status == 0)
+    try FileManager.default.removeItem(at: url)
+    #expect(try sync(f).status != 0)
+    // The message is gone from the mailbox, so the timeline no longer lists it; put it back
+    // and the failed state shows, with its reason, until tracking is asked again.
+    try saved.write(to: url)
+    let failed = try #require(F.items(try f.timeline("contact:c-ann"))
+      .first { $0["id"] as? String == "mail:<gone@t>" })
+    #expect(failed["state"] as? String == "failed")
+    #expect((failed["error"] as? String)?.isEmpty == false)
+    #expect(try track(f, "contact:c-ann", "mail:<gone@t>").status == 0)
+    #expect(try sync(f).status == 0)
+    let after = try f.timeline("contact:c-ann")
+    #expect(F.items(after).contains { $0["messageId"] as? String == "<gone@t>"
+      && $0["state"] as? String == "tracked" })
+  }
+
+  @Test func withheldUntrackedItemsCarryANoticeInWords() throws {
+    let variants: [(String, String)] = [
+      (F.crmJSON(autoCapture: false), "turned off"),
+      (F.crmJSON(access: "blocked"), "access policy"),
+      (F.crmJSON(syncMethod: "forward-mailbox"), "forward mailbox"),
+    ]
+    for (json, words) in variants {
+      var f = try fixture(json)
+      try f.message(id: "<p@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                    from: "ann@fabrikam.example", subject: "private")
+      let t = try f.timeline("contact:c-ann")
+      #expect((t["notice"] as? String)?.contains(words) == true, "\(words)")
+      #expect(!F.ids(t).contains("mail:<p@t>"))
+    }
+  }
+
+  @Test func thePersonalOptionHidesUntrackedEmailAndSaysWhy() throws {
+    var f = try fixture()
+    try f.message(id: "<p@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "private")
+    #expect(try f.timeline("contact:c-ann")["notice"] is NSNull)
+    let set = try CLIRunner.run(["settings", "--show-untracked", "no"] + f.sources())
+    #expect(set.status == 0, "\(set.stderr)")
+    #expect(set.stdout.contains("Show email not tracked in the Activities list: No"))
+    let t = try f.timeline("contact:c-ann")
+    #expect((t["notice"] as? String)?.contains("Show email not tracked") == true)
+    #expect(!F.ids(t).contains("mail:<p@t>"))
+  }
+
+  @Test func nothingOfBrowsedUntrackedItemsReachesTheDatabaseFiles() throws {
+    var f = try fixture()
+    let secrets = ["Secret merger plan", "whistle.blower@hidden.example", "<secret-id@t>",
+                   "Quiet offsite"]
+    try f.message(id: "<secret-id@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", cc: "whistle.blower@hidden.example",
+                  subject: "Secret merger plan", body: "The body is private too.\n")
+    try f.message(id: "<shared-id@t>", date: "Fri, 20 Nov 2026 10:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "Tracked on purpose")
+    try f.calendarFile("m.ics", """
+      BEGIN:VEVENT
+      UID:quiet
+      DTSTAMP:20261101T000000Z
+      DTSTART:20261124T100000Z
+      SUMMARY:Quiet offsite
+      ORGANIZER:mailto:ann@fabrikam.example
+      END:VEVENT
+
+      """)
+    for record in ["contact:c-ann", "account:a-fab", "opportunity:o-1", "case:k-1"] {
+      _ = try f.timeline(record)
+    }
+    #expect(try track(f, "contact:c-ann", "mail:<shared-id@t>").status == 0)
+    #expect(try sync(f).status == 0)
+    let files = try FileManager.default.contentsOfDirectory(atPath: f.root.path)
+      .filter { $0.hasPrefix("crm.sqlite") }
+    #expect(files.contains("crm.sqlite"))
+    var all = Data()
+    for name in files { all += try Data(contentsOf: f.root.appendingPathComponent(name)) }
+    for secret in secrets {
+      #expect(all.range(of: Data(secret.utf8)) == nil, "\(secret) leaked")
+    }
+    // The search works: what was tracked is there.
+    #expect(all.range(of: Data("Tracked on purpose".utf8)) != nil)
+  }
+}
