@@ -7,6 +7,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
   case switchPane, focusRecords, focusTimeline
   case toggleExpand, track, openSettings, startFilter, refresh, help, quit, close
   case toggleOption
+  case acceptFilter, cancelFilter, deleteFilterCharacter
 }
 
 /// Everything that can happen to the app: a command, filter typing, or a service's answer.
@@ -27,6 +28,8 @@ public enum Action: Hashable, Sendable {
   case syncFinished(tracked: Int, failed: Int)
   case settingsSaved(User, CapturePermissions)
   case settingsFailed(String)
+  /// The screens scrolled to keep the selection visible; remembered for the next frame.
+  case viewport(recordsOffset: Int, timelineOffset: Int)
 }
 
 /// Work the run loop performs against the services, off the input path where slow.
@@ -112,11 +115,21 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .settingsFailed(let message):
     state.message = "Could not save the setting: \(message)"
     return []
+  case .viewport(let records, let timeline):
+    state.recordsOffset = records
+    state.timelineOffset = timeline
+    return []
   }
 }
 
 private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
   state.message = nil
+  switch command {
+  case .acceptFilter: return reduce(&state, .filterAccept)
+  case .cancelFilter: return reduce(&state, .filterCancel)
+  case .deleteFilterCharacter: return reduce(&state, .filterBackspace)
+  default: break
+  }
   if let overlay = state.overlay {
     return performInOverlay(overlay, command, &state)
   }
@@ -193,7 +206,7 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
       return []
     }
     return [.track(item, ref)]
-  case .toggleOption:
+  case .toggleOption, .acceptFilter, .cancelFilter, .deleteFilterCharacter:
     return []
   }
 }
