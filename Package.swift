@@ -51,6 +51,7 @@ let package = Package(
         "CaptureCore", "CRMStore", "Mailbox", "MailFormats", "TerminalUI", "CursesTerminal",
         "AutoCaptureApp", "DemoWorkspace",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "TOMLKit", package: "TOMLKit"),
       ]
     ),
     // Release-build performance suite; not part of `swift test`.

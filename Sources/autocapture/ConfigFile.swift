@@ -1,0 +1,87 @@
+import Foundation
+import TOMLKit
+
+/// Defaults for the workspace options from `$XDG_CONFIG_HOME/autocapture/config.toml`
+/// (else `~/.config/autocapture/config.toml`), or the file named by `AUTOCAPTURE_CONFIG`.
+///
+/// Keys: `db`, `user`, `maildir`, `mbox`, `calendar` (a string or an array of strings),
+/// `index-dir`, `theme`. Options on the command line win over the file.
+struct ConfigFile {
+  var db: String?
+  var user: String?
+  var maildir: [String] = []
+  var mbox: [String] = []
+  var calendar: [String] = []
+  var indexDir: String?
+  var theme: String?
+
+  static var defaultURL: URL {
+    let env = ProcessInfo.processInfo.environment
+    if let path = env["AUTOCAPTURE_CONFIG"], !path.isEmpty { return URL(fileURLWithPath: path) }
+    let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+      ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
+    return base.appendingPathComponent("autocapture/config.toml")
+  }
+
+  /// The config file, or nil when there is none; a broken file is an error naming it.
+  static func load(from url: URL = defaultURL) throws -> ConfigFile? {
+    guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    let text: String
+    do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+      throw CLIError("cannot read config file \(url.path): \(error.localizedDescription)")
+    }
+    let table: TOMLTable
+    do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
+      throw CLIError("config file \(url.path), line \(error.source.begin.line): "
+        + error.description)
+    } catch {
+      throw CLIError("config file \(url.path): \(error)")
+    }
+    var config = ConfigFile()
+    func string(_ key: String) throws -> String? {
+      guard let value = table[key] else { return nil }
+      guard let s = value.string else {
+        throw CLIError("config file \(url.path): '\(key)' must be a string")
+      }
+      return s
+    }
+    func strings(_ key: String) throws -> [String] {
+      guard let value = table[key] else { return [] }
+      if let s = value.string { return [s] }
+      guard let array = value.array, array.allSatisfy({ $0.string != nil }) else {
+        throw CLIError("config file \(url.path): '\(key)' must be a string or strings")
+      }
+      return array.compactMap(\.string)
+    }
+    let known: Set = ["db", "user", "maildir", "mbox", "calendar", "index-dir", "theme"]
+    for key in table.keys where !known.contains(key) {
+      throw CLIError("config file \(url.path): unknown key '\(key)' (known: "
+        + known.sorted().joined(separator: ", ") + ")")
+    }
+    config.db = try string("db")
+    config.user = try string("user")
+    config.maildir = try strings("maildir")
+    config.mbox = try strings("mbox")
+    config.calendar = try strings("calendar")
+    config.indexDir = try string("index-dir")
+    config.theme = try string("theme")
+    return config
+  }
+}
+
+extension WorkspaceOptions {
+  /// These options with what the config file supplies where an option was not given.
+  func withConfigDefaults(_ config: ConfigFile?) -> WorkspaceOptions {
+    guard let config else { return self }
+    var o = self
+    o.db = o.db ?? config.db
+    o.user = o.user ?? config.user
+    if o.maildir.isEmpty && o.mbox.isEmpty {
+      o.maildir = config.maildir
+      o.mbox = config.mbox
+    }
+    if o.calendar.isEmpty { o.calendar = config.calendar }
+    o.indexDir = o.indexDir ?? config.indexDir
+    return o
+  }
+}
