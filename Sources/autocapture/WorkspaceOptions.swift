@@ -35,12 +35,17 @@ struct WorkspaceOptions: ParsableArguments {
   }
 
   func requireDB() throws -> String {
-    guard let db else { throw CLIError("no CRM database: pass --db PATH") }
+    guard let db else {
+      throw CLIError("no CRM database: pass --db PATH, set db in "
+        + "\(ConfigFile.defaultURL.path), or try 'autocapture demo'")
+    }
     return db
   }
 
   func requireUser() throws -> String {
-    guard let user else { throw CLIError("no user: pass --user ID") }
+    guard let user else {
+      throw CLIError("no user: pass --user ID or set user in \(ConfigFile.defaultURL.path)")
+    }
     return user
   }
 }
