@@ -13,30 +13,43 @@ struct DemoCalendar {
 
   let clock: DemoClock
 
-  /// The Müller weekly sync's two weekdays: the day before and two days after today
-  /// (Berlin dates), so exactly two occurrences fall within the window whatever `now` is.
+  /// The Müller weekly sync's two weekdays: the first and the last working day (Monday to
+  /// Friday) among the five Berlin dates around today. Both occurrences fall within the
+  /// window whatever `now` is, and the series' other occurrences lie at least five days away.
   var weeklyDays: (first: CivilDate, second: CivilDate) {
     let today = clock.localDate(clock.now, in: .centralEurope)
-    return (today.adding(days: -1), today.adding(days: 2))
+    let workdays = (-2...2).map { today.adding(days: $0) }.filter { (1...5).contains($0.weekday) }
+    return (workdays.first ?? today, workdays.last ?? today.adding(days: 1))
   }
 
-  /// The original start of the weekly sync's occurrence before today: the demo's pending
-  /// track request points at it.
+  /// The original start of the weekly sync's earlier occurrence: the demo's pending track
+  /// request points at it.
   var weeklyPendingOccurrence: Date {
     clock.instant(weeklyDays.first, hour: 10, in: .centralEurope)
   }
 
-  /// Start of the tracked launch review: tomorrow 15:00 in the user's zone.
-  var launchStart: Date { clock.instant(clock.userToday.adding(days: 1), hour: 15, in: .user) }
+  /// The first of `offsets` (days from the user's today) that is a working day; today when
+  /// none is. Keeps meetings off weekends while staying inside the window.
+  func workday(_ offsets: [Int]) -> CivilDate {
+    let today = clock.userToday
+    return offsets.map { today.adding(days: $0) }.first { (1...5).contains($0.weekday) }
+      ?? today
+  }
+
+  /// Start of the tracked launch review: the next working day 15:00 in the user's zone.
+  var launchStart: Date { clock.instant(workday([1, 2, 0]), hour: 15, in: .user) }
 
   /// File name (without `.ics`) → file text with CRLF line ends.
   var files: [(name: String, text: String)] {
     let today = clock.userToday
     let stamp = DemoClock.basicUTC(clock.now.addingTimeInterval(-7 * 86_400))
     func utc(_ day: Int, _ hour: Int, _ minute: Int = 0) -> String {
-      DemoClock.basicUTC(clock.instant(today.adding(days: day), hour: hour, minute: minute,
-                                       in: .user))
+      utcOn(today.adding(days: day), hour, minute)
     }
+    func utcOn(_ date: CivilDate, _ hour: Int, _ minute: Int = 0) -> String {
+      DemoClock.basicUTC(clock.instant(date, hour: hour, minute: minute, in: .user))
+    }
+    let onsite = workday([1, 2, 0]), sakuraCall = workday([-2, -1, 0])
     let launchEnd = DemoClock.basicUTC(launchStart.addingTimeInterval(3600))
     let (first, second) = weeklyDays
     let seriesStart = first.adding(days: -35)
@@ -74,8 +87,8 @@ struct DemoCalendar {
       ]])),
       ("onsite-workshop-hamburg", Self.calendar([[
         "UID:onsite-hamburg-31aa@lumen.example", "DTSTAMP:\(stamp)",
-        "DTSTART;VALUE=DATE:\(today.adding(days: 1).basic)",
-        "DTEND;VALUE=DATE:\(today.adding(days: 2).basic)",
+        "DTSTART;VALUE=DATE:\(onsite.basic)",
+        "DTEND;VALUE=DATE:\(onsite.adding(days: 1).basic)",
         "SUMMARY:\(Self.text("On-site workshop at Müller GmbH, Hamburg"))",
         "LOCATION:\(Self.text("Müller GmbH, Speicherstadt 12, Hamburg"))",
         Self.organizer(Cast.klaus), Self.attendee(Cast.dana), Self.attendee(Cast.anja),
@@ -83,7 +96,7 @@ struct DemoCalendar {
       ]])),
       ("sakura-mitsumori-call", Self.calendar([[
         "UID:sakura-mitsumori-call-90f2@lumen.example", "DTSTAMP:\(stamp)",
-        "DTSTART:\(utc(-2, 9))", "DTEND:\(utc(-2, 9, 30))",
+        "DTSTART:\(utcOn(sakuraCall, 9))", "DTEND:\(utcOn(sakuraCall, 9, 30))",
         "SUMMARY:\(Self.text("見積もりの件 — 打ち合わせ"))",
         Self.organizer(Cast.yamada), Self.attendee(Cast.dana), Self.attendee(Cast.liWei),
         "STATUS:CONFIRMED",

@@ -469,6 +469,8 @@ struct DemoWorkspaceTests {
     ("2026-11-23T23:59:00Z", "Pacific/Kiritimati"),
     ("2027-03-28T00:30:00Z", "Europe/Berlin"),
     ("2027-10-31T12:00:00Z", "Pacific/Honolulu"),
+    ("2026-11-27T22:30:00Z", "Asia/Tokyo"),
+    ("2026-11-28T06:00:00Z", "America/Los_Angeles"),
   ])
   func meetingsMeantForTheWindowStartWithinThreeDaysOfNow(now: String, zone: String) throws {
     let userZone = try #require(TimeZone(identifier: zone))
@@ -493,6 +495,23 @@ struct DemoWorkspaceTests {
     let occurrences = try DemoFiles.weeklyOccurrences(
       master, overrides: series.filter { $0.first("RECURRENCE-ID") != nil }, userZone: userZone)
     #expect(occurrences.values.filter(inWindow).count == 2)
+  }
+
+  @Test(arguments: ["2026-11-27T16:00:00Z", "2026-11-28T16:00:00Z", "2026-11-29T16:00:00Z"])
+  func showcaseMeetingsFallOnWorkingDays(now: String) throws {
+    let zone = try #require(TimeZone(identifier: "Europe/London"))
+    let (dir, manifest, _) = try DemoFiles.generate(now: now, zone: "Europe/London")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = zone
+    let events = try DemoFiles.events(in: manifest.calendarDirectory)
+    for file in ["launch-review.ics", "onsite-workshop-hamburg.ics", "sakura-mitsumori-call.ics"] {
+      let event = try #require(events.first { $0.file == file })
+      let start = try DemoFiles.instant(try #require(event.first("DTSTART")), userZone: zone)
+      #expect(!calendar.isDateInWeekend(start), "\(file) on a weekend for now = \(now)")
+    }
+    let rule = try #require(events.first { $0.first("RRULE") != nil }?.first("RRULE")?.value)
+    #expect(!rule.contains("SA") && !rule.contains("SU"), "\(rule)")
   }
 
   @Test func allDayEventUsesDateValues() throws {
