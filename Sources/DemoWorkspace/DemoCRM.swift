@@ -12,8 +12,8 @@ struct DemoCRM {
   let clock: DemoClock
   /// When the tracked quote was sent (its Date header).
   let quoteSent: Date
-  /// Start of the tracked launch review.
-  let launchStart: Date
+  /// The calendar, for the tracked launch review and weekly-sync occurrence.
+  let calendar: DemoCalendar
 
   var json: OrderedJSON {
     .object([
@@ -226,8 +226,16 @@ struct DemoCRM {
         ("id", "act-launch-review"), ("kind", "appointment"),
         ("regarding", ref("opportunity", "o-fjordline")),
         ("subject", "🚀 Launch plan review"),
-        ("at", .string(ISO8601.format(launchStart))), ("owner", "dana"),
+        ("at", .string(ISO8601.format(calendar.launchStart))), ("owner", "dana"),
         ("uid", .string(DemoCalendar.launchUID)),
+      ]),
+      .object([
+        ("id", "act-weekly-training-plan"), ("kind", "appointment"),
+        ("regarding", ref("opportunity", "o-mueller")),
+        ("subject", "Weekly sync — moved to the afternoon (training plan)"),
+        ("at", .string(ISO8601.format(calendar.weeklyMovedOccurrence.start))), ("owner", "sam"),
+        ("uid", .string(DemoCalendar.weeklyUID)),
+        ("recurrenceId", .string(ISO8601.format(calendar.weeklyMovedOccurrence.original))),
       ]),
     ]
   }

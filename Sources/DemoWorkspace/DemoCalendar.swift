@@ -28,6 +28,14 @@ struct DemoCalendar {
     clock.instant(weeklyDays.first, hour: 10, in: .centralEurope)
   }
 
+  /// The weekly sync's later occurrence: its original start (the recurrence id) and the
+  /// start the override moves it to. The CRM file tracks this occurrence.
+  var weeklyMovedOccurrence: (original: Date, start: Date) {
+    let day = weeklyDays.second
+    return (clock.instant(day, hour: 10, in: .centralEurope),
+            clock.instant(day, hour: 14, in: .centralEurope))
+  }
+
   /// The first of `offsets` (days from the user's today) that is a working day; today when
   /// none is. Keeps meetings off weekends while staying inside the window.
   func workday(_ offsets: [Int]) -> CivilDate {

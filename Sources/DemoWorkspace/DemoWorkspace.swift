@@ -127,7 +127,7 @@ public enum DemoWorkspace {
       let sent = try writeMaildir(at: manifest.maildir, clock: clock)
       let crm = DemoCRM(
         clock: clock, quoteSent: sent[DemoMailbox.trackedQuoteKey] ?? clock.now,
-        launchStart: calendar.launchStart)
+        calendar: calendar)
       try write(crm.json.rendered() + "\n", to: manifest.importFile)
       try createDirectory(manifest.calendarDirectory)
       for file in calendar.files {

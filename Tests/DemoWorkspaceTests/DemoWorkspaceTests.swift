@@ -409,13 +409,36 @@ struct DemoWorkspaceTests {
     defer { try? FileManager.default.removeItem(at: dir) }
     let json = try DemoFiles.importObject(manifest)
     let act = try #require((json["activities"] as? [[String: Any]])?.first {
-      $0["kind"] as? String == "appointment"
+      $0["kind"] as? String == "appointment" && $0["recurrenceId"] == nil
     })
     let events = try DemoFiles.events(in: manifest.calendarDirectory)
     let event = try #require(events.first { $0.uid == act["uid"] as? String })
+    #expect(event.first("RRULE") == nil)
     let start = try DemoFiles.instant(try #require(event.first("DTSTART")), userZone: .gmt)
     #expect(ISO8601.parse(act["at"] as? String ?? "") == start)
     #expect(abs(start.timeIntervalSince(now)) <= 72 * 3600)
+  }
+
+  @Test func trackedOccurrenceMatchesAnOccurrenceOfTheWeeklySeries() throws {
+    let zone = try #require(TimeZone(identifier: "America/New_York"))
+    let (dir, manifest, now) = try DemoFiles.generate()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let json = try DemoFiles.importObject(manifest)
+    let act = try #require((json["activities"] as? [[String: Any]])?.first {
+      $0["kind"] as? String == "appointment" && $0["recurrenceId"] != nil
+    })
+    let series = try DemoFiles.events(in: manifest.calendarDirectory)
+      .filter { $0.uid == act["uid"] as? String }
+    let master = try #require(series.first { $0.first("RRULE") != nil })
+    let occurrences = try DemoFiles.weeklyOccurrences(
+      master, overrides: series.filter { $0.first("RECURRENCE-ID") != nil }, userZone: zone)
+    let original = try #require(ISO8601.parse(act["recurrenceId"] as? String ?? ""))
+    let start = try #require(occurrences[original], "recurrenceId is no occurrence")
+    #expect(ISO8601.parse(act["at"] as? String ?? "") == start)
+    #expect(abs(start.timeIntervalSince(now)) <= 72 * 3600)
+    let pending = manifest.pendingTrack.map(\.itemId)
+    #expect(!pending.contains("cal:\(master.uid)/\(DemoFiles.basicUTC(original))"),
+            "the tracked occurrence is not also pending")
   }
 
   @Test func pendingAndFailedItemsReferToCapturableMessagesAndEvents() throws {
