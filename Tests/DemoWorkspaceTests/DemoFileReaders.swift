@@ -98,7 +98,11 @@ enum DemoFiles {
       out.append(rest[rest.index(after: open)..<close].lowercased())
       rest = rest[rest.index(after: close)...]
     }
-    if out.isEmpty { out = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
+    if out.isEmpty {
+      out = value.split(separator: ",").map {
+        $0.trimmingCharacters(in: .whitespaces).lowercased()
+      }
+    }
     return out
   }
 

@@ -103,6 +103,39 @@ struct DemoWorkspaceTests {
     #expect(Set(object.keys) == allowed)
   }
 
+  @Test func importFileRecordsUseOnlyTheSpecFieldNames() throws {
+    let (dir, manifest, _) = try DemoFiles.generate()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let object = try DemoFiles.importObject(manifest)
+    let fields: [String: Set<String>] = [
+      "users": ["id", "name", "emails", "mailbox"],
+      "contacts": ["id", "name", "emails", "parentAccount", "modifiedOn"],
+      "accounts": ["id", "name", "emails", "primaryContact"],
+      "leads": ["id", "name", "contact", "emails"],
+      "opportunities": ["id", "name", "emails", "contact", "account", "stakeholders",
+                        "originatingLead"],
+      "cases": ["id", "title", "emails", "primaryContact", "customer"],
+      "customEntityTypes": ["name", "displayName", "lookups"],
+      "customRecords": ["type", "id", "name", "lookups"],
+      "activities": ["id", "kind", "regarding", "subject", "at", "owner", "messageId",
+                     "direction", "from", "to", "cc", "attachments", "uid", "recurrenceId"],
+    ]
+    for (key, allowed) in fields {
+      for (i, row) in (object[key] as? [[String: Any]] ?? []).enumerated() {
+        let extra = Set(row.keys).subtracting(allowed)
+        #expect(extra.isEmpty, "\(key)[\(i)] has \(extra.sorted())")
+      }
+    }
+    let org = try #require(object["organization"] as? [String: Any])
+    #expect(Set(org.keys) == ["name", "autoCapture", "untrackedAccess"])
+    for act in object["activities"] as? [[String: Any]] ?? [] {
+      for a in act["attachments"] as? [[String: Any]] ?? [] {
+        #expect(Set(a.keys) == ["name", "size"])
+      }
+      if let at = act["at"] as? String { #expect(ISO8601.parse(at) != nil, "\(at)") }
+    }
+  }
+
   @Test func importFileDescribesAnOrganizationWhereDanaCanTrack() throws {
     let (dir, manifest, _) = try DemoFiles.generate()
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -257,8 +290,9 @@ struct DemoWorkspaceTests {
         #expect(m.header(name) != nil, "\(m.path) lacks \(name)")
       }
       let date = m.header("Date") ?? ""
-      #expect(date.range(of: #"^[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}$"#,
-                         options: .regularExpression) != nil, "\(m.path) Date: \(date)")
+      let rfc5322 = #"^[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}$"#
+      #expect(date.range(of: rfc5322, options: .regularExpression) != nil,
+              "\(m.path) Date: \(date)")
       #expect(!m.body.isEmpty, "\(m.path) has an empty body")
     }
   }
@@ -283,8 +317,8 @@ struct DemoWorkspaceTests {
       for sub in ["cur", "new", "tmp"] {
         var isDir: ObjCBool = false
         let path = manifest.maildir.appendingPathComponent(folder + sub).path
-        #expect(FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue,
-                "\(path)")
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+        #expect(exists && isDir.boolValue, "\(path)")
       }
     }
   }
