@@ -82,10 +82,18 @@ public enum DemoWorkspaceError: Error, Equatable, Sendable, CustomStringConverti
 /// The demo workspace behind `autocapture demo`: a CRM import file, Dana's Maildir and her
 /// calendar, all placed around a given `now` so every timeline state shows.
 ///
-/// The lead's command generates it once into the user's data directory, imports
-/// `crm.json` into `crm.sqlite`, requests the manifest's pending and failed tracks, and opens
-/// the TUI as `dana`. Output depends only on `now` and the time zone: the same inputs give
-/// the same bytes.
+/// How `autocapture demo` is meant to use it:
+/// 1. `isPresent(in:)` false (or `--reset`, which calls `reset`) → `generate(into:now:timeZone:)`,
+///    then import `importFile` into `databaseFile`, then for each `pendingTrack` entry request
+///    tracking (and do not sync it), and for each `failedTrack` entry request tracking and
+///    mark it failed with `reason`.
+/// 2. Otherwise `manifest(in:)` reads the paths and track lists back.
+/// 3. Run the TUI with `--db databaseFile --user userId --maildir maildir --calendar
+///    calendarDirectory --index-dir indexDirectory`.
+///
+/// Dates sit around `now`: mail over the last 58 days, meetings within ±72 h. A workspace
+/// opened days later shows fewer meetings; regenerate it to refresh. Output depends only on
+/// `now` and the time zone: the same inputs give the same bytes.
 public enum DemoWorkspace {
   static let databaseName = "crm.sqlite"
   static let importName = "crm.json"
@@ -261,6 +269,9 @@ public enum DemoWorkspace {
     var byKey: [String: DemoMail] = [:]
     for mail in messages { byKey[mail.key] = mail }
     var sentAt: [String: Date] = [:]
+    let danaAddresses: Set<String> = [Cast.dana.address, Cast.danaAlias.address]
+    let answered = Set(messages.filter { danaAddresses.contains($0.from.address) }
+      .compactMap(\.parent))
     for (index, mail) in messages.enumerated() {
       let date = clock.instant(clock.userToday.adding(days: -mail.daysAgo),
                                hour: mail.time.hour, minute: mail.time.minute, in: .user)
@@ -276,10 +287,13 @@ public enum DemoWorkspace {
       let epoch = Int(date.timeIntervalSince1970.rounded(.down))
       let unique = "\(epoch).M\(100_000 + index * 7_919)P\(4_100 + index).demo"
       for folder in mail.folders {
+        // Maildir info flags, in ASCII order: D draft, R replied, S seen.
+        let flags = (folder == .drafts ? "D" : "") + (answered.contains(mail.key) ? "R" : "")
+          + "S"
         let base = folder == .inbox ? root : root.appendingPathComponent(folder.rawValue)
         let file = mail.unread
           ? base.appendingPathComponent("new").appendingPathComponent(unique)
-          : base.appendingPathComponent("cur").appendingPathComponent(unique + ":2,\(mail.flags)")
+          : base.appendingPathComponent("cur").appendingPathComponent(unique + ":2," + flags)
         try write(text, to: file)
         try? FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: file.path)
       }

@@ -62,8 +62,6 @@ struct DemoMail: Sendable {
   var parent: String? = nil
   let body: DemoBody
   var extraHeaders: [(String, String)] = []
-  /// Maildir flags after `:2,` for messages in `cur/`.
-  var flags = "S"
 
   var messageId: String { "<\(key)@\(from.domain)>" }
 }

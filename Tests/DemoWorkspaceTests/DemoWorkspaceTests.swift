@@ -310,6 +310,23 @@ struct DemoWorkspaceTests {
     }
   }
 
+  @Test func messagesDanaAnsweredCarryTheRepliedFlag() throws {
+    let (dir, manifest, _) = try DemoFiles.generate()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let messages = try DemoFiles.messages(in: manifest.maildir)
+    let dana = ["dana@lumen.example", "dana.reyes@lumen.example"]
+    let answered = Set(messages.filter {
+      dana.contains(DemoFiles.addresses(in: $0.header("From")).first ?? "")
+    }.compactMap { $0.header("In-Reply-To") })
+    #expect(!answered.isEmpty)
+    for m in messages where m.path.contains("/cur/") || m.path.hasPrefix("cur/") {
+      let flags = m.path.components(separatedBy: ":2,").last ?? ""
+      let id = m.header("Message-ID") ?? ""
+      #expect(flags.contains("R") == answered.contains(id), "\(m.path)")
+      #expect(flags.contains("D") == (m.folder == ".Drafts"), "\(m.path)")
+    }
+  }
+
   @Test func maildirHasTheMaildirPlusPlusFolders() throws {
     let (dir, manifest, _) = try DemoFiles.generate()
     defer { try? FileManager.default.removeItem(at: dir) }
