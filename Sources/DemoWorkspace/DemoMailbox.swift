@@ -261,7 +261,7 @@ enum DemoMailbox {
 
         """)),
     DemoMail(
-      key: "lumen-re-pilote.06", folders: [.sent], daysAgo: 29, time: (8, 20),
+      key: "lumen-re-pilote.06", folders: [.sent], daysAgo: 29, time: (16, 20),
       from: Cast.dana, to: [Cast.francois],
       subject: "Re: Pilote : accès pour l'équipe", parent: "fl.pilote.acces",
       body: .plain("""
@@ -527,7 +527,7 @@ enum DemoMailbox {
           name: "kickoff-checklist.txt", contentType: "text/plain; charset=utf-8",
           data: Data(DemoDocuments.kickoffChecklist.utf8), nameEncoding: .plain)])),
     DemoMail(
-      key: "lumen-re-kickoff.13", folders: [.sent], daysAgo: 1, time: (9, 15),
+      key: "lumen-re-kickoff.13", folders: [.sent], daysAgo: 1, time: (17, 15),
       from: Cast.dana, to: [Cast.ingrid], cc: [Cast.zoe, Cast.jonas],
       subject: "Re: Rollout phase 1 — kickoff prep", parent: "ih.kickoff.prep",
       body: .plain("""

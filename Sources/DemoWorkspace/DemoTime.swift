@@ -109,6 +109,20 @@ struct DemoClock: Sendable {
   /// Today's date in the user's zone.
   var userToday: CivilDate { localDate(now, in: .user) }
 
+  /// The working day (Monday to Friday, user's zone) about `calendarDays` before today:
+  /// the same span counted in working days (5 for every 7), at least one, so mail reads as
+  /// sent during the week and is never dated today or later.
+  func workdayBefore(calendarDays: Int) -> CivilDate {
+    let wanted = max(1, (calendarDays * 5 + 3) / 7)
+    var day = userToday
+    var counted = 0
+    while counted < wanted {
+      day = day.adding(days: -1)
+      if (1...5).contains(day.weekday) { counted += 1 }
+    }
+    return day
+  }
+
   /// RFC 5322 date-time with a numeric zone: `Mon, 23 Nov 2026 10:52:00 +0100`.
   func rfc5322(_ date: Date, in zone: DemoZone) -> String {
     let off = offset(of: zone, at: date)

@@ -273,7 +273,7 @@ public enum DemoWorkspace {
     let answered = Set(messages.filter { danaAddresses.contains($0.from.address) }
       .compactMap(\.parent))
     for (index, mail) in messages.enumerated() {
-      let date = clock.instant(clock.userToday.adding(days: -mail.daysAgo),
+      let date = clock.instant(clock.workdayBefore(calendarDays: mail.daysAgo),
                                hour: mail.time.hour, minute: mail.time.minute, in: .user)
       sentAt[mail.key] = date
       var references: [String] = []

@@ -45,7 +45,8 @@ struct DemoMail: Sendable {
   /// Unique key; also the left part of the Message-ID.
   let key: String
   let folders: [MailFolder]
-  /// Sent this many days before the user's today (at least 1, so never after `now`)...
+  /// Sent about this many calendar days before the user's today, on a working day
+  /// (`DemoClock.workdayBefore`), never today, so never after `now`...
   let daysAgo: Int
   /// ...at this wall-clock time in the user's zone.
   let time: (hour: Int, minute: Int)

@@ -106,6 +106,14 @@ enum DemoFiles {
     return out
   }
 
+  /// Parses `Mon, 23 Nov 2026 10:52:00 +0100`.
+  static func date(_ text: String) -> Date? {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.dateFormat = "EEE, d MMM yyyy HH:mm:ss Z"
+    return formatter.date(from: text)
+  }
+
   // MARK: Calendar
 
   struct Property {

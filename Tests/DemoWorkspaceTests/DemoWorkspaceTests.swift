@@ -367,6 +367,26 @@ struct DemoWorkspaceTests {
     }
   }
 
+  @Test(arguments: ["2026-11-23T10:52:17Z", "2026-11-24T03:00:00Z", "2026-11-25T12:00:00Z",
+                     "2026-11-26T23:00:00Z", "2026-11-27T08:00:00Z", "2026-11-28T12:00:00Z",
+                     "2026-11-29T20:00:00Z"])
+  func repliesAreDatedAfterTheirParentsAndEverythingBeforeNow(now: String) throws {
+    let (dir, manifest, date) = try DemoFiles.generate(now: now)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let messages = try DemoFiles.messages(in: manifest.maildir)
+    var sent: [String: Date] = [:]
+    for m in messages {
+      let at = try #require(DemoFiles.date(m.header("Date") ?? ""), "\(m.path)")
+      #expect(at < date, "\(m.path) is dated after now")
+      sent[m.header("Message-ID") ?? ""] = at
+    }
+    for m in messages {
+      guard let parent = m.header("In-Reply-To"), let before = sent[parent] else { continue }
+      let at = try #require(sent[m.header("Message-ID") ?? ""])
+      #expect(at > before, "\(m.path) answers a later message")
+    }
+  }
+
   @Test func mailboxCoversTheEncodingsTheParsersMustRead() throws {
     let (dir, manifest, _) = try DemoFiles.generate()
     defer { try? FileManager.default.removeItem(at: dir) }
