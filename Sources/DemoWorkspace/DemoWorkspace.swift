@@ -109,8 +109,10 @@ public enum DemoWorkspace {
   /// Writes a fresh demo workspace into `directory` (created if needed).
   ///
   /// A workspace generated earlier is replaced. Files the demo did not write are never
-  /// overwritten: if `crm.json`, `Maildir` or `calendar` exist without the demo marker,
-  /// this throws `DemoWorkspaceError.occupied`.
+  /// overwritten: if `crm.json`, `Maildir`, `calendar`, `crm.sqlite` or `index` exist
+  /// without the demo marker, this throws `DemoWorkspaceError.occupied` (so `reset` can
+  /// later remove the database and index without touching anything the user had there).
+  /// Give it a folder of its own, e.g. `<data dir>/demo`.
   @discardableResult
   public static func generate(into directory: URL, now: Date, timeZone: TimeZone) throws
     -> DemoManifest
@@ -119,7 +121,7 @@ public enum DemoWorkspace {
     if isPresent(in: directory) {
       try reset(directory)
     } else {
-      for name in [importName, maildirName, calendarName, markerName] {
+      for name in [importName, maildirName, calendarName, databaseName, indexName] {
         let path = directory.appendingPathComponent(name).path
         if fm.fileExists(atPath: path) { throw DemoWorkspaceError.occupied(path: path) }
       }

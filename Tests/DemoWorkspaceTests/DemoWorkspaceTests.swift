@@ -90,6 +90,19 @@ struct DemoWorkspaceTests {
     #expect(!DemoWorkspace.isPresent(in: dir))
   }
 
+  @Test func generateRefusesAFolderHoldingADatabaseItDidNotCreate() throws {
+    let dir = try Fixtures.temporaryDirectory("demo-db")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let db = dir.appendingPathComponent("crm.sqlite")
+    try Data("SQLite format 3\u{0}".utf8).write(to: db)
+    #expect(throws: DemoWorkspaceError.occupied(path: db.path)) {
+      try DemoWorkspace.generate(into: dir, now: Date(timeIntervalSince1970: 1.8e9),
+                                 timeZone: .gmt)
+    }
+    try DemoWorkspace.reset(dir)
+    #expect(FileManager.default.fileExists(atPath: db.path))
+  }
+
   // MARK: The import file
 
   @Test func importFileUsesOnlyTheSpecTopLevelKeys() throws {
