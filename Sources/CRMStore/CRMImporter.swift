@@ -28,7 +28,7 @@ public struct ImportSummary: Equatable, Sendable, CustomStringConvertible {
   public var activities = 0
   public init() {}
 
-  /// `1 organization, 1 user, 1 account, ...`: one line.
+  /// `1 organization, 1 user, 2 contacts, ...`: one line, kinds with none left out.
   public var description: String {
     let parts: [(Int, String, String)] = [
       (organization, "organization", "organizations"), (users, "user", "users"),
@@ -39,7 +39,9 @@ public struct ImportSummary: Equatable, Sendable, CustomStringConvertible {
       (customRecords, "custom record", "custom records"),
       (activities, "activity", "activities"),
     ]
-    return parts.map { "\($0.0) \($0.0 == 1 ? $0.1 : $0.2)" }.joined(separator: ", ")
+    let written = parts.filter { $0.0 > 0 }
+    if written.isEmpty { return "nothing" }
+    return written.map { "\($0.0) \($0.0 == 1 ? $0.1 : $0.2)" }.joined(separator: ", ")
   }
 }
 

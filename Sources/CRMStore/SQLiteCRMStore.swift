@@ -14,11 +14,16 @@ public final class SQLiteCRMStore: CRMStore {
   public let path: String
   let pool: DatabasePool
 
-  public init(path: String) throws {
+  /// How long a call waits for another process's lock before reporting `CRMError.busy`.
+  public let busyTimeout: TimeInterval
+
+  /// Opens (creating and migrating when needed) the database at `path`.
+  public init(path: String, busyTimeout: TimeInterval = 5) throws {
     self.path = path
+    self.busyTimeout = busyTimeout
     var config = Configuration()
     config.foreignKeysEnabled = true
-    config.busyMode = .timeout(5)
+    config.busyMode = .timeout(busyTimeout)
     do {
       pool = try DatabasePool(path: path, configuration: config)
       let migrator = Schema.migrator
@@ -34,7 +39,7 @@ public final class SQLiteCRMStore: CRMStore {
       }
       try migrator.migrate(pool)
     } catch {
-      throw Self.translate(error, path: path)
+      throw Self.translate(error, path: path, timeout: busyTimeout)
     }
   }
 
@@ -42,7 +47,9 @@ public final class SQLiteCRMStore: CRMStore {
 
   /// Runs a read, turning SQLite errors into `CRMError`s that name the file.
   func read<T>(_ body: (Database) throws -> T) throws -> T {
-    do { return try pool.read(body) } catch { throw Self.translate(error, path: path) }
+    do { return try pool.read(body) } catch {
+      throw Self.translate(error, path: path, timeout: busyTimeout)
+    }
   }
 
   /// Runs `body` in one `BEGIN IMMEDIATE` transaction: all of it is written or none.
@@ -58,15 +65,15 @@ public final class SQLiteCRMStore: CRMStore {
         return result
       }
     } catch {
-      throw Self.translate(error, path: path)
+      throw Self.translate(error, path: path, timeout: busyTimeout)
     }
   }
 
-  static func translate(_ error: any Error, path: String) -> any Error {
+  static func translate(_ error: any Error, path: String, timeout: TimeInterval) -> any Error {
     guard let dbError = error as? DatabaseError else { return error }
     switch dbError.resultCode {
     case .SQLITE_BUSY, .SQLITE_LOCKED:
-      return CRMError.busy("\(path) is locked by another process (waited 5 s)")
+      return CRMError.busy("\(path) is locked by another process (waited \(timeout) s)")
     case .SQLITE_NOTADB:
       return CRMError.invalid("\(path) is not an AutoCapture database (not SQLite)")
     case .SQLITE_CANTOPEN:
