@@ -67,20 +67,25 @@ public struct CRMImporter {
   public func importData(_ data: Data) throws -> ImportSummary {
     let root: JSONValue
     do { root = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
-      throw ImportError(path: "", message: "not valid JSON: \(Self.reason(error))")
+      throw ImportError(path: "", message: "not valid JSON: \(Self.syntaxError(data, error))")
     }
     let file = try ImportFile(root)
     return try store.write { db in try file.write(db) }
   }
 
-  static func reason(_ error: any Error) -> String {
-    if case DecodingError.dataCorrupted(let context) = error {
-      if let underlying = context.underlyingError {
-        let text = (underlying as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-        return text ?? context.debugDescription
+  /// Where the JSON syntax goes wrong, in JSONSerialization's words (which give the line
+  /// and column), falling back on the decoder's.
+  static func syntaxError(_ data: Data, _ error: any Error) -> String {
+    do { _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
+      if let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String {
+        return text.hasSuffix(".") ? String(text.dropLast()) : text
       }
-      return context.debugDescription
     }
+    return reason(error)
+  }
+
+  static func reason(_ error: any Error) -> String {
+    if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
     return (error as NSError).localizedDescription
   }
 }
@@ -109,6 +114,8 @@ private struct Reference {
 private struct ImportFile {
   var organization: Organization?
   var users: [User] = []
+  /// Users whose file entry sets `showUntracked`; others keep the stored personal option.
+  var usersSettingShowUntracked: Set<String> = []
   var accounts: [Account] = []
   var contacts: [Contact] = []
   var leads: [Lead] = []
@@ -132,6 +139,9 @@ private struct ImportFile {
     if let value = top.value("organization") { organization = try Self.organization(value) }
     for (i, item) in try top.array("users").enumerated() {
       let user = try Self.user(item, at: "users[\(i)]")
+      if Self.hasKey(item, "showUntracked") {
+        usersSettingShowUntracked.insert(user.id)
+      }
       try define(.user, user.id, at: "users[\(i)].id", kind: "user")
       users.append(user)
     }
@@ -439,7 +449,9 @@ private struct ImportFile {
                          organization.untrackedAccess.rawValue])
       summary.organization = 1
     }
-    for user in users { try Self.write(db, user) }
+    for user in users {
+      try Self.write(db, user, setsShowUntracked: usersSettingShowUntracked.contains(user.id))
+    }
     summary.users = users.count
     let emails = try EmailWriter(db)
     let upsertAccount = try db.cachedStatement(sql: """
@@ -585,15 +597,24 @@ private struct ImportFile {
     }
   }
 
-  static func write(_ db: Database, _ user: User) throws {
+  static func hasKey(_ value: JSONValue, _ key: String) -> Bool {
+    if case .object(let fields) = value, let field = fields[key] {
+      if case .null = field { return false }
+      return true
+    }
+    return false
+  }
+
+  /// Upserts a user; the personal option is only overwritten when the file sets it.
+  static func write(_ db: Database, _ user: User, setsShowUntracked: Bool) throws {
     try db.execute(sql: """
       INSERT INTO user (id, name, syncMethod, approved, testEnabled, showUntracked)
       VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, syncMethod = excluded.syncMethod,
         approved = excluded.approved, testEnabled = excluded.testEnabled,
-        showUntracked = excluded.showUntracked
+        showUntracked = CASE WHEN ? THEN excluded.showUntracked ELSE showUntracked END
       """, arguments: [user.id, user.name, user.mailbox.syncMethod.rawValue, user.mailbox.approved,
-                       user.mailbox.testEnabled, user.showUntracked])
+                       user.mailbox.testEnabled, user.showUntracked, setsShowUntracked])
     try db.execute(sql: "DELETE FROM userEmail WHERE userId = ?", arguments: [user.id])
     for (position, address) in user.emails.enumerated() {
       try db.execute(

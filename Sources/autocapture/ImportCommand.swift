@@ -23,7 +23,7 @@ struct ImportCommand: ParsableCommand {
       let summary = try store.importFile(at: URL(fileURLWithPath: file))
       print("imported \(summary) into \(dbPath)")
     } catch let error as ImportError {
-      throw CLIError("\(file): \(error.description); nothing was imported")
+      throw CLIError("\(file): \(error.description) (nothing was imported)")
     } catch let error as CustomStringConvertible & Error {
       throw CLIError(error.description)
     }

@@ -126,6 +126,15 @@ import TestSupport
     #expect(deal.account == nil)
   }
 
+  @Test func reimportKeepsAUsersPersonalOptionUnlessTheFileSetsIt() throws {
+    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    try fixture.store.setShowUntracked(userId: "dana", false)
+    try fixture.importJSON(try Self.correctedExample())
+    #expect(try fixture.store.user(matching: "dana")?.showUntracked == false)
+    try fixture.importJSON(json(["users": [["id": "dana", "showUntracked": true]]]))
+    #expect(try fixture.store.user(matching: "dana")?.showUntracked == true)
+  }
+
   @Test func referencesMayPointToRecordsAlreadyInTheDatabase() throws {
     let fixture = try StoreFixture(importing: try Self.correctedExample())
     try fixture.importJSON(json([

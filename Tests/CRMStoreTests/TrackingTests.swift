@@ -43,7 +43,8 @@ import Testing
   @Test func aRequestNeedsAKnownUserAndRecord() throws {
     let fixture = try StoreFixture(importing: Self.world)
     #expect(throws: CRMError.unknownUser("zoe")) {
-      try fixture.store.requestTracking(userId: "zoe", record: Self.account, itemId: "i", at: Self.now)
+      try fixture.store.requestTracking(
+        userId: "zoe", record: Self.account, itemId: "i", at: Self.now)
     }
     let ghost = RecordRef(type: .lead, id: "l-ghost")
     #expect(throws: CRMError.unknownRecord(ghost)) {
