@@ -438,6 +438,7 @@ private struct ImportFile {
       settled[index] = try settle(db, entry, declared: declared)
     }
     try checkActivityIdentities(db)
+    try checkRedeclaredTypes(db)
 
     var summary = ImportSummary()
     if let organization {
@@ -582,6 +583,30 @@ private struct ImportFile {
     if defined[.record(ref.type)]?.contains(ref.id) == true { return }
     if try SQLiteCRMStore.recordExists(db, ref) { return }
     throw ImportError(path: path, message: "no \(ref.type.name) with id '\(ref.id)'")
+  }
+
+  /// Refuses a type declaration that drops or retypes a lookup still used by a stored record
+  /// this file does not replace: the stored value would no longer mean anything.
+  func checkRedeclaredTypes(_ db: Database) throws {
+    for (index, type) in types.enumerated() {
+      let replaced = defined[.record(.custom(type.name))] ?? []
+      let rows = try Row.fetchAll(db, sql: """
+        SELECT recordId, field, target FROM lookupValue WHERE recordType = ?
+        ORDER BY recordId, field
+        """, arguments: [type.name])
+      for row in rows {
+        let recordId: String = row["recordId"], field: String = row["field"]
+        let target: String = row["target"]
+        if replaced.contains(recordId) { continue }
+        if type.lookups.contains(where: { $0.field == field && $0.target.rawValue == target }) {
+          continue
+        }
+        throw ImportError(
+          path: "customEntityTypes[\(index)].lookups",
+          message: "\(type.name):\(recordId) uses lookup '\(field)' (\(target)), which this "
+            + "declaration drops or retypes; import that record again with the file")
+      }
+    }
   }
 
   /// Refuses an activity whose Message-ID (or UID and recurrence id) is already another

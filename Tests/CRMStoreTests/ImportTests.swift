@@ -242,6 +242,26 @@ import TestSupport
       "customEntityTypes[0].name: 'Contact' is a built-in record type")
   }
 
+  @Test func redeclaringATypeWithoutALookupItsStoredRecordsUseIsRefused() throws {
+    try expectRefused(
+      json(["customEntityTypes": [["name": "project", "displayName": "Project",
+                                   "lookups": [["field": "client", "target": "contact"]]]]]),
+      "customEntityTypes[0].lookups: project:p-1 uses lookup 'client' (account), which this "
+        + "declaration drops or retypes; import that record again with the file")
+  }
+
+  @Test func redeclaringATypeTogetherWithItsRecordsIsAccepted() throws {
+    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    try fixture.importJSON(json([
+      "customEntityTypes": [["name": "project", "displayName": "Project",
+                             "lookups": [["field": "client", "target": "contact"]]]],
+      "customRecords": [["type": "project", "id": "p-1", "name": "Rollout",
+                         "lookups": ["client": "c-ann"]]],
+    ]))
+    #expect(try fixture.store.customRecord(type: "project", id: "p-1")?.lookups
+            == ["client": .contact("c-ann")])
+  }
+
   @Test func aDuplicateIdWithinATypeIsRefused() throws {
     try expectRefused(
       json(["leads": [["id": "l-7", "name": "A"], ["id": "l-7", "name": "B"]]]),
