@@ -278,15 +278,16 @@ public final class SQLiteCRMStore: CRMStore {
     try read { db in
       var summaries: [RecordSummary] = []
       for (type, table, nameColumn) in Self.builtInTables {
-        let rows = try Row.fetchAll(
-          db, sql: "SELECT id, \(nameColumn) AS name FROM \(table) ORDER BY name, id")
+        let rows = try Row.fetchAll(db, sql: """
+          SELECT id, \(nameColumn) AS name FROM \(table) ORDER BY name COLLATE NOCASE, id
+          """)
         summaries += rows.map {
           RecordSummary(ref: RecordRef(type: type, id: $0["id"]), name: $0["name"])
         }
       }
       let rows = try Row.fetchAll(db, sql: """
         SELECT r.type, r.id, r.name, t.displayName FROM customRecord r
-        JOIN customEntityType t ON t.name = r.type ORDER BY r.type, r.name, r.id
+        JOIN customEntityType t ON t.name = r.type ORDER BY r.type, r.name COLLATE NOCASE, r.id
         """)
       summaries += rows.map {
         RecordSummary(ref: RecordRef(type: .custom($0["type"]), id: $0["id"]), name: $0["name"],

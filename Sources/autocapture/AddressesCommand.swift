@@ -38,6 +38,9 @@ struct AddressesCommand: ParsableCommand {
     if json {
       print(try Self.json(summary, set))
     } else {
+      if set.isEmpty {
+        FileHandle.standardError.write(Data("\(ref) has no addresses\n".utf8))
+      }
       for entry in set.entries {
         print("\(entry.address.value)\t\(entry.reasons.joined(separator: "; "))")
       }

@@ -82,6 +82,21 @@ import TestSupport
       .typeDisplayName == "Project")
   }
 
+  @Test func recordSummariesListBuiltInTypesThenCustomTypesEachByNameIgnoringCase() throws {
+    let fixture = try StoreFixture(importing: json([
+      "contacts": [["id": "c-1", "name": "bo"], ["id": "c-2", "name": "Ann"],
+                   ["id": "c-3", "name": "Cy"]],
+      "cases": [["id": "k-1", "title": "Jam"]],
+      "customEntityTypes": [["name": "zone", "displayName": "Zone"],
+                            ["name": "area", "displayName": "Area"]],
+      "customRecords": [["type": "zone", "id": "z-1", "name": "Z"],
+                        ["type": "area", "id": "r-1", "name": "R"]],
+    ]))
+    #expect(try fixture.store.recordSummaries().map(\.ref.description) == [
+      "contact:c-2", "contact:c-1", "contact:c-3", "case:k-1", "area:r-1", "zone:z-1",
+    ])
+  }
+
   @Test func importedActivitiesKeepEveryField() throws {
     let fixture = try StoreFixture(importing: try Self.correctedExample())
     let quote = try #require(try fixture.store.activity(id: "act-2"))
