@@ -73,7 +73,12 @@ let package = Package(
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),
-    .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CaptureCore", "TestSupport"]),
+    .testTarget(
+      name: "CRMStoreTests",
+      dependencies: [
+        "CRMStore", "CaptureCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+      ]
+    ),
     .testTarget(name: "MailboxTests", dependencies: ["Mailbox", "MailFormats", "TestSupport"]),
     .testTarget(name: "DemoWorkspaceTests", dependencies: ["DemoWorkspace", "TestSupport"]),
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),

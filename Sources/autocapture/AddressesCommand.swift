@@ -1,12 +1,65 @@
 import ArgumentParser
+import CRMStore
+import CaptureCore
 import Foundation
 
+/// `autocapture addresses --record TYPE:ID --db PATH [--json]`: a record's address set, each
+/// address with the reasons it is in the set (capture-rules.md).
 struct AddressesCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "addresses")
+  static let configuration = CommandConfiguration(
+    commandName: "addresses",
+    abstract: "Show the address set of a record, each address with why it is included.")
+
+  @Option(help: "The record, as TYPE:ID (account:a-fab, project:p-1).")
+  var record: String
+
+  @Flag(help: "Print JSON instead of one line per address.")
+  var json = false
 
   @OptionGroup var workspace: WorkspaceOptions
 
   func run() throws {
-    throw CLIError("'addresses' is not built yet")
+    guard let ref = RecordRef(parsing: record) else {
+      throw CLIError("bad record '\(record)': expected TYPE:ID such as account:a-fab")
+    }
+    let dbPath = try workspace.requireDB()
+    guard FileManager.default.fileExists(atPath: dbPath) else {
+      throw CLIError("\(dbPath): no such CRM database")
+    }
+    let summary: RecordSummary
+    let set: AddressSet
+    do {
+      let store = try SQLiteCRMStore(path: dbPath)
+      set = try AddressSetRules(reader: store).addressSet(for: ref)
+      summary = try store.recordSummary(ref) ?? RecordSummary(ref: ref, name: "")
+    } catch let error as CustomStringConvertible & Error {
+      throw CLIError(error.description)
+    }
+    if json {
+      print(try Self.json(summary, set))
+    } else {
+      if set.isEmpty {
+        FileHandle.standardError.write(Data("\(ref) has no addresses\n".utf8))
+      }
+      for entry in set.entries {
+        print("\(entry.address.value)\t\(entry.reasons.joined(separator: "; "))")
+      }
+    }
+  }
+
+  struct Output: Encodable {
+    struct Record: Encodable { var type: String; var id: String; var name: String }
+    struct Entry: Encodable { var address: String; var reasons: [String] }
+    var record: Record
+    var addresses: [Entry]
+  }
+
+  static func json(_ summary: RecordSummary, _ set: AddressSet) throws -> String {
+    let output = Output(
+      record: .init(type: summary.ref.type.name, id: summary.ref.id, name: summary.name),
+      addresses: set.entries.map { .init(address: $0.address.value, reasons: $0.reasons) })
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(output), as: UTF8.self)
   }
 }

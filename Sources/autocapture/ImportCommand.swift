@@ -1,12 +1,31 @@
 import ArgumentParser
+import CRMStore
 import Foundation
 
+/// `autocapture import FILE.json --db PATH`: loads a CRM import file (crm-import.md).
 struct ImportCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "import")
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Load a CRM import file (JSON) into the CRM database; all or nothing.")
+
+  @Argument(help: "The CRM import file (JSON).")
+  var file: String
 
   @OptionGroup var workspace: WorkspaceOptions
 
   func run() throws {
-    throw CLIError("'import' is not built yet")
+    let dbPath = try workspace.requireDB()
+    guard FileManager.default.fileExists(atPath: file) else {
+      throw CLIError("\(file): no such file")
+    }
+    do {
+      let store = try SQLiteCRMStore(path: dbPath)
+      let summary = try store.importFile(at: URL(fileURLWithPath: file))
+      print("imported \(summary) into \(dbPath)")
+    } catch let error as ImportError {
+      throw CLIError("\(file): \(error.description) (nothing was imported)")
+    } catch let error as CustomStringConvertible & Error {
+      throw CLIError(error.description)
+    }
   }
 }

@@ -1,0 +1,352 @@
+import CaptureCore
+import Foundation
+import GRDB
+
+/// The shared CRM database in one SQLite file, through GRDB.
+///
+/// Several processes may use the file at once (a CLI `sync` beside the TUI), so it runs in WAL
+/// mode through a `DatabasePool`, waits up to five seconds for a lock, and writes that read
+/// before they write take the write lock first (`BEGIN IMMEDIATE`). A lock held longer is
+/// reported as `CRMError.busy` naming the file; a file written by a newer build is refused
+/// with `CRMError.newerSchema`; an empty or new file is migrated to the current schema.
+public final class SQLiteCRMStore: CRMStore {
+  /// The file, as given; errors name it.
+  public let path: String
+  let pool: DatabasePool
+
+  /// How long a call waits for another process's lock before reporting `CRMError.busy`.
+  public let busyTimeout: TimeInterval
+
+  /// Opens (creating and migrating when needed) the database at `path`.
+  public init(path: String, busyTimeout: TimeInterval = 5) throws {
+    self.path = path
+    self.busyTimeout = busyTimeout
+    var config = Configuration()
+    config.foreignKeysEnabled = true
+    config.busyMode = .timeout(busyTimeout)
+    do {
+      pool = try DatabasePool(path: path, configuration: config)
+      let migrator = Schema.migrator
+      try pool.read { db in
+        let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        if !unknown.isEmpty {
+          throw CRMError.newerSchema(path: path, found: unknown.sorted().joined(separator: ", "))
+        }
+        let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        if userVersion > Schema.version {
+          throw CRMError.newerSchema(path: path, found: String(userVersion))
+        }
+      }
+      try migrator.migrate(pool)
+    } catch {
+      throw Self.translate(error, path: path, timeout: busyTimeout)
+    }
+  }
+
+  // MARK: - Access and errors
+
+  /// Runs a read, turning SQLite errors into `CRMError`s that name the file.
+  func read<T>(_ body: (Database) throws -> T) throws -> T {
+    do { return try pool.read(body) } catch {
+      throw Self.translate(error, path: path, timeout: busyTimeout)
+    }
+  }
+
+  /// Runs `body` in one `BEGIN IMMEDIATE` transaction: all of it is written or none.
+  func write<T>(_ body: (Database) throws -> T) throws -> T {
+    do {
+      return try pool.writeWithoutTransaction { db in
+        var result: T?
+        try db.inTransaction(.immediate) {
+          result = try body(db)
+          return .commit
+        }
+        guard let result else { throw CRMError.invalid("\(path): transaction produced nothing") }
+        return result
+      }
+    } catch {
+      throw Self.translate(error, path: path, timeout: busyTimeout)
+    }
+  }
+
+  static func translate(_ error: any Error, path: String, timeout: TimeInterval) -> any Error {
+    guard let dbError = error as? DatabaseError else { return error }
+    switch dbError.resultCode {
+    case .SQLITE_BUSY, .SQLITE_LOCKED:
+      return CRMError.busy("\(path) is locked by another process (waited \(timeout) s)")
+    case .SQLITE_NOTADB:
+      return CRMError.invalid("\(path) is not an AutoCapture database (not SQLite)")
+    case .SQLITE_CANTOPEN:
+      return CRMError.invalid("cannot open \(path): \(dbError.message ?? "unknown reason")")
+    default:
+      return CRMError.invalid("\(path): \(dbError.message ?? dbError.description)")
+    }
+  }
+
+  // MARK: - Shared row readers
+
+  static func emails(_ db: Database, type: String, id: String) throws -> [EmailAddress] {
+    let statement = try db.cachedStatement(sql: """
+      SELECT address FROM recordEmail WHERE recordType = ? AND recordId = ? ORDER BY position
+      """)
+    return try String.fetchAll(statement, arguments: [type, id]).map(EmailAddress.init(normalized:))
+  }
+
+  static func contact(_ db: Database, row: Row) throws -> Contact {
+    let id: String = row["id"]
+    return Contact(
+      id: id, name: row["name"], emails: try emails(db, type: "contact", id: id),
+      parentAccount: row["parentAccount"], modifiedOn: row["modifiedOn"])
+  }
+
+  // MARK: - CRMReader
+
+  public func account(id: String) throws -> Account? {
+    try read { db in
+      guard let row = try Row.fetchOne(
+        db, sql: "SELECT id, name, primaryContact FROM account WHERE id = ?", arguments: [id])
+      else { return nil }
+      return Account(
+        id: id, name: row["name"], emails: try Self.emails(db, type: "account", id: id),
+        primaryContact: row["primaryContact"])
+    }
+  }
+
+  public func contact(id: String) throws -> Contact? {
+    try read { db in
+      try Row.fetchOne(
+        db, sql: "SELECT id, name, parentAccount, modifiedOn FROM contact WHERE id = ?",
+        arguments: [id]
+      ).map { try Self.contact(db, row: $0) }
+    }
+  }
+
+  public func lead(id: String) throws -> Lead? {
+    try read { db in
+      guard let row = try Row.fetchOne(
+        db, sql: "SELECT name, contactName, contactEmail FROM lead WHERE id = ?", arguments: [id])
+      else { return nil }
+      let contactEmail: String? = row["contactEmail"]
+      return Lead(id: id, name: row["name"], contactName: row["contactName"],
+                  contactEmail: contactEmail.map(EmailAddress.init(normalized:)),
+                  emails: try Self.emails(db, type: "lead", id: id))
+    }
+  }
+
+  public func opportunity(id: String) throws -> Opportunity? {
+    try read { db in
+      guard let row = try Row.fetchOne(
+        db, sql: "SELECT name, contact, account, originatingLead FROM opportunity WHERE id = ?",
+        arguments: [id])
+      else { return nil }
+      let stakeholders = try String.fetchAll(
+        db, sql: "SELECT contactId FROM stakeholder WHERE opportunityId = ? ORDER BY position",
+        arguments: [id])
+      return Opportunity(
+        id: id, name: row["name"], emails: try Self.emails(db, type: "opportunity", id: id),
+        contact: row["contact"], account: row["account"], stakeholders: stakeholders,
+        originatingLead: row["originatingLead"])
+    }
+  }
+
+  public func supportCase(id: String) throws -> SupportCase? {
+    try read { db in
+      guard let row = try Row.fetchOne(
+        db,
+        sql: "SELECT title, primaryContact, customerType, customerId FROM supportCase WHERE id = ?",
+        arguments: [id])
+      else { return nil }
+      var customer: CustomerRef?
+      if let type: String = row["customerType"], let kind = CustomerType(rawValue: type),
+         let customerId: String = row["customerId"] {
+        customer = CustomerRef(type: kind, id: customerId)
+      }
+      return SupportCase(
+        id: id, title: row["title"], emails: try Self.emails(db, type: "case", id: id),
+        primaryContact: row["primaryContact"], customer: customer)
+    }
+  }
+
+  static func customEntityType(_ db: Database, name: String) throws -> CustomEntityType? {
+    guard let displayName = try String.fetchOne(
+      db, sql: "SELECT displayName FROM customEntityType WHERE name = ?", arguments: [name])
+    else { return nil }
+    let lookups = try Row.fetchAll(
+      db, sql: "SELECT field, target FROM lookupDeclaration WHERE typeName = ? ORDER BY position",
+      arguments: [name]
+    ).compactMap { row -> LookupDeclaration? in
+      guard let target = LookupTarget(rawValue: row["target"]) else { return nil }
+      return LookupDeclaration(field: row["field"], target: target)
+    }
+    return CustomEntityType(name: name, displayName: displayName, lookups: lookups)
+  }
+
+  public func customEntityType(name: String) throws -> CustomEntityType? {
+    try read { db in try Self.customEntityType(db, name: name) }
+  }
+
+  public func customRecord(type: String, id: String) throws -> CustomRecord? {
+    try read { db in
+      guard let name = try String.fetchOne(
+        db, sql: "SELECT name FROM customRecord WHERE type = ? AND id = ?", arguments: [type, id])
+      else { return nil }
+      var lookups: [String: LookupValue] = [:]
+      let rows = try Row.fetchAll(db, sql: """
+        SELECT field, target, refType, refId FROM lookupValue
+        WHERE recordType = ? AND recordId = ?
+        """, arguments: [type, id])
+      for row in rows {
+        let refId: String = row["refId"]
+        switch row["target"] as String {
+        case "account": lookups[row["field"]] = .account(refId)
+        case "contact": lookups[row["field"]] = .contact(refId)
+        default:
+          if let kind = CustomerType(rawValue: row["refType"]) {
+            lookups[row["field"]] = .customer(CustomerRef(type: kind, id: refId))
+          }
+        }
+      }
+      return CustomRecord(type: type, id: id, name: name, lookups: lookups)
+    }
+  }
+
+  public func topContacts(ofAccount accountId: String, limit: Int) throws -> [Contact] {
+    try read { db in
+      try Row.fetchAll(db, sql: """
+        SELECT id, name, parentAccount, modifiedOn FROM contact WHERE parentAccount = ?
+        ORDER BY modifiedOn IS NULL, modifiedOn DESC, id LIMIT ?
+        """, arguments: [accountId, max(0, limit)]
+      ).map { try Self.contact(db, row: $0) }
+    }
+  }
+
+  // MARK: - Organization, users, records
+
+  public func organization() throws -> Organization {
+    try read { db in
+      guard let row = try Row.fetchOne(
+        db, sql: "SELECT name, autoCapture, untrackedAccess FROM organization WHERE id = 1")
+      else { return Organization() }
+      return Organization(
+        name: row["name"], autoCapture: row["autoCapture"],
+        untrackedAccess: UntrackedAccess(rawValue: row["untrackedAccess"]) ?? .allowed)
+    }
+  }
+
+  static func user(_ db: Database, id: String) throws -> User? {
+    guard let row = try Row.fetchOne(db, sql: """
+      SELECT name, syncMethod, approved, testEnabled, showUntracked FROM user WHERE id = ?
+      """, arguments: [id])
+    else { return nil }
+    let emails = try String.fetchAll(
+      db, sql: "SELECT address FROM userEmail WHERE userId = ? ORDER BY position", arguments: [id])
+    let mailbox = MailboxSettings(
+      syncMethod: SyncMethod(rawValue: row["syncMethod"]) ?? .none,
+      approved: row["approved"], testEnabled: row["testEnabled"])
+    return User(id: id, name: row["name"], emails: emails.map(EmailAddress.init(normalized:)),
+                mailbox: mailbox, showUntracked: row["showUntracked"])
+  }
+
+  public func user(matching idOrEmail: String) throws -> User? {
+    try read { db in
+      if let user = try Self.user(db, id: idOrEmail) { return user }
+      guard let address = EmailAddress.parse(idOrEmail) else { return nil }
+      guard let id = try String.fetchOne(
+        db, sql: "SELECT userId FROM userEmail WHERE address = ? ORDER BY userId LIMIT 1",
+        arguments: [address.value])
+      else { return nil }
+      return try Self.user(db, id: id)
+    }
+  }
+
+  public func users() throws -> [User] {
+    try read { db in
+      try String.fetchAll(db, sql: "SELECT id FROM user ORDER BY id").compactMap {
+        try Self.user(db, id: $0)
+      }
+    }
+  }
+
+  /// The table and name column of each built-in type, in records-pane order.
+  static let builtInTables: [(type: RecordType, table: String, nameColumn: String)] = [
+    (.account, "account", "name"), (.contact, "contact", "name"),
+    (.opportunity, "opportunity", "name"), (.lead, "lead", "name"),
+    (.case, "supportCase", "title"),
+  ]
+
+  public func recordSummaries() throws -> [RecordSummary] {
+    try read { db in
+      var summaries: [RecordSummary] = []
+      for (type, table, nameColumn) in Self.builtInTables {
+        let rows = try Row.fetchAll(db, sql: """
+          SELECT id, \(nameColumn) AS name FROM \(table) ORDER BY name COLLATE NOCASE, id
+          """)
+        summaries += rows.map {
+          RecordSummary(ref: RecordRef(type: type, id: $0["id"]), name: $0["name"])
+        }
+      }
+      let rows = try Row.fetchAll(db, sql: """
+        SELECT r.type, r.id, r.name, t.displayName FROM customRecord r
+        JOIN customEntityType t ON t.name = r.type ORDER BY r.type, r.name COLLATE NOCASE, r.id
+        """)
+      summaries += rows.map {
+        RecordSummary(ref: RecordRef(type: .custom($0["type"]), id: $0["id"]), name: $0["name"],
+                      typeDisplayName: $0["displayName"])
+      }
+      return summaries
+    }
+  }
+
+  public func recordSummary(_ ref: RecordRef) throws -> RecordSummary? {
+    try read { db in try Self.recordSummary(db, ref) }
+  }
+
+  static func recordSummary(_ db: Database, _ ref: RecordRef) throws -> RecordSummary? {
+    if case .custom(let typeName) = ref.type {
+      guard let row = try Row.fetchOne(db, sql: """
+        SELECT r.name, t.displayName FROM customRecord r
+        JOIN customEntityType t ON t.name = r.type WHERE r.type = ? AND r.id = ?
+        """, arguments: [typeName, ref.id])
+      else { return nil }
+      return RecordSummary(ref: ref, name: row["name"], typeDisplayName: row["displayName"])
+    }
+    guard let entry = builtInTables.first(where: { $0.type == ref.type }) else { return nil }
+    return try String.fetchOne(
+      db, sql: "SELECT \(entry.nameColumn) FROM \(entry.table) WHERE id = ?", arguments: [ref.id]
+    ).map { RecordSummary(ref: ref, name: $0) }
+  }
+
+  public func customEntityTypes() throws -> [CustomEntityType] {
+    try read { db in
+      try String.fetchAll(db, sql: "SELECT name FROM customEntityType ORDER BY name").compactMap {
+        try Self.customEntityType(db, name: $0)
+      }
+    }
+  }
+
+  public func setShowUntracked(userId: String, _ value: Bool) throws {
+    try write { db in
+      try db.execute(
+        sql: "UPDATE user SET showUntracked = ? WHERE id = ?", arguments: [value, userId])
+      if db.changesCount == 0 { throw CRMError.unknownUser(userId) }
+    }
+  }
+
+  // MARK: - Dump
+
+  /// Every row of every table as text, in a stable order: for comparing two databases.
+  public func dump() throws -> String {
+    try read { db in
+      var lines: [String] = []
+      for table in Schema.tables {
+        let columns = try db.columns(in: table).map { "\"\($0.name)\"" }
+        let order = columns.indices.map { String($0 + 1) }.joined(separator: ", ")
+        let rows = try Row.fetchAll(
+          db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(order)")
+        lines.append("# \(table) (\(rows.count))")
+        lines += rows.map { $0.description }
+      }
+      return lines.joined(separator: "\n")
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import CRMStore
+import CaptureCore
+import Foundation
+import GRDB
+import Testing
+import TestSupport
+
+/// Opening the database file: new, empty, written by a newer build, locked.
+@Suite struct DatabaseFileTests {
+  @Test func anEmptyFileIsMigratedToTheCurrentSchema() throws {
+    let directory = try TestSupportDirectory()
+    let path = directory.file("empty.sqlite")
+    #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+    let store = try SQLiteCRMStore(path: path)
+    #expect(try store.organization() == Organization())
+    #expect(try store.recordSummaries().isEmpty)
+    let tables = try DatabaseQueue(path: path).read { db in
+      try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    #expect(tables.contains("contact"))
+    #expect(tables.contains("trackRequest"))
+  }
+
+  @Test func aNewFileIsCreatedInWALModeWithForeignKeys() throws {
+    let directory = try TestSupportDirectory()
+    let path = directory.file("new.sqlite")
+    let store = try SQLiteCRMStore(path: path)
+    _ = try store.users()
+    let mode = try DatabaseQueue(path: path).read { db in
+      try String.fetchOne(db, sql: "PRAGMA journal_mode")
+    }
+    #expect(mode == "wal")
+  }
+
+  @Test func reopeningAMigratedFileKeepsItsData() throws {
+    let directory = try TestSupportDirectory()
+    let path = directory.file("crm.sqlite")
+    _ = try SQLiteCRMStore(path: path).importData(Data(#"{"leads": [{"id": "l-1"}]}"#.utf8))
+    #expect(try SQLiteCRMStore(path: path).lead(id: "l-1")?.id == "l-1")
+  }
+
+  @Test func aDatabaseWithAnUnknownMigrationIsRefusedAsNewer() throws {
+    let directory = try TestSupportDirectory()
+    let path = directory.file("crm.sqlite")
+    _ = try SQLiteCRMStore(path: path)
+    try DatabaseQueue(path: path).write { db in
+      try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-future')")
+    }
+    #expect(throws: CRMError.newerSchema(path: path, found: "v9-future")) {
+      try SQLiteCRMStore(path: path)
+    }
+  }
+
+  @Test func aDatabaseWithAHigherUserVersionIsRefusedAsNewer() throws {
+    let directory = try TestSupportDirectory()
+    let path = directory.file("crm.sqlite")
+    _ = try SQLiteCRMStore(path: path)
+    try DatabaseQueue(path: path).writeWithoutTransaction { db in
+      try db.execute(sql: "PRAGMA user_version = 42")
+    }
+    #expect(throws: CRMError.newerSchema(path: path, found: "42")) {
+      try SQLiteCRMStore(path: path)
+    }
+  }
+
+  @Test func aFileThatIsNotSQLiteIsRefusedNamingIt() throws {
+    let directory = try TestSupportDirectory()
+    let path = directory.file("notes.sqlite")
+    try Data(String(repeating: "not a database\n", count: 100).utf8)
+      .write(to: URL(fileURLWithPath: path))
+    do {
+      _ = try SQLiteCRMStore(path: path)
+      Issue.record("a text file was opened as a database")
+    } catch let error as CRMError {
+      #expect(error.description.contains(path))
+    }
+  }
+
+  @Test func aWriteWhileAnotherConnectionHoldsTheLockReportsBusyNamingTheFile() throws {
+    let directory = try TestSupportDirectory()
+    let path = directory.file("crm.sqlite")
+    let store = try SQLiteCRMStore(path: path, busyTimeout: 0.2)
+    _ = try store.importData(Data(#"{"users": [{"id": "dana"}]}"#.utf8))
+    let other = try DatabaseQueue(path: path)
+    try other.writeWithoutTransaction { db in
+      try db.execute(sql: "BEGIN IMMEDIATE")
+      defer { try? db.execute(sql: "ROLLBACK") }
+      #expect(throws: CRMError.busy("\(path) is locked by another process (waited 0.2 s)")) {
+        try store.setShowUntracked(userId: "dana", false)
+      }
+    }
+    try store.setShowUntracked(userId: "dana", false)
+    #expect(try store.user(matching: "dana")?.showUntracked == false)
+  }
+}
+
+/// A temporary directory for one test.
+struct TestSupportDirectory {
+  let url: URL
+  init() throws { url = try Fixtures.temporaryDirectory("crmstore") }
+  func file(_ name: String) -> String { url.appendingPathComponent(name).path }
+}

@@ -1,0 +1,322 @@
+import CRMStore
+import CaptureCore
+import Foundation
+import Testing
+import TestSupport
+
+/// crm-import.md: the import file's rules, errors with JSON paths, all-or-nothing, upsert.
+@Suite struct ImportTests {
+  /// The example of crm-import.md, read from the spec itself.
+  static func specExample() throws -> String {
+    let spec = Fixtures.shared.appendingPathComponent("spec/crm-import.md")
+    let text = try String(contentsOf: spec, encoding: .utf8)
+    let start = try #require(text.range(of: "```json\n"))
+    let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
+    return String(text[start.upperBound..<end.lowerBound])
+  }
+
+  /// The spec example with the contact `c-bo` it refers to but does not define.
+  static func correctedExample() throws -> String {
+    let data = Data(try specExample().utf8)
+    var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    var contacts = try #require(object["contacts"] as? [[String: Any]])
+    contacts.append(["id": "c-bo", "name": "Bo Chen", "emails": ["bo@northwind.example"]])
+    object["contacts"] = contacts
+    return json(object)
+  }
+
+  /// Imports `bad` into a database already holding the corrected example and expects it to
+  /// be refused with `description`, the database unchanged.
+  func expectRefused(_ bad: String, _ description: String,
+                     sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    let before = try fixture.store.dump()
+    do {
+      try fixture.importJSON(bad)
+      Issue.record("import was accepted", sourceLocation: sourceLocation)
+    } catch let error as ImportError {
+      #expect(error.description == description, sourceLocation: sourceLocation)
+    }
+    #expect(try fixture.store.dump() == before, "the refused file wrote something",
+            sourceLocation: sourceLocation)
+  }
+
+  // MARK: The spec's example
+
+  @Test func theSpecExampleIsRefusedForItsUndefinedStakeholder() throws {
+    let fixture = try StoreFixture()
+    let empty = try fixture.store.dump()
+    #expect(throws: ImportError(path: "opportunities[0].stakeholders[0]",
+                                message: "no contact with id 'c-bo'")) {
+      try fixture.importJSON(try Self.specExample())
+    }
+    #expect(try fixture.store.dump() == empty)
+  }
+
+  @Test func theCorrectedExampleImportsEverySection() throws {
+    let fixture = try StoreFixture()
+    let summary = try fixture.importJSON(try Self.correctedExample())
+    #expect(summary.description == "1 organization, 1 user, 1 account, 2 contacts, 1 lead, "
+      + "1 opportunity, 1 case, 1 custom entity type, 1 custom record, 2 activities")
+    let store = fixture.store
+    #expect(try store.organization() == Organization(name: "Contoso", autoCapture: true,
+                                                     untrackedAccess: .allowed))
+    let dana = try #require(try store.user(matching: "DANA@contoso.example"))
+    #expect(dana.mailbox == MailboxSettings(syncMethod: .serverSideSync, approved: true,
+                                            testEnabled: true))
+    #expect(dana.showUntracked)
+    #expect(try store.contact(id: "c-ann")?.parentAccount == "a-fab")
+    #expect(try store.contact(id: "c-ann")?.modifiedOn == ISO8601.parse("2026-10-01T12:00:00Z"))
+    #expect(try store.opportunity(id: "o-1")?.stakeholders == ["c-bo"])
+    #expect(try store.supportCase(id: "k-1")?.customer == CustomerRef(type: .account, id: "a-fab"))
+    #expect(try store.customRecord(type: "project", id: "p-1")?.lookups == [
+      "client": .account("a-fab"), "sponsor": .contact("c-ann"),
+      "payer": .customer(CustomerRef(type: .contact, id: "c-ann")),
+    ])
+    #expect(try store.recordSummaries().map { "\($0.ref) \($0.name)" } == [
+      "account:a-fab Fabrikam", "contact:c-ann Ann Lee", "contact:c-bo Bo Chen",
+      "opportunity:o-1 50 printers", "lead:l-1 Printers for Northwind", "case:k-1 Printer jams",
+      "project:p-1 Rollout",
+    ])
+    #expect(try store.recordSummary(RecordRef(type: .custom("project"), id: "p-1"))?
+      .typeDisplayName == "Project")
+  }
+
+  @Test func recordSummariesListBuiltInTypesThenCustomTypesEachByNameIgnoringCase() throws {
+    let fixture = try StoreFixture(importing: json([
+      "contacts": [["id": "c-1", "name": "bo"], ["id": "c-2", "name": "Ann"],
+                   ["id": "c-3", "name": "Cy"]],
+      "cases": [["id": "k-1", "title": "Jam"]],
+      "customEntityTypes": [["name": "zone", "displayName": "Zone"],
+                            ["name": "area", "displayName": "Area"]],
+      "customRecords": [["type": "zone", "id": "z-1", "name": "Z"],
+                        ["type": "area", "id": "r-1", "name": "R"]],
+    ]))
+    #expect(try fixture.store.recordSummaries().map(\.ref.description) == [
+      "contact:c-2", "contact:c-1", "contact:c-3", "case:k-1", "area:r-1", "zone:z-1",
+    ])
+  }
+
+  @Test func importedActivitiesKeepEveryField() throws {
+    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    let quote = try #require(try fixture.store.activity(id: "act-2"))
+    #expect(quote.kind == .email)
+    #expect(quote.regarding == [RecordRef(type: .account, id: "a-fab")])
+    #expect(quote.messageId == "<quote-1@contoso.example>")
+    #expect(quote.direction == .outgoing)
+    #expect(quote.from?.value == "dana@contoso.example")
+    #expect(quote.to.map(\.value) == ["ann@fabrikam.example"])
+    #expect(quote.attachments == [AttachmentInfo(name: "quote.pdf", size: 48213)])
+    #expect(quote.at == ISO8601.parse("2026-11-19T08:00:00Z"))
+    #expect(quote.owner == "dana")
+    let onOpportunity = try fixture.store.activities(regarding: RecordRef(type: .opportunity,
+                                                                          id: "o-1"))
+    #expect(onOpportunity.map(\.id) == ["act-1"])
+    #expect(try fixture.store.emailActivities(messageIds: ["<quote-1@contoso.example>"])
+      .map(\.id) == ["act-2"])
+  }
+
+  // MARK: Idempotence and upsert
+
+  @Test func importingTheSameFileTwiceLeavesTheSameDatabase() throws {
+    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    let once = try fixture.store.dump()
+    try fixture.importJSON(try Self.correctedExample())
+    #expect(try fixture.store.dump() == once)
+    #expect(once.contains("# contact (2)"))
+  }
+
+  @Test func reimportReplacesListsInsteadOfAppending() throws {
+    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    try fixture.importJSON(json([
+      "contacts": [["id": "c-ann", "name": "Ann Lee", "emails": ["ann@new.example"]]],
+      "opportunities": [["id": "o-1", "name": "60 printers", "stakeholders": ["c-ann"]]],
+    ]))
+    let ann = try #require(try fixture.store.contact(id: "c-ann"))
+    #expect(ann.emails.map(\.value) == ["ann@new.example"])
+    #expect(ann.parentAccount == nil)
+    let deal = try #require(try fixture.store.opportunity(id: "o-1"))
+    #expect(deal.stakeholders == ["c-ann"])
+    #expect(deal.name == "60 printers")
+    #expect(deal.account == nil)
+  }
+
+  @Test func reimportKeepsAUsersPersonalOptionUnlessTheFileSetsIt() throws {
+    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    try fixture.store.setShowUntracked(userId: "dana", false)
+    try fixture.importJSON(try Self.correctedExample())
+    #expect(try fixture.store.user(matching: "dana")?.showUntracked == false)
+    try fixture.importJSON(json(["users": [["id": "dana", "showUntracked": true]]]))
+    #expect(try fixture.store.user(matching: "dana")?.showUntracked == true)
+  }
+
+  @Test func referencesMayPointToRecordsAlreadyInTheDatabase() throws {
+    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    try fixture.importJSON(json([
+      "contacts": [["id": "c-new", "name": "New", "parentAccount": "a-fab",
+                    "emails": ["new@fabrikam.example"]]],
+      "customRecords": [["type": "project", "id": "p-2", "name": "Phase 2",
+                         "lookups": ["client": "a-fab"]]],
+    ]))
+    #expect(try fixture.store.contact(id: "c-new")?.parentAccount == "a-fab")
+    #expect(try fixture.store.customRecord(type: "project", id: "p-2")?.lookups
+            == ["client": .account("a-fab")])
+  }
+
+  // MARK: Errors name their path and write nothing
+
+  @Test func aBadAddressIsRefusedNamingItsPath() throws {
+    try expectRefused(
+      json(["contacts": [["id": "c-x", "name": "X", "emails": ["x@ok.example", "x at bad"]]]]),
+      "contacts[0].emails[1]: invalid email address: 'x at bad' contains spaces")
+    try expectRefused(
+      json(["accounts": [["id": "a-x", "name": "X", "emails": ["@nolocal.example"]]]]),
+      "accounts[0].emails[0]: invalid email address: '@nolocal.example' has an empty local part")
+  }
+
+  @Test func anUnknownKeyIsRefusedNamingItsPath() throws {
+    try expectRefused(
+      json(["contacts": [["id": "c-1", "name": "A"], ["id": "c-2", "name": "B"],
+                         ["id": "c-3", "name": "C", "emial": "c@x.example"]]]),
+      "contacts[2].emial: unknown key 'emial' "
+        + "(known keys: id, name, emails, parentAccount, modifiedOn)")
+  }
+
+  @Test func anUnknownTopLevelKeyIsRefused() throws {
+    let fixture = try StoreFixture()
+    #expect(throws: ImportError.self) { try fixture.importJSON(#"{"contactz": []}"#) }
+    do { try fixture.importJSON(#"{"contactz": []}"#) } catch let error as ImportError {
+      #expect(error.path == "contactz")
+    }
+  }
+
+  @Test func aDanglingReferenceIsRefusedNamingItsPath() throws {
+    let opportunities: [[String: Any]] = (0..<4).map { i in
+      ["id": "o-\(i)", "name": "Deal \(i)", "stakeholders": i == 3 ? ["c-ann", "c-ghost"] : []]
+    }
+    try expectRefused(json(["opportunities": opportunities]),
+                      "opportunities[3].stakeholders[1]: no contact with id 'c-ghost'")
+    try expectRefused(json(["contacts": [["id": "c-x", "name": "X", "parentAccount": "a-none"]]]),
+                      "contacts[0].parentAccount: no account with id 'a-none'")
+    try expectRefused(
+      json(["activities": [["id": "act-9", "kind": "note", "at": "2026-11-18T15:00:00Z",
+                            "regarding": ["type": "lead", "id": "l-none"]]]]),
+      "activities[0].regarding: no lead with id 'l-none'")
+  }
+
+  @Test func anActivityOwnerMustBeAKnownUser() throws {
+    try expectRefused(
+      json(["activities": [["id": "act-9", "kind": "note", "at": "2026-11-18T15:00:00Z",
+                            "owner": "nobody"]]]),
+      "activities[0].owner: no user with id 'nobody'")
+  }
+
+  @Test func aCustomerWithoutATypeIsRefused() throws {
+    try expectRefused(
+      json(["customRecords": [["type": "project", "id": "p-9", "name": "P",
+                               "lookups": ["payer": ["id": "c-ann"]]]]]),
+      "customRecords[0].lookups.payer.type: missing: a customer is an account or a contact")
+    try expectRefused(
+      json(["cases": [["id": "k-9", "title": "T", "customer": ["id": "a-fab"]]]]),
+      "cases[0].customer.type: missing: a customer is an account or a contact")
+  }
+
+  @Test func aLookupNameTheTypeDoesNotDeclareIsRefused() throws {
+    try expectRefused(
+      json(["customRecords": [["type": "project", "id": "p-9", "name": "P",
+                               "lookups": ["budget": "a-fab"]]]]),
+      "customRecords[0].lookups.budget: 'budget' is not a lookup of project "
+        + "(declared: client, sponsor, payer)")
+  }
+
+  @Test func aLookupValueOfTheWrongShapeIsRefused() throws {
+    try expectRefused(
+      json(["customRecords": [["type": "project", "id": "p-9", "name": "P",
+                               "lookups": ["payer": "c-ann"]]]]),
+      #"customRecords[0].lookups.payer: a customer lookup takes {"type", "id"}"#)
+    try expectRefused(
+      json(["customRecords": [["type": "project", "id": "p-9", "name": "P",
+                               "lookups": ["client": ["type": "account", "id": "a-fab"]]]]]),
+      "customRecords[0].lookups.client: a account lookup takes an id string")
+    try expectRefused(
+      json(["customRecords": [["type": "project", "id": "p-9", "name": "P",
+                               "lookups": ["sponsor": "a-fab"]]]]),
+      "customRecords[0].lookups.sponsor: no contact with id 'a-fab'")
+  }
+
+  @Test func aTimeWithoutAZoneIsRefused() throws {
+    try expectRefused(
+      json(["contacts": [["id": "c-x", "name": "X", "modifiedOn": "2026-10-01T12:00:00"]]]),
+      "contacts[0].modifiedOn: '2026-10-01T12:00:00' is not an ISO 8601 time with a zone "
+        + "(e.g. 2026-11-20T09:30:00Z)")
+  }
+
+  @Test func aCustomTypeNamedLikeABuiltInTypeIsRefused() throws {
+    try expectRefused(
+      json(["customEntityTypes": [["name": "Contact", "displayName": "People"]]]),
+      "customEntityTypes[0].name: 'Contact' is a built-in record type")
+  }
+
+  @Test func redeclaringATypeWithoutALookupItsStoredRecordsUseIsRefused() throws {
+    try expectRefused(
+      json(["customEntityTypes": [["name": "project", "displayName": "Project",
+                                   "lookups": [["field": "client", "target": "contact"]]]]]),
+      "customEntityTypes[0].lookups: project:p-1 uses lookup 'client' (account), which this "
+        + "declaration drops or retypes; import that record again with the file")
+  }
+
+  @Test func redeclaringATypeTogetherWithItsRecordsIsAccepted() throws {
+    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    try fixture.importJSON(json([
+      "customEntityTypes": [["name": "project", "displayName": "Project",
+                             "lookups": [["field": "client", "target": "contact"]]]],
+      "customRecords": [["type": "project", "id": "p-1", "name": "Rollout",
+                         "lookups": ["client": "c-ann"]]],
+    ]))
+    #expect(try fixture.store.customRecord(type: "project", id: "p-1")?.lookups
+            == ["client": .contact("c-ann")])
+  }
+
+  @Test func aDuplicateIdWithinATypeIsRefused() throws {
+    try expectRefused(
+      json(["leads": [["id": "l-7", "name": "A"], ["id": "l-7", "name": "B"]]]),
+      "leads[1].id: duplicate lead id 'l-7'")
+  }
+
+  @Test func theSameIdInTwoTypesIsAllowed() throws {
+    let fixture = try StoreFixture(importing: json([
+      "accounts": [["id": "x-1", "name": "Account"]], "contacts": [["id": "x-1", "name": "C"]],
+    ]))
+    #expect(try fixture.store.account(id: "x-1")?.name == "Account")
+    #expect(try fixture.store.contact(id: "x-1")?.name == "C")
+  }
+
+  @Test func aMessageIdAlreadyTrackedByAnotherActivityIsRefused() throws {
+    try expectRefused(
+      json(["activities": [["id": "act-other", "kind": "email", "at": "2026-11-18T15:00:00Z",
+                            "messageId": "<quote-1@contoso.example>"]]]),
+      "activities[0].messageId: already tracked as activity 'act-2'")
+  }
+
+  @Test func invalidJSONIsRefusedAsAWhole() throws {
+    let fixture = try StoreFixture()
+    do {
+      try fixture.importJSON(#"{"contacts": [ }"#)
+      Issue.record("import was accepted")
+    } catch let error as ImportError {
+      #expect(error.path == "")
+      #expect(error.description.hasPrefix("not valid JSON"))
+    }
+  }
+
+  @Test func aMissingFileIsRefusedNamingIt() throws {
+    let fixture = try StoreFixture()
+    let missing = fixture.directory.appendingPathComponent("nope.json")
+    do {
+      _ = try fixture.store.importFile(at: missing)
+      Issue.record("import was accepted")
+    } catch let error as ImportError {
+      #expect(error.description.contains("nope.json"))
+    }
+  }
+}
