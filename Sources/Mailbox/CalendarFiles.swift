@@ -1,0 +1,204 @@
+import CaptureCore
+import Foundation
+import MailFormats
+
+/// The user's calendars as `.ics` files: single files, or folders of them (a vdir).
+///
+/// Files are parsed once and kept while their path, modification time and size stay the
+/// same, so the TUI can ask again on every screen at little cost. Nothing is fatal: an
+/// unreadable folder, a file that is not iCalendar or a broken event is listed in
+/// `problems` with the file and reason, and everything else is still read.
+///
+/// Cancellations: an event with `STATUS:CANCELLED`, or every event of a file whose METHOD
+/// is `CANCEL`, is never captured. When the same occurrence (UID + recurrence id) comes
+/// from several files, the copy with the highest SEQUENCE stands for it (a cancellation
+/// wins a tie), so a cancellation notice beside the original invitation removes the
+/// meeting; a cancelled event without RECURRENCE-ID cancels the whole series in every file
+/// at the same or a lower SEQUENCE.
+public final class CalendarFiles: CalendarSource, @unchecked Sendable {
+  /// The files and folders given, as given.
+  public let paths: [String]
+
+  private struct CachedFile {
+    var modified: Date?
+    var size: Int
+    var calendar: ICalendar
+    /// What parsing the file found wrong (independent of the window).
+    var problems: [MailSourceError]
+  }
+
+  private let lock = NSLock()
+  private var cache: [String: CachedFile] = [:]
+  private var lastProblems: [MailSourceError] = []
+
+  public init(paths: [String]) { self.paths = paths }
+
+  public var problems: [MailSourceError] {
+    lock.lock(); defer { lock.unlock() }
+    return lastProblems
+  }
+
+  public func meetings(matching addresses: Set<EmailAddress>, startingIn window: ClosedRange<Date>,
+                       timeZone: TimeZone) throws -> [CapturedMeeting]
+  {
+    lock.lock(); defer { lock.unlock() }
+    var problems: [MailSourceError] = []
+    let files = calendarFiles(problems: &problems)
+    var calendars: [(path: String, calendar: ICalendar)] = []
+    var fresh: [String: CachedFile] = [:]
+    for file in files {
+      guard let entry = load(file, problems: &problems) else { continue }
+      fresh[file] = entry
+      problems += entry.problems
+      calendars.append((file, entry.calendar))
+    }
+    cache = fresh
+
+    struct Key: Hashable { var uid: String; var recurrenceId: Date? }
+    var chosen: [Key: (occurrence: ICalendarOccurrence, source: String)] = [:]
+    var seriesCancelled: [String: Int] = [:]
+    for (path, calendar) in calendars {
+      for event in calendar.events where event.recurrenceId == nil {
+        guard let uid = event.uid, event.isCancelled || calendar.method == "CANCEL" else {
+          continue
+        }
+        seriesCancelled[uid] = max(seriesCancelled[uid] ?? Int.min, event.sequence)
+      }
+      let expansion = calendar.expandOccurrences(startingIn: window, timeZone: timeZone)
+      for warning in expansion.warnings {
+        problems.append(.malformed(path: path, reason: warning))
+      }
+      for occurrence in expansion.occurrences {
+        guard let uid = occurrence.uid else { continue }
+        let key = Key(uid: uid, recurrenceId: occurrence.recurrenceId)
+        if let current = chosen[key] {
+          let old = current.occurrence
+          let wins = occurrence.sequence > old.sequence
+            || (occurrence.sequence == old.sequence && occurrence.isCancelled && !old.isCancelled)
+          if !wins { continue }
+        }
+        chosen[key] = (occurrence, path)
+      }
+    }
+
+    var meetings: [CapturedMeeting] = []
+    for (key, entry) in chosen {
+      let occurrence = entry.occurrence
+      if occurrence.isCancelled { continue }
+      if let cancelledAt = seriesCancelled[key.uid], occurrence.sequence <= cancelledAt {
+        continue
+      }
+      let organizer = occurrence.organizer?.address.flatMap(EmailAddress.parse)
+      var attendees: [EmailAddress] = []
+      for attendee in occurrence.attendees {
+        guard let address = attendee.address.flatMap(EmailAddress.parse),
+              !attendees.contains(address) else { continue }
+        attendees.append(address)
+      }
+      let relates = organizer.map(addresses.contains) == true
+        || attendees.contains(where: addresses.contains)
+      guard relates else { continue }
+      meetings.append(CapturedMeeting(
+        uid: key.uid, recurrenceId: occurrence.recurrenceId, start: occurrence.start,
+        end: occurrence.end, isAllDay: occurrence.isAllDay, summary: occurrence.summary ?? "",
+        organizer: organizer, organizerName: occurrence.organizer?.name, attendees: attendees,
+        location: occurrence.location, description: occurrence.description,
+        source: entry.source))
+    }
+    meetings.sort {
+      ($0.start, $0.uid, $0.recurrenceId ?? .distantPast)
+        < ($1.start, $1.uid, $1.recurrenceId ?? .distantPast)
+    }
+    lastProblems = problems
+    return meetings
+  }
+
+  // MARK: - Files
+
+  /// The `.ics` files named by `paths`: files as given, folders read for `*.ics` (and their
+  /// direct subfolders), sorted by path; each path once.
+  private func calendarFiles(problems: inout [MailSourceError]) -> [String] {
+    let fm = FileManager.default
+    var result: [String] = []
+    var seen = Set<String>()
+    func add(_ file: String) { if seen.insert(file).inserted { result.append(file) } }
+    func icsFiles(in folder: String, depth: Int) {
+      let names: [String]
+      do {
+        names = try fm.contentsOfDirectory(atPath: folder).sorted()
+      } catch {
+        problems.append(.unreadable(path: folder, reason: Self.reason(error)))
+        return
+      }
+      for name in names where !name.hasPrefix(".") {
+        let full = (folder as NSString).appendingPathComponent(name)
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: full, isDirectory: &isDir) else { continue }
+        if isDir.boolValue {
+          if depth == 0 { icsFiles(in: full, depth: 1) }
+        } else if (name as NSString).pathExtension.lowercased() == "ics" {
+          add(full)
+        }
+      }
+    }
+    for path in paths {
+      var isDir: ObjCBool = false
+      guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+        problems.append(.unreadable(path: path, reason: "no such file or folder"))
+        continue
+      }
+      if isDir.boolValue { icsFiles(in: path, depth: 0) } else { add(path) }
+    }
+    return result
+  }
+
+  /// The parsed file, from the cache when its modification time and size are unchanged.
+  private func load(_ path: String, problems: inout [MailSourceError]) -> CachedFile? {
+    let attributes: [FileAttributeKey: Any]
+    do {
+      attributes = try FileManager.default.attributesOfItem(atPath: path)
+    } catch {
+      problems.append(.unreadable(path: path, reason: Self.reason(error)))
+      return nil
+    }
+    let modified = attributes[.modificationDate] as? Date
+    let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
+    if let cached = cache[path], cached.modified == modified, cached.size == size {
+      return cached
+    }
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      problems.append(.unreadable(path: path, reason: Self.reason(error)))
+      return nil
+    }
+    let calendar = ICalendar.parse(data)
+    var found: [MailSourceError] = []
+    if let problem = calendar.problem {
+      found.append(.malformed(path: path, reason: problem))
+    }
+    for skipped in calendar.skippedEvents {
+      found.append(.malformed(path: path, reason: "\(skipped) (skipped)"))
+    }
+    for event in calendar.events where event.uid == nil {
+      found.append(.malformed(path: path,
+                              reason: "VEVENT at line \(event.line) has no UID (skipped)"))
+    }
+    for warning in calendar.warnings {
+      found.append(.malformed(path: path, reason: warning))
+    }
+    return CachedFile(modified: modified, size: size, calendar: calendar, problems: found)
+  }
+
+  private static func reason(_ error: Error) -> String {
+    let ns = error as NSError
+    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
+       let posix = POSIXErrorCode(rawValue: Int32(underlying.code)),
+       underlying.domain == NSPOSIXErrorDomain
+    {
+      return String(cString: strerror(posix.rawValue))
+    }
+    return ns.localizedDescription
+  }
+}
