@@ -24,13 +24,12 @@ enum ICalendarEventReader {
       warnings.append("\(label): \(bad.reason); line ignored")
     }
 
-    func checkZone(_ dt: ICalendarDateTime, _ property: String) {
+    func checkZone(_ dt: ICalendarDateTime) {
       guard case .named(let tzid) = dt.zone, timezones[tzid] == nil,
             ICalendarZoneNames.foundationZone(tzid) == nil else { return }
       let message = "\(label): TZID '\(ICalendarReader.printable(tzid))' is unknown; "
         + "read as floating time"
       if !warnings.contains(message) { warnings.append(message) }
-      _ = property
     }
     func date(_ name: String) -> Result<ICalendarDateTime?, ICalendarValueError> {
       guard let p = c.property(name) else {
@@ -40,7 +39,7 @@ enum ICalendarEventReader {
       switch ICalendarDateTime.parse(p.value, tzid: p.parameter("TZID"),
                                      valueType: p.parameter("VALUE")) {
       case .success(let dt):
-        checkZone(dt, name)
+        checkZone(dt)
         return .success(dt)
       case .failure(let e): return .failure(.init("\(name) \(e)"))
       }
@@ -105,7 +104,7 @@ enum ICalendarEventReader {
       for item in p.value.split(separator: ",", omittingEmptySubsequences: false) {
         switch ICalendarDateTime.parse(String(item), tzid: p.parameter("TZID"),
                                        valueType: p.parameter("VALUE")) {
-        case .success(let d): checkZone(d, "EXDATE"); exdates.append(d)
+        case .success(let d): checkZone(d); exdates.append(d)
         case .failure(let e): warnings.append("\(label): EXDATE \(e); ignored")
         }
       }
@@ -124,7 +123,7 @@ enum ICalendarEventReader {
                           + "is not a date or period; ignored")
           continue
         }
-        checkZone(s, "RDATE")
+        checkZone(s)
         if pieces.count == 2 {
           if case .success(let d) = ICalendarDuration.parse(pieces[1]) {
             rdates.append(.period(start: s, end: nil, duration: d))

@@ -141,8 +141,12 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
         rule.weekStart = wd
       case "BYYEARDAY", "BYWEEKNO":
         rule.unsupported = "RRULE \(key) is not supported"
+      case "RSCALE":
+        if value.uppercased() != "GREGORIAN" {
+          rule.unsupported = "RRULE RSCALE=\(value) (RFC 7529) is not supported"
+        }
       default:
-        if !key.hasPrefix("X-") && key != "RSCALE" && key != "SKIP" {
+        if !key.hasPrefix("X-") && key != "SKIP" {
           return .failure(.init("RRULE part '\(key)' is unknown"))
         }
       }

@@ -17,6 +17,50 @@ public struct ICalendarTimeZone: Hashable, Sendable {
   }
   public var tzid: String
   public var observances: [Observance]
+  /// Every onset up to `tableEnd`, ascending (UTC seconds), and the offset each brings in:
+  /// computed once so that placing thousands of occurrences stays cheap.
+  private var onsets: [Int64] = []
+  private var onsetOffsets: [Int] = []
+  private var tableEnd: Int64 = .min
+
+  public init(tzid: String, observances: [Observance]) {
+    self.tzid = tzid
+    self.observances = observances
+    buildTable()
+  }
+
+  /// Fills the onset table through the year 2200 (at most 2,000 onsets per observance).
+  private mutating func buildTable() {
+    let end = ICalendarLocalDateTime(year: 2200, month: 1, day: 1)
+    var all: [(onset: Int64, order: Int, offset: Int)] = []
+    var complete = true
+    for (index, o) in observances.enumerated() {
+      var walls = [o.start] + o.rdates
+      if let rule = o.rule {
+        var limited = rule
+        limited.count = min(2_000, rule.count ?? 2_000)
+        let expander = ICalendarRecurrenceExpander(rule: limited, start: o.start,
+                                                   maxPeriods: 5_000)
+        let result = expander.occurrences(from: o.start, through: end) { candidate in
+          guard let until = rule.until else { return false }
+          return Self.isAfter(candidate, offset: o.offsetFrom, until: until)
+        }
+        walls += result.occurrences
+        if result.hitCap || (rule.count == nil && result.occurrences.count >= 2_000) {
+          complete = false
+        }
+      }
+      for wall in walls where wall <= end {
+        all.append((wall.secondsAsUTC - Int64(o.offsetFrom), index, o.offsetTo))
+      }
+    }
+    guard complete else { return }
+    // On equal onsets the first observance in the file wins: it is placed last.
+    all.sort { ($0.onset, -$0.order) < ($1.onset, -$1.order) }
+    onsets = all.map(\.onset)
+    onsetOffsets = all.map(\.offset)
+    tableEnd = end.secondsAsUTC - 86_400
+  }
 
   /// Reads a VTIMEZONE; observances it cannot read are left out and described in `warnings`.
   static func parse(_ component: ICalendarComponent, warnings: inout [String])
@@ -67,6 +111,15 @@ public struct ICalendarTimeZone: Hashable, Sendable {
 
   /// The offset from UTC in seconds at an instant (seconds since 1970, UTC).
   public func offset(atUTC t: Int64) -> Int {
+    if t <= tableEnd {
+      var low = 0, high = onsets.count  // first index with onset > t
+      while low < high {
+        let mid = (low + high) / 2
+        if onsets[mid] <= t { low = mid + 1 } else { high = mid }
+      }
+      if low > 0 { return onsetOffsets[low - 1] }
+      return observances.min { $0.start < $1.start }?.offsetFrom ?? 0
+    }
     var best: (onset: Int64, offset: Int)? = nil
     for observance in observances {
       guard let onset = lastOnset(of: observance, atOrBefore: t) else { continue }
