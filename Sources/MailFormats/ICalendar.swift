@@ -6,7 +6,7 @@ public struct ICalendarAddress: Hashable, Sendable {
   public var value: String
   /// The email address, `mailto:` (any case) removed; nil when the value is not an address.
   public var address: String?
-  /// The CN parameter, unquoted and unescaped.
+  /// The CN parameter, unquoted and unescaped (see `ICalendarParameter`).
   public var name: String?
 
   public init(value: String, address: String?, name: String?) {
@@ -25,7 +25,7 @@ public struct ICalendarAddress: Hashable, Sendable {
             text.index(after: at) != text.endIndex else { return false }
       return !text.contains { $0.isWhitespace || "<>,;\"".contains($0) }
     }()
-    let cn = property.parameter("CN").map(ICalendarText.unescape)
+    let cn = property.parameter("CN")
     return ICalendarAddress(value: property.value, address: looksLikeAddress ? text : nil,
                             name: cn?.isEmpty == true ? nil : cn)
   }
