@@ -2,8 +2,9 @@ import Foundation
 
 /// One property parameter, such as `CN="Lee, Ann"` or `MEMBER="a","b"`.
 ///
-/// Values are unquoted and decoded (RFC 6868 caret escapes, and the backslash escapes some
-/// writers put in unquoted values), so callers read the text a person would read.
+/// Values are unquoted and decoded (RFC 6868 caret escapes, and the TEXT-style backslash
+/// escapes `\,` `\;` `\:` `\\` that some writers put in parameters, quoted or not), so
+/// callers read the text a person would read.
 public struct ICalendarParameter: Hashable, Sendable {
   /// Upper-cased name: `CN`, `TZID`, `VALUE`...
   public var name: String
@@ -205,7 +206,7 @@ public enum ICalendarReader {
             return fail("line \(line): parameter \(upperParam) of \(upperName) has no closing quote")
           }
           i += 1
-          values.append(decodeParameterValue(String(value), backslashes: false))
+          values.append(decodeParameterValue(String(value), backslashes: true))
         } else {
           while i < chars.count, chars[i] != ",", chars[i] != ";", chars[i] != ":" {
             if chars[i] == "\\", i + 1 < chars.count {
@@ -306,7 +307,7 @@ public enum ICalendarReader {
     return cleaned.count > 40 ? String(cleaned.prefix(40)) + "…" : cleaned
   }
 
-  /// Decodes RFC 6868 caret escapes and, for unquoted values, backslash escapes.
+  /// Decodes RFC 6868 caret escapes and, when asked, backslash escapes of `,` `;` `:` `\`.
   static func decodeParameterValue(_ s: String, backslashes: Bool) -> String {
     guard s.contains("^") || (backslashes && s.contains("\\")) else { return s }
     var out = ""
