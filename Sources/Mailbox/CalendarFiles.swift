@@ -176,7 +176,9 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     let calendar = ICalendar.parse(data)
     var found: [MailSourceError] = []
     if let problem = calendar.problem {
+      // Nothing else in it was understood: the line-by-line details would only be noise.
       found.append(.malformed(path: path, reason: problem))
+      return CachedFile(modified: modified, size: size, calendar: calendar, problems: found)
     }
     for skipped in calendar.skippedEvents {
       found.append(.malformed(path: path, reason: "\(skipped) (skipped)"))
