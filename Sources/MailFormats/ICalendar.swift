@@ -145,7 +145,8 @@ public struct ICalendar: Hashable, Sendable {
     let known = ["VCALENDAR", "VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE",
                  "VAVAILABILITY", "VALARM"]
     if document.components.isEmpty {
-      calendar.problem = text.isEmpty ? "the file is empty" : "no iCalendar component (no BEGIN line)"
+      calendar.problem = text.isEmpty
+        ? "the file is empty" : "no iCalendar component (no BEGIN line)"
       return calendar
     }
     if !document.components.contains(where: { known.contains($0.name) }) {

@@ -203,7 +203,8 @@ public enum ICalendarReader {
           i += 1
           while i < chars.count, chars[i] != "\"" { value.append(chars[i]); i += 1 }
           guard i < chars.count else {
-            return fail("line \(line): parameter \(upperParam) of \(upperName) has no closing quote")
+            return fail("line \(line): parameter \(upperParam) of \(upperName) "
+                        + "has no closing quote")
           }
           i += 1
           values.append(decodeParameterValue(String(value), backslashes: true))

@@ -170,7 +170,9 @@ struct ICalendarOccurrenceExpander {
   func endInstant(of event: ICalendarEvent, startWall: ICalendarLocalDateTime,
                   startInstant: Int64, zone: ICalendarZoneRule) -> Int64?
   {
-    if let d = event.duration { return add(d, toWall: startWall, instant: startInstant, zone: zone) }
+    if let d = event.duration {
+      return add(d, toWall: startWall, instant: startInstant, zone: zone)
+    }
     if let e = event.end {
       if event.start.isDate {
         let days = e.local.dayNumber - event.start.local.dayNumber

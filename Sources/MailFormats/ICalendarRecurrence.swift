@@ -159,6 +159,15 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
     {
       return .failure(.init("RRULE BYDAY ordinals need FREQ=MONTHLY or YEARLY"))
     }
+    rule.byHour = Array(Set(rule.byHour)).sorted()
+    rule.byMinute = Array(Set(rule.byMinute)).sorted()
+    rule.bySecond = Array(Set(rule.bySecond)).sorted()
+    let timesPerDay = max(1, rule.byHour.count) * max(1, rule.byMinute.count)
+      * max(1, rule.bySecond.count)
+    if timesPerDay > 1_440 {
+      rule.unsupported = "RRULE asks for \(timesPerDay) times a day; "
+        + "more than 1440 is not supported"
+    }
     switch freq {
     case .hourly, .minutely, .secondly:
       rule.unsupported = "RRULE FREQ=\(freq.rawValue) is not supported"
@@ -250,9 +259,9 @@ struct ICalendarRecurrenceExpander {
       var candidates: [ICalendarLocalDateTime] = []
       for day in days {
         let d = ICalendarLocalDateTime.civil(fromDayNumber: day)
-        for h in rule.byHour.isEmpty ? [start.hour] : rule.byHour.sorted() {
-          for m in rule.byMinute.isEmpty ? [start.minute] : rule.byMinute.sorted() {
-            for s in rule.bySecond.isEmpty ? [start.second] : rule.bySecond.sorted() {
+        for h in rule.byHour.isEmpty ? [start.hour] : rule.byHour {
+          for m in rule.byMinute.isEmpty ? [start.minute] : rule.byMinute {
+            for s in rule.bySecond.isEmpty ? [start.second] : rule.bySecond {
               candidates.append(ICalendarLocalDateTime(year: d.year, month: d.month, day: d.day,
                                                        hour: h, minute: m, second: s))
             }
@@ -283,7 +292,9 @@ struct ICalendarRecurrenceExpander {
 
   static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
-  private func month(ofDay day: Int) -> Int { ICalendarLocalDateTime.civil(fromDayNumber: day).month }
+  private func month(ofDay day: Int) -> Int {
+    ICalendarLocalDateTime.civil(fromDayNumber: day).month
+  }
 
   /// DAILY: whether a day passes BYMONTH, BYMONTHDAY and BYDAY.
   private func dayPasses(_ day: Int) -> Bool {

@@ -116,7 +116,8 @@ enum ICS {
   }
 
   @Test func missingEndLinesAreClosedWithAWarning() throws {
-    let calendar = ICalendar.parse("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:u\nDTSTART:20250101T100000Z\n")
+    let calendar = ICalendar.parse(
+      "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:u\nDTSTART:20250101T100000Z\n")
     #expect(calendar.events.count == 1)
     #expect(calendar.warnings.contains("line 2: BEGIN:VEVENT has no END"))
     #expect(calendar.warnings.contains("line 1: BEGIN:VCALENDAR has no END"))
@@ -149,7 +150,8 @@ enum ICS {
   }
 
   @Test func latin1BytesAreReadWithAWarning() throws {
-    var data = Data("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:u\nDTSTART:20250101T100000Z\nSUMMARY:Caf".utf8)
+    var data = Data(
+      "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:u\nDTSTART:20250101T100000Z\nSUMMARY:Caf".utf8)
     data.append(0xE9)
     data.append(contentsOf: Array("\nEND:VEVENT\nEND:VCALENDAR\n".utf8))
     let calendar = ICalendar.parse(data)

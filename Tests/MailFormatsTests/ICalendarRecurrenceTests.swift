@@ -170,6 +170,15 @@ import Testing
     #expect(calendar.warnings.contains { $0.contains("FREQ=HOURLY is not supported") })
   }
 
+  @Test func ruleAskingForTooManyTimesADayIsReportedUnsupported() throws {
+    let minutes = (0...59).map(String.init).joined(separator: ",")
+    let calendar = ICS.event(["DTSTART:20250101T100000Z",
+                              "RRULE:FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12;"
+                                + "BYMINUTE=\(minutes);BYSECOND=0,30"])
+    #expect(try ICS.starts(calendar).count == 1)
+    #expect(calendar.warnings.contains { $0.contains("1560 times a day") })
+  }
+
   @Test func endlessDailySeriesFromLongAgoGivesJustTheWindow() throws {
     let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:19900101T090000",
                               "RRULE:FREQ=DAILY"])

@@ -258,7 +258,9 @@ func vevent(uid: String, start: String, _ more: [String] = [],
       guard case .malformed(let path, let reason) = problem else { return nil }
       return "\((path as NSString).lastPathComponent): \(reason)"
     }
-    #expect(reasons.contains { $0.hasPrefix("broken_dtstart.ics: ") && $0.contains("INVALID-DATE") })
+    #expect(reasons.contains {
+      $0.hasPrefix("broken_dtstart.ics: ") && $0.contains("INVALID-DATE")
+    })
     #expect(reasons.contains { $0.hasPrefix("fuzz_testcase_invalid_month.ics: no iCalendar") })
     #expect(reasons.contains { $0.hasPrefix("broken_ical.ics: ") })
   }
