@@ -259,4 +259,28 @@ import Testing
     let inner = try ICS.date("2025-01-01T10:00:01Z")...ICS.date("2025-01-03T09:59:59Z")
     #expect(calendar.occurrences(startingIn: inner, timeZone: utc).count == 1)
   }
+
+  @Test(arguments: [
+    "FREQ=DAILY", "FREQ=DAILY;INTERVAL=3", "FREQ=WEEKLY;BYDAY=MO,TH",
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;WKST=SU", "FREQ=MONTHLY;BYDAY=-1FR",
+    "FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=31", "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",
+    "FREQ=YEARLY;INTERVAL=4", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1",
+    "FREQ=DAILY;UNTIL=20291231T000000Z",
+  ])
+  func jumpingToTheWindowGivesWhatWalkingFromTheStartGives(rule: String) throws {
+    let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:20190715T093000", "RRULE:\(rule)"])
+    let utc = try ICS.zone("UTC")
+    let first = try ICS.date("2019-07-01T00:00:00Z")
+    let walked = calendar.occurrences(startingIn: first...first.addingTimeInterval(4.2e8),
+                                      timeZone: utc).map(\.start)
+    #expect(walked.count > 3)
+    // Six-day windows at uneven steps from mid-2019 to 2032.
+    var lower = try ICS.date("2019-07-20T07:31:00Z")
+    while lower < first.addingTimeInterval(4.1e8) {
+      let window = lower...lower.addingTimeInterval(6 * 86_400)
+      let jumped = calendar.occurrences(startingIn: window, timeZone: utc).map(\.start)
+      #expect(jumped == walked.filter { window.contains($0) }, "\(rule) in \(window)")
+      lower = lower.addingTimeInterval(8_388_607)  // about 97 days
+    }
+  }
 }
