@@ -33,6 +33,9 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
 
   public init(paths: [String]) { self.paths = paths }
 
+  /// What the latest `meetings` call met: missing or unreadable paths, files that are not
+  /// iCalendar, skipped events and ignored details, each with its file. Empty before the
+  /// first call.
   public var problems: [MailSourceError] {
     lock.lock(); defer { lock.unlock() }
     return lastProblems

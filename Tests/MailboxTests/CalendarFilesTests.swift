@@ -140,6 +140,17 @@ func vevent(uid: String, start: String, _ more: [String] = [],
     #expect(try Self.meetings(CalendarFiles(paths: [folder.url.path])).isEmpty)
   }
 
+  @Test func cancellationOfOneOccurrenceInAnotherFileRemovesOnlyIt() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("series.ics", vevent(uid: "d", start: "20251123T090000Z",
+                                          ["RRULE:FREQ=DAILY;COUNT=3"]), method: "REQUEST")
+    try folder.write("cancel.ics", vevent(uid: "d", start: "20251124T090000Z",
+                                          ["RECURRENCE-ID:20251124T090000Z"]), method: "CANCEL")
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.start) == [1_763_888_400, 1_764_061_200]
+      .map { Date(timeIntervalSince1970: $0) })
+  }
+
   @Test func cancelledOverrideRemovesOnlyThatOccurrence() throws {
     let folder = try CalendarFolder(); defer { folder.remove() }
     let path = try folder.write("daily.ics",
@@ -263,5 +274,23 @@ func vevent(uid: String, start: String, _ more: [String] = [],
     })
     #expect(reasons.contains { $0.hasPrefix("fuzz_testcase_invalid_month.ics: no iCalendar") })
     #expect(reasons.contains { $0.hasPrefix("broken_ical.ics: ") })
+  }
+
+  @Test func concurrentCallsAgree() async throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    for i in 0..<20 {
+      try folder.write("e\(i).ics", vevent(uid: "u\(i)", start: "20251124T1\(i % 10)0000Z"))
+    }
+    let source = CalendarFiles(paths: [folder.url.path])
+    let utc = try Self.utc()
+    let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+      for _ in 0..<8 {
+        group.addTask {
+          try source.meetings(matching: Self.ann, startingIn: Self.window, timeZone: utc).count
+        }
+      }
+      return try await group.reduce(into: [Int]()) { $0.append($1) }
+    }
+    #expect(counts == Array(repeating: 20, count: 8))
   }
 }
