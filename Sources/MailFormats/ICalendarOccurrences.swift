@@ -57,7 +57,20 @@ struct ICalendarOccurrenceExpander {
 
   mutating func expandGroup(_ events: [ICalendarEvent]) -> [ICalendarOccurrence] {
     let masters = events.filter { $0.recurrenceId == nil }
-    let overrides = events.filter { $0.recurrenceId != nil }
+    // One override per original start: the highest SEQUENCE, the later one on a tie.
+    var latestOverride: [Int64: ICalendarEvent] = [:]
+    var overrideOrder: [Int64] = []
+    for o in events {
+      guard let rid = o.recurrenceId else { continue }
+      let key = instant(rid)
+      if let current = latestOverride[key] {
+        if current.sequence > o.sequence { continue }
+      } else {
+        overrideOrder.append(key)
+      }
+      latestOverride[key] = o
+    }
+    let overrides = overrideOrder.compactMap { latestOverride[$0] }
     var master = masters.first
     if masters.count > 1 {
       master = masters.max { $0.sequence < $1.sequence }

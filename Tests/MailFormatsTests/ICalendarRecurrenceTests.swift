@@ -225,6 +225,18 @@ import Testing
     #expect(calendar.occurrences(startingIn: window, timeZone: try ICS.zone("UTC")).isEmpty)
   }
 
+  @Test func twoOverridesOfOneOccurrenceLeaveTheHigherSequence() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "RRULE:FREQ=WEEKLY;COUNT=2",
+      "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID:20250113T100000Z", "DTSTART:20250113T150000Z",
+      "SEQUENCE:3", "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID:20250113T100000Z", "DTSTART:20250113T120000Z",
+      "SEQUENCE:2", "END:VEVENT",
+    ])
+    #expect(try ICS.starts(calendar) == dates(["2025-01-06T10:00:00Z", "2025-01-13T15:00:00Z"]))
+  }
+
   @Test func cancelledOverrideMarksOnlyThatOccurrence() throws {
     let calendar = ICS.calendar([
       "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "RRULE:FREQ=WEEKLY;COUNT=3",
