@@ -20,11 +20,12 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
   public let paths: [String]
 
   private struct CachedFile {
-    var modified: Date?
-    var size: Int
+    var stamp: FileStamp
     var calendar: ICalendar
     /// What parsing the file found wrong (independent of the window).
     var problems: [MailSourceError]
+    /// The occurrences of the latest window asked for, reused when it is asked again.
+    var expansion: (window: ClosedRange<Date>, zone: TimeZone, result: ICalendarExpansion)?
   }
 
   private let lock = NSLock()
@@ -47,27 +48,33 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     lock.lock(); defer { lock.unlock() }
     var problems: [MailSourceError] = []
     let files = calendarFiles(problems: &problems)
-    var calendars: [(path: String, calendar: ICalendar)] = []
+    var calendars: [(path: String, calendar: ICalendar, expansion: ICalendarExpansion)] = []
     var fresh: [String: CachedFile] = [:]
-    for file in files {
-      guard let entry = load(file, problems: &problems) else { continue }
-      fresh[file] = entry
+    for (file, stamp) in files {
+      guard var entry = load(file, stamp: stamp, problems: &problems) else { continue }
       problems += entry.problems
-      calendars.append((file, entry.calendar))
+      let expansion: ICalendarExpansion
+      if let last = entry.expansion, last.window == window, last.zone == timeZone {
+        expansion = last.result
+      } else {
+        expansion = entry.calendar.expandOccurrences(startingIn: window, timeZone: timeZone)
+        entry.expansion = (window, timeZone, expansion)
+      }
+      fresh[file] = entry
+      calendars.append((file, entry.calendar, expansion))
     }
     cache = fresh
 
     struct Key: Hashable { var uid: String; var recurrenceId: Date? }
     var chosen: [Key: (occurrence: ICalendarOccurrence, source: String)] = [:]
     var seriesCancelled: [String: Int] = [:]
-    for (path, calendar) in calendars {
+    for (path, calendar, expansion) in calendars {
       for event in calendar.events where event.recurrenceId == nil {
         guard let uid = event.uid, event.isCancelled || calendar.method == "CANCEL" else {
           continue
         }
         seriesCancelled[uid] = max(seriesCancelled[uid] ?? Int.min, event.sequence)
       }
-      let expansion = calendar.expandOccurrences(startingIn: window, timeZone: timeZone)
       for warning in expansion.warnings {
         problems.append(.malformed(path: path, reason: warning))
       }
@@ -118,57 +125,82 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
 
   // MARK: - Files
 
-  /// The `.ics` files named by `paths`: files as given, folders read for `*.ics` (and their
-  /// direct subfolders), sorted by path; each path once.
-  private func calendarFiles(problems: inout [MailSourceError]) -> [String] {
-    let fm = FileManager.default
-    var result: [String] = []
+  /// What `stat` says of a path: one system call, no Foundation dictionaries, so checking
+  /// thousands of files for changes stays cheap.
+  private struct FileStamp: Equatable {
+    var isDirectory: Bool
+    var modifiedSeconds: Int
+    var modifiedNanoseconds: Int
+    var size: Int64
+  }
+
+  private static func stamp(_ path: String) -> Result<FileStamp, POSIXError> {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      return .failure(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
+    }
+    #if canImport(Darwin)
+      let modified = info.st_mtimespec
+    #else
+      let modified = info.st_mtim
+    #endif
+    return .success(FileStamp(
+      isDirectory: (info.st_mode & S_IFMT) == S_IFDIR, modifiedSeconds: Int(modified.tv_sec),
+      modifiedNanoseconds: Int(modified.tv_nsec), size: Int64(info.st_size)))
+  }
+
+  private static func describe(_ error: POSIXError) -> String {
+    if error.code == .ENOENT { return "no such file or folder" }
+    return String(cString: strerror(error.code.rawValue))
+  }
+
+  /// The `.ics` files named by `paths` with their stamps: files as given, folders read for
+  /// `*.ics` (and their direct subfolders), sorted by path; each path once.
+  private func calendarFiles(problems: inout [MailSourceError]) -> [(String, FileStamp)] {
+    var result: [(String, FileStamp)] = []
     var seen = Set<String>()
-    func add(_ file: String) { if seen.insert(file).inserted { result.append(file) } }
+    func add(_ file: String, _ stamp: FileStamp) {
+      if seen.insert(file).inserted { result.append((file, stamp)) }
+    }
     func icsFiles(in folder: String, depth: Int) {
       let names: [String]
       do {
-        names = try fm.contentsOfDirectory(atPath: folder).sorted()
+        names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
       } catch {
         problems.append(.unreadable(path: folder, reason: Self.reason(error)))
         return
       }
       for name in names where !name.hasPrefix(".") {
         let full = (folder as NSString).appendingPathComponent(name)
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: full, isDirectory: &isDir) else { continue }
-        if isDir.boolValue {
+        let isCalendar = (name as NSString).pathExtension.lowercased() == "ics"
+        switch Self.stamp(full) {
+        case .success(let stamp) where stamp.isDirectory:
           if depth == 0 { icsFiles(in: full, depth: 1) }
-        } else if (name as NSString).pathExtension.lowercased() == "ics" {
-          add(full)
+        case .success(let stamp):
+          if isCalendar { add(full, stamp) }
+        case .failure(let code):
+          // A dangling link or a file gone since the listing: worth a word only if it
+          // would have been read.
+          if isCalendar { problems.append(.unreadable(path: full, reason: Self.describe(code))) }
         }
       }
     }
     for path in paths {
-      var isDir: ObjCBool = false
-      guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
-        problems.append(.unreadable(path: path, reason: "no such file or folder"))
-        continue
+      switch Self.stamp(path) {
+      case .success(let stamp) where stamp.isDirectory: icsFiles(in: path, depth: 0)
+      case .success(let stamp): add(path, stamp)
+      case .failure(let code):
+        problems.append(.unreadable(path: path, reason: Self.describe(code)))
       }
-      if isDir.boolValue { icsFiles(in: path, depth: 0) } else { add(path) }
     }
     return result
   }
 
   /// The parsed file, from the cache when its modification time and size are unchanged.
-  private func load(_ path: String, problems: inout [MailSourceError]) -> CachedFile? {
-    let attributes: [FileAttributeKey: Any]
-    do {
-      attributes = try FileManager.default.attributesOfItem(atPath: path)
-    } catch {
-      problems.append(.unreadable(path: path, reason: Self.reason(error)))
-      return nil
-    }
-    let modified = attributes[.modificationDate] as? Date
-    let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
-    if let cached = cache[path], cached.modified == modified, cached.size == size {
-      return cached
-    }
+  private func load(_ path: String, stamp: FileStamp, problems: inout [MailSourceError])
+    -> CachedFile?
+  {
+    if let cached = cache[path], cached.stamp == stamp { return cached }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -181,7 +213,7 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     if let problem = calendar.problem {
       // Nothing else in it was understood: the line-by-line details would only be noise.
       found.append(.malformed(path: path, reason: problem))
-      return CachedFile(modified: modified, size: size, calendar: calendar, problems: found)
+      return CachedFile(stamp: stamp, calendar: calendar, problems: found)
     }
     for skipped in calendar.skippedEvents {
       found.append(.malformed(path: path, reason: "\(skipped) (skipped)"))
@@ -193,7 +225,7 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     for warning in calendar.warnings {
       found.append(.malformed(path: path, reason: warning))
     }
-    return CachedFile(modified: modified, size: size, calendar: calendar, problems: found)
+    return CachedFile(stamp: stamp, calendar: calendar, problems: found)
   }
 
   private static func reason(_ error: Error) -> String {
