@@ -248,6 +248,22 @@ func vevent(uid: String, start: String, _ more: [String] = [],
     #expect(try Self.meetings(source).first?.summary == "Second version")
   }
 
+  @Test func fileWithUnchangedTimeAndSizeIsTakenFromTheCache() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    let path = try folder.write("a.ics", vevent(uid: "m", start: "20251124T100000Z",
+                                                ["SUMMARY:Alpha"]))
+    let fm = FileManager.default
+    let stamp = Date(timeIntervalSince1970: 1_700_000_000)
+    try fm.setAttributes([.modificationDate: stamp], ofItemAtPath: path)
+    let source = CalendarFiles(paths: [path])
+    #expect(try Self.meetings(source).first?.summary == "Alpha")
+    try folder.write("a.ics", vevent(uid: "m", start: "20251124T100000Z", ["SUMMARY:Bravo"]))
+    try fm.setAttributes([.modificationDate: stamp], ofItemAtPath: path)
+    #expect(try Self.meetings(source).first?.summary == "Alpha")
+    try fm.setAttributes([.modificationDate: stamp.addingTimeInterval(1)], ofItemAtPath: path)
+    #expect(try Self.meetings(source).first?.summary == "Bravo")
+  }
+
   @Test func removedFileNoLongerGivesMeetings() throws {
     let folder = try CalendarFolder(); defer { folder.remove() }
     let path = try folder.write("a.ics", vevent(uid: "m", start: "20251124T100000Z"))
