@@ -129,6 +129,8 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
   /// thousands of files for changes stays cheap.
   private struct FileStamp: Equatable {
     var isDirectory: Bool
+    /// A plain file (not a pipe or a device, which could block a read for ever).
+    var isRegular: Bool
     var modifiedSeconds: Int
     var modifiedNanoseconds: Int
     var size: Int64
@@ -145,7 +147,8 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
       let modified = info.st_mtim
     #endif
     return .success(FileStamp(
-      isDirectory: (info.st_mode & S_IFMT) == S_IFDIR, modifiedSeconds: Int(modified.tv_sec),
+      isDirectory: (info.st_mode & S_IFMT) == S_IFDIR,
+      isRegular: (info.st_mode & S_IFMT) == S_IFREG, modifiedSeconds: Int(modified.tv_sec),
       modifiedNanoseconds: Int(modified.tv_nsec), size: Int64(info.st_size)))
   }
 
@@ -201,6 +204,10 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     -> CachedFile?
   {
     if let cached = cache[path], cached.stamp == stamp { return cached }
+    guard stamp.isRegular else {
+      problems.append(.unreadable(path: path, reason: "not a regular file"))
+      return nil
+    }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))

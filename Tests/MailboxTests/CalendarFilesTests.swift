@@ -211,6 +211,16 @@ func vevent(uid: String, start: String, _ more: [String] = [],
     #expect(source.problems == [.unreadable(path: missing, reason: "no such file or folder")])
   }
 
+  @Test func namedPipeIsReportedInsteadOfBlockingTheRead() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("ok.ics", vevent(uid: "ok", start: "20251124T100000Z"))
+    let pipe = folder.url.appendingPathComponent("pipe.ics").path
+    #expect(mkfifo(pipe, 0o600) == 0)
+    let source = CalendarFiles(paths: [folder.url.path])
+    #expect(try Self.meetings(source).map(\.uid) == ["ok"])
+    #expect(source.problems == [.unreadable(path: pipe, reason: "not a regular file")])
+  }
+
   @Test func brokenEventIsReportedWithItsFileAndTheRestIsRead() throws {
     let folder = try CalendarFolder(); defer { folder.remove() }
     let path = try folder.write("mixed.ics",
