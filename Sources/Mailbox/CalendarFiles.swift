@@ -32,7 +32,13 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
   private var cache: [String: CachedFile] = [:]
   private var lastProblems: [MailSourceError] = []
 
-  public init(paths: [String]) { self.paths = paths }
+  /// Files larger than this are reported and not read (no calendar of meetings comes near).
+  public let maxFileSize: Int64
+
+  public init(paths: [String], maxFileSize: Int64 = 64 << 20) {
+    self.paths = paths
+    self.maxFileSize = maxFileSize
+  }
 
   /// What the latest `meetings` call met: missing or unreadable paths, files that are not
   /// iCalendar, skipped events and ignored details, each with its file. Empty before the
@@ -206,6 +212,11 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     if let cached = cache[path], cached.stamp == stamp { return cached }
     guard stamp.isRegular else {
       problems.append(.unreadable(path: path, reason: "not a regular file"))
+      return nil
+    }
+    guard stamp.size <= maxFileSize else {
+      problems.append(.unreadable(
+        path: path, reason: "\(stamp.size) bytes, more than the \(maxFileSize) read at most"))
       return nil
     }
     let data: Data

@@ -221,6 +221,17 @@ func vevent(uid: String, start: String, _ more: [String] = [],
     #expect(source.problems == [.unreadable(path: pipe, reason: "not a regular file")])
   }
 
+  @Test func oversizedFileIsReportedAndNotRead() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    let path = try folder.write("big.ics", vevent(uid: "big", start: "20251124T100000Z"))
+    let size = try #require(
+      try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber).int64Value
+    let source = CalendarFiles(paths: [path], maxFileSize: size - 1)
+    #expect(try Self.meetings(source).isEmpty)
+    #expect(source.problems == [.unreadable(
+      path: path, reason: "\(size) bytes, more than the \(size - 1) read at most")])
+  }
+
   @Test func brokenEventIsReportedWithItsFileAndTheRestIsRead() throws {
     let folder = try CalendarFolder(); defer { folder.remove() }
     let path = try folder.write("mixed.ics",
