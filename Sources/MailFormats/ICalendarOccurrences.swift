@@ -155,7 +155,8 @@ struct ICalendarOccurrenceExpander {
         if let e { end = zoneRule(e).instant(of: e.local) }
         if let d { end = add(d, toWall: s.local, instant: t, zone: rdZone) }
       }
-      instances.append((rdZone.wallClock(ofUTC: t), t, end))
+      // Its wall clock in the series' zone, where the series' duration is applied.
+      instances.append((zone.wallClock(ofUTC: t), t, end))
     }
 
     let excluded = Set(event.exdates.filter { !$0.isDate || event.start.isDate }.map(instant))
