@@ -14,7 +14,8 @@ import MailFormats
 /// from several files, the copy with the highest SEQUENCE stands for it (a cancellation
 /// wins a tie), so a cancellation notice beside the original invitation removes the
 /// meeting; a cancelled event without RECURRENCE-ID cancels the whole series in every file
-/// at the same or a lower SEQUENCE.
+/// at the same or a lower SEQUENCE. On a tie, any copy wins over one from an attendee's
+/// reply (`METHOD:REPLY`), and otherwise the first file in path order stands.
 public final class CalendarFiles: CalendarSource, @unchecked Sendable {
   /// The files and folders given, as given.
   public let paths: [String]
@@ -72,7 +73,7 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     cache = fresh
 
     struct Key: Hashable { var uid: String; var recurrenceId: Date? }
-    var chosen: [Key: (occurrence: ICalendarOccurrence, source: String)] = [:]
+    var chosen: [Key: (occurrence: ICalendarOccurrence, source: String, isReply: Bool)] = [:]
     var seriesCancelled: [String: Int] = [:]
     for (path, calendar, expansion) in calendars {
       for event in calendar.events where event.recurrenceId == nil {
@@ -87,13 +88,16 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
       for occurrence in expansion.occurrences {
         guard let uid = occurrence.uid else { continue }
         let key = Key(uid: uid, recurrenceId: occurrence.recurrenceId)
+        let isReply = calendar.method == "REPLY"
         if let current = chosen[key] {
+          // Highest SEQUENCE; on a tie a cancellation, then anything over an attendee's
+          // reply (which carries little besides the reply).
           let old = current.occurrence
-          let wins = occurrence.sequence > old.sequence
-            || (occurrence.sequence == old.sequence && occurrence.isCancelled && !old.isCancelled)
-          if !wins { continue }
+          let rank = (occurrence.sequence, occurrence.isCancelled ? 1 : 0, isReply ? 0 : 1)
+          let oldRank = (old.sequence, old.isCancelled ? 1 : 0, current.isReply ? 0 : 1)
+          if rank <= oldRank { continue }
         }
-        chosen[key] = (occurrence, path)
+        chosen[key] = (occurrence, path, isReply)
       }
     }
 

@@ -183,6 +183,16 @@ func vevent(uid: String, start: String, _ more: [String] = [],
     #expect(meetings.first?.summary == "New")
   }
 
+  @Test func invitationWinsOverAnAttendeesReplyOfTheSameSequence() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("a-reply.ics", vevent(uid: "r", start: "20251124T150000Z",
+      ["ATTENDEE;PARTSTAT=ACCEPTED:mailto:bo@contoso.example"]), method: "REPLY")
+    try folder.write("b-invite.ics", vevent(uid: "r", start: "20251124T150000Z",
+      ["SUMMARY:Kick-off", "ATTENDEE:mailto:bo@contoso.example"]), method: "REQUEST")
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.summary) == ["Kick-off"])
+  }
+
   @Test func meetingsAreSortedByStartAcrossFiles() throws {
     let folder = try CalendarFolder(); defer { folder.remove() }
     try folder.write("a.ics", vevent(uid: "late", start: "20251126T100000Z"))
