@@ -129,8 +129,14 @@ public struct ICalendar: Hashable, Sendable {
   /// Why the text could not be understood as iCalendar at all, or nil.
   public var problem: String?
 
-  /// Reads bytes as UTF-8 (a byte-order mark is allowed), falling back to Latin-1.
+  /// Reads bytes as UTF-8 (a byte-order mark is allowed), or UTF-16 when a UTF-16
+  /// byte-order mark says so, falling back to Latin-1.
   public static func parse(_ data: Data) -> ICalendar {
+    if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]),
+       let text = String(data: data, encoding: .utf16)
+    {
+      return parse(text)
+    }
     if let text = String(data: data, encoding: .utf8) { return parse(text) }
     let latin1 = String(String.UnicodeScalarView(data.map { Unicode.Scalar($0) }))
     var calendar = parse(latin1)

@@ -149,6 +149,16 @@ enum ICS {
     #expect(calendar.events.first?.uid == nil)
   }
 
+  @Test func utf16WithByteOrderMarkIsRead() throws {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\nDTSTART:20250101T100000Z\r\n"
+      + "SUMMARY:Réunion\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    var data = Data([0xFF, 0xFE])
+    data.append(try #require(text.data(using: .utf16LittleEndian)))
+    let calendar = ICalendar.parse(data)
+    #expect(calendar.events.first?.summary == "Réunion")
+    #expect(calendar.warnings.isEmpty)
+  }
+
   @Test func latin1BytesAreReadWithAWarning() throws {
     var data = Data(
       "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:u\nDTSTART:20250101T100000Z\nSUMMARY:Caf".utf8)
