@@ -1,0 +1,216 @@
+import Foundation
+
+/// An ORGANIZER or ATTENDEE: the calendar address and its common name.
+public struct ICalendarAddress: Hashable, Sendable {
+  /// The value as written (`mailto:ann@fabrikam.example`, `that`...).
+  public var value: String
+  /// The email address, `mailto:` (any case) removed; nil when the value is not an address.
+  public var address: String?
+  /// The CN parameter, unquoted and unescaped (see `ICalendarParameter`).
+  public var name: String?
+
+  public init(value: String, address: String?, name: String?) {
+    self.value = value; self.address = address; self.name = name
+  }
+
+  /// Reads an ORGANIZER or ATTENDEE property. A value without `mailto:` that still looks
+  /// like an address (`ann@fabrikam.example`) is accepted as one.
+  public static func parse(_ property: ICalendarProperty) -> ICalendarAddress {
+    var text = property.value.trimmingCharacters(in: .whitespaces)
+    if text.count >= 7, text.prefix(7).lowercased() == "mailto:" {
+      text = String(text.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+    }
+    let looksLikeAddress: Bool = {
+      guard let at = text.lastIndex(of: "@"), at != text.startIndex,
+            text.index(after: at) != text.endIndex else { return false }
+      return !text.contains { $0.isWhitespace || "<>,;\"".contains($0) }
+    }()
+    let cn = property.parameter("CN")
+    return ICalendarAddress(value: property.value, address: looksLikeAddress ? text : nil,
+                            name: cn?.isEmpty == true ? nil : cn)
+  }
+}
+
+/// An RDATE entry: a start, or a period with its own end or duration.
+public enum ICalendarRecurrenceDate: Hashable, Sendable {
+  case start(ICalendarDateTime)
+  case period(start: ICalendarDateTime, end: ICalendarDateTime?, duration: ICalendarDuration?)
+
+  public var start: ICalendarDateTime {
+    switch self {
+    case .start(let s): return s
+    case .period(let s, _, _): return s
+    }
+  }
+}
+
+/// One VEVENT, its values read.
+public struct ICalendarEvent: Hashable, Sendable {
+  /// Nil when the event has none (invalid, but met in the wild).
+  public var uid: String?
+  public var summary: String?
+  public var description: String?
+  public var location: String?
+  /// Upper-cased: `CONFIRMED`, `TENTATIVE`, `CANCELLED`.
+  public var status: String?
+  public var start: ICalendarDateTime
+  public var end: ICalendarDateTime?
+  public var duration: ICalendarDuration?
+  public var organizer: ICalendarAddress?
+  public var attendees: [ICalendarAddress]
+  /// Nil when there is none or it could not be read (then `warnings` of the calendar says
+  /// why and the event counts as a single occurrence).
+  public var rrule: ICalendarRecurrenceRule?
+  public var exdates: [ICalendarDateTime]
+  public var rdates: [ICalendarRecurrenceDate]
+  public var recurrenceId: ICalendarDateTime?
+  /// `RANGE=THISANDFUTURE` on RECURRENCE-ID. Treated as an override of that one occurrence.
+  public var recurrenceIdThisAndFuture: Bool
+  public var sequence: Int
+  /// The line of its BEGIN:VEVENT.
+  public var line: Int
+
+  public var isCancelled: Bool { status == "CANCELLED" }
+  /// True when it repeats (a usable RRULE or any RDATE).
+  public var isRecurring: Bool {
+    (rrule != nil && rrule?.unsupported == nil) || !rdates.isEmpty
+  }
+}
+
+/// A VEVENT that was left out, and why.
+public struct ICalendarSkippedEvent: Error, Hashable, Sendable, CustomStringConvertible {
+  public var uid: String?
+  public var line: Int
+  public var reason: String
+  public var description: String {
+    "VEVENT at line \(line)" + (uid.map { " (UID \($0))" } ?? "") + ": \(reason)"
+  }
+}
+
+/// One occurrence of an event placed on the time line.
+public struct ICalendarOccurrence: Hashable, Sendable {
+  public var uid: String?
+  /// The occurrence's original start; nil for a non-recurring event.
+  public var recurrenceId: Date?
+  public var start: Date
+  public var end: Date?
+  public var isAllDay: Bool
+  public var summary: String?
+  public var description: String?
+  public var location: String?
+  public var status: String?
+  /// STATUS:CANCELLED on the event (or its override), or the file's METHOD is CANCEL.
+  public var isCancelled: Bool
+  public var organizer: ICalendarAddress?
+  public var attendees: [ICalendarAddress]
+  public var sequence: Int
+  /// True when it comes from a VEVENT with RECURRENCE-ID.
+  public var isOverride: Bool
+}
+
+/// Occurrences in a window and what was met while computing them.
+public struct ICalendarExpansion: Hashable, Sendable {
+  public var occurrences: [ICalendarOccurrence]
+  public var warnings: [String]
+}
+
+/// A parsed iCalendar file (RFC 5545): its events and time zones, and what it could not read.
+///
+/// Parsing never fails: a broken event is skipped with its reason (`skippedEvents`), a
+/// broken detail is ignored with a warning, and `problem` says when nothing in the text
+/// looks like iCalendar at all.
+public struct ICalendar: Hashable, Sendable {
+  /// `REQUEST`, `CANCEL`, `PUBLISH`... upper-cased; nil when absent.
+  public var method: String?
+  public var events: [ICalendarEvent]
+  public var timezones: [String: ICalendarTimeZone]
+  public var skippedEvents: [ICalendarSkippedEvent]
+  public var warnings: [String]
+  /// Why the text could not be understood as iCalendar at all, or nil.
+  public var problem: String?
+
+  /// Reads bytes as UTF-8 (a byte-order mark is allowed), or UTF-16 when a UTF-16
+  /// byte-order mark says so, falling back to Latin-1.
+  public static func parse(_ data: Data) -> ICalendar {
+    if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]),
+       let text = String(data: data, encoding: .utf16)
+    {
+      return parse(text)
+    }
+    if let text = String(data: data, encoding: .utf8) { return parse(text) }
+    let latin1 = String(String.UnicodeScalarView(data.map { Unicode.Scalar($0) }))
+    var calendar = parse(latin1)
+    calendar.warnings.insert("not UTF-8; read as Latin-1", at: 0)
+    return calendar
+  }
+
+  public static func parse(_ text: String) -> ICalendar {
+    let document = ICalendarReader.parse(text)
+    var calendar = ICalendar(method: nil, events: [], timezones: [:], skippedEvents: [],
+                             warnings: document.warnings, problem: nil)
+    let known = ["VCALENDAR", "VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE",
+                 "VAVAILABILITY", "VALARM"]
+    if document.components.isEmpty {
+      calendar.problem = text.isEmpty
+        ? "the file is empty" : "no iCalendar component (no BEGIN line)"
+      return calendar
+    }
+    if !document.components.contains(where: { known.contains($0.name) }) {
+      let names = document.components.map { ICalendarReader.printable($0.name) }
+      calendar.problem = "no iCalendar component (found \(names.joined(separator: ", ")))"
+      return calendar
+    }
+    // Time zones first: events may refer to one defined later in the file.
+    var vevents: [ICalendarComponent] = []
+    for top in document.components {
+      if top.name == "VCALENDAR" {
+        if let m = top.property("METHOD")?.value, calendar.method == nil {
+          calendar.method = m.trimmingCharacters(in: .whitespaces).uppercased()
+        }
+        for bad in top.malformedLines { calendar.warnings.append(bad.reason) }
+        for sub in top.components {
+          if sub.name == "VTIMEZONE" {
+            if let tz = ICalendarTimeZone.parse(sub, warnings: &calendar.warnings) {
+              calendar.timezones[tz.tzid] = tz
+            }
+          } else if sub.name == "VEVENT" {
+            vevents.append(sub)
+          }
+        }
+      } else if top.name == "VEVENT" {
+        vevents.append(top)
+      } else if top.name == "VTIMEZONE" {
+        if let tz = ICalendarTimeZone.parse(top, warnings: &calendar.warnings) {
+          calendar.timezones[tz.tzid] = tz
+        }
+      }
+    }
+    for component in vevents {
+      switch ICalendarEventReader.read(component, timezones: calendar.timezones,
+                                       warnings: &calendar.warnings) {
+      case .success(let event): calendar.events.append(event)
+      case .failure(let skipped): calendar.skippedEvents.append(skipped)
+      }
+    }
+    return calendar
+  }
+
+  /// The occurrences whose start lies in `window` (both ends included), overrides applied,
+  /// EXDATEs removed, cancelled ones included and marked; sorted by start. All-day and
+  /// floating times are read in `timeZone`.
+  public func occurrences(startingIn window: ClosedRange<Date>, timeZone: TimeZone)
+    -> [ICalendarOccurrence]
+  {
+    expandOccurrences(startingIn: window, timeZone: timeZone).occurrences
+  }
+
+  /// As `occurrences(startingIn:timeZone:)`, with the warnings met on the way (a series cut
+  /// short by the iteration cap).
+  public func expandOccurrences(startingIn window: ClosedRange<Date>, timeZone: TimeZone)
+    -> ICalendarExpansion
+  {
+    var expander = ICalendarOccurrenceExpander(calendar: self, userZone: timeZone,
+                                               window: window)
+    return expander.run()
+  }
+}

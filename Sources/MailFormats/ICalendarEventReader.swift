@@ -1,0 +1,159 @@
+import Foundation
+
+/// Turns a VEVENT component into an `ICalendarEvent`, or the reason it must be skipped.
+///
+/// Start, end, duration and recurrence id are essential: if one is present but broken the
+/// event is skipped, since guessing would put a meeting at the wrong time. Lesser parts
+/// (an RRULE, one EXDATE) are dropped with a warning and the rest of the event is kept.
+enum ICalendarEventReader {
+  static func read(_ c: ICalendarComponent, timezones: [String: ICalendarTimeZone],
+                   warnings: inout [String]) -> Result<ICalendarEvent, ICalendarSkippedEvent>
+  {
+    let uid = c.property("UID").map { $0.text.trimmingCharacters(in: .whitespaces) }
+      .flatMap { $0.isEmpty ? nil : $0 }
+    let label = "VEVENT at line \(c.line)" + (uid.map { " (UID \($0))" } ?? "")
+    func skip(_ reason: String) -> Result<ICalendarEvent, ICalendarSkippedEvent> {
+      .failure(ICalendarSkippedEvent(uid: uid, line: c.line, reason: reason))
+    }
+    func brokenLine(_ name: String) -> ICalendarMalformedLine? {
+      c.malformedLines.first { $0.name == name }
+    }
+    for bad in c.malformedLines where !["DTSTART", "DTEND", "DURATION", "RECURRENCE-ID"]
+      .contains(bad.name)
+    {
+      warnings.append("\(label): \(bad.reason); line ignored")
+    }
+
+    func checkZone(_ dt: ICalendarDateTime) {
+      guard case .named(let tzid) = dt.zone, timezones[tzid] == nil,
+            ICalendarZoneNames.foundationZone(tzid) == nil else { return }
+      let message = "\(label): TZID '\(ICalendarReader.printable(tzid))' is unknown; "
+        + "read as floating time"
+      if !warnings.contains(message) { warnings.append(message) }
+    }
+    func date(_ name: String) -> Result<ICalendarDateTime?, ICalendarValueError> {
+      guard let p = c.property(name) else {
+        if let bad = brokenLine(name) { return .failure(.init(bad.reason)) }
+        return .success(nil)
+      }
+      switch ICalendarDateTime.parse(p.value, tzid: p.parameter("TZID"),
+                                     valueType: p.parameter("VALUE")) {
+      case .success(let dt):
+        checkZone(dt)
+        return .success(dt)
+      case .failure(let e): return .failure(.init("\(name) \(e)"))
+      }
+    }
+
+    let start: ICalendarDateTime
+    switch date("DTSTART") {
+    case .success(let s?): start = s
+    case .success(nil): return skip("no DTSTART")
+    case .failure(let e): return skip(e.description)
+    }
+    var end: ICalendarDateTime? = nil
+    switch date("DTEND") {
+    case .success(let e): end = e
+    case .failure(let e): return skip(e.description)
+    }
+    var duration: ICalendarDuration? = nil
+    if let p = c.property("DURATION") {
+      switch ICalendarDuration.parse(p.value) {
+      case .success(let d): duration = d
+      case .failure(let e): return skip("DURATION \(e)")
+      }
+    } else if let bad = brokenLine("DURATION") {
+      return skip(bad.reason)
+    }
+    if end != nil && duration != nil {
+      warnings.append("\(label): both DTEND and DURATION; DURATION ignored")
+      duration = nil
+    }
+    if let e = end, e.isDate != start.isDate {
+      warnings.append("\(label): DTEND and DTSTART differ in value type; DTEND ignored")
+      end = nil
+    } else if let e = end, e.local < start.local, e.zone == start.zone {
+      warnings.append("\(label): DTEND is before DTSTART; DTEND ignored")
+      end = nil
+    }
+    var recurrenceId: ICalendarDateTime? = nil
+    switch date("RECURRENCE-ID") {
+    case .success(let r): recurrenceId = r
+    case .failure(let e): return skip(e.description)
+    }
+    let thisAndFuture = c.property("RECURRENCE-ID")?.parameter("RANGE")?.uppercased()
+      == "THISANDFUTURE"
+
+    var rrule: ICalendarRecurrenceRule? = nil
+    let rules = c.properties("RRULE")
+    if let p = rules.first {
+      switch ICalendarRecurrenceRule.parse(p.value) {
+      case .success(let r):
+        rrule = r
+        if let why = r.unsupported {
+          warnings.append("\(label): \(why); read as a single occurrence")
+        }
+      case .failure(let e):
+        warnings.append("\(label): \(e); read as a single occurrence")
+      }
+      if rules.count > 1 { warnings.append("\(label): several RRULEs; only the first is used") }
+    }
+
+    var exdates: [ICalendarDateTime] = []
+    for p in c.properties("EXDATE") {
+      for item in p.value.split(separator: ",", omittingEmptySubsequences: false) {
+        switch ICalendarDateTime.parse(String(item), tzid: p.parameter("TZID"),
+                                       valueType: p.parameter("VALUE")) {
+        case .success(let d): checkZone(d); exdates.append(d)
+        case .failure(let e): warnings.append("\(label): EXDATE \(e); ignored")
+        }
+      }
+    }
+    var rdates: [ICalendarRecurrenceDate] = []
+    for p in c.properties("RDATE") {
+      let isPeriod = p.parameter("VALUE")?.uppercased() == "PERIOD"
+      for item in p.value.split(separator: ",", omittingEmptySubsequences: false) {
+        let pieces = item.split(separator: "/", maxSplits: 1).map(String.init)
+        let valueType = isPeriod ? nil : p.parameter("VALUE")
+        guard let first = pieces.first,
+              case .success(let s) = ICalendarDateTime.parse(first, tzid: p.parameter("TZID"),
+                                                             valueType: valueType)
+        else {
+          warnings.append("\(label): RDATE '\(ICalendarReader.printable(String(item)))' "
+                          + "is not a date or period; ignored")
+          continue
+        }
+        checkZone(s)
+        if pieces.count == 2 {
+          if case .success(let d) = ICalendarDuration.parse(pieces[1]) {
+            rdates.append(.period(start: s, end: nil, duration: d))
+          } else if case .success(let e) = ICalendarDateTime.parse(
+            pieces[1], tzid: p.parameter("TZID"), valueType: nil)
+          {
+            rdates.append(.period(start: s, end: e, duration: nil))
+          } else {
+            warnings.append("\(label): RDATE period '\(item)' has a bad end; ignored")
+          }
+        } else {
+          rdates.append(.start(s))
+        }
+      }
+    }
+
+    let sequence = c.property("SEQUENCE").flatMap {
+      Int($0.value.trimmingCharacters(in: .whitespaces))
+    } ?? 0
+    func text(_ name: String) -> String? {
+      guard let t = c.property(name)?.text, !t.isEmpty else { return nil }
+      return t
+    }
+    let status = c.property("STATUS")?.value.trimmingCharacters(in: .whitespaces).uppercased()
+    return .success(ICalendarEvent(
+      uid: uid, summary: text("SUMMARY"), description: text("DESCRIPTION"),
+      location: text("LOCATION"), status: status, start: start, end: end, duration: duration,
+      organizer: c.property("ORGANIZER").map(ICalendarAddress.parse),
+      attendees: c.properties("ATTENDEE").map(ICalendarAddress.parse),
+      rrule: rrule, exdates: exdates, rdates: rdates, recurrenceId: recurrenceId,
+      recurrenceIdThisAndFuture: thisAndFuture, sequence: sequence, line: c.line))
+  }
+}

@@ -1,0 +1,228 @@
+import Foundation
+
+/// Places a calendar's events on the time line within a window.
+///
+/// Events are grouped by UID: the one without RECURRENCE-ID is the series (master), the
+/// others replace single occurrences. A master occurrence whose original start has an
+/// override is dropped wherever the override moved it, so an override can move an
+/// occurrence into or out of the window. `RANGE=THISANDFUTURE` is read as an override of
+/// that one occurrence only.
+struct ICalendarOccurrenceExpander {
+  let calendar: ICalendar
+  let userZone: TimeZone
+  let window: ClosedRange<Date>
+  var warnings: [String] = []
+
+  init(calendar: ICalendar, userZone: TimeZone, window: ClosedRange<Date>) {
+    self.calendar = calendar; self.userZone = userZone; self.window = window
+  }
+
+  mutating func run() -> ICalendarExpansion {
+    var groups: [String: [ICalendarEvent]] = [:]
+    var order: [String] = []
+    var loose: [ICalendarEvent] = []
+    for event in calendar.events {
+      guard let uid = event.uid else { loose.append(event); continue }
+      if groups[uid] == nil { order.append(uid) }
+      groups[uid, default: []].append(event)
+    }
+    var result: [ICalendarOccurrence] = []
+    for uid in order {
+      result += expandGroup(groups[uid] ?? [])
+    }
+    for event in loose { result += expandGroup([event]) }
+    result.sort { ($0.start, $0.uid ?? "") < ($1.start, $1.uid ?? "") }
+    return ICalendarExpansion(occurrences: result, warnings: warnings)
+  }
+
+  // MARK: - Zones
+
+  func zoneRule(_ dt: ICalendarDateTime) -> ICalendarZoneRule {
+    if dt.isDate { return .timeZone(userZone) }
+    switch dt.zone {
+    case .utc: return .utc
+    case .floating: return .timeZone(userZone)
+    case .named(let tzid):
+      if let v = calendar.timezones[tzid] { return .vtimezone(v) }
+      if let tz = ICalendarZoneNames.foundationZone(tzid) { return .timeZone(tz) }
+      return .timeZone(userZone)
+    }
+  }
+
+  func instant(_ dt: ICalendarDateTime) -> Int64 { zoneRule(dt).instant(of: dt.local) }
+
+  func contains(_ t: Int64) -> Bool { window.contains(Date(timeIntervalSince1970: Double(t))) }
+
+  // MARK: - Groups
+
+  mutating func expandGroup(_ events: [ICalendarEvent]) -> [ICalendarOccurrence] {
+    let masters = events.filter { $0.recurrenceId == nil }
+    // One override per original start: the highest SEQUENCE, the later one on a tie.
+    var latestOverride: [Int64: ICalendarEvent] = [:]
+    var overrideOrder: [Int64] = []
+    for o in events {
+      guard let rid = o.recurrenceId else { continue }
+      let key = instant(rid)
+      if let current = latestOverride[key] {
+        if current.sequence > o.sequence { continue }
+      } else {
+        overrideOrder.append(key)
+      }
+      latestOverride[key] = o
+    }
+    let overrides = overrideOrder.compactMap { latestOverride[$0] }
+    var master = masters.first
+    if masters.count > 1 {
+      master = masters.max { $0.sequence < $1.sequence }
+      warnings.append("UID \(masters[0].uid ?? "?") has \(masters.count) events without "
+                      + "RECURRENCE-ID; the one with the highest SEQUENCE is used")
+    }
+    var overridden = Set<Int64>()
+    var out: [ICalendarOccurrence] = []
+    for o in overrides {
+      guard let rid = o.recurrenceId else { continue }
+      let ridInstant = instant(rid)
+      overridden.insert(ridInstant)
+      if o.recurrenceIdThisAndFuture {
+        let message = "UID \(o.uid ?? "?"): RANGE=THISANDFUTURE read as one occurrence"
+        if !warnings.contains(message) { warnings.append(message) }
+      }
+      let start = instant(o.start)
+      guard contains(start) else { continue }
+      var end = endInstant(of: o, startWall: o.start.local, startInstant: start,
+                           zone: zoneRule(o.start))
+      if end == nil, o.end == nil, o.duration == nil, let master, master.start.isDate
+        == o.start.isDate
+      {
+        end = endInstant(of: master, startWall: o.start.local, startInstant: start,
+                         zone: zoneRule(o.start))
+      }
+      out.append(occurrence(of: o, fallback: master, start: start, end: end,
+                            recurrenceId: ridInstant, isOverride: true))
+    }
+    guard let master else { return out }
+    out += expandMaster(master, overridden: overridden)
+    return out
+  }
+
+  mutating func expandMaster(_ event: ICalendarEvent, overridden: Set<Int64>)
+    -> [ICalendarOccurrence]
+  {
+    let zone = zoneRule(event.start)
+    let startInstant = zone.instant(of: event.start.local)
+    guard event.isRecurring else {
+      guard contains(startInstant), !overridden.contains(startInstant) else { return [] }
+      let end = endInstant(of: event, startWall: event.start.local, startInstant: startInstant,
+                           zone: zone)
+      return [occurrence(of: event, fallback: nil, start: startInstant, end: end,
+                         recurrenceId: nil, isOverride: false)]
+    }
+
+    // Wall clocks of the series, found with two days of margin around the window: no zone
+    // is more than 26 hours from UTC.
+    let margin: Int64 = 2 * 86_400
+    let lower = ICalendarLocalDateTime(
+      secondsAsUTC: Int64(window.lowerBound.timeIntervalSince1970.rounded(.down)) - margin)
+    let upper = ICalendarLocalDateTime(
+      secondsAsUTC: Int64(window.upperBound.timeIntervalSince1970.rounded(.up)) + margin)
+    var instances: [(wall: ICalendarLocalDateTime, start: Int64, end: Int64?)] = []
+    if let rule = event.rrule, rule.unsupported == nil {
+      let expander = ICalendarRecurrenceExpander(rule: rule, start: event.start.local)
+      let result = expander.occurrences(from: lower, through: upper) { candidate in
+        guard let until = rule.until else { return false }
+        if until.isDate { return candidate.dayNumber > until.local.dayNumber }
+        if until.zone == .utc {
+          return zone.instant(of: candidate) > until.local.secondsAsUTC
+        }
+        return candidate > until.local
+      }
+      if result.hitCap {
+        warnings.append("UID \(event.uid ?? "?"): recurrence stopped after "
+                        + "\(expander.maxPeriods) periods; later occurrences are missing")
+      }
+      for wall in result.occurrences {
+        instances.append((wall, zone.instant(of: wall), nil))
+      }
+    } else if lower <= event.start.local && event.start.local <= upper {
+      instances.append((event.start.local, startInstant, nil))
+    }
+    for rdate in event.rdates {
+      let s = rdate.start
+      let rdZone = zoneRule(s)
+      let t = rdZone.instant(of: s.local)
+      var end: Int64? = nil
+      if case .period(_, let e, let d) = rdate {
+        if let e { end = zoneRule(e).instant(of: e.local) }
+        if let d { end = add(d, toWall: s.local, instant: t, zone: rdZone) }
+      }
+      // Its wall clock in the series' zone, where the series' duration is applied.
+      instances.append((zone.wallClock(ofUTC: t), t, end))
+    }
+
+    let excluded = Set(event.exdates.filter { !$0.isDate || event.start.isDate }.map(instant))
+    let excludedDays = Set(event.exdates.filter { $0.isDate && !event.start.isDate }
+      .map { $0.local.dayNumber })
+    var seen = Set<Int64>()
+    var out: [ICalendarOccurrence] = []
+    for instance in instances.sorted(by: { $0.start < $1.start }) {
+      guard contains(instance.start), !seen.contains(instance.start),
+            !excluded.contains(instance.start), !overridden.contains(instance.start),
+            !excludedDays.contains(zone.wallClock(ofUTC: instance.start).dayNumber)
+      else { continue }
+      seen.insert(instance.start)
+      let end = instance.end ?? endInstant(of: event, startWall: instance.wall,
+                                           startInstant: instance.start, zone: zone)
+      out.append(occurrence(of: event, fallback: nil, start: instance.start, end: end,
+                            recurrenceId: instance.start, isOverride: false))
+    }
+    return out
+  }
+
+  // MARK: - Helpers
+
+  /// The end of an occurrence of `event` that starts at `startWall` / `startInstant`.
+  func endInstant(of event: ICalendarEvent, startWall: ICalendarLocalDateTime,
+                  startInstant: Int64, zone: ICalendarZoneRule) -> Int64?
+  {
+    if let d = event.duration {
+      return add(d, toWall: startWall, instant: startInstant, zone: zone)
+    }
+    if let e = event.end {
+      if event.start.isDate {
+        let days = e.local.dayNumber - event.start.local.dayNumber
+        return zone.instant(of: startWall.addingDays(days))
+      }
+      return startInstant + (instant(e) - instant(event.start))
+    }
+    if event.start.isDate { return zone.instant(of: startWall.addingDays(1)) }
+    return nil
+  }
+
+  func add(_ d: ICalendarDuration, toWall wall: ICalendarLocalDateTime, instant: Int64,
+           zone: ICalendarZoneRule) -> Int64
+  {
+    let base = d.days == 0 ? instant : zone.instant(of: wall.addingDays(d.days))
+    return base + Int64(d.seconds)
+  }
+
+  func occurrence(of event: ICalendarEvent, fallback master: ICalendarEvent?, start: Int64,
+                  end: Int64?, recurrenceId: Int64?, isOverride: Bool) -> ICalendarOccurrence
+  {
+    let cancelled = event.isCancelled || calendar.method == "CANCEL"
+    return ICalendarOccurrence(
+      uid: event.uid,
+      recurrenceId: recurrenceId.map { Date(timeIntervalSince1970: Double($0)) },
+      start: Date(timeIntervalSince1970: Double(start)),
+      end: end.map { Date(timeIntervalSince1970: Double($0)) },
+      isAllDay: event.start.isDate,
+      summary: event.summary ?? master?.summary,
+      description: event.description ?? master?.description,
+      location: event.location ?? master?.location,
+      status: event.status,
+      isCancelled: cancelled,
+      organizer: event.organizer ?? master?.organizer,
+      attendees: event.attendees.isEmpty ? (master?.attendees ?? []) : event.attendees,
+      sequence: event.sequence,
+      isOverride: isOverride)
+  }
+}

@@ -1,0 +1,383 @@
+import Foundation
+
+/// An RRULE value (RFC 5545 3.3.10), read and checked.
+///
+/// Rules this expander cannot follow (HOURLY and finer, BYYEARDAY, BYWEEKNO) parse but carry
+/// `unsupported`, so the caller can keep the event as a single occurrence and say why.
+public struct ICalendarRecurrenceRule: Hashable, Sendable {
+  public enum Frequency: String, Hashable, Sendable {
+    case secondly = "SECONDLY", minutely = "MINUTELY", hourly = "HOURLY", daily = "DAILY"
+    case weekly = "WEEKLY", monthly = "MONTHLY", yearly = "YEARLY"
+  }
+  /// A BYDAY entry: `MO`, `2MO`, `-1FR`.
+  public struct WeekdayNumber: Hashable, Sendable {
+    /// Nil for every such weekday of the period.
+    public var ordinal: Int?
+    /// ISO weekday: 1 = Monday ... 7 = Sunday.
+    public var weekday: Int
+    public init(ordinal: Int?, weekday: Int) { self.ordinal = ordinal; self.weekday = weekday }
+  }
+
+  public var frequency: Frequency
+  public var interval: Int = 1
+  public var count: Int?
+  public var until: ICalendarDateTime?
+  public var byDay: [WeekdayNumber] = []
+  public var byMonthDay: [Int] = []
+  public var byMonth: [Int] = []
+  public var byHour: [Int] = []
+  public var byMinute: [Int] = []
+  public var bySecond: [Int] = []
+  public var bySetPos: [Int] = []
+  /// ISO weekday the week starts on (default Monday).
+  public var weekStart: Int = 1
+  /// Why the rule cannot be expanded here, or nil.
+  public var unsupported: String?
+
+  public init(frequency: Frequency) { self.frequency = frequency }
+
+  static let weekdayCodes = ["MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6, "SU": 7]
+
+  /// Reads `FREQ=MONTHLY;BYDAY=-1FR;COUNT=5` and the like.
+  public static func parse(_ raw: String) -> Result<ICalendarRecurrenceRule, ICalendarValueError> {
+    var parts: [String: String] = [:]
+    for part in raw.split(separator: ";", omittingEmptySubsequences: true) {
+      let pair = part.split(separator: "=", maxSplits: 1)
+      let key = pair[0].trimmingCharacters(in: .whitespaces).uppercased()
+      guard pair.count == 2 else {
+        return .failure(.init("RRULE part '\(ICalendarReader.printable(String(part)))' has no '='"))
+      }
+      guard parts[key] == nil else { return .failure(.init("RRULE repeats \(key)")) }
+      parts[key] = pair[1].trimmingCharacters(in: .whitespaces)
+    }
+    guard let freqText = parts["FREQ"] else { return .failure(.init("RRULE has no FREQ")) }
+    guard let freq = Frequency(rawValue: freqText.uppercased()) else {
+      return .failure(.init("RRULE FREQ '\(ICalendarReader.printable(freqText))' is unknown"))
+    }
+    var rule = ICalendarRecurrenceRule(frequency: freq)
+
+    func integers(_ key: String, _ range: ClosedRange<Int>, allowNegative: Bool)
+      -> Result<[Int], ICalendarValueError>
+    {
+      guard let text = parts[key] else { return .success([]) }
+      var values: [Int] = []
+      for item in text.split(separator: ",") {
+        guard let n = Int(item.trimmingCharacters(in: .whitespaces)),
+              range.contains(abs(n)), allowNegative || n >= 0, n != 0 || range.lowerBound == 0
+        else { return .failure(.init("RRULE \(key) value '\(item)' is out of range")) }
+        values.append(n)
+      }
+      return .success(values)
+    }
+
+    for (key, value) in parts {
+      switch key {
+      case "FREQ": break
+      case "INTERVAL":
+        guard let n = Int(value), n >= 1, n <= 10_000 else {
+          return .failure(.init("RRULE INTERVAL '\(value)' is not a positive number"))
+        }
+        rule.interval = n
+      case "COUNT":
+        guard let n = Int(value), n >= 1 else {
+          return .failure(.init("RRULE COUNT '\(value)' is not a positive number"))
+        }
+        rule.count = n
+      case "UNTIL":
+        switch ICalendarDateTime.parse(value, tzid: nil, valueType: nil) {
+        case .success(let until): rule.until = until
+        case .failure(let error): return .failure(.init("RRULE UNTIL: \(error)"))
+        }
+      case "BYDAY":
+        for item in value.split(separator: ",") {
+          let text = item.trimmingCharacters(in: .whitespaces).uppercased()
+          guard text.count >= 2, let wd = weekdayCodes[String(text.suffix(2))] else {
+            return .failure(.init("RRULE BYDAY value '\(item)' is not a weekday"))
+          }
+          let prefix = text.dropLast(2)
+          var ordinal: Int? = nil
+          if !prefix.isEmpty {
+            guard let n = Int(prefix), n != 0, abs(n) <= 53 else {
+              return .failure(.init("RRULE BYDAY value '\(item)' has a bad ordinal"))
+            }
+            ordinal = n
+          }
+          rule.byDay.append(WeekdayNumber(ordinal: ordinal, weekday: wd))
+        }
+      case "BYMONTHDAY":
+        switch integers(key, 1...31, allowNegative: true) {
+        case .success(let v): rule.byMonthDay = v
+        case .failure(let e): return .failure(e)
+        }
+      case "BYMONTH":
+        switch integers(key, 1...12, allowNegative: false) {
+        case .success(let v): rule.byMonth = v
+        case .failure(let e): return .failure(e)
+        }
+      case "BYHOUR":
+        switch integers(key, 0...23, allowNegative: false) {
+        case .success(let v): rule.byHour = v
+        case .failure(let e): return .failure(e)
+        }
+      case "BYMINUTE":
+        switch integers(key, 0...59, allowNegative: false) {
+        case .success(let v): rule.byMinute = v
+        case .failure(let e): return .failure(e)
+        }
+      case "BYSECOND":
+        switch integers(key, 0...60, allowNegative: false) {
+        case .success(let v): rule.bySecond = v
+        case .failure(let e): return .failure(e)
+        }
+      case "BYSETPOS":
+        switch integers(key, 1...366, allowNegative: true) {
+        case .success(let v): rule.bySetPos = v
+        case .failure(let e): return .failure(e)
+        }
+      case "WKST":
+        guard let wd = weekdayCodes[value.uppercased()] else {
+          return .failure(.init("RRULE WKST '\(value)' is not a weekday"))
+        }
+        rule.weekStart = wd
+      case "BYYEARDAY", "BYWEEKNO":
+        rule.unsupported = "RRULE \(key) is not supported"
+      case "RSCALE":
+        if value.uppercased() != "GREGORIAN" {
+          rule.unsupported = "RRULE RSCALE=\(value) (RFC 7529) is not supported"
+        }
+      default:
+        if !key.hasPrefix("X-") && key != "SKIP" {
+          return .failure(.init("RRULE part '\(key)' is unknown"))
+        }
+      }
+    }
+    if rule.count != nil && rule.until != nil {
+      return .failure(.init("RRULE has both COUNT and UNTIL"))
+    }
+    if rule.byDay.contains(where: { $0.ordinal != nil })
+      && !(freq == .monthly || freq == .yearly)
+    {
+      return .failure(.init("RRULE BYDAY ordinals need FREQ=MONTHLY or YEARLY"))
+    }
+    rule.byHour = Array(Set(rule.byHour)).sorted()
+    rule.byMinute = Array(Set(rule.byMinute)).sorted()
+    rule.bySecond = Array(Set(rule.bySecond)).sorted()
+    let timesPerDay = max(1, rule.byHour.count) * max(1, rule.byMinute.count)
+      * max(1, rule.bySecond.count)
+    if timesPerDay > 1_440 {
+      rule.unsupported = "RRULE asks for \(timesPerDay) times a day; "
+        + "more than 1440 is not supported"
+    }
+    switch freq {
+    case .hourly, .minutely, .secondly:
+      rule.unsupported = "RRULE FREQ=\(freq.rawValue) is not supported"
+    default: break
+    }
+    return .success(rule)
+  }
+}
+
+/// Expands a recurrence rule on wall-clock times, from a start, within a range.
+///
+/// The series is walked period by period (day, week, month or year). Without COUNT the walk
+/// jumps straight to the period just before the range, so a daily series begun decades ago
+/// costs only the periods in the range; with COUNT it must start at the beginning, and a cap
+/// on the periods walked guarantees an end.
+struct ICalendarRecurrenceExpander {
+  var rule: ICalendarRecurrenceRule
+  var start: ICalendarLocalDateTime
+  /// Most periods walked in one call.
+  var maxPeriods = 200_000
+
+  struct Result {
+    var occurrences: [ICalendarLocalDateTime]
+    /// True when the walk stopped at `maxPeriods` before reaching the end of the range.
+    var hitCap: Bool
+  }
+
+  /// Occurrences (the start counts as the first) with lower ≤ occurrence ≤ upper, ascending.
+  /// `isPastUntil` says whether an occurrence lies after the rule's UNTIL.
+  func occurrences(from lower: ICalendarLocalDateTime, through upper: ICalendarLocalDateTime,
+                   isPastUntil: (ICalendarLocalDateTime) -> Bool) -> Result
+  {
+    var found: [ICalendarLocalDateTime] = []
+    guard lower <= upper else { return Result(occurrences: [], hitCap: false) }
+    if start >= lower && start <= upper { found.append(start) }
+    if start > upper { return Result(occurrences: found, hitCap: false) }
+    var emitted = 1
+    if let count = rule.count, count <= 1 { return Result(occurrences: found, hitCap: false) }
+
+    let startDay = start.dayNumber
+    let weekAnchor = startDay - ((start.weekday - rule.weekStart + 7) % 7)
+    let startMonthIndex = start.year * 12 + (start.month - 1)
+    let interval = rule.interval
+
+    var k = 0
+    if rule.count == nil && lower > start {
+      let lowerDay = lower.dayNumber
+      switch rule.frequency {
+      case .daily: k = (lowerDay - startDay) / interval - 1
+      case .weekly: k = (lowerDay - weekAnchor) / (7 * interval) - 1
+      case .monthly: k = (lower.year * 12 + lower.month - 1 - startMonthIndex) / interval - 1
+      case .yearly: k = (lower.year - start.year) / interval - 1
+      default: k = 0
+      }
+      k = max(0, k)
+    }
+
+    let upperDay = upper.dayNumber
+    var walked = 0
+    while true {
+      walked += 1
+      if walked > maxPeriods { return Result(occurrences: found, hitCap: true) }
+      let firstDay: Int
+      var days: [Int]
+      switch rule.frequency {
+      case .daily:
+        firstDay = startDay + k * interval
+        days = dayPasses(firstDay) ? [firstDay] : []
+      case .weekly:
+        firstDay = weekAnchor + 7 * k * interval
+        let weekdays = rule.byDay.isEmpty ? [start.weekday] : rule.byDay.map(\.weekday)
+        days = weekdays.map { firstDay + ($0 - rule.weekStart + 7) % 7 }
+          .filter { rule.byMonth.isEmpty || rule.byMonth.contains(month(ofDay: $0)) }
+      case .monthly:
+        let index = startMonthIndex + k * interval
+        let year = Self.floorDiv(index, 12), month = index - year * 12 + 1
+        firstDay = ICalendarLocalDateTime.dayNumber(year: year, month: month, day: 1)
+        days = rule.byMonth.isEmpty || rule.byMonth.contains(month)
+          ? daysInMonth(year: year, month: month) : []
+      case .yearly:
+        let year = start.year + k * interval
+        firstDay = ICalendarLocalDateTime.dayNumber(year: year, month: 1, day: 1)
+        days = daysInYear(year)
+      default:
+        return Result(occurrences: found, hitCap: false)
+      }
+      if firstDay > upperDay { break }
+      days = Array(Set(days)).sorted()
+      var candidates: [ICalendarLocalDateTime] = []
+      for day in days {
+        let d = ICalendarLocalDateTime.civil(fromDayNumber: day)
+        for h in rule.byHour.isEmpty ? [start.hour] : rule.byHour {
+          for m in rule.byMinute.isEmpty ? [start.minute] : rule.byMinute {
+            for s in rule.bySecond.isEmpty ? [start.second] : rule.bySecond {
+              candidates.append(ICalendarLocalDateTime(year: d.year, month: d.month, day: d.day,
+                                                       hour: h, minute: m, second: s))
+            }
+          }
+        }
+      }
+      if !rule.bySetPos.isEmpty {
+        var picked: [ICalendarLocalDateTime] = []
+        for pos in rule.bySetPos {
+          let i = pos > 0 ? pos - 1 : candidates.count + pos
+          if i >= 0 && i < candidates.count { picked.append(candidates[i]) }
+        }
+        candidates = Array(Set(picked)).sorted()
+      }
+      for candidate in candidates where candidate > start {
+        if candidate > upper { return Result(occurrences: found, hitCap: false) }
+        if isPastUntil(candidate) { return Result(occurrences: found, hitCap: false) }
+        emitted += 1
+        if candidate >= lower { found.append(candidate) }
+        if let count = rule.count, emitted >= count {
+          return Result(occurrences: found, hitCap: false)
+        }
+      }
+      k += 1
+    }
+    return Result(occurrences: found, hitCap: false)
+  }
+
+  static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+
+  private func month(ofDay day: Int) -> Int {
+    ICalendarLocalDateTime.civil(fromDayNumber: day).month
+  }
+
+  /// DAILY: whether a day passes BYMONTH, BYMONTHDAY and BYDAY.
+  private func dayPasses(_ day: Int) -> Bool {
+    let d = ICalendarLocalDateTime.civil(fromDayNumber: day)
+    if !rule.byMonth.isEmpty && !rule.byMonth.contains(d.month) { return false }
+    if !rule.byMonthDay.isEmpty {
+      let dim = ICalendarLocalDateTime.daysInMonth(year: d.year, month: d.month)
+      if !rule.byMonthDay.contains(where: { ($0 > 0 ? $0 : dim + $0 + 1) == d.day }) {
+        return false
+      }
+    }
+    if !rule.byDay.isEmpty {
+      let wd = ICalendarLocalDateTime.weekday(ofDayNumber: day)
+      if !rule.byDay.contains(where: { $0.weekday == wd }) { return false }
+    }
+    return true
+  }
+
+  /// The candidate days of one month (MONTHLY, or YEARLY with BYMONTH or BYMONTHDAY).
+  private func daysInMonth(year: Int, month: Int) -> [Int] {
+    let first = ICalendarLocalDateTime.dayNumber(year: year, month: month, day: 1)
+    let dim = ICalendarLocalDateTime.daysInMonth(year: year, month: month)
+    if !rule.byMonthDay.isEmpty {
+      var days: [Int] = []
+      for n in rule.byMonthDay {
+        let dom = n > 0 ? n : dim + n + 1
+        guard dom >= 1 && dom <= dim else { continue }
+        days.append(first + dom - 1)
+      }
+      if !rule.byDay.isEmpty {
+        days = days.filter { matchesByDay($0, spanFirst: first, spanLength: dim) }
+      }
+      return days
+    }
+    if !rule.byDay.isEmpty { return expandByDay(spanFirst: first, spanLength: dim) }
+    guard start.day <= dim else { return [] }
+    return [first + start.day - 1]
+  }
+
+  /// The candidate days of one year (YEARLY).
+  private func daysInYear(_ year: Int) -> [Int] {
+    if !rule.byMonth.isEmpty {
+      return rule.byMonth.flatMap { daysInMonth(year: year, month: $0) }
+    }
+    if !rule.byMonthDay.isEmpty {
+      return (1...12).flatMap { daysInMonth(year: year, month: $0) }
+    }
+    let first = ICalendarLocalDateTime.dayNumber(year: year, month: 1, day: 1)
+    let length = ICalendarLocalDateTime.isLeapYear(year) ? 366 : 365
+    if !rule.byDay.isEmpty { return expandByDay(spanFirst: first, spanLength: length) }
+    guard start.day <= ICalendarLocalDateTime.daysInMonth(year: year, month: start.month) else {
+      return []
+    }
+    return [ICalendarLocalDateTime.dayNumber(year: year, month: start.month, day: start.day)]
+  }
+
+  /// Every BYDAY match in a span of days (a month or a year), ordinals counted in the span.
+  private func expandByDay(spanFirst: Int, spanLength: Int) -> [Int] {
+    var days: [Int] = []
+    let firstWeekday = ICalendarLocalDateTime.weekday(ofDayNumber: spanFirst)
+    for entry in rule.byDay {
+      let offset = (entry.weekday - firstWeekday + 7) % 7
+      let matches = stride(from: spanFirst + offset, to: spanFirst + spanLength, by: 7)
+      if let n = entry.ordinal {
+        let all = Array(matches)
+        let i = n > 0 ? n - 1 : all.count + n
+        if i >= 0 && i < all.count { days.append(all[i]) }
+      } else {
+        days.append(contentsOf: matches)
+      }
+    }
+    return days
+  }
+
+  /// Whether a day matches a BYDAY entry, ordinals counted in the span.
+  private func matchesByDay(_ day: Int, spanFirst: Int, spanLength: Int) -> Bool {
+    let wd = ICalendarLocalDateTime.weekday(ofDayNumber: day)
+    return rule.byDay.contains { entry in
+      guard entry.weekday == wd else { return false }
+      guard let n = entry.ordinal else { return true }
+      let fromStart = (day - spanFirst) / 7 + 1
+      let fromEnd = -((spanFirst + spanLength - 1 - day) / 7 + 1)
+      return n == fromStart || n == fromEnd
+    }
+  }
+}

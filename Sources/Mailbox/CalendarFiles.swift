@@ -1,0 +1,263 @@
+import CaptureCore
+import Foundation
+import MailFormats
+
+/// The user's calendars as `.ics` files: single files, or folders of them (a vdir).
+///
+/// Files are parsed once and kept while their path, modification time and size stay the
+/// same, so the TUI can ask again on every screen at little cost. Nothing is fatal: an
+/// unreadable folder, a file that is not iCalendar or a broken event is listed in
+/// `problems` with the file and reason, and everything else is still read.
+///
+/// Cancellations: an event with `STATUS:CANCELLED`, or every event of a file whose METHOD
+/// is `CANCEL`, is never captured. When the same occurrence (UID + recurrence id) comes
+/// from several files, the copy with the highest SEQUENCE stands for it (a cancellation
+/// wins a tie), so a cancellation notice beside the original invitation removes the
+/// meeting; a cancelled event without RECURRENCE-ID cancels the whole series in every file
+/// at the same or a lower SEQUENCE. On a tie, any copy wins over one from an attendee's
+/// reply (`METHOD:REPLY`), and otherwise the first file in path order stands.
+public final class CalendarFiles: CalendarSource, @unchecked Sendable {
+  /// The files and folders given, as given.
+  public let paths: [String]
+
+  private struct CachedFile {
+    var stamp: FileStamp
+    var calendar: ICalendar
+    /// What parsing the file found wrong (independent of the window).
+    var problems: [MailSourceError]
+    /// The occurrences of the latest window asked for, reused when it is asked again.
+    var expansion: (window: ClosedRange<Date>, zone: TimeZone, result: ICalendarExpansion)?
+  }
+
+  private let lock = NSLock()
+  private var cache: [String: CachedFile] = [:]
+  private var lastProblems: [MailSourceError] = []
+
+  /// Files larger than this are reported and not read (no calendar of meetings comes near).
+  public let maxFileSize: Int64
+
+  public init(paths: [String], maxFileSize: Int64 = 64 << 20) {
+    self.paths = paths
+    self.maxFileSize = maxFileSize
+  }
+
+  /// What the latest `meetings` call met: missing or unreadable paths, files that are not
+  /// iCalendar, skipped events and ignored details, each with its file. Empty before the
+  /// first call.
+  public var problems: [MailSourceError] {
+    lock.lock(); defer { lock.unlock() }
+    return lastProblems
+  }
+
+  public func meetings(matching addresses: Set<EmailAddress>, startingIn window: ClosedRange<Date>,
+                       timeZone: TimeZone) throws -> [CapturedMeeting]
+  {
+    lock.lock(); defer { lock.unlock() }
+    var problems: [MailSourceError] = []
+    let files = calendarFiles(problems: &problems)
+    var calendars: [(path: String, calendar: ICalendar, expansion: ICalendarExpansion)] = []
+    var fresh: [String: CachedFile] = [:]
+    for (file, stamp) in files {
+      guard var entry = load(file, stamp: stamp, problems: &problems) else { continue }
+      problems += entry.problems
+      let expansion: ICalendarExpansion
+      if let last = entry.expansion, last.window == window, last.zone == timeZone {
+        expansion = last.result
+      } else {
+        expansion = entry.calendar.expandOccurrences(startingIn: window, timeZone: timeZone)
+        entry.expansion = (window, timeZone, expansion)
+      }
+      fresh[file] = entry
+      calendars.append((file, entry.calendar, expansion))
+    }
+    cache = fresh
+
+    struct Key: Hashable { var uid: String; var recurrenceId: Date? }
+    var chosen: [Key: (occurrence: ICalendarOccurrence, source: String, isReply: Bool)] = [:]
+    var seriesCancelled: [String: Int] = [:]
+    for (path, calendar, expansion) in calendars {
+      for event in calendar.events where event.recurrenceId == nil {
+        guard let uid = event.uid, event.isCancelled || calendar.method == "CANCEL" else {
+          continue
+        }
+        seriesCancelled[uid] = max(seriesCancelled[uid] ?? Int.min, event.sequence)
+      }
+      for warning in expansion.warnings {
+        problems.append(.malformed(path: path, reason: warning))
+      }
+      for occurrence in expansion.occurrences {
+        guard let uid = occurrence.uid else { continue }
+        let key = Key(uid: uid, recurrenceId: occurrence.recurrenceId)
+        let isReply = calendar.method == "REPLY"
+        if let current = chosen[key] {
+          // Highest SEQUENCE; on a tie a cancellation, then anything over an attendee's
+          // reply (which carries little besides the reply).
+          let old = current.occurrence
+          let rank = (occurrence.sequence, occurrence.isCancelled ? 1 : 0, isReply ? 0 : 1)
+          let oldRank = (old.sequence, old.isCancelled ? 1 : 0, current.isReply ? 0 : 1)
+          if rank <= oldRank { continue }
+        }
+        chosen[key] = (occurrence, path, isReply)
+      }
+    }
+
+    var meetings: [CapturedMeeting] = []
+    for (key, entry) in chosen {
+      let occurrence = entry.occurrence
+      if occurrence.isCancelled { continue }
+      if let cancelledAt = seriesCancelled[key.uid], occurrence.sequence <= cancelledAt {
+        continue
+      }
+      let organizer = occurrence.organizer?.address.flatMap(EmailAddress.parse)
+      var attendees: [EmailAddress] = []
+      for attendee in occurrence.attendees {
+        guard let address = attendee.address.flatMap(EmailAddress.parse),
+              !attendees.contains(address) else { continue }
+        attendees.append(address)
+      }
+      let relates = organizer.map(addresses.contains) == true
+        || attendees.contains(where: addresses.contains)
+      guard relates else { continue }
+      meetings.append(CapturedMeeting(
+        uid: key.uid, recurrenceId: occurrence.recurrenceId, start: occurrence.start,
+        end: occurrence.end, isAllDay: occurrence.isAllDay, summary: occurrence.summary ?? "",
+        organizer: organizer, organizerName: occurrence.organizer?.name, attendees: attendees,
+        location: occurrence.location, description: occurrence.description,
+        source: entry.source))
+    }
+    meetings.sort {
+      ($0.start, $0.uid, $0.recurrenceId ?? .distantPast)
+        < ($1.start, $1.uid, $1.recurrenceId ?? .distantPast)
+    }
+    lastProblems = problems
+    return meetings
+  }
+
+  // MARK: - Files
+
+  /// What `stat` says of a path: one system call, no Foundation dictionaries, so checking
+  /// thousands of files for changes stays cheap.
+  private struct FileStamp: Equatable {
+    var isDirectory: Bool
+    /// A plain file (not a pipe or a device, which could block a read for ever).
+    var isRegular: Bool
+    var modifiedSeconds: Int
+    var modifiedNanoseconds: Int
+    var size: Int64
+  }
+
+  private static func stamp(_ path: String) -> Result<FileStamp, POSIXError> {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      return .failure(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
+    }
+    #if canImport(Darwin)
+      let modified = info.st_mtimespec
+    #else
+      let modified = info.st_mtim
+    #endif
+    return .success(FileStamp(
+      isDirectory: (info.st_mode & S_IFMT) == S_IFDIR,
+      isRegular: (info.st_mode & S_IFMT) == S_IFREG, modifiedSeconds: Int(modified.tv_sec),
+      modifiedNanoseconds: Int(modified.tv_nsec), size: Int64(info.st_size)))
+  }
+
+  private static func describe(_ error: POSIXError) -> String {
+    if error.code == .ENOENT { return "no such file or folder" }
+    return String(cString: strerror(error.code.rawValue))
+  }
+
+  /// The `.ics` files named by `paths` with their stamps: files as given, folders read for
+  /// `*.ics` (and their direct subfolders), sorted by path; each path once.
+  private func calendarFiles(problems: inout [MailSourceError]) -> [(String, FileStamp)] {
+    var result: [(String, FileStamp)] = []
+    var seen = Set<String>()
+    func add(_ file: String, _ stamp: FileStamp) {
+      if seen.insert(file).inserted { result.append((file, stamp)) }
+    }
+    func icsFiles(in folder: String, depth: Int) {
+      let names: [String]
+      do {
+        names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+      } catch {
+        problems.append(.unreadable(path: folder, reason: Self.reason(error)))
+        return
+      }
+      for name in names where !name.hasPrefix(".") {
+        let full = (folder as NSString).appendingPathComponent(name)
+        let isCalendar = (name as NSString).pathExtension.lowercased() == "ics"
+        switch Self.stamp(full) {
+        case .success(let stamp) where stamp.isDirectory:
+          if depth == 0 { icsFiles(in: full, depth: 1) }
+        case .success(let stamp):
+          if isCalendar { add(full, stamp) }
+        case .failure(let code):
+          // A dangling link or a file gone since the listing: worth a word only if it
+          // would have been read.
+          if isCalendar { problems.append(.unreadable(path: full, reason: Self.describe(code))) }
+        }
+      }
+    }
+    for path in paths {
+      switch Self.stamp(path) {
+      case .success(let stamp) where stamp.isDirectory: icsFiles(in: path, depth: 0)
+      case .success(let stamp): add(path, stamp)
+      case .failure(let code):
+        problems.append(.unreadable(path: path, reason: Self.describe(code)))
+      }
+    }
+    return result
+  }
+
+  /// The parsed file, from the cache when its modification time and size are unchanged.
+  private func load(_ path: String, stamp: FileStamp, problems: inout [MailSourceError])
+    -> CachedFile?
+  {
+    if let cached = cache[path], cached.stamp == stamp { return cached }
+    guard stamp.isRegular else {
+      problems.append(.unreadable(path: path, reason: "not a regular file"))
+      return nil
+    }
+    guard stamp.size <= maxFileSize else {
+      problems.append(.unreadable(
+        path: path, reason: "\(stamp.size) bytes, more than the \(maxFileSize) read at most"))
+      return nil
+    }
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      problems.append(.unreadable(path: path, reason: Self.reason(error)))
+      return nil
+    }
+    let calendar = ICalendar.parse(data)
+    var found: [MailSourceError] = []
+    if let problem = calendar.problem {
+      // Nothing else in it was understood: the line-by-line details would only be noise.
+      found.append(.malformed(path: path, reason: problem))
+      return CachedFile(stamp: stamp, calendar: calendar, problems: found)
+    }
+    for skipped in calendar.skippedEvents {
+      found.append(.malformed(path: path, reason: "\(skipped) (skipped)"))
+    }
+    for event in calendar.events where event.uid == nil {
+      found.append(.malformed(path: path,
+                              reason: "VEVENT at line \(event.line) has no UID (skipped)"))
+    }
+    for warning in calendar.warnings {
+      found.append(.malformed(path: path, reason: warning))
+    }
+    return CachedFile(stamp: stamp, calendar: calendar, problems: found)
+  }
+
+  private static func reason(_ error: Error) -> String {
+    let ns = error as NSError
+    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
+       let posix = POSIXErrorCode(rawValue: Int32(underlying.code)),
+       underlying.domain == NSPOSIXErrorDomain
+    {
+      return String(cString: strerror(posix.rawValue))
+    }
+    return ns.localizedDescription
+  }
+}

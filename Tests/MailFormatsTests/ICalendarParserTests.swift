@@ -1,0 +1,171 @@
+import Foundation
+import MailFormats
+import Testing
+
+/// Builds iCalendar text for tests, and reads dates and zones without the machine's settings.
+enum ICS {
+  /// The lines joined with CRLF inside `BEGIN:VCALENDAR` ... `END:VCALENDAR`.
+  static func calendar(_ lines: [String]) -> ICalendar {
+    ICalendar.parse((["BEGIN:VCALENDAR", "VERSION:2.0"] + lines + ["END:VCALENDAR"])
+      .joined(separator: "\r\n") + "\r\n")
+  }
+
+  /// One VEVENT (UID `e1` unless the lines give one) with the given lines.
+  static func event(_ lines: [String]) -> ICalendar {
+    let uid = lines.contains { $0.hasPrefix("UID:") } ? [] : ["UID:e1"]
+    return calendar(["BEGIN:VEVENT"] + uid + lines + ["END:VEVENT"])
+  }
+
+  static func date(_ text: String) throws -> Date {
+    try #require(ISO8601DateFormatter().date(from: text), "bad test date \(text)")
+  }
+
+  static func zone(_ id: String) throws -> TimeZone {
+    try #require(TimeZone(identifier: id), "unknown zone \(id)")
+  }
+
+  static let all = Date(timeIntervalSince1970: -2_000_000_000)
+    ... Date(timeIntervalSince1970: 4_000_000_000)
+
+  /// Every occurrence start, read with the user in `userZone` (UTC by default).
+  static func starts(_ calendar: ICalendar, userZone: String = "UTC") throws -> [Date] {
+    calendar.occurrences(startingIn: all, timeZone: try zone(userZone)).map(\.start)
+  }
+}
+
+@Suite struct ICalendarParserTests {
+  @Test func foldedLinesAreJoinedWhateverTheLineEnds() {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\nSUMMARY:Quarterly\r\n  review\r\n\tof\n"
+      + " plans\rDESCRIPTION:x\rEND:VEVENT\rEND:VCALENDAR"
+    let document = ICalendarReader.parse(text)
+    let event = document.components.first?.components.first
+    #expect(event?.property("SUMMARY")?.value == "Quarterly reviewofplans")
+    #expect(event?.property("DESCRIPTION")?.value == "x")
+    #expect(document.warnings.isEmpty)
+  }
+
+  @Test func byteOrderMarkBeforeTheFirstLineIsDropped() {
+    let document = ICalendarReader.parse("\u{FEFF}BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    #expect(document.components.map(\.name) == ["VCALENDAR"])
+    #expect(document.warnings.isEmpty)
+  }
+
+  @Test func quotedParameterValuesKeepCommasColonsAndSemicolons() throws {
+    let line = "ATTENDEE;CN=\"Lee, Ann: Sales; EMEA\";DELEGATED-FROM=\"mailto:a@x.example\","
+      + "\"mailto:b@x.example\";ROLE=REQ-PARTICIPANT:mailto:ann@x.example"
+    let property = try ICalendarReader.parseContentLine(line, line: 1).get()
+    #expect(property.name == "ATTENDEE")
+    #expect(property.parameter("cn") == "Lee, Ann: Sales; EMEA")
+    #expect(property.parameters.first { $0.name == "DELEGATED-FROM" }?.values
+      == ["mailto:a@x.example", "mailto:b@x.example"])
+    #expect(property.parameter("ROLE") == "REQ-PARTICIPANT")
+    #expect(property.value == "mailto:ann@x.example")
+  }
+
+  @Test func caretEscapesInParametersAreDecoded() throws {
+    let line = "ATTENDEE;CN=George Herman ^'Babe^' Ruth:mailto:babe@example.com"
+    let property = try ICalendarReader.parseContentLine(line, line: 1).get()
+    #expect(property.parameter("CN") == "George Herman \"Babe\" Ruth")
+  }
+
+  @Test func textValuesAreUnescaped() {
+    #expect(ICalendarText.unescape(#"a\, b\; c\\d\ne\Nf"#) == "a, b; c\\d\ne\nf")
+  }
+
+  @Test func summaryAndDescriptionAreReadAsText() throws {
+    let calendar = ICS.event([
+      "DTSTART:20250101T100000Z", #"SUMMARY:Budget\, Q1\; draft"#,
+      #"DESCRIPTION:Line one\nLine two"#, #"LOCATION:Room 4\, floor 2"#,
+    ])
+    let event = try #require(calendar.events.first)
+    #expect(event.summary == "Budget, Q1; draft")
+    #expect(event.description == "Line one\nLine two")
+    #expect(event.location == "Room 4, floor 2")
+  }
+
+  @Test func alarmsAndUnknownComponentsDoNotLeakIntoTheEvent() throws {
+    let calendar = ICS.event([
+      "DTSTART:20250101T100000Z", "DESCRIPTION:meeting",
+      "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:alarm", "TRIGGER:-PT15M", "END:VALARM",
+      "BEGIN:X-VENDOR", "SUMMARY:vendor", "END:X-VENDOR", "SUMMARY:Real",
+    ])
+    let event = try #require(calendar.events.first)
+    #expect(event.description == "meeting")
+    #expect(event.summary == "Real")
+    #expect(calendar.warnings.isEmpty)
+  }
+
+  @Test func methodIsReadUpperCased() {
+    let calendar = ICS.calendar(["METHOD:cancel"])
+    #expect(calendar.method == "CANCEL")
+  }
+
+  @Test func organizerAndAttendeesAcceptMailtoInAnyCaseOrNone() throws {
+    let calendar = ICS.event([
+      "DTSTART:20250101T100000Z",
+      #"ORGANIZER;CN="Lee\, Ann":MailTo:Ann.Lee@Fabrikam.example"#,
+      "ATTENDEE;CN=Bo:MAILTO:bo@contoso.example",
+      "ATTENDEE:cy@contoso.example",
+      "ATTENDEE;CN=Room 4:urn:uuid:00000000-0000-0000-0000-000000000004",
+    ])
+    let event = try #require(calendar.events.first)
+    #expect(event.organizer?.address == "Ann.Lee@Fabrikam.example")
+    #expect(event.organizer?.name == "Lee, Ann")
+    #expect(event.attendees.map(\.address) == ["bo@contoso.example", "cy@contoso.example", nil])
+    #expect(event.attendees.last?.name == "Room 4")
+  }
+
+  @Test func missingEndLinesAreClosedWithAWarning() throws {
+    let calendar = ICalendar.parse(
+      "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:u\nDTSTART:20250101T100000Z\n")
+    #expect(calendar.events.count == 1)
+    #expect(calendar.warnings.contains("line 2: BEGIN:VEVENT has no END"))
+    #expect(calendar.warnings.contains("line 1: BEGIN:VCALENDAR has no END"))
+  }
+
+  @Test func eventsOfEveryCalendarInTheFileAreRead() {
+    let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
+                "END:VEVENT", "END:VCALENDAR", "BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:b",
+                "DTSTART:20250102T100000Z", "END:VEVENT", "END:VCALENDAR"]
+    let calendar = ICalendar.parse(text.joined(separator: "\n"))
+    #expect(calendar.events.map(\.uid) == ["a", "b"])
+  }
+
+  @Test func textWithoutAnyComponentIsNotUnderstood() {
+    #expect(ICalendar.parse("").problem == "the file is empty")
+    #expect(ICalendar.parse("hello\nworld\n").problem == "no iCalendar component (no BEGIN line)")
+  }
+
+  @Test func malformedLineIsDroppedAndNamed() throws {
+    let calendar = ICS.event(["DTSTART:20250101T100000Z", "SUMMARY;=x:oops", "SUMMARY:ok"])
+    #expect(calendar.events.first?.summary == "ok")
+    #expect(calendar.warnings.contains { $0.contains("SUMMARY has an empty parameter") })
+  }
+
+  @Test func eventWithoutUidIsKeptWithNoUid() throws {
+    let calendar = ICalendar.parse(
+      "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20250101T100000Z\nEND:VEVENT\nEND:VCALENDAR\n")
+    #expect(calendar.events.count == 1)
+    #expect(calendar.events.first?.uid == nil)
+  }
+
+  @Test func utf16WithByteOrderMarkIsRead() throws {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\nDTSTART:20250101T100000Z\r\n"
+      + "SUMMARY:Réunion\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    var data = Data([0xFF, 0xFE])
+    data.append(try #require(text.data(using: .utf16LittleEndian)))
+    let calendar = ICalendar.parse(data)
+    #expect(calendar.events.first?.summary == "Réunion")
+    #expect(calendar.warnings.isEmpty)
+  }
+
+  @Test func latin1BytesAreReadWithAWarning() throws {
+    var data = Data(
+      "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:u\nDTSTART:20250101T100000Z\nSUMMARY:Caf".utf8)
+    data.append(0xE9)
+    data.append(contentsOf: Array("\nEND:VEVENT\nEND:VCALENDAR\n".utf8))
+    let calendar = ICalendar.parse(data)
+    #expect(calendar.events.first?.summary == "Café")
+    #expect(calendar.warnings.first == "not UTF-8; read as Latin-1")
+  }
+}

@@ -1,0 +1,298 @@
+import Foundation
+import MailFormats
+import Testing
+
+@Suite struct ICalendarRecurrenceTests {
+  /// Starts of a UTC series `rule` from `start` (a UTC date-time value like 20250131T100000Z).
+  func series(_ start: String, _ rule: String, extra: [String] = []) throws -> [Date] {
+    try ICS.starts(ICS.event(["DTSTART:\(start)", "RRULE:\(rule)"] + extra))
+  }
+
+  func dates(_ texts: [String]) throws -> [Date] { try texts.map { try ICS.date($0) } }
+
+  @Test func dailyWithIntervalAndCount() throws {
+    #expect(try series("20250101T100000Z", "FREQ=DAILY;INTERVAL=2;COUNT=3") == dates([
+      "2025-01-01T10:00:00Z", "2025-01-03T10:00:00Z", "2025-01-05T10:00:00Z",
+    ]))
+  }
+
+  @Test func dailyLimitedByMonth() throws {
+    #expect(try series("20250130T100000Z", "FREQ=DAILY;BYMONTH=1,3;COUNT=4") == dates([
+      "2025-01-30T10:00:00Z", "2025-01-31T10:00:00Z", "2025-03-01T10:00:00Z",
+      "2025-03-02T10:00:00Z",
+    ]))
+  }
+
+  @Test func weeklyOnSeveralDays() throws {
+    #expect(try series("20250106T090000Z", "FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=5") == dates([
+      "2025-01-06T09:00:00Z", "2025-01-08T09:00:00Z", "2025-01-10T09:00:00Z",
+      "2025-01-13T09:00:00Z", "2025-01-15T09:00:00Z",
+    ]))
+  }
+
+  @Test func weekStartChangesBiweeklyRules() throws {
+    // RFC 5545 3.3.10: the same rule gives different days with WKST=MO and WKST=SU.
+    let monday = try series("19970805T090000Z",
+                            "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=MO")
+    #expect(monday == (try dates(["1997-08-05T09:00:00Z", "1997-08-10T09:00:00Z",
+                                  "1997-08-19T09:00:00Z", "1997-08-24T09:00:00Z"])))
+    let sunday = try series("19970805T090000Z",
+                            "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=SU")
+    #expect(sunday == (try dates(["1997-08-05T09:00:00Z", "1997-08-17T09:00:00Z",
+                                  "1997-08-19T09:00:00Z", "1997-08-31T09:00:00Z"])))
+  }
+
+  @Test func monthlyOnTheLastFriday() throws {
+    #expect(try series("20250131T150000Z", "FREQ=MONTHLY;BYDAY=-1FR;COUNT=5") == dates([
+      "2025-01-31T15:00:00Z", "2025-02-28T15:00:00Z", "2025-03-28T15:00:00Z",
+      "2025-04-25T15:00:00Z", "2025-05-30T15:00:00Z",
+    ]))
+  }
+
+  @Test func monthlyOnTheSecondMonday() throws {
+    #expect(try series("20250113T080000Z", "FREQ=MONTHLY;BYDAY=2MO;COUNT=3") == dates([
+      "2025-01-13T08:00:00Z", "2025-02-10T08:00:00Z", "2025-03-10T08:00:00Z",
+    ]))
+  }
+
+  @Test func monthlyOnTheLastDayOfTheMonth() throws {
+    #expect(try series("20250131T080000Z", "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=4") == dates([
+      "2025-01-31T08:00:00Z", "2025-02-28T08:00:00Z", "2025-03-31T08:00:00Z",
+      "2025-04-30T08:00:00Z",
+    ]))
+  }
+
+  @Test func monthlyOnThe31stSkipsShortMonths() throws {
+    #expect(try series("20250131T080000Z", "FREQ=MONTHLY;COUNT=4") == dates([
+      "2025-01-31T08:00:00Z", "2025-03-31T08:00:00Z", "2025-05-31T08:00:00Z",
+      "2025-07-31T08:00:00Z",
+    ]))
+  }
+
+  @Test func monthlyFridayThe13th() throws {
+    #expect(try series("20250613T120000Z", "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;COUNT=3")
+      == dates(["2025-06-13T12:00:00Z", "2026-02-13T12:00:00Z", "2026-03-13T12:00:00Z"]))
+  }
+
+  @Test func monthlyLastWorkdayWithSetPosition() throws {
+    #expect(try series("20250131T170000Z",
+                       "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=3") == dates([
+      "2025-01-31T17:00:00Z", "2025-02-28T17:00:00Z", "2025-03-31T17:00:00Z",
+    ]))
+  }
+
+  @Test func yearlyOnTheSecondSundayOfMarch() throws {
+    #expect(try series("20250309T100000Z", "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU;COUNT=3") == dates([
+      "2025-03-09T10:00:00Z", "2026-03-08T10:00:00Z", "2027-03-14T10:00:00Z",
+    ]))
+  }
+
+  @Test func yearlyOnAnOrdinalWeekdayOfTheYear() throws {
+    // The 20th Monday of the year (RFC 5545 example).
+    #expect(try series("19970519T090000Z", "FREQ=YEARLY;BYDAY=20MO;COUNT=3") == dates([
+      "1997-05-19T09:00:00Z", "1998-05-18T09:00:00Z", "1999-05-17T09:00:00Z",
+    ]))
+  }
+
+  @Test func yearlyOnTheTwentyNinthOfFebruarySkipsCommonYears() throws {
+    #expect(try series("20240229T100000Z", "FREQ=YEARLY;COUNT=2") == dates([
+      "2024-02-29T10:00:00Z", "2028-02-29T10:00:00Z",
+    ]))
+  }
+
+  @Test func byHourExpandsTimesOfDay() throws {
+    #expect(try series("20250101T090000Z", "FREQ=DAILY;BYHOUR=9,15;COUNT=3") == dates([
+      "2025-01-01T09:00:00Z", "2025-01-01T15:00:00Z", "2025-01-02T09:00:00Z",
+    ]))
+  }
+
+  @Test func untilInUTCIsInclusive() throws {
+    #expect(try series("20250101T100000Z", "FREQ=DAILY;UNTIL=20250103T100000Z") == dates([
+      "2025-01-01T10:00:00Z", "2025-01-02T10:00:00Z", "2025-01-03T10:00:00Z",
+    ]))
+  }
+
+  @Test func untilAsADateEndsAnAllDaySeries() throws {
+    let calendar = ICS.event(["DTSTART;VALUE=DATE:20250101", "RRULE:FREQ=DAILY;UNTIL=20250103"])
+    #expect(try ICS.starts(calendar) == dates([
+      "2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z", "2025-01-03T00:00:00Z",
+    ]))
+  }
+
+  @Test func weeklyMeetingStaysAtItsLocalHourAcrossDST() throws {
+    let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:20250320T100000",
+                              "RRULE:FREQ=WEEKLY;COUNT=3"])
+    #expect(try ICS.starts(calendar) == dates([
+      "2025-03-20T09:00:00Z", "2025-03-27T09:00:00Z", "2025-04-03T08:00:00Z",
+    ]))
+  }
+
+  @Test func exdateRemovesOneOccurrence() throws {
+    #expect(try series("20250101T100000Z", "FREQ=DAILY;COUNT=3",
+                       extra: ["EXDATE:20250102T100000Z"]) == dates([
+      "2025-01-01T10:00:00Z", "2025-01-03T10:00:00Z",
+    ]))
+  }
+
+  @Test func zonedExdateMatchesTheLocalOccurrence() throws {
+    let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:20250101T100000",
+                              "RRULE:FREQ=DAILY;COUNT=3",
+                              "EXDATE;TZID=Europe/Berlin:20250103T100000"])
+    #expect(try ICS.starts(calendar) == dates(["2025-01-01T09:00:00Z", "2025-01-02T09:00:00Z"]))
+  }
+
+  @Test func rdateAddsOneOccurrence() throws {
+    let calendar = ICS.event(["DTSTART:20250101T100000Z", "DTEND:20250101T110000Z",
+                              "RRULE:FREQ=DAILY;COUNT=2", "RDATE:20250110T140000Z"])
+    let occurrences = calendar.occurrences(startingIn: ICS.all, timeZone: try ICS.zone("UTC"))
+    #expect(occurrences.map(\.start) == (try dates([
+      "2025-01-01T10:00:00Z", "2025-01-02T10:00:00Z", "2025-01-10T14:00:00Z",
+    ])))
+    #expect(occurrences.last?.end == (try ICS.date("2025-01-10T15:00:00Z")))
+    #expect(occurrences.last?.recurrenceId == occurrences.last?.start)
+  }
+
+  @Test func recurringOccurrencesCarryTheirOriginalStartAsRecurrenceId() throws {
+    let calendar = ICS.event(["DTSTART:20250101T100000Z", "RRULE:FREQ=DAILY;COUNT=2"])
+    let occurrences = calendar.occurrences(startingIn: ICS.all, timeZone: try ICS.zone("UTC"))
+    #expect(occurrences.map(\.recurrenceId) == occurrences.map(\.start))
+  }
+
+  @Test func invalidRuleLeavesASingleOccurrenceAndAWarning() throws {
+    let calendar = ICS.event(["DTSTART:20250101T100000Z", "RRULE:FREQ=DAILY;BYMONTH=13"])
+    #expect(try ICS.starts(calendar) == dates(["2025-01-01T10:00:00Z"]))
+    #expect(calendar.warnings.contains { $0.contains("BYMONTH value '13' is out of range") })
+  }
+
+  @Test func hourlyRuleIsReportedUnsupported() throws {
+    let calendar = ICS.event(["DTSTART:20250101T100000Z", "RRULE:FREQ=HOURLY;COUNT=5"])
+    #expect(try ICS.starts(calendar).count == 1)
+    #expect(calendar.warnings.contains { $0.contains("FREQ=HOURLY is not supported") })
+  }
+
+  @Test func ruleAskingForTooManyTimesADayIsReportedUnsupported() throws {
+    let minutes = (0...59).map(String.init).joined(separator: ",")
+    let calendar = ICS.event(["DTSTART:20250101T100000Z",
+                              "RRULE:FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12;"
+                                + "BYMINUTE=\(minutes);BYSECOND=0,30"])
+    #expect(try ICS.starts(calendar).count == 1)
+    #expect(calendar.warnings.contains { $0.contains("1560 times a day") })
+  }
+
+  @Test func endlessDailySeriesFromLongAgoGivesJustTheWindow() throws {
+    let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:19900101T090000",
+                              "RRULE:FREQ=DAILY"])
+    let window = try ICS.date("2026-11-20T08:00:00Z")...ICS.date("2026-11-26T08:00:00Z")
+    let expansion = calendar.expandOccurrences(startingIn: window,
+                                               timeZone: try ICS.zone("UTC"))
+    #expect(expansion.warnings.isEmpty)
+    #expect(expansion.occurrences.map(\.start) == (try (20...26).map {
+      try ICS.date("2026-11-\($0)T08:00:00Z")
+    }))
+  }
+
+  @Test func countedSeriesTooLongToWalkStopsWithAWarning() throws {
+    let calendar = ICS.event(["DTSTART:10000101T090000Z", "RRULE:FREQ=DAILY;COUNT=999999999"])
+    let window = try ICS.date("2026-11-20T00:00:00Z")...ICS.date("2026-11-26T00:00:00Z")
+    let expansion = calendar.expandOccurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+    #expect(expansion.occurrences.isEmpty)
+    #expect(expansion.warnings.contains { $0.contains("recurrence stopped after") })
+  }
+
+  @Test func overrideMovesAnOccurrenceIntoTheWindow() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "RRULE:FREQ=WEEKLY;COUNT=4",
+      "SUMMARY:Weekly", "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID:20250113T100000Z", "DTSTART:20250121T100000Z",
+      "SUMMARY:Moved", "END:VEVENT",
+    ])
+    let window = try ICS.date("2025-01-19T00:00:00Z")...ICS.date("2025-01-22T00:00:00Z")
+    let occurrences = calendar.occurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+    #expect(occurrences.map(\.start) == (try dates(["2025-01-20T10:00:00Z",
+                                                    "2025-01-21T10:00:00Z"])))
+    #expect(occurrences.last?.summary == "Moved")
+    #expect(occurrences.last?.recurrenceId == (try ICS.date("2025-01-13T10:00:00Z")))
+  }
+
+  @Test func overrideMovesAnOccurrenceOutOfTheWindow() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "RRULE:FREQ=WEEKLY;COUNT=4",
+      "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID:20250113T100000Z", "DTSTART:20250301T100000Z",
+      "END:VEVENT",
+    ])
+    let window = try ICS.date("2025-01-12T00:00:00Z")...ICS.date("2025-01-14T00:00:00Z")
+    #expect(calendar.occurrences(startingIn: window, timeZone: try ICS.zone("UTC")).isEmpty)
+  }
+
+  @Test func twoOverridesOfOneOccurrenceLeaveTheHigherSequence() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "RRULE:FREQ=WEEKLY;COUNT=2",
+      "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID:20250113T100000Z", "DTSTART:20250113T150000Z",
+      "SEQUENCE:3", "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID:20250113T100000Z", "DTSTART:20250113T120000Z",
+      "SEQUENCE:2", "END:VEVENT",
+    ])
+    #expect(try ICS.starts(calendar) == dates(["2025-01-06T10:00:00Z", "2025-01-13T15:00:00Z"]))
+  }
+
+  @Test func cancelledOverrideMarksOnlyThatOccurrence() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "RRULE:FREQ=WEEKLY;COUNT=3",
+      "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID:20250113T100000Z", "DTSTART:20250113T100000Z",
+      "STATUS:CANCELLED", "END:VEVENT",
+    ])
+    let occurrences = calendar.occurrences(startingIn: ICS.all, timeZone: try ICS.zone("UTC"))
+    #expect(occurrences.map(\.isCancelled) == [false, true, false])
+    #expect(occurrences[1].start == (try ICS.date("2025-01-13T10:00:00Z")))
+  }
+
+  @Test func thisAndFutureOverrideIsReadAsOneOccurrence() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "RRULE:FREQ=WEEKLY;COUNT=3",
+      "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID;RANGE=THISANDFUTURE:20250113T100000Z",
+      "DTSTART:20250113T120000Z", "END:VEVENT",
+    ])
+    let expansion = calendar.expandOccurrences(startingIn: ICS.all, timeZone: try ICS.zone("UTC"))
+    #expect(expansion.occurrences.map(\.start) == (try dates([
+      "2025-01-06T10:00:00Z", "2025-01-13T12:00:00Z", "2025-01-20T10:00:00Z",
+    ])))
+    #expect(expansion.warnings.contains { $0.contains("THISANDFUTURE") })
+  }
+
+  @Test func windowIncludesBothEndsExactly() throws {
+    let calendar = ICS.event(["DTSTART:20250101T100000Z", "RRULE:FREQ=DAILY;COUNT=3"])
+    let utc = try ICS.zone("UTC")
+    let exact = try ICS.date("2025-01-01T10:00:00Z")...ICS.date("2025-01-03T10:00:00Z")
+    #expect(calendar.occurrences(startingIn: exact, timeZone: utc).count == 3)
+    let inner = try ICS.date("2025-01-01T10:00:01Z")...ICS.date("2025-01-03T09:59:59Z")
+    #expect(calendar.occurrences(startingIn: inner, timeZone: utc).count == 1)
+  }
+
+  @Test(arguments: [
+    "FREQ=DAILY", "FREQ=DAILY;INTERVAL=3", "FREQ=WEEKLY;BYDAY=MO,TH",
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;WKST=SU", "FREQ=MONTHLY;BYDAY=-1FR",
+    "FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=31", "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",
+    "FREQ=YEARLY;INTERVAL=4", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1",
+    "FREQ=DAILY;UNTIL=20291231T000000Z",
+  ])
+  func jumpingToTheWindowGivesWhatWalkingFromTheStartGives(rule: String) throws {
+    let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:20190715T093000", "RRULE:\(rule)"])
+    let utc = try ICS.zone("UTC")
+    let first = try ICS.date("2019-07-01T00:00:00Z")
+    let walked = calendar.occurrences(startingIn: first...first.addingTimeInterval(4.2e8),
+                                      timeZone: utc).map(\.start)
+    #expect(walked.count > 3)
+    // Six-day windows at uneven steps from mid-2019 to 2032.
+    var lower = try ICS.date("2019-07-20T07:31:00Z")
+    while lower < first.addingTimeInterval(4.1e8) {
+      let window = lower...lower.addingTimeInterval(6 * 86_400)
+      let jumped = calendar.occurrences(startingIn: window, timeZone: utc).map(\.start)
+      #expect(jumped == walked.filter { window.contains($0) }, "\(rule) in \(window)")
+      lower = lower.addingTimeInterval(8_388_607)  // about 97 days
+    }
+  }
+}
