@@ -256,8 +256,9 @@ public final class TimelineService: Sendable {
       return (activity, content.attachments)
     case .meeting(let uid, let recurrenceId):
       guard let calendar,
-            let meeting = try calendar.occurrence(uid: uid, recurrenceId: recurrenceId,
-                                                  timeZone: timeZone) else {
+            let meeting = try calendar.occurrence(
+              uid: uid, recurrenceId: recurrenceId, near: recurrenceId ?? request.requestedAt,
+              timeZone: timeZone) else {
         throw MailSourceError.messageNotFound("meeting \(request.itemId)")
       }
       let activity = Activity(

@@ -52,6 +52,27 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
   public func meetings(matching addresses: Set<EmailAddress>, startingIn window: ClosedRange<Date>,
                        timeZone: TimeZone) throws -> [CapturedMeeting]
   {
+    try occurrences(startingIn: window, timeZone: timeZone).filter { meeting in
+      meeting.organizer.map(addresses.contains) == true
+        || meeting.attendees.contains(where: addresses.contains)
+    }
+  }
+
+  /// Looks for the occurrence within 60 days of `near` (its recurrence id, or when the
+  /// request was made), the span in which a tracked item's meeting can have moved.
+  public func occurrence(uid: String, recurrenceId: Date?, near: Date, timeZone: TimeZone) throws
+    -> CapturedMeeting? {
+    let span: TimeInterval = 60 * 24 * 3600
+    let window = near.addingTimeInterval(-span)...near.addingTimeInterval(span)
+    return try occurrences(startingIn: window, timeZone: timeZone).first {
+      $0.uid == uid && $0.recurrenceId == recurrenceId
+    }
+  }
+
+  /// Every captured (not cancelled) occurrence starting in `window`, one per UID and
+  /// recurrence id, sorted by start.
+  private func occurrences(startingIn window: ClosedRange<Date>, timeZone: TimeZone) throws
+    -> [CapturedMeeting] {
     lock.lock(); defer { lock.unlock() }
     var problems: [MailSourceError] = []
     let files = calendarFiles(problems: &problems)
@@ -115,9 +136,6 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
               !attendees.contains(address) else { continue }
         attendees.append(address)
       }
-      let relates = organizer.map(addresses.contains) == true
-        || attendees.contains(where: addresses.contains)
-      guard relates else { continue }
       meetings.append(CapturedMeeting(
         uid: key.uid, recurrenceId: occurrence.recurrenceId, start: occurrence.start,
         end: occurrence.end, isAllDay: occurrence.isAllDay, summary: occurrence.summary ?? "",
