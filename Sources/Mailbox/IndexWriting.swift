@@ -89,7 +89,7 @@ struct MessageRemover {
       SELECT d.folder FROM file f JOIN dir d ON d.id = f.dir_id WHERE f.message = ? LIMIT 1
       """)
     messageFacts = try db.cachedStatement(
-      sql: "SELECT date, from_addr, to_list, cc_list FROM message WHERE id = ?")
+      sql: "SELECT date, from_addr, to_list, cc_list, mid FROM message WHERE id = ?")
     addressId = try db.cachedStatement(sql: "SELECT id FROM address WHERE value = ?")
     deletePosting = try db.cachedStatement(
       sql: "DELETE FROM posting WHERE address = ? AND date = ? AND message = ?")
@@ -104,17 +104,19 @@ struct MessageRemover {
     return ((dirPath as NSString).deletingLastPathComponent, row[1], row[2])
   }
 
-  /// Deletes a file row; true when its message left the index with it.
-  func removeFile(_ fileId: Int64) throws -> Bool {
+  /// Deletes a file row; returns its Message-ID when the message left the index with it.
+  func removeFile(_ fileId: Int64) throws -> String? {
     guard let message = try Int64.fetchOne(fileMessage, arguments: [fileId]) else {
-      return false
+      return nil
     }
     try deleteFile.execute(arguments: [fileId])
     if let folder = try String.fetchOne(otherFile, arguments: [message]) {
       try refolder.execute(arguments: [folder, message])
-      return false
+      return nil
     }
+    var messageId: String? = nil
     if let facts = try Row.fetchOne(messageFacts, arguments: [message]) {
+      messageId = facts[4]
       let date: Double = facts[0]
       var all: [String] = []
       if let from: String = facts[1] { all.append(from) }
@@ -128,7 +130,7 @@ struct MessageRemover {
       }
     }
     try deleteMessage.execute(arguments: [message])
-    return true
+    return messageId
   }
 }
 

@@ -181,12 +181,12 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         try planMbox(path: path, known: dirs[path], plan: &plan, summary: &summary,
                      problems: &problems)
       }
-      let (dirIds, moved) = try databasePool.write { db in
+      let (dirIds, moved, removedIds) = try databasePool.write { db in
         try MailboxIndex.writeStructure(db, plan: plan, summary: &summary)
       }
       let failedDirs = try addFiles(
-        plan: plan, skipping: moved, dirIds: dirIds, summary: &summary, problems: &problems,
-        progress: progress)
+        plan: plan, skipping: moved, removedIds: removedIds, dirIds: dirIds,
+        summary: &summary, problems: &problems, progress: progress)
       try databasePool.write { db in
         try MailboxIndex.finishDirs(db, plan: plan, failedDirs: failedDirs)
       }
@@ -388,10 +388,11 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   ///
   /// A file gone from one directory whose unique part appears in a sibling directory of the
   /// same folder (`new` → `cur`) is moved rather than removed and read again. Returns the
-  /// directory ids by path and the indexes of additions that turned out to be such moves.
+  /// directory ids by path, the indexes of additions that turned out to be such moves, and
+  /// the Message-IDs that left the index.
   private static func writeStructure(_ db: Database, plan: Plan,
                                      summary: inout MailboxIndexSummary) throws
-    -> ([String: Int64], Set<Int>)
+    -> ([String: Int64], Set<Int>, Set<String>)
   {
     var ids: [String: Int64] = [:]
     let insertDir = try db.makeStatement(sql: """
@@ -420,6 +421,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       additionsByKey[folderPath + "\u{0}" + file.uniq] = k
     }
     var movedAdditions = Set<Int>()
+    var removedIds = Set<String>()
     for fileId in plan.removals {
       if let (folderPath, uniq, kind) = try remover.describe(fileId: fileId), kind == "maildir",
          let k = additionsByKey[folderPath + "\u{0}" + uniq], !movedAdditions.contains(k),
@@ -431,12 +433,15 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         summary.renamed += 1
         continue
       }
-      if try remover.removeFile(fileId) { summary.removed += 1 }
+      if let gone = try remover.removeFile(fileId) {
+        removedIds.insert(gone)
+        summary.removed += 1
+      }
     }
     for id in plan.dirRemovals {
       try db.execute(sql: "DELETE FROM dir WHERE id = ?", arguments: [id])
     }
-    return (ids, movedAdditions)
+    return (ids, movedAdditions, removedIds)
   }
 
   /// Records each changed directory's mtime now that all its files are written; one with a
@@ -455,7 +460,10 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
 
   /// Reads the new files' header blocks in parallel (a wave at a time, the next wave parsed
   /// while the previous one is written) and writes each wave in its own transaction.
-  private func addFiles(plan: Plan, skipping moved: Set<Int>, dirIds: [String: Int64],
+  /// A message removed earlier in the same refresh and added again (an mbox message that
+  /// moved to another offset) counts as neither added nor removed.
+  private func addFiles(plan: Plan, skipping moved: Set<Int>, removedIds: Set<String>,
+                        dirIds: [String: Int64],
                         summary: inout MailboxIndexSummary, problems: inout [MailSourceFailure],
                         progress: (@Sendable (MailboxIndexProgress) -> Void)?) throws
     -> Set<String>
@@ -494,7 +502,11 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
             summary.parsedFiles += 1
             guard let dir = dirIds[file.dirPath] else { continue }
             if try writer.add(header, file: file, dirId: dir, addresses: &interned) {
-              summary.added += 1
+              if removedIds.contains(header.messageId) {
+                summary.removed -= 1
+              } else {
+                summary.added += 1
+              }
             }
           }
         }
