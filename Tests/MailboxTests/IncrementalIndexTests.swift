@@ -74,7 +74,8 @@ import Testing
     let summary = try index.refresh(progress: nil)
     #expect(summary.renamed == 1)
     #expect(summary.parsedFiles == 0)
-    #expect(try index.message(messageId: "<d@t>").plainText == "Hello.\n")
+    let body = try index.message(messageId: "<d@t>").plainText
+    #expect(body.trimmingCharacters(in: .whitespacesAndNewlines) == "Hello.")
   }
 
   @Test func aRemovedFolderTakesItsMessagesAlong() throws {

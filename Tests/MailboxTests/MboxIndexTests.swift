@@ -32,7 +32,7 @@ import Testing
     let (index, _) = try index(mbox())
     #expect(try index.ids(["ann@fabrikam.example"]) == ["<m3@t>", "<m2@t>", "<m1@t>"])
     let body = try index.message(messageId: "<m2@t>").plainText
-    #expect(body.contains("\nFrom the mbox, a quoted line.\nEnd.\n"))
+    #expect(body.contains("\nFrom the mbox, a quoted line.\nEnd."))
     #expect(!body.contains(">From"))
   }
 
