@@ -1,12 +1,96 @@
 import ArgumentParser
+import CaptureCore
 import Foundation
+import Mailbox
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `autocapture index [sources]`: builds or updates the private mailbox index.
+///
+/// On a terminal it redraws one progress line (count, rate, ETA); otherwise it prints a
+/// plain line every tenth of the way, so logs stay readable. It ends with a summary line and
+/// one line per file or folder that could not be read.
 struct IndexCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "index")
+  static let configuration = CommandConfiguration(
+    commandName: "index",
+    abstract: "Build or update the private index of your mailbox.")
 
   @OptionGroup var workspace: WorkspaceOptions
 
   func run() throws {
-    throw CLIError("'index' is not built yet")
+    guard !workspace.maildir.isEmpty || !workspace.mbox.isEmpty else {
+      throw CLIError("no mailbox to index: pass --maildir DIR or --mbox FILE")
+    }
+    let directory = workspace.indexDir.map { URL(fileURLWithPath: $0) }
+      ?? MailboxIndex.defaultIndexDirectory()
+    let summary: MailboxIndexSummary
+    do {
+      let index = try MailboxIndex(
+        indexDirectory: directory, maildirs: workspace.maildir, mboxes: workspace.mbox)
+      let reporter = ProgressReporter(terminal: isatty(STDERR_FILENO) == 1)
+      summary = try index.refresh { reporter.report($0) }
+      reporter.finish()
+    } catch let error as MailSourceError {
+      throw CLIError(error.description)
+    }
+    print(IndexCommand.summaryLine(summary))
+    for problem in summary.skipped {
+      print("  skipped: \(problem)")
+    }
+  }
+
+  static func summaryLine(_ s: MailboxIndexSummary) -> String {
+    var parts = ["indexed \(s.added) new messages"]
+    if s.removed > 0 { parts.append("removed \(s.removed)") }
+    if s.renamed > 0 { parts.append("renamed \(s.renamed) files") }
+    parts.append("\(s.totalMessages) in the index")
+    if !s.skipped.isEmpty { parts.append("skipped \(s.skipped.count) unreadable") }
+    return parts.joined(separator: ", ") + String(format: " (%.2f s)", s.seconds)
+  }
+}
+
+/// Draws indexing progress on stderr: a redrawn bar on a terminal, tenths otherwise.
+final class ProgressReporter: @unchecked Sendable {
+  private let terminal: Bool
+  private let started = Date()
+  private let lock = NSLock()
+  private var lastTenth = -1
+  private var drew = false
+
+  init(terminal: Bool) { self.terminal = terminal }
+
+  func report(_ p: MailboxIndexProgress) {
+    lock.lock()
+    defer { lock.unlock() }
+    guard p.total > 0 else { return }
+    let elapsed = max(Date().timeIntervalSince(started), 0.001)
+    let rate = Double(p.done) / elapsed
+    let eta = rate > 0 ? Double(p.total - p.done) / rate : 0
+    if terminal {
+      let width = 24
+      let filled = p.done * width / p.total
+      let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+      let line = String(
+        format: "\r[%@] %d/%d messages  %.0f msg/s  ETA %.0f s ", bar, p.done, p.total, rate, eta)
+      FileHandle.standardError.write(Data(line.utf8))
+      drew = true
+    } else {
+      let tenth = p.done * 10 / p.total
+      guard tenth > lastTenth else { return }
+      lastTenth = tenth
+      let line = String(
+        format: "indexing: %d/%d messages (%d%%), %.0f msg/s\n", p.done, p.total, tenth * 10, rate)
+      FileHandle.standardError.write(Data(line.utf8))
+    }
+  }
+
+  func finish() {
+    lock.lock()
+    defer { lock.unlock() }
+    if drew { FileHandle.standardError.write(Data("\n".utf8)) }
   }
 }

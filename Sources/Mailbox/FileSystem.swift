@@ -1,0 +1,179 @@
+import CaptureCore
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Thin POSIX helpers for the scanners: directory listing, stat and header-block reads.
+///
+/// The index touches up to millions of entries, so it uses `readdir`, `stat` and `read`
+/// directly rather than FileManager, which allocates far more per entry.
+enum FileSystem {
+  /// What `stat` says about a path: kind, size and modification time in nanoseconds.
+  struct Status: Sendable, Equatable {
+    var isDirectory: Bool
+    var size: Int64
+    var mtimeNanoseconds: Int64
+    var mtime: Double { Double(mtimeNanoseconds) / 1_000_000_000 }
+  }
+
+  /// The reason text for an errno code.
+  static func errnoReason(_ code: Int32) -> String {
+    String(cString: strerror(code))
+  }
+
+  /// `stat(2)`, or the failure naming the path and the reason.
+  static func status(_ path: String) -> Result<Status, MailSourceFailure> {
+    var st = stat()
+    guard stat(path, &st) == 0 else {
+      return .failure(MailSourceFailure(path: path, errno: errno))
+    }
+    return .success(makeStatus(st))
+  }
+
+  static func makeStatus(_ st: stat) -> Status {
+    #if canImport(Darwin)
+      let ns = Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
+    #else
+      let ns = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    #endif
+    return Status(isDirectory: (st.st_mode & S_IFMT) == S_IFDIR, size: Int64(st.st_size),
+                  mtimeNanoseconds: ns)
+  }
+
+  /// One directory entry: its name and whether it is a directory (nil when unknown).
+  struct Entry {
+    var name: String
+    var isDirectory: Bool?
+  }
+
+  /// The entries of a directory except `.` and `..`; names starting with a dot only when
+  /// `includeHidden`. Throws the path and reason when the directory cannot be read.
+  static func list(_ path: String, includeHidden: Bool) throws(MailSourceFailure) -> [Entry] {
+    guard let dir = opendir(path) else { throw MailSourceFailure(path: path, errno: errno) }
+    defer { closedir(dir) }
+    var out: [Entry] = []
+    while let ent = readdir(dir) {
+      let (name, isDot) = withUnsafePointer(to: &ent.pointee.d_name) { ptr in
+        ptr.withMemoryRebound(to: CChar.self, capacity: 256) { c -> (String, Bool) in
+          (String(cString: c), c[0] == 0x2E)
+        }
+      }
+      if isDot && (name == "." || name == ".." || !includeHidden) { continue }
+      let type = ent.pointee.d_type
+      let isDir: Bool?
+      if type == UInt8(DT_DIR) {
+        isDir = true
+      } else if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
+        isDir = nil
+      } else {
+        isDir = false
+      }
+      out.append(Entry(name: name, isDirectory: isDir))
+    }
+    return out
+  }
+
+  /// Whether `path/entry` is a directory, using the listing's type when it has one.
+  static func isDirectory(_ path: String, _ entry: Entry) -> Bool {
+    if let known = entry.isDirectory { return known }
+    if case .success(let st) = status(path + "/" + entry.name) { return st.isDirectory }
+    return false
+  }
+}
+
+/// A failed file-system call: the path and the reason, ready for `MailSourceError`.
+struct MailSourceFailure: Error, Sendable {
+  var path: String
+  var reason: String
+  /// The errno code when a system call failed, else 0.
+  var code: Int32 = 0
+  init(path: String, reason: String) { self.path = path; self.reason = reason }
+  init(path: String, errno code: Int32) {
+    self.init(path: path, reason: FileSystem.errnoReason(code))
+    self.code = code
+  }
+  var isMissing: Bool { code == ENOENT || code == ENOTDIR }
+  var error: MailSourceError { .unreadable(path: path, reason: reason) }
+}
+
+/// Reads the header block of message files with one reusable buffer (one per worker thread).
+///
+/// Only the bytes up to the first empty line are read, in 8 KiB steps: the body, often
+/// most of a message, is never touched while indexing.
+struct HeaderBlockReader {
+  private var buffer: UnsafeMutableRawBufferPointer
+  /// Header blocks longer than this are cut here (a broken file, not mail).
+  static let maximumHeaderBytes = 1 << 20
+  static let step = 8192
+
+  init() {
+    buffer = .allocate(byteCount: HeaderBlockReader.step, alignment: 16)
+  }
+
+  func deallocate() { buffer.deallocate() }
+
+  /// Reads `path`'s header block and calls `body` with its bytes and the file's mtime.
+  mutating func withHeaderBlock<R>(
+    path: String, _ body: (UnsafeRawBufferPointer, Double) -> R
+  ) throws(MailSourceFailure) -> R {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw MailSourceFailure(path: path, errno: errno) }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { throw MailSourceFailure(path: path, errno: errno) }
+    let mtime = FileSystem.makeStatus(st).mtime
+    var filled = 0
+    var scanFrom = 0
+    while let base = buffer.baseAddress {
+      if filled == buffer.count {
+        guard buffer.count < HeaderBlockReader.maximumHeaderBytes else { break }
+        let bigger = UnsafeMutableRawBufferPointer.allocate(
+          byteCount: buffer.count * 2, alignment: 16)
+        bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
+        buffer.deallocate()
+        buffer = bigger
+        continue
+      }
+      let n = read(fd, base + filled, buffer.count - filled)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw MailSourceFailure(path: path, errno: errno)
+      }
+      if n == 0 { break }
+      filled += n
+      let view = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+      if let end = HeaderBlockReader.headerEnd(view, from: scanFrom) {
+        return body(UnsafeRawBufferPointer(rebasing: view[0..<end]), mtime)
+      }
+      scanFrom = max(0, filled - 2)
+    }
+    return body(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]), mtime)
+  }
+
+  /// The length of the header block in `bytes` (through the newline that ends the last
+  /// header line, without the empty line), or nil when no empty line starts at or after
+  /// `from`.
+  static func headerEnd(_ bytes: UnsafeRawBufferPointer, from: Int = 0) -> Int? {
+    guard let base = bytes.baseAddress else { return nil }
+    let count = bytes.count
+    if from == 0, count > 0 {
+      if bytes[0] == 0x0A { return 0 }
+      if count > 1, bytes[0] == 0x0D, bytes[1] == 0x0A { return 0 }
+    }
+    var i = from
+    while i < count {
+      guard let p = memchr(base + i, 0x0A, count - i) else { return nil }
+      let next = base.distance(to: UnsafeRawPointer(p)) + 1
+      if next < count {
+        if bytes[next] == 0x0A { return next }
+        if bytes[next] == 0x0D, next + 1 < count, bytes[next + 1] == 0x0A { return next }
+      }
+      i = next
+    }
+    return nil
+  }
+}

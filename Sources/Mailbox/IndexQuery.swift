@@ -1,0 +1,201 @@
+import CaptureCore
+import Foundation
+import GRDB
+import MailFormats
+
+extension MailboxIndex {
+  /// The `limit` newest messages with any of `addresses` in From, To or Cc, without reading
+  /// any message file.
+  ///
+  /// Each address's postings are read newest first (a backward scan of the posting primary
+  /// key) and merged; the merge stops once `limit` distinct messages are taken and the next
+  /// posting is older than the last one taken, so messages tied on that date all compete
+  /// and the tie is settled by Message-ID ascending.
+  public func newestMessages(matching addresses: Set<EmailAddress>, limit: Int) throws
+    -> [CapturedEmail]
+  {
+    guard limit > 0, !addresses.isEmpty else { return [] }
+    do {
+      return try readPool { db in try MailboxIndex.newest(db, addresses, limit) }
+    } catch let error as MailSourceError {
+      throw error
+    } catch {
+      throw MailSourceError.unreadable(path: indexDirectory.path, reason: "\(error)")
+    }
+  }
+
+  private static func newest(_ db: Database, _ addresses: Set<EmailAddress>, _ limit: Int)
+    throws -> [CapturedEmail]
+  {
+    let lookup = try db.cachedStatement(sql: "SELECT id FROM address WHERE value = ?")
+    var ids: [Int64] = []
+    for a in addresses {
+      if let id = try Int64.fetchOne(lookup, arguments: [a.value]) { ids.append(id) }
+    }
+    // One cursor per address; each needs its own statement, cached per slot.
+    var cursors: [RowCursor] = []
+    var heads: [(date: Double, message: Int64)] = []
+    for (slot, id) in ids.enumerated() {
+      let statement = try db.cachedStatement(
+        sql: "SELECT date, message FROM posting WHERE address = ? ORDER BY date DESC -- \(slot)")
+      let cursor = try Row.fetchCursor(statement, arguments: [id])
+      if let row = try cursor.next() {
+        cursors.append(cursor)
+        heads.append((row[0], row[1]))
+      }
+    }
+    var chosen: [Int64] = []
+    var seen = Set<Int64>()
+    var boundary: Double? = nil
+    while !heads.isEmpty {
+      var best = 0
+      for k in 1..<heads.count where heads[k].date > heads[best].date { best = k }
+      let head = heads[best]
+      if let boundary, head.date < boundary { break }
+      if seen.insert(head.message).inserted {
+        chosen.append(head.message)
+        if chosen.count == limit { boundary = head.date }
+      }
+      if let row = try cursors[best].next() {
+        heads[best] = (row[0], row[1])
+      } else {
+        heads.remove(at: best)
+        cursors.remove(at: best)
+      }
+    }
+    let fetch = try db.cachedStatement(sql: """
+      SELECT mid, date, date_fallback, subject, from_addr, from_name, to_list, cc_list, folder
+      FROM message WHERE id = ?
+      """)
+    var out: [CapturedEmail] = []
+    out.reserveCapacity(chosen.count)
+    for id in chosen {
+      if let row = try Row.fetchOne(fetch, arguments: [id]) { out.append(captured(row)) }
+    }
+    out.sort { a, b in
+      a.date != b.date ? a.date > b.date : a.messageId < b.messageId
+    }
+    if out.count > limit { out.removeLast(out.count - limit) }
+    return out
+  }
+
+  /// A `CapturedEmail` from a message row (mid, date, date_fallback, subject, from_addr,
+  /// from_name, to_list, cc_list, folder).
+  static func captured(_ row: Row) -> CapturedEmail {
+    func list(_ text: String) -> [EmailAddress] {
+      text.split(separator: ",").map { EmailAddress(normalized: String($0)) }
+    }
+    let from: String? = row[4]
+    return CapturedEmail(
+      messageId: row[0], date: Date(timeIntervalSince1970: row[1]), dateIsFallback: row[2],
+      subject: row[3], from: from.map { EmailAddress(normalized: $0) }, fromName: row[5],
+      to: list(row[6]), cc: list(row[7]), folder: row[8])
+  }
+
+  /// Runs a read in a snapshot of the index.
+  func readPool<T>(_ body: (Database) throws -> T) throws -> T {
+    try databasePool.read(body)
+  }
+
+  /// The whole message with this Message-ID, read from its file (or mbox slice) now.
+  ///
+  /// A Maildir file renamed since the last refresh (a flag change, or moved from `new` to
+  /// `cur`) is found by its unique part. A message whose files are all gone reports the path
+  /// it was expected at.
+  public func message(messageId: String) throws -> MessageContent {
+    struct Location {
+      var kind: String
+      var dirPath: String
+      var name: String
+      var uniq: String
+      var offset: Int64?
+      var length: Int64?
+    }
+    let (header, locations): (CapturedEmail?, [Location]) = try readPool { db in
+      let sql = """
+        SELECT mid, date, date_fallback, subject, from_addr, from_name, to_list, cc_list,
+          folder, id FROM message WHERE mid = ?
+        """
+      guard let row = try Row.fetchOne(db, sql: sql, arguments: [messageId]) else {
+        return (nil, [])
+      }
+      let messageRow: Int64 = row[9]
+      let files = try Row.fetchAll(db, sql: """
+        SELECT d.kind, d.path, f.name, f.uniq, f.offset, f.length
+        FROM file f JOIN dir d ON d.id = f.dir_id WHERE f.message = ? ORDER BY f.id
+        """, arguments: [messageRow])
+      return (MailboxIndex.captured(row), files.map {
+        Location(kind: $0[0], dirPath: $0[1], name: $0[2], uniq: $0[3], offset: $0[4],
+                 length: $0[5])
+      })
+    }
+    guard let header else { throw MailSourceError.messageNotFound(messageId) }
+    var lastFailure = MailSourceError.messageNotFound(messageId)
+    for location in locations {
+      do {
+        let data: Data
+        if location.kind == "mbox", let offset = location.offset, let length = location.length {
+          data = try MailboxIndex.readSlice(
+            path: location.dirPath, offset: offset, length: length)
+        } else {
+          data = try MailboxIndex.readMaildirFile(
+            dirPath: location.dirPath, name: location.name, uniq: location.uniq)
+        }
+        let body = MessageBody.extract(from: data)
+        return MessageContent(
+          header: header, plainText: body.text,
+          attachments: body.attachments.map {
+            AttachmentContent(
+              info: AttachmentInfo(name: $0.name, contentType: $0.contentType, size: $0.data.count),
+              data: $0.data)
+          })
+      } catch let error as MailSourceError {
+        lastFailure = error
+      } catch {
+        lastFailure = .unreadable(path: location.dirPath, reason: "\(error)")
+      }
+    }
+    throw lastFailure
+  }
+
+  private static func readSlice(path: String, offset: Int64, length: Int64) throws -> Data {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw MailSourceError.unreadable(path: path, reason: FileSystem.errnoReason(errno))
+    }
+    defer { try? handle.close() }
+    do {
+      try handle.seek(toOffset: UInt64(offset))
+      let data = try handle.read(upToCount: Int(length)) ?? Data()
+      guard data.count == Int(length) else {
+        throw MailSourceError.unreadable(
+          path: path, reason: "the mbox changed since it was indexed (message at byte \(offset))")
+      }
+      return MboxLayout.unquoted(data)
+    } catch let error as MailSourceError {
+      throw error
+    } catch {
+      throw MailSourceError.unreadable(path: path, reason: "\(error)")
+    }
+  }
+
+  private static func readMaildirFile(dirPath: String, name: String, uniq: String) throws
+    -> Data
+  {
+    let path = dirPath + "/" + name
+    if let data = FileManager.default.contents(atPath: path) { return data }
+    let reason = FileSystem.errnoReason(errno)
+    let folderPath = (dirPath as NSString).deletingLastPathComponent
+    for sub in ["cur", "new"] {
+      let dir = folderPath + "/" + sub
+      guard let entries = try? FileSystem.list(dir, includeHidden: false) else { continue }
+      for entry in entries where MaildirLayout.uniquePart(of: entry.name) == uniq {
+        if let data = FileManager.default.contents(atPath: dir + "/" + entry.name) {
+          return data
+        }
+      }
+    }
+    let exists = FileManager.default.fileExists(atPath: path)
+    throw MailSourceError.unreadable(
+      path: path, reason: exists ? reason : "the file is gone from the mailbox")
+  }
+}

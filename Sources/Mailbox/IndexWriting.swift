@@ -1,0 +1,218 @@
+import CaptureCore
+import Foundation
+import GRDB
+
+/// Adds parsed messages to the index inside one write transaction.
+///
+/// A Message-ID already in the index (the same message in another folder) only gains a file
+/// row; a new one gets its message row and one posting per distinct From/To/Cc address.
+struct MessageWriter {
+  private let db: Database
+  private let insertMessage: Statement
+  private let findMessage: Statement
+  private let insertFile: Statement
+  private let insertAddress: Statement
+  private let insertPosting: Statement
+
+  init(_ db: Database) throws {
+    self.db = db
+    insertMessage = try db.cachedStatement(sql: """
+      INSERT INTO message(mid, date, date_fallback, subject, from_addr, from_name, to_list,
+        cc_list, folder) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(mid) DO NOTHING
+      """)
+    findMessage = try db.cachedStatement(sql: "SELECT id FROM message WHERE mid = ?")
+    insertFile = try db.cachedStatement(sql: """
+      INSERT OR IGNORE INTO file(dir_id, uniq, name, flags, offset, length, message)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
+      """)
+    insertAddress = try db.cachedStatement(sql: "INSERT INTO address(value) VALUES (?)")
+    insertPosting = try db.cachedStatement(
+      sql: "INSERT OR IGNORE INTO posting(address, date, message) VALUES (?, ?, ?)")
+  }
+
+  /// Stores one file's message; true when the Message-ID was new to the index.
+  func add(_ h: IndexedHeader, file: MailboxIndex.NewFile, dirId: Int64,
+           addresses: inout [String: Int64]) throws -> Bool {
+    try insertMessage.execute(arguments: [
+      h.messageId, h.date, h.dateIsFallback, h.subject, h.from, h.fromName,
+      h.to.joined(separator: ","), h.cc.joined(separator: ","), file.folder,
+    ])
+    let isNew = db.changesCount > 0
+    let messageRow: Int64
+    if isNew {
+      messageRow = db.lastInsertedRowID
+      for a in h.allAddresses {
+        let addressRow: Int64
+        if let known = addresses[a] {
+          addressRow = known
+        } else {
+          try insertAddress.execute(arguments: [a])
+          addressRow = db.lastInsertedRowID
+          addresses[a] = addressRow
+        }
+        try insertPosting.execute(arguments: [addressRow, h.date, messageRow])
+      }
+    } else {
+      guard let existing = try Int64.fetchOne(findMessage, arguments: [h.messageId]) else {
+        return false
+      }
+      messageRow = existing
+    }
+    try insertFile.execute(arguments: [
+      dirId, file.uniq, file.name, file.flags, file.offset, file.length, messageRow,
+    ])
+    return isNew
+  }
+}
+
+/// Removes files from the index, and their message when no other file holds it.
+struct MessageRemover {
+  private let db: Database
+  private let describeFile: Statement
+  private let fileMessage: Statement
+  private let deleteFile: Statement
+  private let otherFile: Statement
+  private let messageFacts: Statement
+  private let addressId: Statement
+  private let deletePosting: Statement
+  private let deleteMessage: Statement
+  private let refolder: Statement
+
+  init(_ db: Database) throws {
+    self.db = db
+    describeFile = try db.cachedStatement(sql: """
+      SELECT d.path, f.uniq, d.kind FROM file f JOIN dir d ON d.id = f.dir_id WHERE f.id = ?
+      """)
+    fileMessage = try db.cachedStatement(sql: "SELECT message FROM file WHERE id = ?")
+    deleteFile = try db.cachedStatement(sql: "DELETE FROM file WHERE id = ?")
+    otherFile = try db.cachedStatement(sql: """
+      SELECT d.folder FROM file f JOIN dir d ON d.id = f.dir_id WHERE f.message = ? LIMIT 1
+      """)
+    messageFacts = try db.cachedStatement(
+      sql: "SELECT date, from_addr, to_list, cc_list, mid FROM message WHERE id = ?")
+    addressId = try db.cachedStatement(sql: "SELECT id FROM address WHERE value = ?")
+    deletePosting = try db.cachedStatement(
+      sql: "DELETE FROM posting WHERE address = ? AND date = ? AND message = ?")
+    deleteMessage = try db.cachedStatement(sql: "DELETE FROM message WHERE id = ?")
+    refolder = try db.cachedStatement(sql: "UPDATE message SET folder = ? WHERE id = ?")
+  }
+
+  /// The folder directory (parent of `cur`/`new`), unique part and source kind of a file.
+  func describe(fileId: Int64) throws -> (folderPath: String, uniq: String, kind: String)? {
+    guard let row = try Row.fetchOne(describeFile, arguments: [fileId]) else { return nil }
+    let dirPath: String = row[0]
+    return ((dirPath as NSString).deletingLastPathComponent, row[1], row[2])
+  }
+
+  /// Deletes a file row; returns its Message-ID when the message left the index with it.
+  func removeFile(_ fileId: Int64) throws -> String? {
+    guard let message = try Int64.fetchOne(fileMessage, arguments: [fileId]) else {
+      return nil
+    }
+    try deleteFile.execute(arguments: [fileId])
+    if let folder = try String.fetchOne(otherFile, arguments: [message]) {
+      try refolder.execute(arguments: [folder, message])
+      return nil
+    }
+    var messageId: String? = nil
+    if let facts = try Row.fetchOne(messageFacts, arguments: [message]) {
+      messageId = facts[4]
+      let date: Double = facts[0]
+      var all: [String] = []
+      if let from: String = facts[1] { all.append(from) }
+      for column in [2, 3] {
+        let list: String = facts[column]
+        all += list.split(separator: ",").map(String.init)
+      }
+      for a in Set(all) {
+        guard let id = try Int64.fetchOne(addressId, arguments: [a]) else { continue }
+        try deletePosting.execute(arguments: [id, date, message])
+      }
+    }
+    try deleteMessage.execute(arguments: [message])
+    return messageId
+  }
+}
+
+/// The results of reading one wave of new files, filled by worker threads.
+final class PendingWave: @unchecked Sendable {
+  private let group = DispatchGroup()
+  /// Written at distinct indexes by the workers, read only after `wait()`.
+  private let results: UnsafeMutableBufferPointer<Result<IndexedHeader, MailSourceFailure>>
+
+  init(count: Int) {
+    results = .allocate(capacity: count)
+    results.initialize(
+      repeating: .failure(MailSourceFailure(path: "", reason: "not read")))
+  }
+
+  deinit {
+    results.deinitialize()
+    results.deallocate()
+  }
+
+  func set(_ index: Int, _ value: Result<IndexedHeader, MailSourceFailure>) {
+    results[index] = value
+  }
+
+  func enter() { group.enter() }
+  func leave() { group.leave() }
+
+  func wait() -> [Result<IndexedHeader, MailSourceFailure>] {
+    group.wait()
+    return Array(results)
+  }
+}
+
+/// Reads header blocks of new files on all cores, one wave at a time, in the background.
+struct WaveParser: Sendable {
+  let files: [MailboxIndex.NewFile]
+  let mboxData: [String: Data]
+  let mboxMtime: [String: Double]
+
+  func start(_ range: Range<Int>) -> PendingWave {
+    let wave = PendingWave(count: range.count)
+    wave.enter()
+    DispatchQueue.global().async {
+      let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+      let pieces = max(1, min(range.count, workers * 4))
+      DispatchQueue.concurrentPerform(iterations: pieces) { p in
+        let lo = range.lowerBound + range.count * p / pieces
+        let hi = range.lowerBound + range.count * (p + 1) / pieces
+        var reader = HeaderBlockReader()
+        defer { reader.deallocate() }
+        for k in lo..<hi {
+          wave.set(k - range.lowerBound, parse(files[k], reader: &reader))
+        }
+      }
+      wave.leave()
+    }
+    return wave
+  }
+
+  private func parse(_ file: MailboxIndex.NewFile, reader: inout HeaderBlockReader)
+    -> Result<IndexedHeader, MailSourceFailure>
+  {
+    if let offset = file.offset, let length = file.length {
+      guard let data = mboxData[file.path] else {
+        return .failure(MailSourceFailure(path: file.path, reason: "mbox not mapped"))
+      }
+      let mtime = mboxMtime[file.path] ?? 0
+      return data.withUnsafeBytes { all in
+        let lo = min(Int(offset), all.count)
+        let hi = min(lo + Int(length), all.count)
+        let slice = UnsafeRawBufferPointer(rebasing: all[lo..<hi])
+        let end = HeaderBlockReader.headerEnd(slice) ?? slice.count
+        return .success(IndexedHeader(
+          headerBlock: UnsafeRawBufferPointer(rebasing: slice[0..<end]), mtime: mtime))
+      }
+    }
+    do {
+      return .success(try reader.withHeaderBlock(path: file.path) { block, mtime in
+        IndexedHeader(headerBlock: block, mtime: mtime)
+      })
+    } catch {
+      return .failure(error)
+    }
+  }
+}

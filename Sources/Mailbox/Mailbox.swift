@@ -1,2 +1,0 @@
-import CaptureCore
-import MailFormats

@@ -1,0 +1,518 @@
+import CaptureCore
+import Foundation
+import GRDB
+import MailFormats
+
+/// What one refresh of the private index did.
+public struct MailboxIndexSummary: Sendable, Equatable {
+  /// Messages (distinct Message-IDs) new to the index.
+  public var added = 0
+  /// Messages no longer in any indexed file.
+  public var removed = 0
+  /// Files renamed (flag changes) or moved from `new` to `cur`: updated without reading.
+  public var renamed = 0
+  /// Message files (or mbox messages) whose header block was read.
+  public var parsedFiles = 0
+  /// Directories (and mbox files) listed because their mtime changed.
+  public var scannedDirectories = 0
+  /// Directories (and mbox files) skipped because their mtime (and size) had not changed.
+  public var unchangedDirectories = 0
+  /// Files and folders that could not be read, with the reason; they are retried next time.
+  public var skipped: [MailSourceError] = []
+  /// Messages in the index after the refresh.
+  public var totalMessages = 0
+  public var seconds = 0.0
+  public init() {}
+}
+
+/// How far a refresh has come: message files read out of those found new.
+public struct MailboxIndexProgress: Sendable, Equatable {
+  public var done: Int
+  public var total: Int
+}
+
+/// The user's mail through the private index: Maildir (Maildir++ and nested folders) and
+/// mbox sources, indexed by header facts into SQLite in the user's own index directory.
+///
+/// Queries never read message files: the `posting` table gives each address's messages
+/// newest first, and a k-way merge stops after `limit` distinct messages. Refreshes read
+/// only what changed (directory mtimes, file names, mbox size and tail).
+public final class MailboxIndex: MailSource, @unchecked Sendable {
+  public let indexDirectory: URL
+  public let maildirs: [String]
+  public let mboxes: [String]
+  let databasePool: DatabasePool
+  private let lock = NSLock()
+  private var lastSummaryStorage: MailboxIndexSummary?
+
+  /// The default index directory: `$XDG_DATA_HOME/autocapture/index`, else
+  /// `~/.local/share/autocapture/index`.
+  public static func defaultIndexDirectory(
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> URL {
+    if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
+      return URL(fileURLWithPath: xdg).appendingPathComponent("autocapture/index")
+    }
+    let home = environment["HOME"].map { URL(fileURLWithPath: $0) }
+      ?? FileManager.default.homeDirectoryForCurrentUser
+    return home.appendingPathComponent(".local/share/autocapture/index")
+  }
+
+  /// Opens (creating if needed, readable by the owner only) the index in `indexDirectory`
+  /// for these sources. Nothing is read from the sources until `refresh()`.
+  public init(indexDirectory: URL, maildirs: [String], mboxes: [String]) throws {
+    self.indexDirectory = indexDirectory
+    self.maildirs = maildirs.map(MailboxIndex.cleanPath)
+    self.mboxes = mboxes.map(MailboxIndex.cleanPath)
+    do {
+      try FileManager.default.createDirectory(
+        at: indexDirectory, withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o700])
+    } catch {
+      throw MailSourceError.unreadable(
+        path: indexDirectory.path, reason: "cannot create the index directory: \(error)")
+    }
+    var config = Configuration()
+    config.busyMode = .timeout(30)
+    config.label = indexDirectory.appendingPathComponent("index.sqlite").path
+    config.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    }
+    let path = indexDirectory.appendingPathComponent("index.sqlite").path
+    do {
+      databasePool = try DatabasePool(path: path, configuration: config)
+      try databasePool.write { db in try IndexSchema.create(db) }
+    } catch let error as MailSourceError {
+      throw error
+    } catch {
+      throw MailSourceError.unreadable(path: path, reason: "\(error)")
+    }
+  }
+
+  private static func cleanPath(_ path: String) -> String {
+    var p = (path as NSString).expandingTildeInPath
+    while p.count > 1, p.hasSuffix("/") { p.removeLast() }
+    return p
+  }
+
+  /// The summary of the latest refresh through this instance.
+  public var lastSummary: MailboxIndexSummary? {
+    lock.lock()
+    defer { lock.unlock() }
+    return lastSummaryStorage
+  }
+
+  public func refresh() throws {
+    _ = try refresh(progress: nil)
+  }
+
+  /// Messages in the index.
+  public func messageCount() throws -> Int {
+    try databasePool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM message") ?? 0 }
+  }
+
+  // MARK: - Refresh
+
+  /// A message file (or mbox slice) found new: where it is and which directory row owns it.
+  struct NewFile: Sendable {
+    var dirPath: String
+    var folder: String
+    var path: String
+    var uniq: String
+    var name: String
+    var flags: String
+    var offset: Int64?
+    var length: Int64?
+  }
+
+  /// A directory row as stored.
+  struct DirRow: Sendable {
+    var id: Int64
+    var path: String
+    var kind: String
+    var root: String
+    var folder: String
+    var mtimeNanoseconds: Int64?
+    var size: Int64?
+    var tailHash: Int64?
+  }
+
+  /// The state a directory row takes once all its changes are written.
+  struct DirUpdate: Sendable {
+    var path: String
+    var kind: String
+    var root: String
+    var folder: String
+    var mtimeNanoseconds: Int64?
+    var size: Int64?
+    var tailHash: Int64?
+  }
+
+  /// Everything a refresh will write, found by listing changed directories.
+  struct Plan {
+    var dirUpdates: [DirUpdate] = []
+    var dirRemovals: [Int64] = []
+    /// (file id, new dir path, new uniq, new name, new flags).
+    var moves: [(Int64, String, String, String, String)] = []
+    var removals: [Int64] = []
+    var additions: [NewFile] = []
+    var mboxData: [String: Data] = [:]
+    var mboxMtime: [String: Double] = [:]
+  }
+
+  /// Brings the index up to date; `progress` is called from the refreshing thread as
+  /// message files are read. Unreadable files and folders are listed in the summary.
+  @discardableResult
+  public func refresh(progress: (@Sendable (MailboxIndexProgress) -> Void)?) throws
+    -> MailboxIndexSummary
+  {
+    let started = Date()
+    let indexLock = try IndexLock(path: indexDirectory.appendingPathComponent("index.lock").path)
+    var summary = MailboxIndexSummary()
+    var problems: [MailSourceFailure] = []
+    var plan = Plan()
+    do {
+      let dirs = try databasePool.read { db in try MailboxIndex.loadDirs(db) }
+      for root in maildirs {
+        try planMaildir(root: root, dirs: dirs, plan: &plan, summary: &summary,
+                        problems: &problems)
+      }
+      for path in mboxes {
+        try planMbox(path: path, known: dirs[path], plan: &plan, summary: &summary,
+                     problems: &problems)
+      }
+      let (dirIds, moved, removedIds) = try databasePool.write { db in
+        try MailboxIndex.writeStructure(db, plan: plan, summary: &summary)
+      }
+      let failedDirs = try addFiles(
+        plan: plan, skipping: moved, removedIds: removedIds, dirIds: dirIds,
+        summary: &summary, problems: &problems, progress: progress)
+      try databasePool.write { db in
+        try MailboxIndex.finishDirs(db, plan: plan, failedDirs: failedDirs)
+      }
+      summary.totalMessages = try messageCount()
+    } catch let error as MailSourceError {
+      throw error
+    } catch {
+      throw MailSourceError.unreadable(path: indexDirectory.path, reason: "\(error)")
+    }
+    withExtendedLifetime(indexLock) {}
+    summary.skipped = problems.map(\.error)
+    summary.seconds = Date().timeIntervalSince(started)
+    lock.lock()
+    lastSummaryStorage = summary
+    lock.unlock()
+    return summary
+  }
+
+  private static func loadDirs(_ db: Database) throws -> [String: DirRow] {
+    var out: [String: DirRow] = [:]
+    let rows = try Row.fetchCursor(
+      db, sql: "SELECT id, path, kind, root, folder, mtime_ns, size, tail_hash FROM dir")
+    while let r = try rows.next() {
+      let row = DirRow(id: r[0], path: r[1], kind: r[2], root: r[3], folder: r[4],
+                       mtimeNanoseconds: r[5], size: r[6], tailHash: r[7])
+      out[row.path] = row
+    }
+    return out
+  }
+
+  private func knownFiles(dirId: Int64) throws -> [String: (id: Int64, name: String)] {
+    try databasePool.read { db in
+      var out: [String: (id: Int64, name: String)] = [:]
+      let rows = try Row.fetchCursor(
+        db, sql: "SELECT id, uniq, name FROM file WHERE dir_id = ?", arguments: [dirId])
+      while let r = try rows.next() { out[r[1]] = (r[0], r[2]) }
+      return out
+    }
+  }
+
+  /// A directory changed less than this long ago may change again within the same mtime
+  /// tick, so its mtime is not recorded and it is listed again next time.
+  static let settleSeconds = 2.0
+
+  private func planMaildir(root: String, dirs: [String: DirRow], plan: inout Plan,
+                           summary: inout MailboxIndexSummary,
+                           problems: inout [MailSourceFailure]) throws {
+    if case .failure(let failure) = FileSystem.status(root) {
+      problems.append(failure)
+      return
+    }
+    let problemsBefore = problems.count
+    let folders = MaildirLayout.folders(root: root, problems: &problems)
+    if problems.count > problemsBefore, folders.isEmpty,
+       problems.last?.path == root {
+      return  // the root itself cannot be listed: leave what the index has
+    }
+    var failedFolders = problems[problemsBefore...].map(\.path)
+    var seen = Set<String>()
+    let now = Date().timeIntervalSince1970
+    for folder in folders {
+      for sub in ["cur", "new"] {
+        let path = folder.path + "/" + sub
+        seen.insert(path)
+        let known = dirs[path]
+        let status: FileSystem.Status
+        switch FileSystem.status(path) {
+        case .failure(let failure):
+          if failure.isMissing {
+            if let known {
+              plan.removals += try knownFiles(dirId: known.id).values.map(\.id)
+              plan.dirRemovals.append(known.id)
+            }
+          } else {
+            problems.append(failure)
+            failedFolders.append(path)
+          }
+          continue
+        case .success(let st):
+          status = st
+        }
+        if let known, known.mtimeNanoseconds == status.mtimeNanoseconds {
+          summary.unchangedDirectories += 1
+          continue
+        }
+        let entries: [FileSystem.Entry]
+        do {
+          entries = try FileSystem.list(path, includeHidden: false)
+        } catch {
+          problems.append(error)
+          failedFolders.append(path)
+          continue
+        }
+        summary.scannedDirectories += 1
+        var files = try known.map { try knownFiles(dirId: $0.id) } ?? [:]
+        for entry in entries where entry.isDirectory != true {
+          let name = entry.name
+          let uniq = String(MaildirLayout.uniquePart(of: name))
+          if let old = files.removeValue(forKey: uniq) {
+            if old.name != name {
+              plan.moves.append((old.id, path, uniq, name, MaildirLayout.flags(of: name)))
+            }
+            continue
+          }
+          plan.additions.append(NewFile(
+            dirPath: path, folder: folder.name, path: path + "/" + name, uniq: uniq, name: name,
+            flags: MaildirLayout.flags(of: name), offset: nil, length: nil))
+        }
+        plan.removals += files.values.map(\.id)
+        let settled = now - status.mtime > MailboxIndex.settleSeconds
+        plan.dirUpdates.append(DirUpdate(
+          path: path, kind: "maildir", root: root, folder: folder.name,
+          mtimeNanoseconds: settled ? status.mtimeNanoseconds : nil, size: nil, tailHash: nil))
+      }
+    }
+    // Folders that disappeared (or became excluded): their files leave the index, except
+    // under a folder that could not be read this time.
+    for row in dirs.values where row.kind == "maildir" && row.root == root
+      && !seen.contains(row.path)
+    {
+      if failedFolders.contains(where: { row.path == $0 || row.path.hasPrefix($0 + "/") }) {
+        continue
+      }
+      plan.removals += try knownFiles(dirId: row.id).values.map(\.id)
+      plan.dirRemovals.append(row.id)
+    }
+  }
+
+  private func planMbox(path: String, known: DirRow?, plan: inout Plan,
+                        summary: inout MailboxIndexSummary,
+                        problems: inout [MailSourceFailure]) throws {
+    let status: FileSystem.Status
+    switch FileSystem.status(path) {
+    case .failure(let failure):
+      if failure.isMissing, let known {
+        plan.removals += try knownFiles(dirId: known.id).values.map(\.id)
+        plan.dirRemovals.append(known.id)
+      } else {
+        problems.append(failure)
+      }
+      return
+    case .success(let st):
+      status = st
+    }
+    if let known, known.mtimeNanoseconds == status.mtimeNanoseconds, known.size == status.size {
+      summary.unchangedDirectories += 1
+      return
+    }
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+    } catch {
+      let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
+      problems.append(MailSourceFailure(path: path, reason: reason))
+      return
+    }
+    summary.scannedDirectories += 1
+    let folder = (path as NSString).lastPathComponent
+    let (slices, tail, appendOnly): ([MboxLayout.Slice], Int64, Bool) = data.withUnsafeBytes {
+      bytes in
+      let tail = MailboxIndex.tailHash(bytes, end: bytes.count)
+      if let known, let oldSize = known.size, let oldTail = known.tailHash,
+         oldSize < Int64(bytes.count),
+         MailboxIndex.tailHash(bytes, end: Int(oldSize)) == oldTail {
+        return (MboxLayout.slices(bytes, from: Int(oldSize)), tail, true)
+      }
+      return (MboxLayout.slices(bytes), tail, false)
+    }
+    var files: [String: (id: Int64, name: String)] = [:]
+    if let known, !appendOnly { files = try knownFiles(dirId: known.id) }
+    for slice in slices {
+      let uniq = "\(slice.offset)+\(slice.length)"
+      if files.removeValue(forKey: uniq) != nil { continue }
+      plan.additions.append(NewFile(
+        dirPath: path, folder: folder, path: path, uniq: uniq, name: uniq, flags: "",
+        offset: Int64(slice.offset), length: Int64(slice.length)))
+    }
+    plan.removals += files.values.map(\.id)
+    plan.mboxData[path] = data
+    plan.mboxMtime[path] = status.mtime
+    let settled = Date().timeIntervalSince1970 - status.mtime > MailboxIndex.settleSeconds
+    plan.dirUpdates.append(DirUpdate(
+      path: path, kind: "mbox", root: path, folder: folder,
+      mtimeNanoseconds: settled ? status.mtimeNanoseconds : nil, size: Int64(data.count),
+      tailHash: tail))
+  }
+
+  /// FNV-1a of the (up to) 4 KiB before `end`: recognizes an mbox that only grew.
+  private static func tailHash(_ bytes: UnsafeRawBufferPointer, end: Int) -> Int64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in bytes[max(0, end - 4096)..<end] {
+      hash ^= UInt64(b)
+      hash &*= 0x0000_0100_0000_01B3
+    }
+    return Int64(bitPattern: hash)
+  }
+
+  /// Writes new directory rows, renames and removals in one transaction.
+  ///
+  /// A file gone from one directory whose unique part appears in a sibling directory of the
+  /// same folder (`new` → `cur`) is moved rather than removed and read again. Returns the
+  /// directory ids by path, the indexes of additions that turned out to be such moves, and
+  /// the Message-IDs that left the index.
+  private static func writeStructure(_ db: Database, plan: Plan,
+                                     summary: inout MailboxIndexSummary) throws
+    -> ([String: Int64], Set<Int>, Set<String>)
+  {
+    var ids: [String: Int64] = [:]
+    let insertDir = try db.makeStatement(sql: """
+      INSERT INTO dir(path, kind, root, folder) VALUES (?, ?, ?, ?)
+      ON CONFLICT(path) DO UPDATE SET kind = excluded.kind, root = excluded.root,
+        folder = excluded.folder
+      """)
+    let dirId = try db.makeStatement(sql: "SELECT id FROM dir WHERE path = ?")
+    for update in plan.dirUpdates {
+      try insertDir.execute(arguments: [update.path, update.kind, update.root, update.folder])
+      ids[update.path] = try Int64.fetchOne(dirId, arguments: [update.path])
+    }
+    let move = try db.makeStatement(
+      sql: "UPDATE file SET dir_id = ?, uniq = ?, name = ?, flags = ? WHERE id = ?")
+    for (fileId, path, uniq, name, flags) in plan.moves {
+      guard let dir = ids[path] else { continue }
+      try move.execute(arguments: [dir, uniq, name, flags, fileId])
+      summary.renamed += 1
+    }
+    let remover = try MessageRemover(db)
+    // A removed file whose unique part reappears in a sibling directory of the same folder
+    // (new → cur) moves instead.
+    var additionsByKey: [String: Int] = [:]
+    for (k, file) in plan.additions.enumerated() where file.offset == nil {
+      let folderPath = (file.dirPath as NSString).deletingLastPathComponent
+      additionsByKey[folderPath + "\u{0}" + file.uniq] = k
+    }
+    var movedAdditions = Set<Int>()
+    var removedIds = Set<String>()
+    for fileId in plan.removals {
+      if let (folderPath, uniq, kind) = try remover.describe(fileId: fileId), kind == "maildir",
+         let k = additionsByKey[folderPath + "\u{0}" + uniq], !movedAdditions.contains(k),
+         let dir = ids[plan.additions[k].dirPath]
+      {
+        let file = plan.additions[k]
+        try move.execute(arguments: [dir, file.uniq, file.name, file.flags, fileId])
+        movedAdditions.insert(k)
+        summary.renamed += 1
+        continue
+      }
+      if let gone = try remover.removeFile(fileId) {
+        removedIds.insert(gone)
+        summary.removed += 1
+      }
+    }
+    for id in plan.dirRemovals {
+      try db.execute(sql: "DELETE FROM dir WHERE id = ?", arguments: [id])
+    }
+    return (ids, movedAdditions, removedIds)
+  }
+
+  /// Records each changed directory's mtime now that all its files are written; one with a
+  /// file that could not be read keeps no mtime, so the file is tried (and reported) again.
+  private static func finishDirs(_ db: Database, plan: Plan, failedDirs: Set<String>) throws {
+    let update = try db.makeStatement(
+      sql: "UPDATE dir SET mtime_ns = ?, size = ?, tail_hash = ? WHERE path = ?")
+    for u in plan.dirUpdates {
+      let failed = failedDirs.contains(u.path)
+      try update.execute(arguments: [
+        failed ? nil : u.mtimeNanoseconds, failed ? nil : u.size, failed ? nil : u.tailHash,
+        u.path,
+      ])
+    }
+  }
+
+  /// Reads the new files' header blocks in parallel (a wave at a time, the next wave parsed
+  /// while the previous one is written) and writes each wave in its own transaction.
+  /// A message removed earlier in the same refresh and added again (an mbox message that
+  /// moved to another offset) counts as neither added nor removed.
+  private func addFiles(plan: Plan, skipping moved: Set<Int>, removedIds: Set<String>,
+                        dirIds: [String: Int64],
+                        summary: inout MailboxIndexSummary, problems: inout [MailSourceFailure],
+                        progress: (@Sendable (MailboxIndexProgress) -> Void)?) throws
+    -> Set<String>
+  {
+    let files = plan.additions.enumerated().filter { !moved.contains($0.offset) }
+      .map(\.element)
+    var failedDirs = Set<String>()
+    guard !files.isEmpty else { return failedDirs }
+    let total = files.count
+    progress?(MailboxIndexProgress(done: 0, total: total))
+    let waveSize = 2048
+    let waves = stride(from: 0, to: total, by: waveSize).map { $0..<min($0 + waveSize, total) }
+    let parser = WaveParser(files: files, mboxData: plan.mboxData, mboxMtime: plan.mboxMtime)
+    var pending = parser.start(waves[0])
+    var addresses: [String: Int64]? = nil
+    for (w, range) in waves.enumerated() {
+      let results = pending.wait()
+      if w + 1 < waves.count { pending = parser.start(waves[w + 1]) }
+      try databasePool.write { db in
+        if addresses == nil {
+          var map: [String: Int64] = [:]
+          let rows = try Row.fetchCursor(db, sql: "SELECT id, value FROM address")
+          while let r = try rows.next() { map[r[1]] = r[0] }
+          addresses = map
+        }
+        var interned = addresses ?? [:]
+        defer { addresses = interned }
+        let writer = try MessageWriter(db)
+        for (k, result) in zip(range, results) {
+          let file = files[k]
+          switch result {
+          case .failure(let failure):
+            problems.append(failure)
+            failedDirs.insert(file.dirPath)
+          case .success(let header):
+            summary.parsedFiles += 1
+            guard let dir = dirIds[file.dirPath] else { continue }
+            if try writer.add(header, file: file, dirId: dir, addresses: &interned) {
+              if removedIds.contains(header.messageId) {
+                summary.removed -= 1
+              } else {
+                summary.added += 1
+              }
+            }
+          }
+        }
+      }
+      progress?(MailboxIndexProgress(done: range.upperBound, total: total))
+    }
+    return failedDirs
+  }
+}

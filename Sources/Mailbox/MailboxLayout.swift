@@ -1,0 +1,250 @@
+import CaptureCore
+import Foundation
+import MailFormats
+
+/// The folders of a Maildir tree that capture reads, and how message file names are read.
+///
+/// Maildir++ keeps subfolders beside `cur`/`new` as `.Sent`, `.Archive.2024`; a plain
+/// nested layout (`Archive/2024/cur`) is accepted too. Drafts, trash and junk folders
+/// (capture-rules.md) are left out with all their subfolders.
+public enum MaildirLayout {
+  /// Top-level folder names that are never captured, lowercased.
+  static let excludedTopLevelNames: Set<String> = [
+    "drafts", "trash", "deleted items", "deleted messages", "junk", "junk e-mail", "spam",
+  ]
+
+  /// One folder of a Maildir: its display name (`INBOX`, `.Sent`, `Archive/2024`) and path.
+  public struct Folder: Hashable, Sendable {
+    public var name: String
+    public var path: String
+  }
+
+  /// Whether a folder name is a drafts, trash or junk folder or one of their subfolders.
+  ///
+  /// `.Trash.2025`, `.junk`, `Deleted Items/Old` are excluded; `.Sent`, `.Trashy` are not.
+  public static func isExcluded(folderName: String) -> Bool {
+    var name = Substring(folderName)
+    let separator: Character
+    if name.first == "." {
+      name = name.dropFirst()
+      separator = "."
+    } else {
+      separator = "/"
+    }
+    let top = name.split(separator: separator, maxSplits: 1, omittingEmptySubsequences: false)
+      .first ?? ""
+    return excludedTopLevelNames.contains(top.lowercased())
+  }
+
+  /// The captured folders under `root`; folders that cannot be listed go to `problems`.
+  static func folders(root: String, problems: inout [MailSourceFailure]) -> [Folder] {
+    var out: [Folder] = []
+    let entries: [FileSystem.Entry]
+    do {
+      entries = try FileSystem.list(root, includeHidden: true)
+    } catch {
+      problems.append(error)
+      return []
+    }
+    let names = Set(entries.map(\.name))
+    if names.contains("cur") || names.contains("new") {
+      out.append(Folder(name: "INBOX", path: root))
+    }
+    for entry in entries.sorted(by: { $0.name < $1.name }) {
+      let name = entry.name
+      if name == "cur" || name == "new" || name == "tmp" { continue }
+      guard FileSystem.isDirectory(root, entry) else { continue }
+      if name.hasPrefix(".") {
+        if isExcluded(folderName: name) { continue }
+        out.append(Folder(name: name, path: root + "/" + name))
+      } else {
+        if isExcluded(folderName: name) { continue }
+        nested(root + "/" + name, name: name, depth: 1, into: &out, problems: &problems)
+      }
+    }
+    return out
+  }
+
+  /// Walks a plain nested layout: a directory holding `cur` or `new` is a folder.
+  private static func nested(_ path: String, name: String, depth: Int, into out: inout [Folder],
+                             problems: inout [MailSourceFailure]) {
+    guard depth <= 8 else { return }
+    let entries: [FileSystem.Entry]
+    do {
+      entries = try FileSystem.list(path, includeHidden: false)
+    } catch {
+      problems.append(error)
+      return
+    }
+    if entries.contains(where: { $0.name == "cur" || $0.name == "new" }) {
+      out.append(Folder(name: name, path: path))
+    }
+    for entry in entries.sorted(by: { $0.name < $1.name }) {
+      if entry.name == "cur" || entry.name == "new" || entry.name == "tmp" { continue }
+      guard FileSystem.isDirectory(path, entry) else { continue }
+      nested(path + "/" + entry.name, name: name + "/" + entry.name, depth: depth + 1,
+             into: &out, problems: &problems)
+    }
+  }
+
+  /// The unique part of a Maildir file name (before `:2,`), which survives flag changes.
+  public static func uniquePart(of fileName: String) -> Substring {
+    if let colon = fileName.firstIndex(of: ":") { return fileName[..<colon] }
+    return Substring(fileName)
+  }
+
+  /// The flags of a Maildir file name: the letters after `:2,` (`FS` in `123.x:2,FS`).
+  public static func flags(of fileName: String) -> String {
+    guard let r = fileName.range(of: ":2,") else { return "" }
+    return String(fileName[r.upperBound...])
+  }
+}
+
+/// Where messages start and end in an mbox file.
+///
+/// A message begins after a `From ` line that opens the file or follows an empty line
+/// (mboxo and mboxrd both write that empty line); it ends before the empty line that precedes
+/// the next `From ` line. LF and CRLF files are both read. Messages are addressed by byte
+/// offset and length, so the index never copies mbox contents.
+public enum MboxLayout {
+  /// One message of an mbox: byte offset of its first header line, and its length.
+  public struct Slice: Hashable, Sendable {
+    public var offset: Int
+    public var length: Int
+  }
+
+  /// The messages of `bytes` starting at `from` (0, or where an earlier scan ended when the
+  /// file only grew); `from` itself may hold a `From ` line.
+  public static func slices(_ bytes: UnsafeRawBufferPointer, from: Int = 0) -> [Slice] {
+    guard let base = bytes.baseAddress else { return [] }
+    let count = bytes.count
+    var starts: [(fromLine: Int, body: Int)] = []
+    func isFromLine(_ i: Int) -> Bool {
+      i + 5 <= count && bytes[i] == 0x46 && bytes[i + 1] == 0x72 && bytes[i + 2] == 0x6F
+        && bytes[i + 3] == 0x6D && bytes[i + 4] == 0x20
+    }
+    func lineEnd(_ i: Int) -> Int {
+      guard i < count, let p = memchr(base + i, 0x0A, count - i) else { return count }
+      return base.distance(to: UnsafeRawPointer(p)) + 1
+    }
+    var i = from
+    var previousLineEmpty = true
+    while i < count {
+      let end = lineEnd(i)
+      if previousLineEmpty && isFromLine(i) {
+        starts.append((i, end))
+      }
+      let length = end - i
+      previousLineEmpty =
+        (length == 1 && bytes[i] == 0x0A) || (length == 2 && bytes[i] == 0x0D
+          && bytes[i + 1] == 0x0A)
+      i = end
+    }
+    var out: [Slice] = []
+    out.reserveCapacity(starts.count)
+    for (k, start) in starts.enumerated() {
+      var end = k + 1 < starts.count ? starts[k + 1].fromLine : count
+      // Drop the empty line that separates this message from the next (or ends the file).
+      if end - start.body >= 2, bytes[end - 1] == 0x0A {
+        if bytes[end - 2] == 0x0A {
+          end -= 1
+        } else if end - start.body >= 4, bytes[end - 2] == 0x0D, bytes[end - 3] == 0x0A {
+          end -= 2
+        } else if end - start.body >= 4, bytes[end - 2] == 0x0D, bytes[end - 3] == 0x0D {
+          end -= 2
+        }
+      }
+      out.append(Slice(offset: start.body, length: max(0, end - start.body)))
+    }
+    return out
+  }
+
+  /// A message's bytes with `From ` quoting undone: one `>` is removed from each line that
+  /// reads `>From `, `>>From `... (mboxrd; mboxo quoted only `>From `, read the same way).
+  public static func unquoted(_ message: Data) -> Data {
+    var out = Data()
+    out.reserveCapacity(message.count)
+    var lineStart = true
+    var i = message.startIndex
+    while i < message.endIndex {
+      if lineStart, message[i] == 0x3E {
+        var j = i
+        while j < message.endIndex, message[j] == 0x3E { j += 1 }
+        if message.endIndex - j >= 5, message[j..<(j + 5)].elementsEqual("From ".utf8) {
+          i += 1  // skip one '>'
+        }
+      }
+      let b = message[i]
+      out.append(b)
+      lineStart = b == 0x0A
+      i += 1
+    }
+    return out
+  }
+}
+
+/// The header facts of one message as the index stores them, addresses normalized.
+struct IndexedHeader: Sendable {
+  var messageId: String
+  var date: Double
+  var dateIsFallback: Bool
+  var subject: String
+  var from: String?
+  var fromName: String?
+  var to: [String]
+  var cc: [String]
+
+  /// Parses a header block; a missing Message-ID becomes a stable synthetic one from a hash
+  /// of the block, a missing or unusable Date becomes `mtime` (flagged).
+  init(headerBlock: UnsafeRawBufferPointer, mtime: Double) {
+    let h = MessageHeaders.parse(headerBlock)
+    let mid = h.messageId?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    messageId = mid.isEmpty ? IndexedHeader.syntheticMessageId(headerBlock) : mid
+    if let d = h.date, d.timeIntervalSince1970.isFinite {
+      date = d.timeIntervalSince1970
+      dateIsFallback = false
+    } else {
+      date = mtime
+      dateIsFallback = true
+    }
+    subject = h.subject ?? ""
+    if let first = h.from.first {
+      from = EmailAddress.parse(first.address)?.value
+      fromName = first.displayName.flatMap { $0.isEmpty ? nil : $0 }
+    }
+    to = IndexedHeader.normalized(h.to)
+    cc = IndexedHeader.normalized(h.cc)
+  }
+
+  private static func normalized(_ list: [MailboxAddress]) -> [String] {
+    var seen = Set<String>()
+    var out: [String] = []
+    for m in list {
+      guard let a = EmailAddress.parse(m.address)?.value, seen.insert(a).inserted else {
+        continue
+      }
+      out.append(a)
+    }
+    return out
+  }
+
+  /// `<fnv1a64-hex@autocapture.invalid>` of the header block: the same bytes always give the
+  /// same id, so a message without Message-ID keeps its identity across indexings.
+  static func syntheticMessageId(_ block: UnsafeRawBufferPointer) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in block {
+      hash ^= UInt64(b)
+      hash &*= 0x0000_0100_0000_01B3
+    }
+    let hex = String(hash, radix: 16)
+    return "<" + String(repeating: "0", count: 16 - hex.count) + hex + "@autocapture.invalid>"
+  }
+
+  /// Every address of From, To and Cc, once each.
+  var allAddresses: [String] {
+    var seen = Set<String>()
+    var out: [String] = []
+    for a in (from.map { [$0] } ?? []) + to + cc where seen.insert(a).inserted { out.append(a) }
+    return out
+  }
+}

@@ -1,0 +1,187 @@
+import CaptureCore
+import Foundation
+import Mailbox
+import TestSupport
+import Testing
+
+@Suite struct IncrementalRefresh {
+  /// A settled tree of `count` messages, indexed once.
+  func indexedTree(_ label: String, count: Int = 5) throws -> (MailTree, MailboxIndex) {
+    let tree = try MailTree(label)
+    for k in 0..<count {
+      try tree.write(mailText(id: "<m\(k)@t>", date: "Tue, 18 Apr 2023 13:38:\(10 + k) -0500"),
+                     name: "u\(k):2,S")
+    }
+    try tree.settleDirectories()
+    let index = try tree.open()
+    let first = try index.refresh(progress: nil)
+    #expect(first.added == count)
+    #expect(first.parsedFiles == count)
+    return (tree, index)
+  }
+
+  @Test func nothingChangedReadsNoFileAndListsNoDirectory() throws {
+    let (_, index) = try indexedTree("same")
+    let again = try index.refresh(progress: nil)
+    #expect(again.parsedFiles == 0)
+    #expect(again.scannedDirectories == 0)
+    #expect(again.unchangedDirectories == 2)
+    #expect(again.totalMessages == 5)
+  }
+
+  @Test func aNewFileIsTheOnlyOneRead() throws {
+    let (tree, index) = try indexedTree("add")
+    try tree.write(mailText(id: "<new@t>", date: "Wed, 19 Apr 2023 09:00:00 +0000"),
+                   sub: "new", name: "fresh")
+    let summary = try index.refresh(progress: nil)
+    #expect(summary.parsedFiles == 1)
+    #expect(summary.added == 1)
+    #expect(summary.totalMessages == 6)
+    #expect(try index.ids(["ann@fabrikam.example"], limit: 1) == ["<new@t>"])
+  }
+
+  @Test func aRemovedFileLeavesTheIndex() throws {
+    let (tree, index) = try indexedTree("remove")
+    try FileManager.default.removeItem(at: tree.root.appendingPathComponent("cur/u2:2,S"))
+    let summary = try index.refresh(progress: nil)
+    #expect(summary.removed == 1)
+    #expect(summary.parsedFiles == 0)
+    #expect(try !index.ids(["ann@fabrikam.example"]).contains("<m2@t>"))
+    #expect(try index.messageCount() == 4)
+  }
+
+  @Test func aFlagChangeIsARenameNotANewMessage() throws {
+    let (tree, index) = try indexedTree("rename")
+    let cur = tree.root.appendingPathComponent("cur")
+    try FileManager.default.moveItem(
+      at: cur.appendingPathComponent("u1:2,S"), to: cur.appendingPathComponent("u1:2,RS"))
+    let summary = try index.refresh(progress: nil)
+    #expect(summary.renamed == 1)
+    #expect(summary.parsedFiles == 0)
+    #expect(summary.added == 0 && summary.removed == 0)
+    #expect(try index.message(messageId: "<m1@t>").header.messageId == "<m1@t>")
+  }
+
+  @Test func aMoveFromNewToCurIsARename() throws {
+    let tree = try MailTree("newcur")
+    try tree.write(mailText(id: "<d@t>"), sub: "new", name: "delivered")
+    try tree.settleDirectories()
+    let index = try tree.open()
+    try index.refresh()
+    try FileManager.default.moveItem(
+      at: tree.root.appendingPathComponent("new/delivered"),
+      to: tree.root.appendingPathComponent("cur/delivered:2,S"))
+    let summary = try index.refresh(progress: nil)
+    #expect(summary.renamed == 1)
+    #expect(summary.parsedFiles == 0)
+    let body = try index.message(messageId: "<d@t>").plainText
+    #expect(body.trimmingCharacters(in: .whitespacesAndNewlines) == "Hello.")
+  }
+
+  @Test func aRemovedFolderTakesItsMessagesAlong() throws {
+    let (tree, index) = try indexedTree("folder")
+    try tree.write(mailText(id: "<s@t>"), folder: ".Sent", name: "s1:2,S")
+    #expect(try index.refresh(progress: nil).added == 1)
+    try FileManager.default.removeItem(at: tree.root.appendingPathComponent(".Sent"))
+    let summary = try index.refresh(progress: nil)
+    #expect(summary.removed == 1)
+    #expect(try index.messageCount() == 5)
+  }
+
+  @Test func anIndexOfAPartialTreeIsCompletedByTheNextRefresh() throws {
+    // An interrupted first run leaves some committed batches; the next run adds the rest.
+    let tree = try MailTree("partial")
+    for k in 0..<30 {
+      try tree.write(mailText(id: "<p\(k)@t>", date: "Tue, 18 Apr 2023 13:\(10 + k):00 -0500"),
+                     name: "p\(k):2,")
+    }
+    let index = try tree.open()
+    try index.refresh()
+    #expect(try index.messageCount() == 30)
+    for k in 30..<60 {
+      try tree.write(mailText(id: "<p\(k)@t>", date: "Tue, 18 Apr 2023 14:\(k - 30 + 10):00 -0500"),
+                     name: "p\(k):2,")
+    }
+    let summary = try index.refresh(progress: nil)
+    #expect(summary.parsedFiles == 30)
+    #expect(try index.messageCount() == 60)
+    #expect(try index.ids(["ann@fabrikam.example"], limit: 2) == ["<p59@t>", "<p58@t>"])
+  }
+
+  @Test func twoIndexesRefreshingTheSameDirectoryAtOnceAgree() throws {
+    let tree = try MailTree("concurrent")
+    for k in 0..<400 {
+      try tree.write(
+        mailText(id: "<c\(k)@t>", date: "Tue, 18 Apr 2023 \(10 + k / 60):\(10 + k % 50):00 -0500",
+                 to: "P\(k % 7) <p\(k % 7)@t.example>"),
+        name: "c\(k):2,S")
+    }
+    let a = try tree.open()
+    let b = try tree.open()
+    let results = ConcurrentResults()
+    DispatchQueue.concurrentPerform(iterations: 2) { k in
+      do {
+        let s = try (k == 0 ? a : b).refresh(progress: nil)
+        results.append(s)
+      } catch {
+        results.fail("\(error)")
+      }
+    }
+    #expect(results.errors.isEmpty)
+    #expect(results.summaries.map(\.added).reduce(0, +) == 400)
+    #expect(try a.messageCount() == 400)
+    let expected = try MailboxIndex(
+      indexDirectory: tree.index.deletingLastPathComponent().appendingPathComponent("solo"),
+      maildirs: [tree.root.path], mboxes: [])
+    try expected.refresh()
+    for p in 0..<7 {
+      #expect(try a.ids(["p\(p)@t.example"]) == expected.ids(["p\(p)@t.example"]))
+    }
+  }
+}
+
+/// Collects results from concurrent refreshes.
+final class ConcurrentResults: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var summaries: [MailboxIndexSummary] = []
+  private(set) var errors: [String] = []
+  func append(_ s: MailboxIndexSummary) { lock.lock(); summaries.append(s); lock.unlock() }
+  func fail(_ e: String) { lock.lock(); errors.append(e); lock.unlock() }
+}
+
+@Suite struct GeneratorTruth {
+  /// The generator's own answer for its sample address sets, checked message for message.
+  @Test func newestFiftyMatchTheGeneratorsTruthForEverySampleSet() throws {
+    let base = try Fixtures.temporaryDirectory("gen")
+    let maildir = base.appendingPathComponent("Mail")
+    let truthFile = base.appendingPathComponent("truth.json")
+    let generator = Fixtures.shared.appendingPathComponent("tools/gen_maildir.py")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+      "python3", generator.path, "--out", maildir.path, "--messages", "2000", "--seed", "7",
+      "--contacts", "300", "--jobs", "2", "--truth", truthFile.path,
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0)
+    struct Truth: Decodable {
+      struct Expected: Decodable { var matches: Int; var newest50: [String] }
+      var sets: [String: [String]]
+      var truth: [String: Expected]
+    }
+    let truth = try JSONDecoder().decode(Truth.self, from: Data(contentsOf: truthFile))
+    let index = try MailboxIndex(
+      indexDirectory: base.appendingPathComponent("index"), maildirs: [maildir.path], mboxes: [])
+    let summary = try index.refresh(progress: nil)
+    #expect(summary.added == 2000)
+    #expect(summary.skipped.isEmpty)
+    #expect(truth.sets.count >= 4)
+    for (name, addresses) in truth.sets.sorted(by: { $0.key < $1.key }) {
+      let expected = try #require(truth.truth[name])
+      let found = try index.ids(addresses, limit: 50)
+      #expect(found == expected.newest50, "set \(name)")
+    }
+  }
+}
