@@ -51,6 +51,18 @@ public enum Color: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// The red, green and blue components (xterm's defaults for ANSI and palette colours);
+  /// nil for `.default`. Direct-colour terminals need every colour as RGB.
+  public var rgbComponents: (red: UInt8, green: UInt8, blue: UInt8)? {
+    switch self {
+    case .default: return nil
+    case .rgb(let red, let green, let blue): return (red, green, blue)
+    case .ansi(let index), .indexed(let index):
+      let (red, green, blue) = rgbOfIndex256(index)
+      return (UInt8(red), UInt8(green), UInt8(blue))
+    }
+  }
+
   /// This colour in the richest form `depth` can show (`.default` when it shows none).
   public func degraded(to depth: ColorDepth) -> Color {
     switch (self, depth) {
