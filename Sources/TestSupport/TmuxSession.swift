@@ -1,0 +1,163 @@
+import Foundation
+
+/// A failure talking to tmux, or a wait that timed out (with the screen as last seen).
+public struct TmuxError: Error, CustomStringConvertible, Sendable {
+  public var message: String
+  public var description: String { message }
+}
+
+/// Drives a program in a detached tmux server of its own, for end-to-end TUI tests.
+///
+/// Each session starts a private server (`tmux -L <unique socket>`) with no user config,
+/// runs `command` in a `width × height` window with `LANG=C.UTF-8` and
+/// `TERM=xterm-256color`, and kills that server on ``kill()`` or deinit, so tests never touch
+/// the user's tmux or each other. The pane stays after the command exits
+/// (`remain-on-exit`) so its last output can still be captured. Waits poll `capture-pane`
+/// every 50 ms until the text appears: no fixed sleeps.
+public final class TmuxSession: @unchecked Sendable {
+  /// The tmux executable, or nil when tmux is not installed (tests should skip with a note).
+  public static let executable: URL? = {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for directory in path.split(separator: ":") {
+      let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("tmux")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+    }
+    return nil
+  }()
+
+  /// True when tmux can be run.
+  public static var isAvailable: Bool { executable != nil }
+
+  /// The `-L` socket name of this session's private server.
+  public let socket: String
+  /// The tmux target of the session's only pane.
+  public let target = "autocapture:0.0"
+  private let configFile: URL
+  private let lock = NSLock()
+  private var killed = false
+
+  /// Starts `command` (run by the shell) in a new detached session.
+  ///
+  /// - Parameters:
+  ///   - environment: extra variables for the command (on top of LANG and TERM).
+  ///   - workingDirectory: where the command starts (the current directory when nil).
+  public init(
+    command: String, width: Int = 100, height: Int = 30,
+    environment: [String: String] = [:], workingDirectory: URL? = nil
+  ) throws {
+    guard TmuxSession.isAvailable else {
+      throw TmuxError(message: "tmux is not installed (CI installs it with .ci/install-deps)")
+    }
+    socket = "autocapture-test-\(getpid())-\(UUID().uuidString.prefix(8))"
+    configFile = FileManager.default.temporaryDirectory
+      .appendingPathComponent("\(socket).conf")
+    try "set -g remain-on-exit on\nset -g status off\nset -g history-limit 2000\n"
+      .write(to: configFile, atomically: true, encoding: .utf8)
+    var arguments = [
+      "-f", configFile.path, "new-session", "-d", "-s", "autocapture",
+      "-x", String(width), "-y", String(height),
+      "-e", "LANG=C.UTF-8", "-e", "TERM=xterm-256color",
+    ]
+    for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
+      arguments += ["-e", "\(name)=\(value)"]
+    }
+    if let workingDirectory { arguments += ["-c", workingDirectory.path] }
+    arguments.append(command)
+    try run(arguments)
+  }
+
+  deinit { kill() }
+
+  /// Sends keys by tmux name, each argument one key or string: `"Enter"`, `"Escape"`,
+  /// `"Tab"`, `"BTab"`, `"Up"`, `"PageDown"`, `"C-c"`, `"j"`, `"/Fab"`.
+  public func send(keys: String...) throws {
+    try run(["send-keys", "-t", target] + keys)
+  }
+
+  /// Types `text` literally (no key-name lookup), e.g. a search string.
+  public func type(_ text: String) throws {
+    try run(["send-keys", "-t", target, "-l", text])
+  }
+
+  /// The visible screen as text, one line per row (tmux trims trailing spaces).
+  public func capture() throws -> String {
+    try run(["capture-pane", "-p", "-t", target])
+  }
+
+  /// Polls the screen every 50 ms until it contains `text`; returns that screen, or throws
+  /// after `timeout` with the last screen in the message.
+  @discardableResult
+  public func waitFor(_ text: String, timeout: Duration = .seconds(10)) throws -> String {
+    try waitUntil("\"\(text)\" on screen", timeout: timeout) { $0.contains(text) }
+  }
+
+  /// Polls the screen every 50 ms until `condition` holds for it; returns that screen, or
+  /// throws after `timeout` naming `what` and showing the last screen.
+  @discardableResult
+  public func waitUntil(
+    _ what: String, timeout: Duration = .seconds(10), _ condition: (String) -> Bool
+  ) throws -> String {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    var screen = ""
+    while true {
+      screen = try capture()
+      if condition(screen) { return screen }
+      if clock.now >= deadline { break }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    throw TmuxError(message: "timed out after \(timeout) waiting for \(what); screen:\n\(screen)")
+  }
+
+  /// Resizes the window (the program receives SIGWINCH).
+  public func resize(width: Int, height: Int) throws {
+    try run(["resize-window", "-t", target, "-x", String(width), "-y", String(height)])
+  }
+
+  /// True while the command in the pane is still running.
+  public func isRunning() throws -> Bool {
+    try run(["display-message", "-p", "-t", target, "#{pane_dead}"])
+      .trimmingCharacters(in: .whitespacesAndNewlines) == "0"
+  }
+
+  /// Kills this session's private server (idempotent).
+  public func kill() {
+    lock.lock()
+    let already = killed
+    killed = true
+    lock.unlock()
+    if already { return }
+    _ = try? run(["kill-server"], allowFailure: true)
+    try? FileManager.default.removeItem(at: configFile)
+  }
+
+  /// Runs `tmux -L socket arguments…` and returns its standard output.
+  @discardableResult
+  private func run(_ arguments: [String], allowFailure: Bool = false) throws -> String {
+    guard let executable = TmuxSession.executable else {
+      throw TmuxError(message: "tmux is not installed")
+    }
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = ["-L", socket] + arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["TMUX"] = nil
+    environment["LANG"] = "C.UTF-8"
+    process.environment = environment
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    if process.terminationStatus != 0 && !allowFailure {
+      let message = String(decoding: errorData, as: UTF8.self)
+      throw TmuxError(
+        message: "tmux \(arguments.first ?? "") failed (\(process.terminationStatus)): \(message)")
+    }
+    return String(decoding: data, as: UTF8.self)
+  }
+}
