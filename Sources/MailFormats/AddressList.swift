@@ -33,8 +33,8 @@ public enum AddressList {
         i = end
       case 0x22:  // "
         let (content, end) = readQuoted(v, from: i)
-        item.addPhrase(content)
-        item.addSpecToken(Array(v[i..<end]))
+        content.withUnsafeBufferPointer { item.addPhrase($0) }
+        item.addSpecToken(UnsafeBufferPointer(rebasing: v[i..<end]))
         i = end
       case 0x3C:  // <
         let (content, end) = readAngle(v, from: i, lastClose: lastClose)
@@ -53,7 +53,7 @@ public enum AddressList {
       default:
         var j = i
         while j < n, !isSpecial(v[j]) { j += 1 }
-        let token = Array(v[i..<j])
+        let token = UnsafeBufferPointer(rebasing: v[i..<j])
         item.addPhrase(token)
         item.addSpecToken(token)
         i = j
@@ -66,26 +66,27 @@ public enum AddressList {
   /// One mailbox being read.
   struct Item {
     var phrase: [UInt8] = []
-    var specSegments: [[UInt8]] = [[]]
+    /// The bare addr-spec candidate being built, and the last finished one holding an `@`.
+    var spec: [UInt8] = []
+    var lastSpecWithAt: [UInt8]? = nil
     var angle: [UInt8]? = nil
     var comment: [UInt8]? = nil
     var sawSpace = false
 
-    mutating func addPhrase(_ bytes: [UInt8]) {
+    mutating func addPhrase(_ bytes: UnsafeBufferPointer<UInt8>) {
       if sawSpace && !phrase.isEmpty { phrase.append(0x20) }
-      phrase += bytes
+      phrase.append(contentsOf: bytes)
     }
 
     /// Adds a token to the bare addr-spec. Whitespace between tokens is obsolete folding
     /// around `.` and `@`; anywhere else it separates words, and a new candidate starts.
-    mutating func addSpecToken(_ token: [UInt8]) {
-      let last = specSegments[specSegments.count - 1]
-      if sawSpace, let lb = last.last, let fb = token.first,
+    mutating func addSpecToken(_ token: UnsafeBufferPointer<UInt8>) {
+      if sawSpace, let lb = spec.last, let fb = token.first,
          lb != 0x2E, lb != 0x40, fb != 0x2E, fb != 0x40 {
-        specSegments.append(token)
-      } else {
-        specSegments[specSegments.count - 1] += token
+        if spec.contains(0x40) { lastSpecWithAt = spec }
+        spec.removeAll(keepingCapacity: true)
       }
+      spec.append(contentsOf: token)
       sawSpace = false
     }
 
@@ -98,16 +99,27 @@ public enum AddressList {
         result.append(MailboxAddress(displayName: name, address: address))
         return
       }
-      guard let spec = specSegments.last(where: { $0.contains(0x40) }) else { return }
+      let candidate = spec.contains(0x40) ? spec : lastSpecWithAt
+      guard let candidate else { return }
       let name = comment.flatMap(displayName)
-      result.append(MailboxAddress(displayName: name, address: Charsets.decodeUTF8OrLatin1(spec)))
+      result.append(
+        MailboxAddress(displayName: name, address: Charsets.decodeUTF8OrLatin1(candidate)))
     }
 
     func displayName(_ bytes: [UInt8]) -> String? {
-      guard !bytes.isEmpty else { return nil }
-      let decoded = bytes.withUnsafeBufferPointer { EncodedWords.decode($0) }
-      let trimmed = decoded.trimmingCharacters(in: .whitespacesAndNewlines)
-      return trimmed.isEmpty ? nil : trimmed
+      var s = 0, e = bytes.count
+      while s < e, bytes[s] == 0x20 || bytes[s] == 0x09 { s += 1 }
+      while e > s, bytes[e - 1] == 0x20 || bytes[e - 1] == 0x09 { e -= 1 }
+      guard s < e else { return nil }
+      let decoded = bytes.withUnsafeBufferPointer {
+        EncodedWords.decode(UnsafeBufferPointer(rebasing: $0[s..<e]))
+      }
+      guard let first = decoded.utf8.first, let last = decoded.utf8.last else { return nil }
+      if first <= 0x20 || last <= 0x20 || first >= 0x80 || last >= 0x80 {
+        let trimmed = decoded.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+      }
+      return decoded
     }
   }
 

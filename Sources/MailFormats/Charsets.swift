@@ -97,6 +97,13 @@ public enum Charsets {
 
   /// Lowercased, with the common aliases mapped to one name (`latin1` → `iso-8859-1`).
   static func canonicalName(_ raw: String) -> String {
+    // Fast path for the names nearly all mail uses, without Foundation.
+    switch raw {
+    case "utf-8", "UTF-8", "utf8", "UTF8", "Utf-8": return "utf-8"
+    case "us-ascii", "US-ASCII": return "us-ascii"
+    case "iso-8859-1", "ISO-8859-1": return "iso-8859-1"
+    default: break
+    }
     var n = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     if n.hasPrefix("\""), n.hasSuffix("\""), n.count >= 2 { n = String(n.dropFirst().dropLast()) }
     n = n.replacingOccurrences(of: "_", with: "-")

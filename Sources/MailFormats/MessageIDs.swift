@@ -33,6 +33,21 @@ public enum MessageIDs {
         i = AddressList.readComment(v, from: i).1
       case 0x3C:  // <id>
         endWord()
+        // Fast path: `<...>` with nothing to drop inside.
+        var k = i + 1
+        while k < n {
+          let c = v[k]
+          if c == 0x3E || c == 0x3C || c == 0x28 || c == 0x20 || c == 0x09 || c == 0x0D
+            || c == 0x0A { break }
+          k += 1
+        }
+        if k < n, v[k] == 0x3E {
+          if k > i + 1 {
+            ids.append(Charsets.decodeUTF8OrLatin1(UnsafeBufferPointer(rebasing: v[i...k])))
+          }
+          i = k + 1
+          continue
+        }
         var id: [UInt8] = [0x3C]
         var j = i + 1
         while j < n, v[j] != 0x3E, v[j] != 0x3C {
