@@ -30,47 +30,74 @@ public struct MessageHeaders: Hashable, Sendable {
 
   public init() {}
 
-  /// Parses a header block. PLACEHOLDER: minimal splitting, to be replaced by the RFC 5322
-  /// parser (same signature).
+  /// Parses a header block straight from its bytes.
+  ///
+  /// Why bytes: this runs once per message while indexing. Only the eight fields held here
+  /// are unfolded and decoded; every other field is skipped after its name is compared. The
+  /// first Message-ID, Date, Subject, From, In-Reply-To and References count; To and Cc
+  /// fields add up.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> MessageHeaders {
     var h = MessageHeaders()
-    let text = String(decoding: bytes, as: UTF8.self)
-    var fields: [(String, String)] = []
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      let l = line.hasSuffix("\r") ? line.dropLast() : line
-      if l.isEmpty { break }
-      if l.first == " " || l.first == "\t", !fields.isEmpty {
-        fields[fields.count - 1].1 += " " + l.trimmingCharacters(in: .whitespaces)
-      } else if let c = l.firstIndex(of: ":") {
-        fields.append((l[..<c].lowercased(), l[l.index(after: c)...].trimmingCharacters(in: .whitespaces)))
-      }
-    }
-    func addrs(_ v: String) -> [MailboxAddress] {
-      v.split(separator: ",").compactMap { part in
-        let p = part.trimmingCharacters(in: .whitespaces)
-        if let lt = p.firstIndex(of: "<"), let gt = p.firstIndex(of: ">"), lt < gt {
-          let name = p[..<lt].trimmingCharacters(in: CharacterSet(charactersIn: " \""))
-          return MailboxAddress(displayName: name.isEmpty ? nil : name,
-                                address: String(p[p.index(after: lt)..<gt]))
+    var seen: UInt8 = 0
+    _ = HeaderScanner.scan(bytes) { f in
+      let length = f.nameEnd - f.nameStart
+      guard length >= 2, length <= 11 else { return }
+      switch bytes[f.nameStart] | 0x20 {
+      case 0x6D:  // m
+        if seen & 1 == 0, HeaderScanner.nameEquals(bytes, f, "message-id") {
+          seen |= 1
+          h.messageId = withValue(bytes, f) { MessageIDs.parse($0, limit: 1).first }
         }
-        return p.contains("@") ? MailboxAddress(displayName: nil, address: p) : nil
-      }
-    }
-    for (name, value) in fields {
-      switch name {
-      case "message-id": h.messageId = h.messageId ?? value
-      case "subject": h.subject = h.subject ?? value
-      case "from": h.from = addrs(value)
-      case "to": h.to += addrs(value)
-      case "cc": h.cc += addrs(value)
-      case "date":
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "EEE, d MMM yyyy HH:mm:ss Z"
-        h.date = f.date(from: value)
-      default: break
+      case 0x64:  // d
+        if seen & 2 == 0, HeaderScanner.nameEquals(bytes, f, "date") {
+          seen |= 2
+          h.date = withValue(bytes, f) { MailDate.parse($0) }
+        }
+      case 0x73:  // s
+        if seen & 4 == 0, HeaderScanner.nameEquals(bytes, f, "subject") {
+          seen |= 4
+          h.subject = withValue(bytes, f) { EncodedWords.decode($0) }
+        }
+      case 0x66:  // f
+        if seen & 8 == 0, HeaderScanner.nameEquals(bytes, f, "from") {
+          seen |= 8
+          h.from = withValue(bytes, f) { AddressList.parse($0) }
+        }
+      case 0x74:  // t
+        if HeaderScanner.nameEquals(bytes, f, "to") {
+          h.to += withValue(bytes, f) { AddressList.parse($0) }
+        }
+      case 0x63:  // c
+        if HeaderScanner.nameEquals(bytes, f, "cc") {
+          h.cc += withValue(bytes, f) { AddressList.parse($0) }
+        }
+      case 0x69:  // i
+        if seen & 16 == 0, HeaderScanner.nameEquals(bytes, f, "in-reply-to") {
+          seen |= 16
+          h.inReplyTo = withValue(bytes, f) { MessageIDs.parse($0, limit: Int.max) }
+        }
+      case 0x72:  // r
+        if seen & 32 == 0, HeaderScanner.nameEquals(bytes, f, "references") {
+          seen |= 32
+          h.references = withValue(bytes, f) { MessageIDs.parse($0, limit: Int.max) }
+        }
+      default:
+        break
       }
     }
     return h
+  }
+
+  /// Parses the header block at the start of `data` (a whole message is fine).
+  public static func parse(_ data: Data) -> MessageHeaders {
+    data.withUnsafeBytes { parse($0) }
+  }
+
+  /// Runs `body` on the unfolded, trimmed value of `f`.
+  @inline(__always)
+  static func withValue<T>(
+    _ bytes: UnsafeRawBufferPointer, _ f: RawField, _ body: (UnsafeBufferPointer<UInt8>) -> T
+  ) -> T {
+    HeaderScanner.unfold(bytes, f).withUnsafeBufferPointer(body)
   }
 }

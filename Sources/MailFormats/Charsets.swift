@@ -1,0 +1,150 @@
+import Foundation
+
+/// Turns bytes in a named MIME charset into a `String`.
+///
+/// Mail names its charsets freely (`UTF-8`, `utf8`, `latin1`, `cp1252`, `iso_8859-15`), so
+/// names are normalized first. UTF-8, US-ASCII, the ISO-8859 family and the Windows-125x
+/// family are decoded exactly from built-in tables; other names are tried through
+/// Foundation's `String.Encoding`; what still fails falls back to UTF-8, then Latin-1, so no
+/// text is ever lost.
+public enum Charsets {
+  /// Decodes `bytes` in `charset` (any spelling); unknown charsets fall back to UTF-8, then
+  /// Latin-1.
+  public static func decode<C: Collection>(_ bytes: C, charset: String?) -> String
+  where C.Element == UInt8 {
+    guard let charset else { return decodeUTF8OrLatin1(bytes) }
+    let name = canonicalName(charset)
+    switch name {
+    case "utf-8", "us-ascii":
+      return decodeUTF8OrLatin1(bytes)
+    case "iso-8859-1":
+      return decodeLatin1(bytes)
+    default:
+      if let table = upperHalves[name] {
+        return decodeSingleByte(bytes, upperHalf: table)
+      }
+      if let encoding = foundationEncoding(name),
+         let s = String(data: Data(bytes), encoding: encoding) {
+        return s
+      }
+      return decodeUTF8OrLatin1(bytes)
+    }
+  }
+
+  /// True when `charset` is decoded exactly (not through the fallback).
+  public static func isKnown(_ charset: String) -> Bool {
+    let name = canonicalName(charset)
+    return name == "utf-8" || name == "us-ascii" || name == "iso-8859-1"
+      || upperHalves[name] != nil || foundationEncoding(name) != nil
+  }
+
+  /// Bytes as UTF-8 when they are valid UTF-8 (RFC 6532 headers), else as Latin-1.
+  public static func decodeUTF8OrLatin1<C: Collection>(_ bytes: C) -> String
+  where C.Element == UInt8 {
+    if isValidUTF8(bytes) { return String(decoding: bytes, as: UTF8.self) }
+    return decodeLatin1(bytes)
+  }
+
+  /// Every byte as the Unicode scalar of the same number.
+  static func decodeLatin1<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+    var s = String.UnicodeScalarView()
+    for b in bytes { s.append(Unicode.Scalar(b)) }
+    return String(s)
+  }
+
+  static func decodeSingleByte<C: Collection>(_ bytes: C, upperHalf: [UInt16]) -> String
+  where C.Element == UInt8 {
+    var s = String.UnicodeScalarView()
+    for b in bytes {
+      if b < 0x80 {
+        s.append(Unicode.Scalar(b))
+      } else {
+        let v = upperHalf[Int(b) - 0x80]
+        s.append(Unicode.Scalar(UInt32(v)) ?? "\u{FFFD}")
+      }
+    }
+    return String(s)
+  }
+
+  /// A strict UTF-8 check (no overlongs, no surrogates, nothing above U+10FFFF).
+  static func isValidUTF8<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+    var it = bytes.makeIterator()
+    while let b0 = it.next() {
+      if b0 < 0x80 { continue }
+      let need: Int
+      var lowerBound: UInt8 = 0x80, upperBound: UInt8 = 0xBF
+      switch b0 {
+      case 0xC2...0xDF: need = 1
+      case 0xE0: need = 2; lowerBound = 0xA0
+      case 0xE1...0xEC, 0xEE, 0xEF: need = 2
+      case 0xED: need = 2; upperBound = 0x9F
+      case 0xF0: need = 3; lowerBound = 0x90
+      case 0xF1...0xF3: need = 3
+      case 0xF4: need = 3; upperBound = 0x8F
+      default: return false
+      }
+      for i in 0..<need {
+        guard let b = it.next() else { return false }
+        if i == 0 {
+          if b < lowerBound || b > upperBound { return false }
+        } else if b < 0x80 || b > 0xBF {
+          return false
+        }
+      }
+    }
+    return true
+  }
+
+  /// Lowercased, with the common aliases mapped to one name (`latin1` → `iso-8859-1`).
+  static func canonicalName(_ raw: String) -> String {
+    // Fast path for the names nearly all mail uses, without Foundation.
+    switch raw {
+    case "utf-8", "UTF-8", "utf8", "UTF8", "Utf-8": return "utf-8"
+    case "us-ascii", "US-ASCII": return "us-ascii"
+    case "iso-8859-1", "ISO-8859-1": return "iso-8859-1"
+    default: break
+    }
+    var n = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    if n.hasPrefix("\""), n.hasSuffix("\""), n.count >= 2 { n = String(n.dropFirst().dropLast()) }
+    n = n.replacingOccurrences(of: "_", with: "-")
+    switch n {
+    case "utf8", "unicode-1-1-utf-8", "x-unicode20utf8": return "utf-8"
+    case "ascii", "us", "ansi-x3.4-1968", "iso646-us", "us-ascii", "": return "us-ascii"
+    case "latin1", "latin-1", "l1", "iso8859-1", "iso-8859-1", "iso-ir-100", "cp819":
+      return "iso-8859-1"
+    case "latin2", "latin-2", "l2": return "iso-8859-2"
+    case "latin9", "latin-9", "l9", "latin0": return "iso-8859-15"
+    case "cyrillic": return "iso-8859-5"
+    case "greek": return "iso-8859-7"
+    case "hebrew": return "iso-8859-8"
+    default: break
+    }
+    if n.hasPrefix("iso8859-") { return "iso-" + n.dropFirst(3) }
+    if n.hasPrefix("iso-8859-") {
+      // `iso-8859-8-i` and `iso-8859-8-e` use the same byte table as `iso-8859-8`.
+      let rest = n.dropFirst("iso-8859-".count)
+      let digits = rest.prefix { $0.isNumber }
+      return "iso-8859-" + digits
+    }
+    if n.hasPrefix("cp125") || n.hasPrefix("x-cp125") {
+      return "windows-" + n.drop { !$0.isNumber }
+    }
+    if n.hasPrefix("windows125") { return "windows-" + n.dropFirst("windows".count) }
+    return n
+  }
+
+  /// Foundation's encoding for the charsets it knows and the tables above do not cover.
+  static func foundationEncoding(_ name: String) -> String.Encoding? {
+    switch name {
+    case "utf-16": return .utf16
+    case "utf-16be": return .utf16BigEndian
+    case "utf-16le": return .utf16LittleEndian
+    case "utf-32": return .utf32
+    case "shift-jis", "shift_jis", "sjis", "x-sjis", "cp932", "windows-31j": return .shiftJIS
+    case "euc-jp": return .japaneseEUC
+    case "iso-2022-jp": return .iso2022JP
+    case "macintosh", "mac", "x-mac-roman": return .macOSRoman
+    default: return nil
+    }
+  }
+}

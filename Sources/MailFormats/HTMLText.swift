@@ -1,0 +1,249 @@
+import Foundation
+
+/// Turns an HTML mail part into readable plain text.
+///
+/// Not an HTML parser: mail HTML is read to show it in a terminal, so the rules are few.
+/// script, style, head and comments are dropped; block elements and `<br>` become line
+/// breaks, `<li>` starts a `- ` line, table cells are separated by spaces; the common
+/// character references and numeric ones are decoded; runs of whitespace collapse to one
+/// space and runs of blank lines to one; link text is kept (the URL is not).
+public enum HTMLText {
+  /// The readable text of `html`.
+  public static func text(fromHTML html: String) -> String {
+    let s = Array(html.unicodeScalars)
+    let n = s.count
+    var out = String.UnicodeScalarView()
+    var pendingSpace = false
+    var pendingBreaks = 0
+    var atLineStart = true
+    var preDepth = 0
+
+    func emitBreak(_ count: Int) {
+      pendingSpace = false
+      pendingBreaks = max(pendingBreaks, count)
+    }
+    func emit(_ c: Unicode.Scalar) {
+      if pendingBreaks > 0 {
+        if !out.isEmpty {
+          for _ in 0..<pendingBreaks { out.append("\n") }
+        }
+        pendingBreaks = 0
+        atLineStart = true
+        pendingSpace = false
+      }
+      if pendingSpace, !atLineStart { out.append(" ") }
+      pendingSpace = false
+      out.append(c)
+      atLineStart = c == "\n"
+    }
+
+    var i = 0
+    while i < n {
+      let c = s[i]
+      if c == "<" {
+        // Comment or declaration.
+        if i + 3 < n, s[i + 1] == "!", s[i + 2] == "-", s[i + 3] == "-" {
+          i = find(s, "-->", from: i + 4).map { $0 + 3 } ?? n
+          continue
+        }
+        guard let tag = readTag(s, from: i) else {
+          emit(c); i += 1
+          continue
+        }
+        i = tag.end
+        switch tag.name {
+        case "script", "style", "head", "title", "noscript", "template":
+          if !tag.isClosing, !tag.isSelfClosing {
+            i = findClosingTag(s, tag.name, from: i)
+          }
+        case "br":
+          pendingSpace = false
+          pendingBreaks = min(pendingBreaks + 1, 2)
+        case "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table",
+             "ul", "ol", "dl", "section", "article", "header", "footer", "hr", "form",
+             "address", "center":
+          emitBreak(2)
+        case "pre":
+          emitBreak(2)
+          preDepth += tag.isClosing ? -1 : 1
+          if preDepth < 0 { preDepth = 0 }
+        case "tr", "dt", "dd", "caption", "nav", "main", "aside", "figure", "fieldset":
+          emitBreak(1)
+        case "li":
+          if !tag.isClosing {
+            emitBreak(1)
+            emit("-"); emit(" ")
+            atLineStart = true  // no extra space after the bullet
+          } else {
+            emitBreak(1)
+          }
+        case "td", "th":
+          if !tag.isClosing { pendingSpace = true }
+        case "img":
+          if let alt = tag.alt, !alt.isEmpty {
+            for a in alt.unicodeScalars { emit(a) }
+          }
+        default:
+          break
+        }
+        continue
+      }
+      if c == "&" {
+        let (decoded, end) = decodeEntity(s, from: i)
+        for d in decoded.unicodeScalars {
+          if d == "\u{A0}" { pendingSpace = true } else { emit(d) }
+        }
+        i = end
+        continue
+      }
+      if c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" {
+        if preDepth > 0 {
+          if c == "\n" { pendingBreaks += 1 } else if c != "\r" { emit(c) }
+        } else {
+          pendingSpace = true
+        }
+        i += 1
+        continue
+      }
+      emit(c)
+      i += 1
+    }
+    return String(out)
+  }
+
+  struct Tag {
+    var name: String
+    var isClosing: Bool
+    var isSelfClosing: Bool
+    var alt: String?
+    var end: Int
+  }
+
+  /// A tag starting at `<` at `start`; nil when `<` does not start a tag (`a < b`).
+  static func readTag(_ s: [Unicode.Scalar], from start: Int) -> Tag? {
+    let n = s.count
+    var i = start + 1
+    var isClosing = false
+    if i < n, s[i] == "/" { isClosing = true; i += 1 }
+    if i < n, s[i] == "!" || s[i] == "?" {
+      // Declaration or processing instruction: skip to `>`.
+      let end = find(s, ">", from: i).map { $0 + 1 } ?? n
+      return Tag(name: "!", isClosing: false, isSelfClosing: true, alt: nil, end: end)
+    }
+    var name = ""
+    while i < n, s[i].properties.isAlphabetic || ("0"..."9").contains(s[i]) {
+      name.unicodeScalars.append(s[i])
+      i += 1
+    }
+    guard !name.isEmpty else { return nil }
+    // Attributes up to `>`, quotes respected.
+    var quote: Unicode.Scalar? = nil
+    let attrStart = i
+    while i < n {
+      let c = s[i]
+      if let q = quote {
+        if c == q { quote = nil }
+      } else if c == "\"" || c == "'" {
+        quote = c
+      } else if c == ">" {
+        break
+      }
+      i += 1
+    }
+    let attrEnd = min(i, n)
+    let isSelfClosing = attrEnd > attrStart && s[attrEnd - 1] == "/"
+    let lower = name.lowercased()
+    var alt: String? = nil
+    if lower == "img" { alt = attribute("alt", in: Array(s[attrStart..<attrEnd])) }
+    return Tag(name: lower, isClosing: isClosing, isSelfClosing: isSelfClosing, alt: alt,
+               end: min(i + 1, n))
+  }
+
+  /// The value of attribute `name` in the attribute text of a tag, entities decoded.
+  static func attribute(_ name: String, in a: [Unicode.Scalar]) -> String? {
+    let joined = String(String.UnicodeScalarView(a))
+    guard let r = joined.range(of: name + "=", options: .caseInsensitive) else { return nil }
+    var rest = joined[r.upperBound...]
+    if let q = rest.first, q == "\"" || q == "'" {
+      rest = rest.dropFirst()
+      let value = rest.prefix { $0 != q }
+      return text(fromHTML: String(value))
+    }
+    return text(fromHTML: String(rest.prefix { !$0.isWhitespace && $0 != "/" }))
+  }
+
+  /// After the `</name ...>` that closes a dropped element, or the end.
+  static func findClosingTag(_ s: [Unicode.Scalar], _ name: String, from start: Int) -> Int {
+    let target = Array(("</" + name).unicodeScalars)
+    var i = start
+    while i + target.count <= s.count {
+      var matches = true
+      for k in 0..<target.count {
+        let a = s[i + k].properties.lowercaseMapping
+        if a != String(target[k]) { matches = false; break }
+      }
+      if matches {
+        return find(s, ">", from: i + target.count).map { $0 + 1 } ?? s.count
+      }
+      i += 1
+    }
+    return s.count
+  }
+
+  static func find(_ s: [Unicode.Scalar], _ needle: String, from start: Int) -> Int? {
+    let t = Array(needle.unicodeScalars)
+    guard !t.isEmpty, start >= 0 else { return nil }
+    var i = start
+    while i + t.count <= s.count {
+      if s[i] == t[0] {
+        var k = 1
+        while k < t.count, s[i + k] == t[k] { k += 1 }
+        if k == t.count { return i }
+      }
+      i += 1
+    }
+    return nil
+  }
+
+  /// A character reference at `&` at `start`: its text and the offset after it; an unknown
+  /// or malformed reference gives `&` itself.
+  static func decodeEntity(_ s: [Unicode.Scalar], from start: Int) -> (String, Int) {
+    let n = s.count
+    var i = start + 1
+    var name = ""
+    while i < n, i - start <= 10, s[i] != ";", s[i].properties.isAlphabetic
+            || ("0"..."9").contains(s[i]) || s[i] == "#" {
+      name.unicodeScalars.append(s[i])
+      i += 1
+    }
+    let end = i < n && s[i] == ";" ? i + 1 : i
+    if name.hasPrefix("#") {
+      let digits = name.dropFirst()
+      let value: UInt32?
+      if let x = digits.first, x == "x" || x == "X" {
+        value = UInt32(digits.dropFirst(), radix: 16)
+      } else {
+        value = UInt32(digits)
+      }
+      if let value, let scalar = Unicode.Scalar(value), value != 0 {
+        return (String(scalar), end)
+      }
+      return ("&", start + 1)
+    }
+    if let text = namedEntities[name] ?? namedEntities[name.lowercased()] {
+      return (text, end)
+    }
+    return ("&", start + 1)
+  }
+
+  static let namedEntities: [String: String] = [
+    "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}",
+    "copy": "©", "reg": "®", "trade": "™", "mdash": "—", "ndash": "–", "hellip": "…",
+    "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "laquo": "«", "raquo": "»",
+    "euro": "€", "pound": "£", "yen": "¥", "cent": "¢", "sect": "§", "deg": "°",
+    "bull": "•", "middot": "·", "times": "×", "divide": "÷", "shy": "",
+    "zwnj": "", "zwj": "", "auml": "ä", "ouml": "ö", "uuml": "ü", "Auml": "Ä",
+    "Ouml": "Ö", "Uuml": "Ü", "szlig": "ß", "eacute": "é", "egrave": "è", "agrave": "à",
+    "ccedil": "ç", "iexcl": "¡", "iquest": "¿", "ntilde": "ñ",
+  ]
+}
