@@ -1,12 +1,49 @@
 import ArgumentParser
+import CaptureCore
 import Foundation
 
 struct SettingsCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "settings")
+  static let configuration = CommandConfiguration(
+    commandName: "settings",
+    abstract: "Show or change the personal option and what the mailbox allows.")
 
-  @OptionGroup var workspace: WorkspaceOptions
+  @OptionGroup var options: WorkspaceOptions
+
+  @Option(
+    name: .customLong("show-untracked"),
+    help: "Set \"Show email not tracked in the Activities list\": yes or no.")
+  var showUntracked: String?
 
   func run() throws {
-    throw CLIError("'settings' is not built yet")
+    let workspace = try options.withConfigDefaults(ConfigFile.load())
+    let userName = try workspace.requireUser()
+    let ws = try Workspace(options: workspace, user: userName)
+    var user = try ws.user(userName)
+    let permissions = try ws.service.permissions(for: user)
+    if let showUntracked {
+      guard permissions.personalOptionOffered else {
+        throw CLIError("the option is not offered: auto capture is turned off for the organization")
+      }
+      switch showUntracked.lowercased() {
+      case "yes", "true", "on": user.showUntracked = true
+      case "no", "false", "off": user.showUntracked = false
+      default: throw CLIError("bad value for --show-untracked: '\(showUntracked)' (yes or no)")
+      }
+      try ws.store.setShowUntracked(userId: user.id, user.showUntracked)
+    }
+    let now = try ws.service.permissions(for: user)
+    print("user: \(user.id) (\(user.name))")
+    if now.personalOptionOffered {
+      print("Show email not tracked in the Activities list: \(user.showUntracked ? "Yes" : "No")")
+    } else {
+      print("Show email not tracked in the Activities list: not offered (auto capture is off)")
+    }
+    print("mailbox sync method: \(user.mailbox.syncMethod.displayName)"
+      + (user.mailbox.syncMethod == .serverSideSync
+        ? " (approved: \(user.mailbox.approved ? "yes" : "no"), test enabled: "
+          + "\(user.mailbox.testEnabled ? "yes" : "no"))" : ""))
+    print("allows: \(now.summary)")
+    if let why = now.viewRefusal { print("untracked items hidden: \(why)") }
+    if let why = now.trackRefusal, now.viewRefusal == nil { print("cannot track: \(why)") }
   }
 }

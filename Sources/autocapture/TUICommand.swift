@@ -1,12 +1,76 @@
 import ArgumentParser
+import AutoCaptureApp
+import CaptureCore
+import CursesTerminal
 import Foundation
+import TerminalUI
 
 struct TUICommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "tui")
+  static let configuration = CommandConfiguration(
+    commandName: "tui", abstract: "The terminal UI (the default when a config file exists).")
 
-  @OptionGroup var workspace: WorkspaceOptions
+  @OptionGroup var options: WorkspaceOptions
+
+  @Option(help: "A theme from Themes/ (default, light, high-contrast, monochrome).")
+  var theme: String?
 
   func run() throws {
-    throw CLIError("'tui' is not built yet")
+    let config = try ConfigFile.load()
+    let workspace = options.withConfigDefaults(config)
+    let userName = try workspace.requireUser()
+    let ws = try Workspace(options: workspace, user: userName)
+    let user = try ws.user(userName)
+    try TUILauncher.run(service: ws.service, user: user, themeName: theme ?? config?.theme,
+                        now: try workspace.now.map { _ in try workspace.resolvedNow() })
+  }
+}
+
+/// Opens the terminal, runs the app, and always gives the terminal back.
+enum TUILauncher {
+  /// - Parameter now: a fixed clock (`--now`), for reproducible sessions; the clock when nil.
+  static func run(service: TimelineService, user: User, themeName: String?, now: Date?) throws {
+    let theme = try loadTheme(named: themeName)
+    let terminal = try CursesTerminal(theme: theme)
+    defer { terminal.shutdown() }
+    let clock: @Sendable () -> Date
+    if let now { clock = { now } } else { clock = { Date() } }
+    let app = try AppRunner(terminal: terminal, service: service, user: user, clock: clock)
+    app.run()
+  }
+
+  /// The named theme from the first Themes directory found, else the built-in default;
+  /// a named theme that cannot be found or read is an error naming it.
+  static func loadTheme(named name: String?) throws -> Theme {
+    if ProcessInfo.processInfo.environment["NO_COLOR"].map({ !$0.isEmpty }) == true,
+       name == nil {
+      return .builtInDefault
+    }
+    for directory in themeDirectories() {
+      let loader = ThemeLoader(directory: directory)
+      let file = directory.appendingPathComponent("\(name ?? "default").toml")
+      if FileManager.default.fileExists(atPath: file.path) {
+        return try loader.load(named: name ?? "default")
+      }
+    }
+    if let name, name != "default" {
+      throw CLIError("no theme named '\(name)' (looked in "
+        + themeDirectories().map(\.path).joined(separator: ", ") + ")")
+    }
+    return .builtInDefault
+  }
+
+  /// `$XDG_CONFIG_HOME/autocapture/themes`, then `Themes/` of the package the binary was
+  /// built from (found by walking up from the executable), so `swift run` finds them.
+  static func themeDirectories() -> [URL] {
+    var dirs = [ConfigFile.defaultURL.deletingLastPathComponent().appendingPathComponent("themes")]
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+      .deletingLastPathComponent()
+    if let exe = Bundle.main.executableURL { dir = exe.deletingLastPathComponent() }
+    for _ in 0..<5 {
+      let candidate = dir.appendingPathComponent("Themes")
+      if FileManager.default.fileExists(atPath: candidate.path) { dirs.append(candidate); break }
+      dir.deleteLastPathComponent()
+    }
+    return dirs
   }
 }

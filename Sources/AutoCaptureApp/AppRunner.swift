@@ -1,0 +1,192 @@
+import CaptureCore
+import Dispatch
+import Foundation
+import TerminalUI
+
+/// Actions posted by background work, drained by the run loop on its own thread.
+final class Inbox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var actions: [Action] = []
+  private var timelineGeneration = 0
+  private var syncing = false
+
+  func post(_ action: Action) {
+    lock.lock(); actions.append(action); lock.unlock()
+  }
+
+  func drain() -> [Action] {
+    lock.lock(); defer { lock.unlock() }
+    let out = actions
+    actions.removeAll()
+    return out
+  }
+
+  /// A new timeline request supersedes the ones still queued (moving fast through records
+  /// must not queue up one query per record passed).
+  func nextTimelineGeneration() -> Int {
+    lock.lock(); defer { lock.unlock() }
+    timelineGeneration += 1
+    return timelineGeneration
+  }
+
+  func isCurrentTimeline(_ generation: Int) -> Bool {
+    lock.lock(); defer { lock.unlock() }
+    return generation == timelineGeneration
+  }
+
+  /// True when this caller may start a sync (none is running).
+  func beginSync() -> Bool {
+    lock.lock(); defer { lock.unlock() }
+    if syncing { return false }
+    syncing = true
+    return true
+  }
+
+  func endSync() {
+    lock.lock(); syncing = false; lock.unlock()
+  }
+}
+
+/// The run loop: reads keys, reduces actions, performs effects off the input path, draws.
+public final class AppRunner {
+  let terminal: any Terminal
+  let service: TimelineService
+  let timeZone: TimeZone
+  let clock: @Sendable () -> Date
+  public private(set) var state: AppState
+  let inbox = Inbox()
+  let work = DispatchQueue(label: "autocapture.timeline")
+  let syncQueue = DispatchQueue(label: "autocapture.sync")
+  /// Seconds between background syncs while something is pending.
+  let syncInterval: TimeInterval
+  /// Delay before the sync that follows a track, so "Tracking pending" is seen.
+  let syncDelay: TimeInterval
+  private var lastSync = Date.distantPast
+
+  public init(terminal: any Terminal, service: TimelineService, user: User,
+              timeZone: TimeZone = .current, syncInterval: TimeInterval = 5,
+              syncDelay: TimeInterval = 1.5,
+              clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    self.terminal = terminal
+    self.service = service
+    self.timeZone = timeZone
+    self.clock = clock
+    self.syncInterval = syncInterval
+    self.syncDelay = syncDelay
+    state = AppState(user: user, permissions: try service.permissions(for: user),
+                     records: try service.store.recordSummaries())
+    state.width = terminal.size.width
+    state.height = terminal.size.height
+  }
+
+  /// Runs until the user quits.
+  public func run() {
+    perform(start(&state))
+    lastSync = clock().addingTimeInterval(-syncInterval + syncDelay)
+    while state.isRunning {
+      step(timeout: .milliseconds(100))
+    }
+  }
+
+  /// One turn of the loop: draw, wait for a key (at most `timeout`), apply what came.
+  public func step(timeout: Duration?) {
+    draw()
+    let key = terminal.readKey(timeout: timeout)
+    var actions = inbox.drain()
+    if let key, let action = Keymap.action(for: key, in: state) { actions.append(action) }
+    for action in actions { perform(reduce(&state, action)) }
+    if hasPending, clock().timeIntervalSince(lastSync) >= syncInterval {
+      perform([.syncNow])
+    }
+  }
+
+  /// Applies everything background work has posted so far (for tests and shutdown).
+  public func drainInbox() {
+    for action in inbox.drain() { perform(reduce(&state, action)) }
+  }
+
+  /// Blocks until queued background work is done (for tests).
+  public func waitForBackgroundWork() {
+    work.sync {}
+    syncQueue.sync {}
+  }
+
+  func draw() {
+    let frame = Screens.render(state, RenderContext(now: clock(), timeZone: timeZone,
+                                                    unicode: terminal.capabilities.unicode))
+    if frame.recordsOffset != state.recordsOffset || frame.timelineOffset != state.timelineOffset {
+      _ = reduce(&state, .viewport(recordsOffset: frame.recordsOffset,
+                                   timelineOffset: frame.timelineOffset))
+    }
+    terminal.draw(frame.buffer)
+  }
+
+  var hasPending: Bool { state.items.contains { $0.state == .pending } }
+
+  func perform(_ effects: [Effect]) {
+    for effect in effects { perform(effect) }
+  }
+
+  func perform(_ effect: Effect) {
+    let service = self.service, inbox = self.inbox, user = state.user, now = clock()
+    switch effect {
+    case .loadTimeline(let ref):
+      let generation = inbox.nextTimelineGeneration()
+      work.async {
+        guard inbox.isCurrentTimeline(generation) else { return }
+        do {
+          inbox.post(.timelineLoaded(ref, try service.timeline(for: ref, user: user, now: now)))
+        } catch {
+          inbox.post(.timelineFailed(ref, AppRunner.describe(error)))
+        }
+      }
+    case .loadBody(let item):
+      work.async {
+        do {
+          inbox.post(.bodyLoaded(itemId: item.id, try service.body(of: item, user: user)))
+        } catch {
+          inbox.post(.bodyFailed(itemId: item.id, AppRunner.describe(error)))
+        }
+      }
+    case .track(let item, let ref):
+      work.async {
+        do {
+          _ = try service.track(itemId: item.id, record: ref, user: user, now: now)
+          inbox.post(.trackRequested(itemId: item.id))
+        } catch {
+          inbox.post(.trackRefused(itemId: item.id, AppRunner.describe(error)))
+        }
+      }
+    case .saveShowUntracked(let value):
+      work.async {
+        do {
+          try service.store.setShowUntracked(userId: user.id, value)
+          let saved = try service.store.user(matching: user.id) ?? user
+          inbox.post(.settingsSaved(saved, try service.permissions(for: saved)))
+        } catch {
+          inbox.post(.settingsFailed(AppRunner.describe(error)))
+        }
+      }
+    case .syncNow:
+      lastSync = now
+      let delay = syncDelay
+      syncQueue.asyncAfter(deadline: .now() + delay) {
+        guard inbox.beginSync() else { return }
+        defer { inbox.endSync() }
+        do {
+          let results = try service.syncPending(user: user, now: Date())
+          let failed = results.filter { if case .failed = $0.state { return true }; return false }
+          inbox.post(.syncFinished(tracked: results.count - failed.count, failed: failed.count))
+        } catch {
+          inbox.post(.syncFinished(tracked: 0, failed: 0))
+        }
+      }
+    }
+  }
+
+  /// One line for the status bar: the error's own words.
+  static func describe(_ error: any Error) -> String {
+    if let e = error as? CustomStringConvertible { return e.description }
+    return String(describing: error)
+  }
+}

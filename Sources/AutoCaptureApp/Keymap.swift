@@ -1,0 +1,128 @@
+import TerminalUI
+
+/// Where the keyboard is: each context has its own table of bindings.
+public enum KeyContext: String, Hashable, Sendable, CaseIterable {
+  case records, timeline, filter, help, settings
+}
+
+/// One key binding: the keys, the command they run, and the words for hints and help.
+public struct KeyBinding: Hashable, Sendable {
+  public var keys: [KeyEvent]
+  public var command: Command
+  /// Short label for the status line ("track"); nil keeps it out of the hints.
+  public var hint: String?
+  /// A sentence for the help overlay.
+  public var help: String
+
+  public init(_ keys: [KeyEvent], _ command: Command, hint: String? = nil, help: String) {
+    self.keys = keys; self.command = command; self.hint = hint; self.help = help
+  }
+
+  /// The keys as shown to people: `j/↓`.
+  public var keyNames: String { keys.map(\.displayName).joined(separator: "/") }
+}
+
+/// The one keymap table: every key the app understands, per context.
+///
+/// The same table drives input, the help overlay and the status-line hints, so they cannot
+/// disagree (lazygit's bindings carry their description).
+public enum Keymap {
+  static let movement: [KeyBinding] = [
+    KeyBinding([.character("j"), .down], .moveDown, help: "Move down"),
+    KeyBinding([.character("k"), .up], .moveUp, help: "Move up"),
+    KeyBinding([.character("g"), .home], .top, help: "Top"),
+    KeyBinding([.character("G"), .end], .bottom, help: "Bottom"),
+    KeyBinding([.pageDown, .ctrl("d")], .pageDown, help: "Page down / scroll tile"),
+    KeyBinding([.pageUp, .ctrl("u")], .pageUp, help: "Page up"),
+  ]
+
+  static let global: [KeyBinding] = [
+    KeyBinding([.tab, .backTab], .switchPane, hint: "pane", help: "Switch pane"),
+    KeyBinding([.character("/")], .startFilter, hint: "filter",
+               help: "Filter records"),
+    KeyBinding([.character("o")], .openSettings, hint: "settings", help: "Settings"),
+    KeyBinding([.character("r"), .function(5)], .refresh, help: "Refresh, sync now"),
+    KeyBinding([.character("?")], .help, hint: "help", help: "This help"),
+    KeyBinding([.character("q"), .ctrl("c")], .quit, hint: "quit", help: "Quit"),
+    KeyBinding([.escape], .close, help: "Close/collapse/clear"),
+  ]
+
+  /// The bindings of a context, in the order help lists them.
+  public static func bindings(for context: KeyContext) -> [KeyBinding] {
+    switch context {
+    case .records:
+      return [
+        KeyBinding([.character("l"), .right, .enter], .focusTimeline, hint: "timeline",
+                   help: "Open the timeline"),
+      ] + movement + global
+    case .timeline:
+      return [
+        KeyBinding([.enter, .character(" ")], .toggleExpand, hint: "open",
+                   help: "Expand/collapse tile"),
+        KeyBinding([.character("t")], .track, hint: "track",
+                   help: "Track: share with team"),
+        KeyBinding([.character("h"), .left], .focusRecords, hint: "records",
+                   help: "Back to records"),
+      ] + movement + global
+    case .filter:
+      return [
+        KeyBinding([.enter], .acceptFilter, hint: "keep", help: "Keep the filter"),
+        KeyBinding([.escape], .cancelFilter, hint: "clear", help: "Clear the filter"),
+        KeyBinding([.backspace], .deleteFilterCharacter, help: "Delete a character"),
+        KeyBinding([.down, .up], .moveDown, help: "Move through matches"),
+      ]
+    case .help:
+      return [
+        KeyBinding([.escape, .character("?"), .character("q")], .close, hint: "close",
+                   help: "Close help"),
+      ]
+    case .settings:
+      return [
+        KeyBinding([.character(" "), .enter], .toggleOption, hint: "toggle",
+                   help: "Toggle (saved at once)"),
+        KeyBinding([.escape, .character("o")], .close, hint: "close", help: "Close settings"),
+        KeyBinding([.character("q"), .ctrl("c")], .quit, help: "Quit"),
+      ]
+    }
+  }
+
+  /// The help overlay's sections: each key once, under where it works.
+  public static var helpSections: [(title: String, bindings: [KeyBinding])] {
+    [
+      ("Move (both panes)", movement),
+      ("Records pane", Array(bindings(for: .records).prefix(1))),
+      ("Timeline pane", Array(bindings(for: .timeline).prefix(3))),
+      ("Anywhere", global),
+      ("While filtering (/)", bindings(for: .filter)),
+      ("Settings (o)", Array(bindings(for: .settings).prefix(2))),
+    ]
+  }
+
+  /// The context the state is in.
+  public static func context(of state: AppState) -> KeyContext {
+    if let overlay = state.overlay { return overlay == .help ? .help : .settings }
+    if state.isEditingFilter { return .filter }
+    return state.focus == .records ? .records : .timeline
+  }
+
+  /// The action a key asks for in the state's context; typing in the filter becomes text.
+  public static func action(for key: KeyEvent, in state: AppState) -> Action? {
+    if case .resize(let size) = key { return .resized(width: size.width, height: size.height) }
+    let context = context(of: state)
+    if let binding = bindings(for: context).first(where: { $0.keys.contains(key) }) {
+      if context == .filter, binding.command == .moveDown, key == .up {
+        return .command(.moveUp)
+      }
+      return .command(binding.command)
+    }
+    if context == .filter, case .character(let c) = key { return .filterInput(String(c)) }
+    return nil
+  }
+
+  /// Hints for the status line in this context.
+  public static func hints(for context: KeyContext) -> [KeyHint] {
+    bindings(for: context).compactMap { b in
+      b.hint.map { KeyHint(key: b.keys[0].displayName, label: $0) }
+    }
+  }
+}

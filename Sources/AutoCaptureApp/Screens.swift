@@ -1,0 +1,301 @@
+import CaptureCore
+import Foundation
+import TerminalUI
+
+/// What a frame needs besides the state: the clock, the zone, the terminal's abilities.
+public struct RenderContext: Sendable {
+  public var now: Date
+  public var timeZone: TimeZone
+  public var unicode: Bool
+  public init(now: Date, timeZone: TimeZone, unicode: Bool = true) {
+    self.now = now; self.timeZone = timeZone; self.unicode = unicode
+  }
+}
+
+/// The result of drawing a frame: the buffer and the scroll offsets it settled on.
+public struct Frame: Sendable {
+  public var buffer: ScreenBuffer
+  public var recordsOffset: Int
+  public var timelineOffset: Int
+}
+
+/// Renders the whole app into a screen buffer, immediate mode: a pure function of the state.
+public enum Screens {
+  public static let minimumWidth = 60
+  public static let minimumHeight = 16
+
+  public static func render(_ state: AppState, _ context: RenderContext) -> Frame {
+    var buffer = ScreenBuffer(width: max(1, state.width), height: max(1, state.height))
+    guard state.width >= minimumWidth, state.height >= minimumHeight else {
+      drawTooSmall(&buffer, state)
+      return Frame(buffer: buffer, recordsOffset: state.recordsOffset,
+                   timelineOffset: state.timelineOffset)
+    }
+    drawHeader(&buffer, state)
+    let body = Rect(x: 0, y: 1, width: state.width, height: state.height - 2)
+    let leftWidth = max(24, min(36, state.width / 3))
+    let left = Rect(x: body.x, y: body.y, width: leftWidth, height: body.height)
+    let right = Rect(x: leftWidth, y: body.y, width: body.width - leftWidth, height: body.height)
+    let recordsOffset = drawRecords(&buffer, state, in: left, context)
+    let timelineOffset = drawTimeline(&buffer, state, in: right, context)
+    drawStatus(&buffer, state)
+    switch state.overlay {
+    case .help?: drawHelp(&buffer, state, context)
+    case .settings?: drawSettings(&buffer, state, context)
+    case nil: break
+    }
+    return Frame(buffer: buffer, recordsOffset: recordsOffset, timelineOffset: timelineOffset)
+  }
+
+  static func drawTooSmall(_ buffer: inout ScreenBuffer, _ state: AppState) {
+    let lines = ["Terminal too small: \(state.width)×\(state.height)",
+                 "AutoCapture needs at least \(minimumWidth)×\(minimumHeight).",
+                 "Enlarge the window, or press q to quit."]
+    for (n, line) in lines.enumerated() {
+      let y = max(0, state.height / 2 - 1) + n
+      let x = max(0, (state.width - line.displayWidth) / 2)
+      buffer.put(line, x: x, y: y, role: n == 0 ? .error : .normal, maxWidth: state.width - x)
+    }
+  }
+
+  static func drawHeader(_ buffer: inout ScreenBuffer, _ state: AppState) {
+    buffer.fill(Rect(x: 0, y: 0, width: state.width, height: 1), role: .header)
+    var title = " AutoCapture"
+    if let record = state.currentRecord {
+      title += " │ \(record.name) · \(typeLabel(record))"
+    }
+    let user = "\(state.user.name) (\(state.user.id)) "
+    let room = state.width - user.displayWidth - 1
+    buffer.put(TextLayout.truncate(title, toWidth: max(0, room)), x: 0, y: 0, role: .header)
+    if room > 10 { buffer.put(user, x: state.width - user.displayWidth, y: 0, role: .header) }
+  }
+
+  static func typeLabel(_ record: RecordSummary) -> String {
+    if let display = record.typeDisplayName { return display }
+    switch record.ref.type {
+    case .account: return "Account"
+    case .contact: return "Contact"
+    case .opportunity: return "Opportunity"
+    case .lead: return "Lead"
+    case .case: return "Case"
+    case .custom(let name): return name
+    }
+  }
+
+  static func groupLabel(_ record: RecordSummary) -> String {
+    switch record.ref.type {
+    case .account: return "Accounts"
+    case .contact: return "Contacts"
+    case .opportunity: return "Opportunities"
+    case .lead: return "Leads"
+    case .case: return "Cases"
+    case .custom(let name): return record.typeDisplayName ?? name
+    }
+  }
+
+  static func drawRecords(_ buffer: inout ScreenBuffer, _ state: AppState, in rect: Rect,
+                          _ context: RenderContext) -> Int {
+    let focused = state.focus == .records && state.overlay == nil
+    let box = Box(rect, border: .solid, role: focused ? .borderFocused : .border,
+                  title: "Records", unicode: context.unicode)
+    var inner = box.draw(into: &buffer)
+    buffer.fill(inner, role: .normal)
+    if state.isEditingFilter || !state.filter.isEmpty {
+      let cursor = state.isEditingFilter ? "▏" : ""
+      buffer.put("/" + state.filter + cursor, x: inner.x, y: inner.y, role: .filter,
+                 maxWidth: inner.width)
+      inner = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
+    }
+    let visible = state.visibleRecords
+    if visible.isEmpty {
+      let text = state.allRecords.isEmpty ? "No records: import a CRM file" : "No match"
+      buffer.put(" " + text, x: inner.x, y: inner.y, role: .dim, maxWidth: inner.width)
+      return 0
+    }
+    var rows: [ListRow] = []
+    var selectedRow: Int?
+    var group: String?
+    var counts: [String: Int] = [:]
+    for r in visible { counts[groupLabel(r), default: 0] += 1 }
+    for (n, record) in visible.enumerated() {
+      let g = groupLabel(record)
+      if g != group {
+        rows.append(.group(g, count: counts[g]))
+        group = g
+      }
+      if n == state.selectedRecord { selectedRow = rows.count }
+      rows.append(.item(record.name))
+    }
+    var list = ListView(rows: rows, selection: selectedRow, offset: state.recordsOffset)
+    if !focused, let s = selectedRow {
+      // Keep the record visible as selected but quieter when the other pane has the keys.
+      list.selection = s
+    }
+    return list.draw(into: &buffer, in: inner)
+  }
+
+  static func drawTimeline(_ buffer: inout ScreenBuffer, _ state: AppState, in rect: Rect,
+                           _ context: RenderContext) -> Int {
+    let focused = state.focus == .timeline && state.overlay == nil
+    var title = "Timeline"
+    if case .loaded(let t) = state.timeline { title += " · \(t.items.count) items" }
+    let box = Box(rect, border: .solid, role: focused ? .borderFocused : .border,
+                  title: title, unicode: context.unicode)
+    var inner = box.draw(into: &buffer)
+    buffer.fill(inner, role: .normal)
+    switch state.timeline {
+    case .empty:
+      buffer.put(" Select a record", x: inner.x, y: inner.y, role: .dim, maxWidth: inner.width)
+      return 0
+    case .loading:
+      buffer.put(" Loading…", x: inner.x, y: inner.y, role: .dim, maxWidth: inner.width)
+      return 0
+    case .failed(_, let message):
+      TextBlock("Could not load the timeline: \(message)", role: .error)
+        .draw(into: &buffer, in: inner)
+      return 0
+    case .loaded(let timeline):
+      if let notice = timeline.notice {
+        let lines = TextLayout.wrap("ⓘ " + notice, width: inner.width - 1).prefix(2)
+        for line in lines {
+          buffer.put(" " + line, x: inner.x, y: inner.y, role: .notice, maxWidth: inner.width)
+          inner = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
+        }
+      }
+      if timeline.items.isEmpty {
+        buffer.put(" No activities or related mail", x: inner.x, y: inner.y, role: .dim,
+                   maxWidth: inner.width)
+        return 0
+      }
+      return drawTiles(&buffer, state, timeline.items, in: inner, context)
+    }
+  }
+
+  /// Lays tiles out top to bottom from an offset that keeps the selected tile in view.
+  static func drawTiles(_ buffer: inout ScreenBuffer, _ state: AppState, _ items: [TimelineItem],
+                        in rect: Rect, _ context: RenderContext) -> Int {
+    let selected = min(state.selectedItem, items.count - 1)
+    let tiles = items.enumerated().map { n, item in
+      Tile(item: item, isSelected: n == selected && state.focus == .timeline,
+           isExpanded: state.expandedItem == item.id, body: state.bodies[item.id],
+           bodyScroll: state.bodyScroll, now: context.now, timeZone: context.timeZone,
+           unicode: context.unicode)
+    }
+    // An expanded tile takes the room left once its own header rows are placed.
+    let maxBody = max(3, rect.height - 6)
+    let heights = tiles.map { min(rect.height, $0.height(maxBody: maxBody)) }
+    var offset = min(max(0, state.timelineOffset), selected)
+    func fits(from first: Int) -> Bool {
+      heights[first...selected].reduce(0, +) <= rect.height
+    }
+    while offset < selected && !fits(from: offset) { offset += 1 }
+    var y = rect.y
+    var n = offset
+    while n < tiles.count && y < rect.maxY {
+      let h = min(heights[n], rect.maxY - y)
+      if h < 3 { break }
+      tiles[n].draw(into: &buffer, in: Rect(x: rect.x, y: y, width: rect.width, height: h))
+      y += h
+      n += 1
+    }
+    if n < tiles.count || offset > 0 {
+      let more = "\(offset > 0 ? "↑\(offset) " : "")\(n < tiles.count ? "↓\(tiles.count - n)" : "")"
+      buffer.put(more, x: rect.maxX - more.displayWidth, y: rect.maxY, role: .dim)
+    }
+    return offset
+  }
+
+  static func drawStatus(_ buffer: inout ScreenBuffer, _ state: AppState) {
+    let context = Keymap.context(of: state)
+    var message = state.message
+    var role = StyleRole.status
+    if message == nil, case .loaded(let t) = state.timeline, let notice = t.notice {
+      message = notice
+      role = .notice
+    }
+    if let m = message, m.hasPrefix("Cannot") || m.hasPrefix("Could not") { role = .error }
+    StatusLine(hints: Keymap.hints(for: context), message: message, messageRole: role)
+      .draw(into: &buffer, y: state.height - 1, width: state.width)
+  }
+
+  static func overlayRect(_ state: AppState, width: Int, height: Int) -> Rect {
+    let w = min(state.width - 4, width), h = min(state.height - 2, height)
+    return Rect(x: (state.width - w) / 2, y: (state.height - h) / 2, width: w, height: h)
+  }
+
+  static func drawHelp(_ buffer: inout ScreenBuffer, _ state: AppState, _ context: RenderContext) {
+    // Two columns of sections so every key fits at 80×24.
+    let sections = Keymap.helpSections
+    func rows(_ list: ArraySlice<(title: String, bindings: [KeyBinding])>) -> [(String, String)] {
+      var out: [(String, String)] = []
+      for section in list {
+        if !out.isEmpty { out.append(("", "")) }
+        out.append((section.title, ""))
+        out += section.bindings.map { ($0.keyNames, $0.help) }
+      }
+      return out
+    }
+    let split = 3
+    let columns = [rows(sections.prefix(split)), rows(sections.dropFirst(split))]
+    let height = (columns.map(\.count).max() ?? 0) + 2
+    let rect = overlayRect(state, width: 78, height: height)
+    let inner = Box(rect, border: .double, role: .overlayBorder, title: "Help · Esc closes",
+                    unicode: context.unicode).draw(into: &buffer)
+    buffer.fill(inner, role: .overlay)
+    let columnWidth = inner.width / 2
+    let keyWidth = min(12, columnWidth / 3)
+    for (c, column) in columns.enumerated() {
+      let x = inner.x + c * columnWidth + 1
+      for (n, (key, help)) in column.prefix(inner.height).enumerated() {
+        let y = inner.y + n
+        if help.isEmpty {
+          buffer.put(key, x: x, y: y, role: .header, maxWidth: columnWidth - 1)
+        } else {
+          buffer.put(key, x: x + 1, y: y, role: .helpKey, maxWidth: keyWidth)
+          buffer.put(help, x: x + keyWidth + 2, y: y, role: .helpText,
+                     maxWidth: columnWidth - keyWidth - 3)
+        }
+      }
+    }
+  }
+
+  static func drawSettings(_ buffer: inout ScreenBuffer, _ state: AppState,
+                           _ context: RenderContext) {
+    let p = state.permissions
+    let mailbox = state.user.mailbox
+    var lines: [(String, StyleRole)] = []
+    let option = "Show email not tracked in the Activities list"
+    if p.personalOptionOffered {
+      lines.append(("\(option):  \(state.user.showUntracked ? "[Yes]" : "[No]")", .settingsValue))
+      lines.append(("  Space or Enter toggles; saved at once.", .dim))
+    } else {
+      lines.append(("\(option): not offered.", .settingsKey))
+      lines.append(("  Auto capture is turned off for your organization.", .notice))
+    }
+    lines.append(("", .normal))
+    var method = "Mailbox sync method: \(mailbox.syncMethod.displayName)"
+    if mailbox.syncMethod == .serverSideSync {
+      method += " (\(mailbox.approved ? "approved" : "not approved"), "
+        + "\(mailbox.testEnabled ? "test enabled" : "test not run"))"
+    }
+    lines.append((method, .settingsKey))
+    lines.append(("Allows: \(p.summary)", .settingsKey))
+    if let why = p.viewRefusal {
+      lines.append(("Untracked items hidden: \(why)", .notice))
+    } else if let why = p.trackRefusal {
+      lines.append(("Cannot track: \(why)", .notice))
+    }
+    let rect = overlayRect(state, width: 76, height: lines.count + 4)
+    let inner = Box(rect, border: .double, role: .overlayBorder, title: "Settings · Esc closes",
+                    unicode: context.unicode).draw(into: &buffer)
+    buffer.fill(inner, role: .overlay)
+    var y = inner.y + 1
+    for (text, role) in lines where y < inner.maxY {
+      let wrapped = TextLayout.wrap(text, width: inner.width - 2)
+      for line in wrapped where y < inner.maxY {
+        buffer.put(" " + line, x: inner.x, y: y, role: role, maxWidth: inner.width)
+        y += 1
+      }
+    }
+  }
+}

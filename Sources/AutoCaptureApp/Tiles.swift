@@ -1,0 +1,162 @@
+import CaptureCore
+import Foundation
+import TerminalUI
+
+/// How one timeline item is drawn: a bordered tile, solid when tracked, dotted and gray
+/// when private, with its body below when expanded.
+struct Tile {
+  var item: TimelineItem
+  var isSelected: Bool
+  var isExpanded: Bool
+  var body: BodyState?
+  var bodyScroll: Int
+  var now: Date
+  var timeZone: TimeZone
+  var unicode: Bool
+
+  /// Rows the collapsed tile takes: border, title line, meta line, status line when any.
+  var collapsedHeight: Int { 4 + (statusLine == nil ? 0 : 1) }
+
+  func height(maxBody: Int) -> Int {
+    collapsedHeight + (isExpanded ? max(1, maxBody) : 0)
+  }
+
+  var kindLabel: String {
+    switch item.kind {
+    case .email: return "Email"
+    case .appointment: return "Meeting"
+    case .phonecall: return "Phone call"
+    case .task: return "Task"
+    case .note: return "Note"
+    }
+  }
+
+  /// The label at the right of the top border: privacy and tracking state.
+  var stateLabel: String? {
+    switch item.state {
+    case .tracked: return nil
+    case .untracked: return item.kind == .appointment ? "Private meeting" : "Private email"
+    case .pending: return "Tracking pending"
+    case .failed: return "Tracking failed"
+    }
+  }
+
+  /// A line under the meta line: the track hint, or why tracking failed.
+  var statusLine: (String, StyleRole)? {
+    switch item.state {
+    case .untracked: return ("[t] Track", .tilePrivateLabel)
+    case .pending: return ("Tracking pending: shared once sync has copied it", .tilePending)
+    case .failed(let reason): return ("Tracking failed: \(reason)  [t] retry", .tileFailed)
+    case .tracked: return nil
+    }
+  }
+
+  var counterpart: String {
+    let name = item.fromName.flatMap { $0.isEmpty ? nil : $0 }
+    switch item.kind {
+    case .appointment:
+      let who = name ?? item.organizer?.value ?? ""
+      return who.isEmpty ? "" : "organizer \(who)"
+    default:
+      if item.direction == .outgoing, let to = item.to.first {
+        return "to \(to.value)" + (item.to.count > 1 ? " +\(item.to.count - 1)" : "")
+      }
+      return name ?? item.from?.value ?? ""
+    }
+  }
+
+  var meta: String {
+    var parts: [String] = []
+    let when = DateText.relative(item.at, now: now, timeZone: timeZone)
+    if item.kind == .appointment, let end = item.end, !item.isAllDay {
+      parts.append("\(when)–\(DateText.time(end, timeZone: timeZone))")
+    } else {
+      parts.append(item.isAllDay ? "\(when) (all day)" : when)
+    }
+    let who = counterpart
+    if !who.isEmpty { parts.append(who) }
+    if item.state == .tracked, item.kind == .email {
+      parts.append(item.direction == .outgoing ? "→ out" : "← in")
+      if item.hasAttachments == true {
+        let n = item.attachments.count
+        parts.append(n > 0 ? "⊕ \(n) attachment\(n == 1 ? "" : "s")" : "⊕ attachment")
+      }
+    }
+    if let location = item.location, !location.isEmpty { parts.append("@ \(location)") }
+    return parts.joined(separator: " · ")
+  }
+
+  var roles: (border: StyleRole, text: StyleRole) {
+    switch item.state {
+    case .tracked: return (isSelected ? .tileSelectedBorder : .tileTrackedBorder, .tileTracked)
+    case .untracked:
+      return (isSelected ? .tileSelectedBorder : .tilePrivateBorder, .tilePrivate)
+    case .pending: return (isSelected ? .tileSelectedBorder : .tilePrivateBorder, .tilePending)
+    case .failed: return (isSelected ? .tileSelectedBorder : .tilePrivateBorder, .tileFailed)
+    }
+  }
+
+  /// Draws the tile at the top of `rect` (its height already decided) and returns rows used.
+  func draw(into buffer: inout ScreenBuffer, in rect: Rect) {
+    let (borderRole, textRole) = roles
+    let box = Box(rect, border: item.state == .tracked ? .solid : .dotted, role: borderRole,
+                  title: kindLabel, titleRole: textRole, label: stateLabel,
+                  labelRole: item.state == .tracked ? nil
+                    : (item.state == .untracked ? .tilePrivateLabel : textRole),
+                  unicode: unicode)
+    let inner = box.draw(into: &buffer)
+    guard inner.width > 0, inner.height > 0 else { return }
+    buffer.fill(inner, role: textRole)
+    var y = inner.y
+    let subject = item.subject.isEmpty ? "(no subject)" : item.subject
+    buffer.put(" " + subject, x: inner.x, y: y, role: textRole, maxWidth: inner.width)
+    y += 1
+    if y < inner.maxY {
+      buffer.put(" " + meta, x: inner.x, y: y, role: .tileMeta, maxWidth: inner.width)
+      y += 1
+    }
+    if let (text, role) = statusLine, y < inner.maxY {
+      buffer.put(" " + text, x: inner.x, y: y, role: role, maxWidth: inner.width)
+      y += 1
+    }
+    guard isExpanded, y < inner.maxY else { return }
+    let bodyRect = Rect(x: inner.x + 1, y: y, width: max(0, inner.width - 2),
+                        height: inner.maxY - y)
+    TextBlock(bodyText, role: .tileBody, scroll: bodyScroll).draw(into: &buffer, in: bodyRect)
+  }
+
+  var bodyText: String {
+    var header: [String] = []
+    if item.kind == .email {
+      if let from = item.from { header.append("From: \(item.fromName.map { "\($0) <\(from.value)>" } ?? from.value)") }
+      if !item.to.isEmpty { header.append("To: \(item.to.map(\.value).joined(separator: ", "))") }
+      if !item.cc.isEmpty { header.append("Cc: \(item.cc.map(\.value).joined(separator: ", "))") }
+      if item.state == .tracked, !item.attachments.isEmpty {
+        header.append("Attachments: " + item.attachments.map { "\($0.name) (\(ByteText.size($0.size)))" }
+          .joined(separator: ", "))
+      }
+    } else if item.kind == .appointment {
+      header.append("When: \(DateText.full(item.at, timeZone: timeZone))"
+        + (item.end.map { " – \(DateText.time($0, timeZone: timeZone))" } ?? ""))
+      if let o = item.organizer { header.append("Organizer: \(o.value)") }
+      if !item.attendees.isEmpty {
+        header.append("Attendees: \(item.attendees.map(\.value).joined(separator: ", "))")
+      }
+    }
+    let text: String
+    switch body {
+    case .loaded(let t)?: text = t.isEmpty ? "(empty)" : t
+    case .failed(let why)?: text = "Cannot open: \(why)"
+    case .loading?, nil: text = "Loading…"
+    }
+    return (header + ["", text]).joined(separator: "\n")
+  }
+}
+
+enum ByteText {
+  static func size(_ bytes: Int) -> String {
+    if bytes < 1024 { return "\(bytes) B" }
+    if bytes < 1024 * 1024 { return "\(bytes / 1024) KB" }
+    return String(format: "%.1f MB", Double(bytes) / 1_048_576)
+  }
+}

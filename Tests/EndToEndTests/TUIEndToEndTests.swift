@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The real binary under tmux: find a record, read a private email, track it, watch it turn
+/// tracked, hide private email in settings, resize, quit.
+@Suite(.serialized) struct TUIEndToEndTests {
+  @Test func aNewcomerFindsTracksAndHidesPrivateEmail() throws {
+    var f = try CaptureFixture()
+    #expect(try f.importCRM().status == 0)
+    try f.message(id: "<hello@t>", date: "Sun, 22 Nov 2026 09:00:00 +0000",
+                  from: "Ann Lee <ann@fabrikam.example>", subject: "Über-Angebot 見積もり 🚀",
+                  body: "Hello from Ann, about the printers.\n")
+    let args = (["tui"] + f.sources()).map { "'\($0)'" }.joined(separator: " ")
+    let tmux = try TmuxSession(
+      command: "'\(CLIRunner.binary.path)' \(args)", width: 100, height: 30,
+      environment: ["AUTOCAPTURE_CONFIG": "/nonexistent/config.toml", "NO_COLOR": "1"])
+    defer { tmux.kill() }
+
+    try tmux.waitFor("Fabrikam")
+    try tmux.waitFor("Accounts")
+
+    try tmux.send(keys: "/")
+    try tmux.type("ann")
+    try tmux.send(keys: "Enter")
+    try tmux.waitFor("Ann Lee · Contact")
+
+    try tmux.send(keys: "Tab")
+    var screen = try tmux.waitFor("Private email")
+    #expect(screen.contains("Über-Angebot 見積もり 🚀"))
+    #expect(screen.contains("[t] Track"))
+
+    try tmux.send(keys: "Enter")
+    try tmux.waitFor("Hello from Ann")
+    try tmux.send(keys: "Enter")
+
+    try tmux.send(keys: "t")
+    try tmux.waitFor("Tracking pending")
+    screen = try tmux.waitUntil("the tile turned tracked", timeout: .seconds(20)) {
+      !$0.contains("Tracking pending") && !$0.contains("Private email")
+        && $0.contains("Über-Angebot")
+    }
+    #expect(screen.contains("← in"))
+
+    try tmux.send(keys: "o")
+    try tmux.waitFor("Show email not tracked in the Activities list:  [Yes]")
+    try tmux.send(keys: "Space")
+    try tmux.waitFor("[No]")
+    try tmux.send(keys: "Escape")
+    try tmux.waitFor("untracked email is hidden")
+
+    try tmux.send(keys: "?")
+    try tmux.waitFor("Help · Esc closes")
+    try tmux.send(keys: "Escape")
+
+    try tmux.resize(width: 50, height: 12)
+    try tmux.waitFor("Terminal too small")
+    try tmux.resize(width: 80, height: 24)
+    screen = try tmux.waitFor("Records")
+    #expect(!screen.contains("Terminal too small"))
+
+    try tmux.send(keys: "q")
+    _ = try tmux.waitUntil("the app to exit") { _ in (try? tmux.isRunning()) == false }
+  }
+}
