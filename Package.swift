@@ -72,7 +72,10 @@ let package = Package(
     ),
     .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CaptureCore", "TestSupport"]),
     .testTarget(name: "MailboxTests", dependencies: ["Mailbox", "MailFormats", "TestSupport"]),
-    .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
+    .testTarget(
+      name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"],
+      exclude: ["Snapshots"]
+    ),
     .testTarget(
       name: "AutoCaptureAppTests",
       dependencies: ["AutoCaptureApp", "TerminalUI", "CaptureCore", "TestSupport"]
