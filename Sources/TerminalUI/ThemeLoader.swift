@@ -217,8 +217,11 @@ public struct ThemeLoader: Sendable {
           }
           spec.attributes = attributes
         default:
-          throw error(
-            "\"\(key)\": unknown field \"\(field)\" (expected fg, bg, modifiers)", key: key)
+          var hint = "expected fg, bg, modifiers"
+          if StyleRole(rawValue: key + "." + field) != nil {
+            hint = "quote dotted role names: \"\(key).\(field)\" = { … }"
+          }
+          throw error("\"\(key)\": unknown field \"\(field)\" (\(hint))", key: key)
         }
       }
       return spec
