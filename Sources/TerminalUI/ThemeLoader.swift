@@ -136,6 +136,8 @@ public struct ThemeLoader: Sendable {
         throw ThemeError(
           file: file, line: parseError.source.begin.line,
           reason: "TOML syntax: \(parseError.description)")
+      } catch {
+        throw ThemeError(file: file, line: nil, reason: "TOML syntax: \(error)")
       }
       var base = Loaded(specs: [:], palette: [:])
       if let inherits = root["inherits"] {

@@ -11,7 +11,8 @@ import TestSupport
   }
 
   @Test func solidBoxWithCjkTitleKeepsItsBorderWhole() {
-    let box = Box(Rect(x: 1, y: 1, width: 14, height: 4), title: "会議の議事録です", titleRole: .header)
+    let box = Box(
+      Rect(x: 1, y: 1, width: 14, height: 4), title: "会議の議事録です", titleRole: .header)
     let buffer = render(box, width: 16, height: 6)
     assertSnapshot(buffer, named: "solid-box-cjk-title")
     #expect(buffer.text()[1].displayWidth == 16)

@@ -47,6 +47,7 @@ import TerminalUI
     #expect(Color(parsing: "#0A0b0C") == .rgb(10, 11, 12))
     #expect(Color(parsing: "default") == .default)
     #expect(Color(parsing: "mauve") == nil)
+    #expect(Color(parsing: "#+12345") == nil)
   }
 }
 
