@@ -159,6 +159,9 @@ public final class CursesTerminal: Terminal {
 
   public func draw(_ buffer: ScreenBuffer) {
     guard active else { return }
+    // A full redraw starts from a blank screen so nothing outside `buffer` survives a resize;
+    // curses still sends the terminal only what differs from what it shows.
+    if previous == nil { _ = ac_erase() }
     let runs = buffer.diff(from: previous)
     var wide: [wchar_t] = []
     for run in runs where run.y < size.height && run.x < size.width {
@@ -168,6 +171,8 @@ public final class CursesTerminal: Terminal {
       var column = run.x
       while column < run.x + run.width {
         let cell = buffer[column, run.y]
+        // Past the right edge curses would wrap onto the next row: clip instead.
+        if column + max(1, cell.width) > size.width { break }
         appendCursesText(of: cell, to: &wide)
         column += max(1, cell.width)
       }

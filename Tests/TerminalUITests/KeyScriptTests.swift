@@ -78,3 +78,21 @@ import TestSupport
     #expect(terminal.theme.style(for: .error).foreground == .default)
   }
 }
+
+@Suite struct SnapshotHelperTests {
+  @Test func renderFramesTextRowsAndAppendsTheStyleMap() {
+    var buffer = ScreenBuffer(width: 4, height: 1)
+    buffer.put("ok", x: 1, y: 0, role: .error)
+    #expect(Snapshot.render(buffer) == "│ ok │\n── styles ──\n│.EE.│\n")
+  }
+
+  @Test func lineDiffShowsOnlyChangedLinesWithNumbers() {
+    let diff = Snapshot.lineDiff(expected: "a\nb\nc", actual: "a\nB\nc")
+    #expect(diff == "-  2 b\n+  2 B")
+  }
+
+  @Test func snapshotsLiveInTheTestTargetsSnapshotsFolder() {
+    let url = Snapshot.directory(forTestFile: "/repo/Tests/AppTests/Screens/HomeTests.swift")
+    #expect(url.path == "/repo/Tests/AppTests/Snapshots")
+  }
+}

@@ -41,7 +41,7 @@ import TestSupport
     }
   }
 
-  @Test func privateTilesAreDimOrGrayInEveryTheme() throws {
+  @Test func privateAndTrackedTilesLookDifferentInEveryTheme() throws {
     let loader = ThemeLoader(directory: themesDirectory)
     for name in try themeNames() {
       let theme = try loader.load(named: name)
