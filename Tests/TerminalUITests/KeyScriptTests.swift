@@ -76,6 +76,8 @@ import TestSupport
     let terminal = try VirtualTerminal(
       capabilities: TerminalCapabilities(colorDepth: .monochrome, unicode: true))
     #expect(terminal.theme.style(for: .error).foreground == .default)
+    terminal.theme = .builtInDefault
+    #expect(terminal.theme.style(for: .error).foreground == .default)
   }
 }
 

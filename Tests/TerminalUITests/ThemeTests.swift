@@ -117,6 +117,18 @@ import TestSupport
     #expect(theme.specs[.error]?.foreground == .rgb(1, 2, 3))
   }
 
+  @Test func errorInAThemeFileNamesThatFileAndLine() throws {
+    let directory = try Fixtures.temporaryDirectory("themes")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("typo.toml")
+    try "# my theme\nnormal = \"default\"\nheader = { fg = \"cyna\" }\n"
+      .write(to: file, atomically: true, encoding: .utf8)
+    let error = #expect(throws: ThemeError.self) { try ThemeLoader.load(file: file) }
+    #expect(error?.file == file.path)
+    #expect(error?.line == 3)
+    #expect(error?.description == "\(file.path):3: \"header\": unknown colour \"cyna\" for fg")
+  }
+
   @Test func inheritanceCycleIsAnError() throws {
     let directory = try Fixtures.temporaryDirectory("themes")
     defer { try? FileManager.default.removeItem(at: directory) }
