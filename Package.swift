@@ -81,10 +81,14 @@ let package = Package(
     ),
     .testTarget(name: "MailboxTests", dependencies: ["Mailbox", "MailFormats", "TestSupport"]),
     .testTarget(name: "DemoWorkspaceTests", dependencies: ["DemoWorkspace", "TestSupport"]),
-    .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
+    .testTarget(
+      name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"],
+      exclude: ["Snapshots"]
+    ),
     .testTarget(
       name: "AutoCaptureAppTests",
-      dependencies: ["AutoCaptureApp", "TerminalUI", "CaptureCore", "TestSupport"]
+      dependencies: ["AutoCaptureApp", "TerminalUI", "CaptureCore", "TestSupport"],
+      exclude: ["Snapshots"]
     ),
     // Drives the built `autocapture` binary (CLI contract, tmux TUI session).
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),

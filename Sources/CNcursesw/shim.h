@@ -43,6 +43,9 @@ static inline int ac_refresh(void) { return refresh(); }
 /// Makes the next refresh clear and repaint the whole screen.
 static inline int ac_clearok(void) { return clearok(stdscr, TRUE); }
 static inline int ac_erase(void) { return erase(); }
+/// The columns curses gives a wide character (wcwidth is hidden without _XOPEN_SOURCE).
+extern int wcwidth(wchar_t);
+static inline int ac_wcwidth(wchar_t c) { return wcwidth(c); }
 /// True when the locale's character set is UTF-8.
 static inline int ac_locale_is_utf8(void) {
   const char *codeset = nl_langinfo(CODESET);

@@ -64,11 +64,13 @@ public final class CursesTerminal: Terminal {
       throw CursesTerminalError(description: "the terminal UI needs a terminal (stdin/stdout)")
     }
     set_escdelay(25)
+    // Before initscr: ncurses installs its own SIGINT/SIGTERM handlers (which exit(1)) only
+    // where none is set, and ours re-raise with the default action to keep the exit status.
+    installRestoreHandlers()
     guard initscr() != nil else {
       throw CursesTerminalError(description: "could not initialise the terminal (check TERM)")
     }
     cursesIsActive = true
-    installRestoreHandlers()
     raw()
     noecho()
     nonl()
@@ -157,16 +159,63 @@ public final class CursesTerminal: Terminal {
 
   public func draw(_ buffer: ScreenBuffer) {
     guard active else { return }
+    // A full redraw starts from a blank screen so nothing outside `buffer` survives a resize;
+    // curses still sends the terminal only what differs from what it shows.
+    if previous == nil { _ = ac_erase() }
     let runs = buffer.diff(from: previous)
+    var wide: [wchar_t] = []
     for run in runs where run.y < size.height && run.x < size.width {
       let style = cursesStyle(for: run.role)
       _ = ac_set_style(style.attributes, style.pair)
-      var wide = run.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+      wide.removeAll(keepingCapacity: true)
+      var column = run.x
+      while column < run.x + run.width {
+        let cell = buffer[column, run.y]
+        // Past the right edge curses would wrap onto the next row: clip instead.
+        if column + max(1, cell.width) > size.width { break }
+        appendCursesText(of: cell, to: &wide)
+        column += max(1, cell.width)
+      }
       wide.append(0)
       _ = ac_put(Int32(run.y), Int32(run.x), wide)
     }
     _ = ac_refresh()
     previous = buffer
+  }
+
+  /// Appends `cell`'s cluster as curses will lay it out in exactly `cell.width` columns.
+  ///
+  /// curses measures each code point with `wcwidth`, so a cluster the buffer counts as one
+  /// wide cell but curses as more (a ZWJ family, a skin-tone emoji) or fewer (a text-default
+  /// symbol with U+FE0F) would shift the rest of the row. Such a cluster is cut to its leading
+  /// code points that fit (zero-width ones dropped) and padded with spaces: the row stays
+  /// aligned and the first emoji still shows.
+  private func appendCursesText(of cell: Cell, to wide: inout [wchar_t]) {
+    let scalars = cell.text.unicodeScalars
+    let plain = scalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x300 }
+    if plain && scalars.count == cell.width {
+      wide.append(contentsOf: scalars.map { wchar_t(bitPattern: $0.value) })
+      return
+    }
+    var total = 0
+    for scalar in scalars { total += max(0, Int(ac_wcwidth(wchar_t(bitPattern: scalar.value)))) }
+    if total == cell.width {
+      wide.append(contentsOf: scalars.map { wchar_t(bitPattern: $0.value) })
+      return
+    }
+    var used = 0
+    for scalar in scalars {
+      let columns = Int(ac_wcwidth(wchar_t(bitPattern: scalar.value)))
+      if columns < 0 || used + columns > cell.width { break }
+      if columns == 0 { continue }
+      wide.append(wchar_t(bitPattern: scalar.value))
+      used += columns
+      if total > cell.width && used == cell.width { break }
+    }
+    while used < cell.width {
+      wide.append(32)
+      used += 1
+    }
   }
 
   public func suspend() {

@@ -95,7 +95,9 @@ public struct ListView: Sendable {
       let y = rect.y + line
       let selected = index == selection
       let textRole = selected ? StyleRole.selection : row.role
-      if selected { buffer.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), role: .selection) }
+      if selected {
+        buffer.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), role: .selection)
+      }
       var textWidth = rect.width - row.indent
       if let trailing = row.trailing, !trailing.isEmpty {
         let trailingWidth = trailing.displayWidth

@@ -187,6 +187,14 @@ public struct ScreenBuffer: Hashable, Sendable {
     /// Columns the run covers.
     public var width: Int
     public var role: StyleRole
+
+    public init(x: Int, y: Int, text: String, width: Int, role: StyleRole) {
+      self.x = x
+      self.y = y
+      self.text = text
+      self.width = width
+      self.role = role
+    }
   }
 
   /// The runs of cells that differ from `previous`; everything when `previous` is nil or a

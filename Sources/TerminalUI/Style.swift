@@ -32,7 +32,9 @@ public enum Color: Hashable, Sendable, CustomStringConvertible {
       self = .ansi(8)
     } else if let index = Color.ansiNames.firstIndex(of: name) {
       self = .ansi(UInt8(index))
-    } else if name.hasPrefix("#"), name.count == 7, let value = UInt32(name.dropFirst(), radix: 16) {
+    } else if name.hasPrefix("#"), name.count == 7, name.dropFirst().allSatisfy(\.isHexDigit),
+      let value = UInt32(name.dropFirst(), radix: 16)
+    {
       self = .rgb(UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF))
     } else if let index = UInt8(name) {
       self = .indexed(index)

@@ -75,7 +75,8 @@ public struct StatusLine: Sendable {
       let isLast = index == hints.count - 1
       // Keep room for the "…" marker unless this is the last hint.
       if column + needed + (isLast ? 0 : 2) > end {
-        if column + 1 <= end { buffer.put("…", x: column, y: y, role: .status) }
+        // The previous hint left room for " …" after it.
+        buffer.put("…", x: max(x, column - 1), y: y, role: .status, maxWidth: end - column + 1)
         return
       }
       column = buffer.put(hint.key, x: column, y: y, role: .statusKey)

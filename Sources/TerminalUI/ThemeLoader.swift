@@ -136,6 +136,8 @@ public struct ThemeLoader: Sendable {
         throw ThemeError(
           file: file, line: parseError.source.begin.line,
           reason: "TOML syntax: \(parseError.description)")
+      } catch {
+        throw ThemeError(file: file, line: nil, reason: "TOML syntax: \(error)")
       }
       var base = Loaded(specs: [:], palette: [:])
       if let inherits = root["inherits"] {
@@ -217,8 +219,11 @@ public struct ThemeLoader: Sendable {
           }
           spec.attributes = attributes
         default:
-          throw error(
-            "\"\(key)\": unknown field \"\(field)\" (expected fg, bg, modifiers)", key: key)
+          var hint = "expected fg, bg, modifiers"
+          if StyleRole(rawValue: key + "." + field) != nil {
+            hint = "quote dotted role names: \"\(key).\(field)\" = { … }"
+          }
+          throw error("\"\(key)\": unknown field \"\(field)\" (\(hint))", key: key)
         }
       }
       return spec

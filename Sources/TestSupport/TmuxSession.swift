@@ -132,32 +132,105 @@ public final class TmuxSession: @unchecked Sendable {
   }
 
   /// Runs `tmux -L socket arguments…` and returns its standard output.
+  ///
+  /// Spawned directly (not with Foundation's `Process`): the first command forks the tmux
+  /// server, which keeps every descriptor it inherits, so a pipe, or the socket `Process` uses
+  /// to notice its child's exit, would never close and the call would hang. Here the child
+  /// gets only files for its output, no other descriptors, an empty signal mask (test runners
+  /// block signals on their threads; a server started with them blocked ignores
+  /// `kill-server`'s SIGHUP to its panes) and default signal actions.
   @discardableResult
   private func run(_ arguments: [String], allowFailure: Bool = false) throws -> String {
     guard let executable = TmuxSession.executable else {
       throw TmuxError(message: "tmux is not installed")
     }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = ["-L", socket] + arguments
+    let base = FileManager.default.temporaryDirectory
+      .appendingPathComponent("\(socket)-\(UUID().uuidString.prefix(8))")
+    let outputPath = base.path + ".out"
+    let errorPath = base.path + ".err"
+    defer {
+      unlink(outputPath)
+      unlink(errorPath)
+    }
     var environment = ProcessInfo.processInfo.environment
     environment["TMUX"] = nil
     environment["LANG"] = "C.UTF-8"
-    process.environment = environment
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    if process.terminationStatus != 0 && !allowFailure {
-      let message = String(decoding: errorData, as: UTF8.self)
-      throw TmuxError(
-        message: "tmux \(arguments.first ?? "") failed (\(process.terminationStatus)): \(message)")
+    let status = try spawnAndWait(
+      executable.path, arguments: ["tmux", "-L", socket] + arguments,
+      environment: environment.map { "\($0.key)=\($0.value)" },
+      outputPath: outputPath, errorPath: errorPath)
+    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    if status != 0 && !allowFailure {
+      let message = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+      throw TmuxError(message: "tmux \(arguments.first ?? "") failed (\(status)): \(message)")
     }
-    return String(decoding: data, as: UTF8.self)
+    return output
+  }
+}
+
+/// Spawns `path` with stdin from /dev/null and stdout/stderr into the given files, no other
+/// descriptors, an empty signal mask and default signal actions; waits and returns its exit
+/// status (128 + signal when killed).
+private func spawnAndWait(
+  _ path: String, arguments: [String], environment: [String], outputPath: String,
+  errorPath: String
+) throws -> Int32 {
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+  posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+  closeInheritedDescriptors(&actions)
+
+  var attributes = posix_spawnattr_t()
+  posix_spawnattr_init(&attributes)
+  defer { posix_spawnattr_destroy(&attributes) }
+  var emptyMask = sigset_t()
+  sigemptyset(&emptyMask)
+  posix_spawnattr_setsigmask(&attributes, &emptyMask)
+  var defaults = sigset_t()
+  sigemptyset(&defaults)
+  for signalNumber in [SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGCHLD] {
+    sigaddset(&defaults, signalNumber)
+  }
+  posix_spawnattr_setsigdefault(&attributes, &defaults)
+  posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+  let argv = arguments.map { strdup($0) } + [nil]
+  let envp = environment.map { strdup($0) } + [nil]
+  defer {
+    argv.forEach { free($0) }
+    envp.forEach { free($0) }
+  }
+  var pid: pid_t = 0
+  let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+  guard spawned == 0 else {
+    throw TmuxError(message: "could not start \(path): \(String(cString: strerror(spawned)))")
+  }
+  var status: Int32 = 0
+  while waitpid(pid, &status, 0) == -1 {
+    guard errno == EINTR else {
+      throw TmuxError(message: "waiting for \(path) failed: \(String(cString: strerror(errno)))")
+    }
+  }
+  let signalNumber = status & 0x7F
+  return signalNumber == 0 ? (status >> 8) & 0xFF : 128 + signalNumber
+}
+
+/// Adds "close every descriptor from 3 up" to `actions`, through glibc's
+/// `posix_spawn_file_actions_addclosefrom_np` (2.34+, looked up at run time because the Swift
+/// Glibc module does not export it), else by closing each descriptor open now.
+private func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+  typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32)
+    -> Int32
+  if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0),
+                        "posix_spawn_file_actions_addclosefrom_np") {
+    let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+    if closeFrom(&actions, 3) == 0 { return }
+  }
+  let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+  for descriptor in open.compactMap(Int32.init) where descriptor > 2 {
+    posix_spawn_file_actions_addclose(&actions, descriptor)
   }
 }

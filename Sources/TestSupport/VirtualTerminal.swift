@@ -8,7 +8,10 @@ import TerminalUI
 public final class VirtualTerminal: Terminal {
   public private(set) var size: TerminalSize
   public var capabilities: TerminalCapabilities
-  public var theme: Theme
+  /// The theme, adapted to ``capabilities`` whenever it is set (as `CursesTerminal` does).
+  public var theme: Theme {
+    didSet { theme = theme.adapted(to: capabilities.colorDepth) }
+  }
   /// The most recent frame passed to ``draw(_:)``.
   public private(set) var lastFrame: ScreenBuffer?
   /// How many frames were drawn.
