@@ -73,7 +73,8 @@ final class ProgressReporter: @unchecked Sendable {
     if terminal {
       let width = 24
       let filled = p.done * width / p.total
-      let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+      let bar = String(repeating: "#", count: filled)
+        + String(repeating: ".", count: width - filled)
       let line = String(
         format: "\r[%@] %d/%d messages  %.0f msg/s  ETA %.0f s ", bar, p.done, p.total, rate, eta)
       FileHandle.standardError.write(Data(line.utf8))

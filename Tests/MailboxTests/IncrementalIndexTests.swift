@@ -181,7 +181,12 @@ final class ConcurrentResults: @unchecked Sendable {
     for (name, addresses) in truth.sets.sorted(by: { $0.key < $1.key }) {
       let expected = try #require(truth.truth[name])
       let found = try index.ids(addresses, limit: 50)
-      #expect(found == expected.newest50, "set \(name)")
+      let firstDifference = zip(found, expected.newest50).enumerated()
+        .first { $0.element.0 != $0.element.1 }
+      #expect(found.count == expected.newest50.count, "set \(name)")
+      if let (position, (got, want)) = firstDifference {
+        Issue.record("set \(name): position \(position) has \(got), the generator says \(want)")
+      }
     }
   }
 }
