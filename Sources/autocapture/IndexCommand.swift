@@ -25,6 +25,15 @@ struct IndexCommand: ParsableCommand {
     guard !workspace.maildir.isEmpty || !workspace.mbox.isEmpty else {
       throw CLIError("no mailbox to index: pass --maildir DIR or --mbox FILE")
     }
+    for path in workspace.maildir {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+            isDirectory.boolValue
+      else { throw CLIError("no Maildir at \(path) (--maildir wants a directory)") }
+    }
+    for path in workspace.mbox where !FileManager.default.fileExists(atPath: path) {
+      throw CLIError("no mbox file at \(path)")
+    }
     let directory = workspace.indexDir.map { URL(fileURLWithPath: $0) }
       ?? MailboxIndex.defaultIndexDirectory()
     let summary: MailboxIndexSummary
