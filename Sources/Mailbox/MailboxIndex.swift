@@ -237,10 +237,19 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
 
   private func knownFiles(dirId: Int64) throws -> [String: (id: Int64, name: String)] {
     try databasePool.read { db in
+      let count = RawStatement(
+        try db.cachedStatement(sql: "SELECT count(*) FROM file WHERE dir_id = ?"))
+      count.reset()
+      count.bind(1, dirId)
       var out: [String: (id: Int64, name: String)] = [:]
-      let rows = try Row.fetchCursor(
-        db, sql: "SELECT id, uniq, name FROM file WHERE dir_id = ?", arguments: [dirId])
-      while let r = try rows.next() { out[r[1]] = (r[0], r[2]) }
+      if try count.step() { out.reserveCapacity(Int(count.int64(0))) }
+      count.reset()
+      let rows = RawStatement(
+        try db.cachedStatement(sql: "SELECT id, uniq, name FROM file WHERE dir_id = ?"))
+      rows.reset()
+      rows.bind(1, dirId)
+      while try rows.step() { out[rows.text(1)] = (rows.int64(0), rows.text(2)) }
+      rows.reset()
       return out
     }
   }
