@@ -84,7 +84,12 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     let path = indexDirectory.appendingPathComponent("index.sqlite").path
     do {
       databasePool = try DatabasePool(path: path, configuration: config)
-      try databasePool.write { db in try IndexSchema.create(db) }
+      let current = try databasePool.read { db in
+        try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+      }
+      if current != IndexSchema.version {
+        try databasePool.write { db in try IndexSchema.create(db) }
+      }
     } catch let error as MailSourceError {
       throw error
     } catch {
@@ -111,7 +116,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
 
   /// Messages in the index.
   public func messageCount() throws -> Int {
-    try databasePool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM message") ?? 0 }
+    try databasePool.read { db in
+      try Int.fetchOne(db, sql: "SELECT value FROM stats WHERE key = 'messages'") ?? 0
+    }
   }
 
   // MARK: - Refresh
@@ -199,6 +206,13 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
           }
         }
       }
+      if plan.dirUpdates.isEmpty && plan.dirRemovals.isEmpty && plan.moves.isEmpty
+        && plan.removals.isEmpty && plan.additions.isEmpty
+      {
+        // Nothing changed: no write transaction at all.
+        summary.totalMessages = try messageCount()
+        return finish(summary, problems: problems, started: started, lock: indexLock)
+      }
       let (dirIds, moved, removedIds) = try databasePool.write { db in
         try MailboxIndex.writeStructure(db, plan: plan, summary: &summary)
       }
@@ -214,6 +228,12 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     } catch {
       throw MailSourceError.unreadable(path: indexDirectory.path, reason: "\(error)")
     }
+    return finish(summary, problems: problems, started: started, lock: indexLock)
+  }
+
+  private func finish(_ summary: MailboxIndexSummary, problems: [MailSourceFailure],
+                      started: Date, lock indexLock: IndexLock) -> MailboxIndexSummary {
+    var summary = summary
     withExtendedLifetime(indexLock) {}
     summary.skipped = problems.map(\.error)
     summary.seconds = Date().timeIntervalSince(started)
@@ -449,6 +469,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     }
     var movedAdditions = Set<Int>()
     var removedIds = Set<String>()
+    var removedCount = 0
     for fileId in plan.removals {
       if let (folderPath, uniq, kind) = try remover.describe(fileId: fileId), kind == "maildir",
          let k = additionsByKey[folderPath + "\u{0}" + uniq], !movedAdditions.contains(k),
@@ -463,12 +484,21 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       if let gone = try remover.removeFile(fileId) {
         removedIds.insert(gone)
         summary.removed += 1
+        removedCount += 1
       }
     }
+    try MailboxIndex.addToMessageCount(db, -removedCount)
     for id in plan.dirRemovals {
       try db.execute(sql: "DELETE FROM dir WHERE id = ?", arguments: [id])
     }
     return (ids, movedAdditions, removedIds)
+  }
+
+  /// Keeps the stored message count in step with rows added or removed in this transaction.
+  private static func addToMessageCount(_ db: Database, _ delta: Int) throws {
+    guard delta != 0 else { return }
+    try db.execute(
+      sql: "UPDATE stats SET value = value + ? WHERE key = 'messages'", arguments: [delta])
   }
 
   /// Records each changed directory's mtime now that all its files are written; one with a
@@ -522,6 +552,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         var interned = addresses ?? [:]
         defer { addresses = interned }
         let writer = try MessageWriter(db)
+        var insertedCount = 0
         for (k, result) in zip(range, results) {
           let file = files[k]
           switch result {
@@ -532,6 +563,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
             summary.parsedFiles += 1
             guard let dir = dirIds[file.dirPath] else { continue }
             if try writer.add(header, file: file, dirId: dir, addresses: &interned) {
+              insertedCount += 1
               if removedIds.contains(header.messageId) {
                 summary.removed -= 1
               } else {
@@ -540,6 +572,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
             }
           }
         }
+        try MailboxIndex.addToMessageCount(db, insertedCount)
       }
       progress?(MailboxIndexProgress(done: range.upperBound, total: total))
     }
