@@ -153,6 +153,7 @@ final class ConcurrentResults: @unchecked Sendable {
   /// The generator's own answer for its sample address sets, checked message for message.
   @Test func newestFiftyMatchTheGeneratorsTruthForEverySampleSet() throws {
     let base = try Fixtures.temporaryDirectory("gen")
+    defer { try? FileManager.default.removeItem(at: base) }
     let maildir = base.appendingPathComponent("Mail")
     let truthFile = base.appendingPathComponent("truth.json")
     let generator = Fixtures.shared.appendingPathComponent("tools/gen_maildir.py")
