@@ -124,14 +124,18 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   // MARK: - Refresh
 
   /// A message file (or mbox slice) found new: where it is and which directory row owns it.
+  ///
+  /// Only the name is stored (a first index holds one of these per message, so it stays
+  /// small); the unique part and flags are derived from it when written.
   struct NewFile: Sendable {
     var dirPath: String
     var folder: String
-    var uniq: String
     var name: String
-    var flags: String
     var offset: Int64?
     var length: Int64?
+    /// The Maildir unique part, or for an mbox slice its `offset+length` name.
+    var uniq: String { offset == nil ? String(MaildirLayout.uniquePart(of: name)) : name }
+    var flags: String { offset == nil ? MaildirLayout.flags(of: name) : "" }
   }
 
   /// A directory row as stored.
@@ -339,8 +343,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
             continue
           }
           plan.additions.append(NewFile(
-            dirPath: path, folder: folder.name, uniq: uniq, name: name,
-            flags: MaildirLayout.flags(of: name), offset: nil, length: nil))
+            dirPath: path, folder: folder.name, name: name, offset: nil, length: nil))
         }
         plan.removals += files.values.map(\.id)
         let settled = now - status.mtime > MailboxIndex.settleSeconds
@@ -408,7 +411,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       let uniq = "\(slice.offset)+\(slice.length)"
       if files.removeValue(forKey: uniq) != nil { continue }
       plan.additions.append(NewFile(
-        dirPath: path, folder: folder, uniq: uniq, name: uniq, flags: "",
+        dirPath: path, folder: folder, name: uniq,
         offset: Int64(slice.offset), length: Int64(slice.length)))
     }
     plan.removals += files.values.map(\.id)
@@ -463,7 +466,8 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     // A removed file whose unique part reappears in a sibling directory of the same folder
     // (new → cur) moves instead.
     var additionsByKey: [String: Int] = [:]
-    for (k, file) in plan.additions.enumerated() where file.offset == nil {
+    let mayMove = !plan.removals.isEmpty
+    for (k, file) in plan.additions.enumerated() where mayMove && file.offset == nil {
       let folderPath = (file.dirPath as NSString).deletingLastPathComponent
       additionsByKey[folderPath + "\u{0}" + file.uniq] = k
     }
