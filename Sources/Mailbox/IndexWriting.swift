@@ -8,35 +8,44 @@ import GRDB
 /// row; a new one gets its message row and one posting per distinct From/To/Cc address.
 struct MessageWriter {
   private let db: Database
-  private let insertMessage: Statement
-  private let findMessage: Statement
-  private let insertFile: Statement
-  private let insertAddress: Statement
-  private let insertPosting: Statement
+  private let insertMessage: RawStatement
+  private let findMessage: RawStatement
+  private let insertFile: RawStatement
+  private let insertAddress: RawStatement
+  private let insertPosting: RawStatement
 
   init(_ db: Database) throws {
     self.db = db
-    insertMessage = try db.cachedStatement(sql: """
+    insertMessage = RawStatement(try db.cachedStatement(sql: """
       INSERT INTO message(mid, date, date_fallback, subject, from_addr, from_name, to_list,
         cc_list, folder) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(mid) DO NOTHING
-      """)
-    findMessage = try db.cachedStatement(sql: "SELECT id FROM message WHERE mid = ?")
-    insertFile = try db.cachedStatement(sql: """
+      """))
+    findMessage = RawStatement(try db.cachedStatement(sql: "SELECT id FROM message WHERE mid = ?"))
+    insertFile = RawStatement(try db.cachedStatement(sql: """
       INSERT OR IGNORE INTO file(dir_id, uniq, name, flags, offset, length, message)
       VALUES (?, ?, ?, ?, ?, ?, ?)
-      """)
-    insertAddress = try db.cachedStatement(sql: "INSERT INTO address(value) VALUES (?)")
-    insertPosting = try db.cachedStatement(
-      sql: "INSERT OR IGNORE INTO posting(address, date, message) VALUES (?, ?, ?)")
+      """))
+    insertAddress = RawStatement(
+      try db.cachedStatement(sql: "INSERT INTO address(value) VALUES (?)"))
+    insertPosting = RawStatement(try db.cachedStatement(
+      sql: "INSERT OR IGNORE INTO posting(address, date, message) VALUES (?, ?, ?)"))
   }
 
   /// Stores one file's message; true when the Message-ID was new to the index.
   func add(_ h: IndexedHeader, file: MailboxIndex.NewFile, dirId: Int64,
            addresses: inout [String: Int64]) throws -> Bool {
-    try insertMessage.execute(arguments: [
-      h.messageId, h.date, h.dateIsFallback, h.subject, h.from, h.fromName,
-      h.to.joined(separator: ","), h.cc.joined(separator: ","), file.folder,
-    ])
+    let m = insertMessage
+    m.reset()
+    m.bind(1, h.messageId)
+    m.bind(2, h.date)
+    m.bind(3, Int64(h.dateIsFallback ? 1 : 0))
+    m.bind(4, h.subject)
+    m.bind(5, h.from)
+    m.bind(6, h.fromName)
+    m.bind(7, h.to.joined(separator: ","))
+    m.bind(8, h.cc.joined(separator: ","))
+    m.bind(9, file.folder)
+    try m.run()
     let isNew = db.changesCount > 0
     let messageRow: Int64
     if isNew {
@@ -46,21 +55,36 @@ struct MessageWriter {
         if let known = addresses[a] {
           addressRow = known
         } else {
-          try insertAddress.execute(arguments: [a])
+          insertAddress.reset()
+          insertAddress.bind(1, a)
+          try insertAddress.run()
           addressRow = db.lastInsertedRowID
           addresses[a] = addressRow
         }
-        try insertPosting.execute(arguments: [addressRow, h.date, messageRow])
+        let p = insertPosting
+        p.reset()
+        p.bind(1, addressRow)
+        p.bind(2, h.date)
+        p.bind(3, messageRow)
+        try p.run()
       }
     } else {
-      guard let existing = try Int64.fetchOne(findMessage, arguments: [h.messageId]) else {
-        return false
-      }
-      messageRow = existing
+      findMessage.reset()
+      findMessage.bind(1, h.messageId)
+      guard try findMessage.step() else { return false }
+      messageRow = findMessage.int64(0)
+      findMessage.reset()
     }
-    try insertFile.execute(arguments: [
-      dirId, file.uniq, file.name, file.flags, file.offset, file.length, messageRow,
-    ])
+    let f = insertFile
+    f.reset()
+    f.bind(1, dirId)
+    f.bind(2, file.uniq)
+    f.bind(3, file.name)
+    f.bind(4, file.flags)
+    f.bind(5, file.offset)
+    f.bind(6, file.length)
+    f.bind(7, messageRow)
+    try f.run()
     return isNew
   }
 }
@@ -194,10 +218,10 @@ struct WaveParser: Sendable {
     -> Result<IndexedHeader, MailSourceFailure>
   {
     if let offset = file.offset, let length = file.length {
-      guard let data = mboxData[file.path] else {
-        return .failure(MailSourceFailure(path: file.path, reason: "mbox not mapped"))
+      guard let data = mboxData[file.dirPath] else {
+        return .failure(MailSourceFailure(path: file.dirPath, reason: "mbox not mapped"))
       }
-      let mtime = mboxMtime[file.path] ?? 0
+      let mtime = mboxMtime[file.dirPath] ?? 0
       return data.withUnsafeBytes { all in
         let lo = min(Int(offset), all.count)
         let hi = min(lo + Int(length), all.count)
@@ -208,7 +232,8 @@ struct WaveParser: Sendable {
       }
     }
     do {
-      return .success(try reader.withHeaderBlock(path: file.path) { block, mtime in
+      return .success(try reader.withHeaderBlock(path: file.dirPath + "/" + file.name) {
+        block, mtime in
         IndexedHeader(headerBlock: block, mtime: mtime)
       })
     } catch {

@@ -22,6 +22,9 @@ public struct MailboxIndexSummary: Sendable, Equatable {
   /// Messages in the index after the refresh.
   public var totalMessages = 0
   public var seconds = 0.0
+  /// Of `seconds`, the time spent in write transactions for new messages (one writer
+  /// thread; header reading runs on the other cores meanwhile).
+  public var writingSeconds = 0.0
   public init() {}
 }
 
@@ -81,7 +84,12 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     let path = indexDirectory.appendingPathComponent("index.sqlite").path
     do {
       databasePool = try DatabasePool(path: path, configuration: config)
-      try databasePool.write { db in try IndexSchema.create(db) }
+      let current = try databasePool.read { db in
+        try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+      }
+      if current != IndexSchema.version {
+        try databasePool.write { db in try IndexSchema.create(db) }
+      }
     } catch let error as MailSourceError {
       throw error
     } catch {
@@ -108,21 +116,26 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
 
   /// Messages in the index.
   public func messageCount() throws -> Int {
-    try databasePool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM message") ?? 0 }
+    try databasePool.read { db in
+      try Int.fetchOne(db, sql: "SELECT value FROM stats WHERE key = 'messages'") ?? 0
+    }
   }
 
   // MARK: - Refresh
 
   /// A message file (or mbox slice) found new: where it is and which directory row owns it.
+  ///
+  /// Only the name is stored (a first index holds one of these per message, so it stays
+  /// small); the unique part and flags are derived from it when written.
   struct NewFile: Sendable {
     var dirPath: String
     var folder: String
-    var path: String
-    var uniq: String
     var name: String
-    var flags: String
     var offset: Int64?
     var length: Int64?
+    /// The Maildir unique part, or for an mbox slice its `offset+length` name.
+    var uniq: String { offset == nil ? String(MaildirLayout.uniquePart(of: name)) : name }
+    var flags: String { offset == nil ? MaildirLayout.flags(of: name) : "" }
   }
 
   /// A directory row as stored.
@@ -181,6 +194,29 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         try planMbox(path: path, known: dirs[path], plan: &plan, summary: &summary,
                      problems: &problems)
       }
+      // A bulk load wants the posting and message B-trees in memory and one checkpoint at
+      // the end rather than one per 1000 pages written.
+      let bulk = plan.additions.count > 5000
+      if bulk {
+        try databasePool.writeWithoutTransaction { db in
+          try db.execute(sql: "PRAGMA cache_size = -40000; PRAGMA wal_autocheckpoint = 0")
+        }
+      }
+      defer {
+        if bulk {
+          try? databasePool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)")
+            try db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000")
+          }
+        }
+      }
+      if plan.dirUpdates.isEmpty && plan.dirRemovals.isEmpty && plan.moves.isEmpty
+        && plan.removals.isEmpty && plan.additions.isEmpty
+      {
+        // Nothing changed: no write transaction at all.
+        summary.totalMessages = try messageCount()
+        return finish(summary, problems: problems, started: started, lock: indexLock)
+      }
       let (dirIds, moved, removedIds) = try databasePool.write { db in
         try MailboxIndex.writeStructure(db, plan: plan, summary: &summary)
       }
@@ -196,6 +232,12 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     } catch {
       throw MailSourceError.unreadable(path: indexDirectory.path, reason: "\(error)")
     }
+    return finish(summary, problems: problems, started: started, lock: indexLock)
+  }
+
+  private func finish(_ summary: MailboxIndexSummary, problems: [MailSourceFailure],
+                      started: Date, lock indexLock: IndexLock) -> MailboxIndexSummary {
+    var summary = summary
     withExtendedLifetime(indexLock) {}
     summary.skipped = problems.map(\.error)
     summary.seconds = Date().timeIntervalSince(started)
@@ -219,10 +261,19 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
 
   private func knownFiles(dirId: Int64) throws -> [String: (id: Int64, name: String)] {
     try databasePool.read { db in
+      let count = RawStatement(
+        try db.cachedStatement(sql: "SELECT count(*) FROM file WHERE dir_id = ?"))
+      count.reset()
+      count.bind(1, dirId)
       var out: [String: (id: Int64, name: String)] = [:]
-      let rows = try Row.fetchCursor(
-        db, sql: "SELECT id, uniq, name FROM file WHERE dir_id = ?", arguments: [dirId])
-      while let r = try rows.next() { out[r[1]] = (r[0], r[2]) }
+      if try count.step() { out.reserveCapacity(Int(count.int64(0))) }
+      count.reset()
+      let rows = RawStatement(
+        try db.cachedStatement(sql: "SELECT id, uniq, name FROM file WHERE dir_id = ?"))
+      rows.reset()
+      rows.bind(1, dirId)
+      while try rows.step() { out[rows.text(1)] = (rows.int64(0), rows.text(2)) }
+      rows.reset()
       return out
     }
   }
@@ -292,8 +343,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
             continue
           }
           plan.additions.append(NewFile(
-            dirPath: path, folder: folder.name, path: path + "/" + name, uniq: uniq, name: name,
-            flags: MaildirLayout.flags(of: name), offset: nil, length: nil))
+            dirPath: path, folder: folder.name, name: name, offset: nil, length: nil))
         }
         plan.removals += files.values.map(\.id)
         let settled = now - status.mtime > MailboxIndex.settleSeconds
@@ -361,7 +411,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       let uniq = "\(slice.offset)+\(slice.length)"
       if files.removeValue(forKey: uniq) != nil { continue }
       plan.additions.append(NewFile(
-        dirPath: path, folder: folder, path: path, uniq: uniq, name: uniq, flags: "",
+        dirPath: path, folder: folder, name: uniq,
         offset: Int64(slice.offset), length: Int64(slice.length)))
     }
     plan.removals += files.values.map(\.id)
@@ -416,12 +466,14 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     // A removed file whose unique part reappears in a sibling directory of the same folder
     // (new → cur) moves instead.
     var additionsByKey: [String: Int] = [:]
-    for (k, file) in plan.additions.enumerated() where file.offset == nil {
+    let mayMove = !plan.removals.isEmpty
+    for (k, file) in plan.additions.enumerated() where mayMove && file.offset == nil {
       let folderPath = (file.dirPath as NSString).deletingLastPathComponent
       additionsByKey[folderPath + "\u{0}" + file.uniq] = k
     }
     var movedAdditions = Set<Int>()
     var removedIds = Set<String>()
+    var removedCount = 0
     for fileId in plan.removals {
       if let (folderPath, uniq, kind) = try remover.describe(fileId: fileId), kind == "maildir",
          let k = additionsByKey[folderPath + "\u{0}" + uniq], !movedAdditions.contains(k),
@@ -436,12 +488,21 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       if let gone = try remover.removeFile(fileId) {
         removedIds.insert(gone)
         summary.removed += 1
+        removedCount += 1
       }
     }
+    try MailboxIndex.addToMessageCount(db, -removedCount)
     for id in plan.dirRemovals {
       try db.execute(sql: "DELETE FROM dir WHERE id = ?", arguments: [id])
     }
     return (ids, movedAdditions, removedIds)
+  }
+
+  /// Keeps the stored message count in step with rows added or removed in this transaction.
+  private static func addToMessageCount(_ db: Database, _ delta: Int) throws {
+    guard delta != 0 else { return }
+    try db.execute(
+      sql: "UPDATE stats SET value = value + ? WHERE key = 'messages'", arguments: [delta])
   }
 
   /// Records each changed directory's mtime now that all its files are written; one with a
@@ -468,8 +529,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
                         progress: (@Sendable (MailboxIndexProgress) -> Void)?) throws
     -> Set<String>
   {
-    let files = plan.additions.enumerated().filter { !moved.contains($0.offset) }
-      .map(\.element)
+    let files = moved.isEmpty
+      ? plan.additions
+      : plan.additions.enumerated().filter { !moved.contains($0.offset) }.map(\.element)
     var failedDirs = Set<String>()
     guard !files.isEmpty else { return failedDirs }
     let total = files.count
@@ -481,6 +543,8 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     var addresses: [String: Int64]? = nil
     for (w, range) in waves.enumerated() {
       let results = pending.wait()
+      let writeStart = Date()
+      defer { summary.writingSeconds += Date().timeIntervalSince(writeStart) }
       if w + 1 < waves.count { pending = parser.start(waves[w + 1]) }
       try databasePool.write { db in
         if addresses == nil {
@@ -492,6 +556,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         var interned = addresses ?? [:]
         defer { addresses = interned }
         let writer = try MessageWriter(db)
+        var insertedCount = 0
         for (k, result) in zip(range, results) {
           let file = files[k]
           switch result {
@@ -502,6 +567,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
             summary.parsedFiles += 1
             guard let dir = dirIds[file.dirPath] else { continue }
             if try writer.add(header, file: file, dirId: dir, addresses: &interned) {
+              insertedCount += 1
               if removedIds.contains(header.messageId) {
                 summary.removed -= 1
               } else {
@@ -510,6 +576,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
             }
           }
         }
+        try MailboxIndex.addToMessageCount(db, insertedCount)
       }
       progress?(MailboxIndexProgress(done: range.upperBound, total: total))
     }

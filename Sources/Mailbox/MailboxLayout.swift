@@ -89,7 +89,9 @@ public enum MaildirLayout {
 
   /// The unique part of a Maildir file name (before `:2,`), which survives flag changes.
   public static func uniquePart(of fileName: String) -> Substring {
-    if let colon = fileName.firstIndex(of: ":") { return fileName[..<colon] }
+    if let colon = fileName.utf8.firstIndex(of: UInt8(ascii: ":")) {
+      return fileName[..<colon]
+    }
     return Substring(fileName)
   }
 

@@ -25,6 +25,15 @@ struct IndexCommand: ParsableCommand {
     guard !workspace.maildir.isEmpty || !workspace.mbox.isEmpty else {
       throw CLIError("no mailbox to index: pass --maildir DIR or --mbox FILE")
     }
+    for path in workspace.maildir {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+            isDirectory.boolValue
+      else { throw CLIError("no Maildir at \(path) (--maildir wants a directory)") }
+    }
+    for path in workspace.mbox where !FileManager.default.fileExists(atPath: path) {
+      throw CLIError("no mbox file at \(path)")
+    }
     let directory = workspace.indexDir.map { URL(fileURLWithPath: $0) }
       ?? MailboxIndex.defaultIndexDirectory()
     let summary: MailboxIndexSummary
@@ -73,7 +82,8 @@ final class ProgressReporter: @unchecked Sendable {
     if terminal {
       let width = 24
       let filled = p.done * width / p.total
-      let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+      let bar = String(repeating: "#", count: filled)
+        + String(repeating: ".", count: width - filled)
       let line = String(
         format: "\r[%@] %d/%d messages  %.0f msg/s  ETA %.0f s ", bar, p.done, p.total, rate, eta)
       FileHandle.standardError.write(Data(line.utf8))

@@ -160,8 +160,8 @@ import Testing
     let url = try tree.write(mailText(id: "<r@t>", body: "The body text.\n"), name: "r1:2,")
     let index = try tree.open()
     try index.refresh()
-    try FileManager.default.moveItem(
-      atPath: url.path, toPath: url.deletingLastPathComponent().appendingPathComponent("r1:2,S").path)
+    let renamed = url.deletingLastPathComponent().appendingPathComponent("r1:2,S")
+    try FileManager.default.moveItem(atPath: url.path, toPath: renamed.path)
     let content = try index.message(messageId: "<r@t>")
     #expect(content.plainText.contains("The body text."))
     #expect(content.header.messageId == "<r@t>")
