@@ -266,7 +266,7 @@ public enum Screens {
     var lines: [(String, StyleRole)] = []
     let option = "Show email not tracked in the Activities list"
     if p.personalOptionOffered {
-      lines.append(("\(option):  \(state.user.showUntracked ? "[Yes]" : "[No]")", .settingsValue))
+      lines.append(("\(option): \(state.user.showUntracked ? "[Yes]" : "[No]")", .settingsValue))
       lines.append(("  Space or Enter toggles; saved at once.", .dim))
     } else {
       lines.append(("\(option): not offered.", .settingsKey))
@@ -279,11 +279,12 @@ public enum Screens {
         + "\(mailbox.testEnabled ? "test enabled" : "test not run"))"
     }
     lines.append((method, .settingsKey))
-    lines.append(("Allows: \(p.summary)", .settingsKey))
+    let bySync = CapturePermissions.allowedBySyncMethod(mailbox)
+    var allows = "This sync method allows: \(bySync.summary)"
+    if let why = bySync.trackRefusal, bySync.viewRefusal == nil { allows += " (\(why))" }
+    lines.append((allows, .settingsKey))
     if let why = p.viewRefusal {
-      lines.append(("Untracked items hidden: \(why)", .notice))
-    } else if let why = p.trackRefusal {
-      lines.append(("Cannot track: \(why)", .notice))
+      lines.append(("Now: " + why, .notice))
     }
     let rect = overlayRect(state, width: 76, height: lines.count + 4)
     let inner = Box(rect, border: .double, role: .overlayBorder, title: "Settings · Esc closes",

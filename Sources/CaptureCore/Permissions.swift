@@ -53,7 +53,14 @@ extension CapturePermissions {
                               personalOptionOffered: true)
   }
 
-  /// What the sync method allows, for the settings screen: "view, open, track".
+  /// What a mailbox's sync method alone allows (the seed's matrix), whatever the
+  /// organization and personal option say: "view, open, track".
+  public static func allowedBySyncMethod(_ mailbox: MailboxSettings) -> CapturePermissions {
+    decide(organization: Organization(),
+           user: User(id: "", name: "", emails: [], mailbox: mailbox, showUntracked: true))
+  }
+
+  /// What these permissions allow, for the settings screen: "view, open, track".
   public var summary: String {
     let can = [("view", viewRefusal), ("open", openRefusal), ("track", trackRefusal)]
       .filter { $0.1 == nil }.map(\.0)

@@ -43,15 +43,18 @@ import TestSupport
     #expect(screen.contains("← in"))
 
     try tmux.send(keys: "o")
-    try tmux.waitFor("Show email not tracked in the Activities list:  [Yes]")
+    try tmux.waitFor("Show email not tracked in the Activities list: [Yes]")
     try tmux.send(keys: "Space")
     try tmux.waitFor("[No]")
     try tmux.send(keys: "Escape")
-    try tmux.waitFor("untracked email is hidden")
+    // Wait for Esc to land alone: Esc followed at once by a key reads as Alt+key.
+    screen = try tmux.waitUntil("settings to close") { !$0.contains("Settings · Esc closes") }
+    #expect(screen.contains("untracked email is hidden"))
 
     try tmux.send(keys: "?")
     try tmux.waitFor("Help · Esc closes")
     try tmux.send(keys: "Escape")
+    try tmux.waitUntil("help to close") { !$0.contains("Help · Esc closes") }
 
     try tmux.resize(width: 50, height: 12)
     try tmux.waitFor("Terminal too small")
