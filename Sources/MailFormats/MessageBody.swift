@@ -40,7 +40,7 @@ public struct MessageBody: Hashable, Sendable {
   public static func extract(from message: Data) -> MessageBody {
     var walker = MIMEWalker()
     message.withUnsafeBytes { walker.walk($0, defaultType: "text/plain", depth: 0) }
-    var text = walker.texts.map { $0.trimmingTrailingNewlines() }
+    var text = walker.texts.map { $0.trimmingBlankLines() }
       .filter { !$0.isEmpty }.joined(separator: "\n\n")
     if text.contains("\r") {
       text = text.replacingOccurrences(of: "\r\n", with: "\n")
@@ -185,9 +185,13 @@ struct MIMEWalker {
 }
 
 extension String {
-  func trimmingTrailingNewlines() -> String {
+  /// Without line breaks at the start and the end (indentation of the first line is kept).
+  func trimmingBlankLines() -> String {
     var s = Substring(self)
     while let last = s.last, last == "\n" || last == "\r" || last == "\r\n" { s.removeLast() }
+    while let first = s.first, first == "\n" || first == "\r" || first == "\r\n" {
+      s.removeFirst()
+    }
     return String(s)
   }
 }
