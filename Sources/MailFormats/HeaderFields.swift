@@ -37,7 +37,8 @@ public struct HeaderFields: Hashable, Sendable {
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> HeaderFields {
     var fields: [HeaderField] = []
     let bodyOffset = HeaderScanner.scan(bytes) { f in
-      let name = Charsets.decodeLatin1(UnsafeRawBufferPointer(rebasing: bytes[f.nameStart..<f.nameEnd]))
+      let nameBytes = UnsafeRawBufferPointer(rebasing: bytes[f.nameStart..<f.nameEnd])
+      let name = Charsets.decodeLatin1(nameBytes)
       fields.append(HeaderField(name: name, rawBytes: HeaderScanner.unfold(bytes, f)))
     }
     return HeaderFields(fields: fields, bodyOffset: bodyOffset)

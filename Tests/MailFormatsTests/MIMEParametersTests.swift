@@ -40,7 +40,8 @@ import Testing
   }
 
   @Test func extendedValueWinsOverThePlainOne() {
-    let params = MIME.contentTypeParameters(#"attachment; filename="fallback.txt"; filename*=utf-8''r%C3%A9el.txt"#)
+    let params = MIME.contentTypeParameters(
+      #"attachment; filename="fallback.txt"; filename*=utf-8''r%C3%A9el.txt"#)
     #expect(params["filename"] == "réel.txt")
   }
 

@@ -72,6 +72,24 @@ import Testing
     }
   }
 
+  /// Long runs of the constructs that open a scan (`=?`, `(`, `<`, `<script>`, boundaries)
+  /// finish in linear time instead of hanging.
+  @Test(.timeLimit(.minutes(1)))
+  func pathologicalRepetitionsFinish() {
+    let repeated = ["=?a?q?", "(", "<", "\"", "<script>", "&#", "=?utf-8?q?x?= ", "--b\n",
+                    "a@b ", "Content-Type: multipart/mixed; boundary=b\n\n--b\n", ";x*0*=a'",
+                    "1 Jan ", ": ", " \r"]
+    for piece in repeated {
+      let text = String(repeating: piece, count: 40_000)
+      let data = Data(("Subject: " + text + "\nTo: " + text + "\nDate: " + text
+        + "\nContent-Type: text/html; x=" + text + "\n\n" + text).utf8)
+      let headers = MessageHeaders.parse(data)
+      _ = MessageBody.extract(from: data)
+      // Every repetition but the one of bare CRs keeps Subject a field with a value.
+      #expect(headers.subject != nil || piece == " \r", "\(piece)")
+    }
+  }
+
   @Test func encodedWordsRoundTripAnyText() async {
     let scalars = Gen.unicodeScalar(in: "\u{20}"..."\u{2FFF}").array(of: 0...80)
     await propertyCheck(count: 300, input: scalars) { scalars in
