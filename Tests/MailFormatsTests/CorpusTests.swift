@@ -183,6 +183,21 @@ import TestSupport
       """)
   }
 
+  @Test func inlineTextPartsWithFileNamesAreReadAsText() throws {
+    let data = try Self.message("msg_04.txt")
+    let body = MessageBody.extract(from: data)
+    let verse = "a simple kind of mirror\nto reflect upon our own"
+    #expect(body.text == verse + "\n\n" + verse)
+    #expect(body.attachments.isEmpty)
+  }
+
+  @Test func trailingCommentNamesTheSender() throws {
+    let headers = MessageHeaders.parse(try Self.message("msg_04.txt"))
+    #expect(headers.from
+      == [MailboxAddress(displayName: "Barry A. Warsaw", address: "barry@python.org")])
+    #expect(headers.date == Self.date("2001-09-11T04:05:05Z"))
+  }
+
   @Test func imageAttachmentIsDecodedToItsFullSize() throws {
     let body = MessageBody.extract(from: try Self.message("msg_07.txt"))
     #expect(body.text == "Hi there,\n\nThis is the dingus fish.")
