@@ -49,6 +49,13 @@ public struct HeaderFields: Hashable, Sendable {
     data.withUnsafeBytes { parse($0) }
   }
 
+  /// Where the body starts, without keeping any field: lets a reader that loaded only the
+  /// head of a file check that the whole header block was inside it (a result equal to
+  /// `bytes.count` means the block may continue).
+  public static func bodyOffset(_ bytes: UnsafeRawBufferPointer) -> Int {
+    HeaderScanner.scan(bytes) { _ in }
+  }
+
   /// The first field named `name` (any case).
   public func first(_ name: String) -> HeaderField? {
     fields.first { $0.name.caseInsensitiveEquals(name) }

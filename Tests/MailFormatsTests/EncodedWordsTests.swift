@@ -32,6 +32,11 @@ import Testing
     #expect(EncodedWords.decode("=?koi8-r?Q?=F0=D2=C9=D7=C5=D4?=") == "Привет")
   }
 
+  @Test func japaneseCharsetsGoThroughFoundation() {
+    #expect(EncodedWords.decode("=?ISO-2022-JP?B?GyRCRnxLXDhsGyhC?=") == "日本語")
+    #expect(EncodedWords.decode("=?shift_jis?B?k/qWe4zq?=") == "日本語")
+  }
+
   @Test func latin1AliasesAreUnderstood() {
     #expect(EncodedWords.decode("=?latin1?Q?na=EFve?=") == "naïve")
     #expect(EncodedWords.decode("=?ISO8859-1?Q?na=EFve?=") == "naïve")

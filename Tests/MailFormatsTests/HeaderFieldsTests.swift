@@ -34,6 +34,15 @@ import Testing
     #expect(fields.bodyOffset == message.utf8.count - 5)
   }
 
+  @Test func bodyOffsetAloneMatchesTheFullParse() {
+    let message = Data("From x Mon Jan 1 00:00:00 2001\nA: 1\n b\nB: 2\n\nbody".utf8)
+    let offset = message.withUnsafeBytes { HeaderFields.bodyOffset($0) }
+    #expect(offset == HeaderFields.parse(message).bodyOffset)
+    #expect(offset == message.count - 4)
+    let cut = message.prefix(20)
+    #expect(cut.withUnsafeBytes { HeaderFields.bodyOffset($0) } == cut.count)
+  }
+
   @Test func leadingMboxFromLineIsSkipped() {
     let fields = HeaderFields.parse(Data("From a@b Thu Jan  1 00:00:00 2004\nTo: c@d\n\n".utf8))
     #expect(fields.fields.map(\.name) == ["To"])
