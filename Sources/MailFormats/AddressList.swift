@@ -48,7 +48,7 @@ public enum AddressList {
       case 0x3A:  // : starts a group (its name is not an address)
         if item.angle == nil { item = Item() }
         i += 1
-      case 0x3E:  // stray >
+      case 0x3E, 0x29:  // stray > or )
         i += 1
       default:
         var j = i

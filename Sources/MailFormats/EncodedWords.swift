@@ -70,9 +70,11 @@ public enum EncodedWords {
     let n = v.count
     var i = start + 2
     let csStart = i
+    // Real encoded words are at most 75 characters; generous limits keep damaged input from
+    // costing a scan to the end of the value for every `=?`.
     while i < n, v[i] != 0x3F {
       let b = v[i]
-      if b <= 0x20 || b >= 0x7F || b == 0x3D { return nil }
+      if b <= 0x20 || b >= 0x7F || b == 0x3D || i - csStart > 64 { return nil }
       i += 1
     }
     guard i < n, i > csStart, i + 3 < n, v[i + 2] == 0x3F else { return nil }
@@ -85,7 +87,7 @@ public enum EncodedWords {
     var j = textStart
     while j + 1 < n, !(v[j] == 0x3F && v[j + 1] == 0x3D) {
       let b = v[j]
-      if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { return nil }
+      if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || j - textStart > 4096 { return nil }
       j += 1
     }
     guard j + 1 < n else { return nil }

@@ -37,7 +37,8 @@ public struct HeaderFields: Hashable, Sendable {
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> HeaderFields {
     var fields: [HeaderField] = []
     let bodyOffset = HeaderScanner.scan(bytes) { f in
-      let name = Charsets.decodeLatin1(UnsafeRawBufferPointer(rebasing: bytes[f.nameStart..<f.nameEnd]))
+      let nameBytes = UnsafeRawBufferPointer(rebasing: bytes[f.nameStart..<f.nameEnd])
+      let name = Charsets.decodeLatin1(nameBytes)
       fields.append(HeaderField(name: name, rawBytes: HeaderScanner.unfold(bytes, f)))
     }
     return HeaderFields(fields: fields, bodyOffset: bodyOffset)
@@ -46,6 +47,13 @@ public struct HeaderFields: Hashable, Sendable {
   /// Parses the header block at the start of `data`.
   public static func parse(_ data: Data) -> HeaderFields {
     data.withUnsafeBytes { parse($0) }
+  }
+
+  /// Where the body starts, without keeping any field: lets a reader that loaded only the
+  /// head of a file check that the whole header block was inside it (a result equal to
+  /// `bytes.count` means the block may continue).
+  public static func bodyOffset(_ bytes: UnsafeRawBufferPointer) -> Int {
+    HeaderScanner.scan(bytes) { _ in }
   }
 
   /// The first field named `name` (any case).

@@ -28,8 +28,9 @@ public struct MessageBody: Hashable, Sendable {
   ///   then text/html, else the first part.
   /// - multipart/mixed, related, signed, report and unknown subtypes: every part is read;
   ///   multipart/digest parts default to message/rfc822.
-  /// - Inline text/plain and text/html parts (no `attachment` disposition, no file name)
-  ///   become the text, joined by blank lines; html is turned into readable text.
+  /// - text/plain and text/html parts become the text, joined by blank lines (html turned
+  ///   into readable text), unless their disposition is `attachment` or they have a file
+  ///   name and no `inline` disposition.
   /// - message/rfc822 parts are listed as attachments (not inlined: the text stays the
   ///   message's own), named by their file name, else their subject plus `.eml`, else
   ///   `message.eml`; their data is the encapsulated message.
@@ -40,7 +41,7 @@ public struct MessageBody: Hashable, Sendable {
   public static func extract(from message: Data) -> MessageBody {
     var walker = MIMEWalker()
     message.withUnsafeBytes { walker.walk($0, defaultType: "text/plain", depth: 0) }
-    var text = walker.texts.map { $0.trimmingTrailingNewlines() }
+    var text = walker.texts.map { $0.trimmingBlankLines() }
       .filter { !$0.isEmpty }.joined(separator: "\n\n")
     if text.contains("\r") {
       text = text.replacingOccurrences(of: "\r\n", with: "\n")
@@ -93,7 +94,11 @@ struct MIMEWalker {
     let data = TransferEncoding.decode(Array(body), encoding: encoding)
     var name = disposition?.parameters["filename"] ?? contentType?.parameters["name"]
     name = name.map(EncodedWords.decode)
-    let isAttachment = disposition?.value == "attachment" || (name.map { !$0.isEmpty } ?? false)
+    // `inline` wins over a file name (mailers name inline text parts too); without any
+    // disposition, a name makes the part an attachment.
+    let hasName = name.map { !$0.isEmpty } ?? false
+    let isAttachment = disposition?.value == "attachment"
+      || (disposition?.value != "inline" && hasName)
 
     if !isAttachment, mediaType == "text/plain" || mediaType == "text/html" {
       let text = Charsets.decode(data, charset: charset)
@@ -185,9 +190,13 @@ struct MIMEWalker {
 }
 
 extension String {
-  func trimmingTrailingNewlines() -> String {
+  /// Without line breaks at the start and the end (indentation of the first line is kept).
+  func trimmingBlankLines() -> String {
     var s = Substring(self)
     while let last = s.last, last == "\n" || last == "\r" || last == "\r\n" { s.removeLast() }
+    while let first = s.first, first == "\n" || first == "\r" || first == "\r\n" {
+      s.removeFirst()
+    }
     return String(s)
   }
 }

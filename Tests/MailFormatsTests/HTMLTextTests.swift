@@ -1,0 +1,50 @@
+import Testing
+@testable import MailFormats
+
+@Suite struct HTMLTextTests {
+  func text(_ html: String) -> String { HTMLText.text(fromHTML: html) }
+
+  @Test func scriptStyleAndHeadAreDropped() {
+    let html = """
+      <html><head><title>T</title><style>p { color: red }</style></head>
+      <body><script>alert("x < y")</script><p>Hello</p></body></html>
+      """
+    #expect(text(html) == "Hello")
+  }
+
+  @Test func paragraphsAndBreaksBecomeLines() {
+    #expect(text("<p>One</p><p>Two<br>Three</p><div>Four</div>") == "One\n\nTwo\nThree\n\nFour")
+  }
+
+  @Test func listItemsStartWithADash() {
+    #expect(text("<ul><li>apples</li><li>pears</li></ul>") == "- apples\n- pears")
+  }
+
+  @Test func entitiesAreDecoded() {
+    #expect(text("a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#39; f&nbsp;g &#233; &#xE9; &euro;")
+      == "a & b <c> \"d\" 'e' f g é é €")
+  }
+
+  @Test func unknownEntitiesAndStrayAmpersandsStay() {
+    #expect(text("AT&T &bogus; & more") == "AT&T &bogus; & more")
+  }
+
+  @Test func whitespaceCollapses() {
+    #expect(text("  lots \n\n of\t\tspace  ") == "lots of space")
+  }
+
+  @Test func linkTextIsKept() {
+    #expect(text(#"See <a href="https://example.com/x?a=1&b=2">the report</a> now"#)
+      == "See the report now")
+  }
+
+  @Test func commentsAndUnclosedTagsDoNotLoseText() {
+    #expect(text("a<!-- hidden -->b < c") == "ab < c")
+    #expect(text("tail <b") == "tail")
+  }
+
+  @Test func tableCellsAreSeparated() {
+    #expect(text("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>")
+      == "a b\nc")
+  }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import MailFormats
+
+@Suite struct HeaderFieldsTests {
+  @Test func foldedValueIsUnfoldedKeepingTheFoldingWhitespace() {
+    let fields = HeaderFields.parse(Data("Subject: one\r\n two\r\n\tthree\r\n\r\nbody".utf8))
+    #expect(fields["subject"] == "one two\tthree")
+  }
+
+  @Test func lineBreaksMayBeLFOrBareCR() {
+    let lf = HeaderFields.parse(Data("A: 1\nB: 2\n continued\n\nbody".utf8))
+    #expect(lf.fields.map(\.rawValue) == ["1", "2 continued"])
+    let cr = HeaderFields.parse(Data("A: 1\rB: 2\r\rbody".utf8))
+    #expect(cr.fields.map(\.rawValue) == ["1", "2"])
+    #expect(cr.bodyOffset == 11)
+  }
+
+  @Test func fieldNamesMatchIgnoringCase() {
+    let fields = HeaderFields.parse(Data("CONTENT-type: text/plain\n\n".utf8))
+    #expect(fields["Content-Type"] == "text/plain")
+    #expect(fields.first("content-TYPE")?.name == "CONTENT-type")
+  }
+
+  @Test func obsoleteWhitespaceBeforeTheColonIsAccepted() {
+    let fields = HeaderFields.parse(Data("Subject  : hello\n\n".utf8))
+    #expect(fields.fields.map(\.name) == ["Subject"])
+    #expect(fields["subject"] == "hello")
+  }
+
+  @Test func bodyOffsetPointsAfterTheSeparatorLine() {
+    let message = "From: a@b\r\n\r\nHello"
+    let fields = HeaderFields.parse(Data(message.utf8))
+    #expect(fields.bodyOffset == message.utf8.count - 5)
+  }
+
+  @Test func bodyOffsetAloneMatchesTheFullParse() {
+    let message = Data("From x Mon Jan 1 00:00:00 2001\nA: 1\n b\nB: 2\n\nbody".utf8)
+    let offset = message.withUnsafeBytes { HeaderFields.bodyOffset($0) }
+    #expect(offset == HeaderFields.parse(message).bodyOffset)
+    #expect(offset == message.count - 4)
+    let cut = message.prefix(20)
+    #expect(cut.withUnsafeBytes { HeaderFields.bodyOffset($0) } == cut.count)
+  }
+
+  @Test func leadingMboxFromLineIsSkipped() {
+    let fields = HeaderFields.parse(Data("From a@b Thu Jan  1 00:00:00 2004\nTo: c@d\n\n".utf8))
+    #expect(fields.fields.map(\.name) == ["To"])
+  }
+
+  @Test func fromFieldWithObsoleteSpaceIsNotTakenForAnMboxLine() {
+    let headers = MessageHeaders.parse(Data("From : Ann <a@b>\n\n".utf8))
+    #expect(headers.from == [MailboxAddress(displayName: "Ann", address: "a@b")])
+  }
+
+  @Test func decodedValueDecodesEncodedWordsAndRawValueDoesNot() {
+    let fields = HeaderFields.parse(Data("Subject: =?utf-8?q?caf=C3=A9?=\n\n".utf8))
+    #expect(fields.decoded("subject") == "café")
+    #expect(fields["subject"] == "=?utf-8?q?caf=C3=A9?=")
+  }
+
+  @Test func repeatedFieldsAreAllKeptInOrder() {
+    let fields = HeaderFields.parse(Data("Received: 1\nX: y\nReceived: 2\n\n".utf8))
+    #expect(fields.all("received").map(\.rawValue) == ["1", "2"])
+  }
+
+  @Test func messageHeadersReadsEveryFieldItHolds() {
+    let block = """
+      Message-ID: <id-1@example.com>\r
+      Date: Tue, 1 Jul 2003 10:52:37 +0200\r
+      Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r
+      From: "Lee, Ann" <ann@fabrikam.example>\r
+      To: bob@example.com,\r
+       Carol <carol@example.com>\r
+      Cc: dave@example.com\r
+      In-Reply-To: <id-0@example.com>\r
+      References: <id-a@example.com>\r
+       <id-0@example.com>\r
+      \r
+      body
+      """
+    let h = MessageHeaders.parse(Data(block.utf8))
+    #expect(h.messageId == "<id-1@example.com>")
+    #expect(h.date == Date(timeIntervalSince1970: 1_057_049_557))
+    #expect(h.subject == "Grüße")
+    #expect(h.from == [MailboxAddress(displayName: "Lee, Ann", address: "ann@fabrikam.example")])
+    #expect(h.to.map(\.address) == ["bob@example.com", "carol@example.com"])
+    #expect(h.cc.map(\.address) == ["dave@example.com"])
+    #expect(h.inReplyTo == ["<id-0@example.com>"])
+    #expect(h.references == ["<id-a@example.com>", "<id-0@example.com>"])
+  }
+
+  @Test func fieldsThatOnlyStartLikeHeldOnesAreIgnored() {
+    let h = MessageHeaders.parse(Data("Tos: x@y\nFromage: z@w\nSubjects: no\n\n".utf8))
+    #expect(h == MessageHeaders())
+  }
+
+  @Test func firstSubjectWinsAndHeaderAfterBodyIsIgnored() {
+    let h = MessageHeaders.parse(Data("Subject: one\nSubject: two\n\nSubject: three\n".utf8))
+    #expect(h.subject == "one")
+  }
+
+  @Test func emptyInputGivesEmptyHeaders() {
+    #expect(MessageHeaders.parse(Data()) == MessageHeaders())
+    #expect(HeaderFields.parse(Data()).bodyOffset == 0)
+  }
+}
