@@ -32,7 +32,7 @@ public enum Keymap {
     KeyBinding([.character("k"), .up], .moveUp, help: "Move up"),
     KeyBinding([.character("g"), .home], .top, help: "Top"),
     KeyBinding([.character("G"), .end], .bottom, help: "Bottom"),
-    KeyBinding([.pageDown, .ctrl("d")], .pageDown, help: "Page down / scroll tile"),
+    KeyBinding([.pageDown, .ctrl("d")], .pageDown, help: "Page down/scroll tile"),
     KeyBinding([.pageUp, .ctrl("u")], .pageUp, help: "Page up"),
   ]
 
@@ -60,7 +60,7 @@ public enum Keymap {
         KeyBinding([.enter, .character(" ")], .toggleExpand, hint: "open",
                    help: "Expand/collapse tile"),
         KeyBinding([.character("t")], .track, hint: "track",
-                   help: "Track: share with team"),
+                   help: "Track (share it)"),
         KeyBinding([.character("h"), .left], .focusRecords, hint: "records",
                    help: "Back to records"),
       ] + movement + global
@@ -79,7 +79,7 @@ public enum Keymap {
     case .settings:
       return [
         KeyBinding([.character(" "), .enter], .toggleOption, hint: "toggle",
-                   help: "Toggle (saved at once)"),
+                   help: "Toggle, saved at once"),
         KeyBinding([.escape, .character("o")], .close, hint: "close", help: "Close settings"),
         KeyBinding([.character("q"), .ctrl("c")], .quit, help: "Quit"),
       ]

@@ -243,7 +243,7 @@ public enum Screens {
                     unicode: context.unicode).draw(into: &buffer)
     buffer.fill(inner, role: .overlay)
     let columnWidth = inner.width / 2
-    let keyWidth = min(12, columnWidth / 3)
+    let keyWidth = min(13, columnWidth * 2 / 5)
     for (c, column) in columns.enumerated() {
       let x = inner.x + c * columnWidth + 1
       for (n, (key, help)) in column.prefix(inner.height).enumerated() {

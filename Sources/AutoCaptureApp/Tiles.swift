@@ -46,7 +46,7 @@ struct Tile {
     switch item.state {
     case .untracked: return ("[t] Track", .tilePrivateLabel)
     case .pending: return ("Tracking pending: shared once sync has copied it", .tilePending)
-    case .failed(let reason): return ("Tracking failed: \(reason)  [t] retry", .tileFailed)
+    case .failed(let reason): return ("\(reason) · [t] retry", .tileFailed)
     case .tracked: return nil
     }
   }
