@@ -73,8 +73,7 @@ struct Tile {
     } else {
       parts.append(item.isAllDay ? "\(when) (all day)" : when)
     }
-    let who = counterpart
-    if !who.isEmpty { parts.append(who) }
+    // Short facts first, the counterpart last: truncation then costs the least.
     if item.state == .tracked, item.kind == .email {
       parts.append(item.direction == .outgoing ? "→ out" : "← in")
       if item.hasAttachments == true {
@@ -83,6 +82,8 @@ struct Tile {
       }
     }
     if let location = item.location, !location.isEmpty { parts.append("@ \(location)") }
+    let who = counterpart
+    if !who.isEmpty { parts.append(who) }
     return parts.joined(separator: " · ")
   }
 
@@ -100,7 +101,7 @@ struct Tile {
   func draw(into buffer: inout ScreenBuffer, in rect: Rect) {
     let (borderRole, textRole) = roles
     let box = Box(rect, border: item.state == .tracked ? .solid : .dotted, role: borderRole,
-                  title: kindLabel, titleRole: textRole, label: stateLabel,
+                  title: isSelected ? "▸ " + kindLabel : kindLabel, titleRole: textRole, label: stateLabel,
                   labelRole: item.state == .tracked ? nil
                     : (item.state == .untracked ? .tilePrivateLabel : textRole),
                   unicode: unicode)
