@@ -16,9 +16,10 @@ struct AddressesCommand: ParsableCommand {
   @Flag(help: "Print JSON instead of one line per address.")
   var json = false
 
-  @OptionGroup var workspace: WorkspaceOptions
+  @OptionGroup var options: WorkspaceOptions
 
   func run() throws {
+    let workspace = try options.withConfigDefaults(ConfigFile.load())
     guard let ref = RecordRef(parsing: record) else {
       throw CLIError("bad record '\(record)': expected TYPE:ID such as account:a-fab")
     }

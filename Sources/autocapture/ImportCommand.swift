@@ -11,9 +11,10 @@ struct ImportCommand: ParsableCommand {
   @Argument(help: "The CRM import file (JSON).")
   var file: String
 
-  @OptionGroup var workspace: WorkspaceOptions
+  @OptionGroup var options: WorkspaceOptions
 
   func run() throws {
+    let workspace = try options.withConfigDefaults(ConfigFile.load())
     let dbPath = try workspace.requireDB()
     guard FileManager.default.fileExists(atPath: file) else {
       throw CLIError("\(file): no such file")

@@ -19,9 +19,10 @@ struct IndexCommand: ParsableCommand {
     commandName: "index",
     abstract: "Build or update the private index of your mailbox.")
 
-  @OptionGroup var workspace: WorkspaceOptions
+  @OptionGroup var options: WorkspaceOptions
 
   func run() throws {
+    let workspace = try options.withConfigDefaults(ConfigFile.load())
     guard !workspace.maildir.isEmpty || !workspace.mbox.isEmpty else {
       throw CLIError("no mailbox to index: pass --maildir DIR or --mbox FILE")
     }
@@ -34,8 +35,7 @@ struct IndexCommand: ParsableCommand {
     for path in workspace.mbox where !FileManager.default.fileExists(atPath: path) {
       throw CLIError("no mbox file at \(path)")
     }
-    let directory = workspace.indexDir.map { URL(fileURLWithPath: $0) }
-      ?? MailboxIndex.defaultIndexDirectory()
+    let directory = workspace.indexDirectoryURL
     let summary: MailboxIndexSummary
     do {
       let index = try MailboxIndex(

@@ -14,7 +14,7 @@ struct Workspace {
     store = try SQLiteCRMStore(path: try options.requireDB())
     var mail: (any MailSource)?
     if !options.maildir.isEmpty || !options.mbox.isEmpty {
-      mail = try MailboxIndex(indexDirectory: URL(fileURLWithPath: options.indexDirectory(user: user)),
+      mail = try MailboxIndex(indexDirectory: options.indexDirectoryURL,
                               maildirs: options.maildir, mboxes: options.mbox)
     }
     let calendar: (any CalendarSource)? =
@@ -41,24 +41,16 @@ struct Workspace {
 }
 
 extension WorkspaceOptions {
-  /// `--index-dir`, or the user's data directory (`$XDG_DATA_HOME/autocapture/index/USER`).
-  func indexDirectory(user: String?) -> String {
-    if let indexDir { return indexDir }
-    let safeUser = (user ?? "default").map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
-    return DataDirectory.url.appendingPathComponent("index")
-      .appendingPathComponent(String(safeUser)).path
+  /// `--index-dir`, or the private index in this account's data directory. The data
+  /// directory belongs to the person at the keyboard, so it is the one user's index
+  /// whichever id or address `--user` names.
+  var indexDirectoryURL: URL {
+    indexDir.map { URL(fileURLWithPath: $0) } ?? MailboxIndex.defaultIndexDirectory()
   }
 }
 
 /// Where AutoCapture keeps per-user data: `$XDG_DATA_HOME/autocapture`, else
-/// `~/.local/share/autocapture`.
+/// `~/.local/share/autocapture` (the private index's parent).
 enum DataDirectory {
-  static var url: URL {
-    let env = ProcessInfo.processInfo.environment
-    if let xdg = env["XDG_DATA_HOME"], !xdg.isEmpty {
-      return URL(fileURLWithPath: xdg).appendingPathComponent("autocapture")
-    }
-    return FileManager.default.homeDirectoryForCurrentUser
-      .appendingPathComponent(".local/share/autocapture")
-  }
+  static var url: URL { MailboxIndex.defaultIndexDirectory().deletingLastPathComponent() }
 }
