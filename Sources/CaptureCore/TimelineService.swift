@@ -101,7 +101,10 @@ public final class TimelineService: Sendable {
 
   /// Carries out `user`'s pending requests once: each captured item is copied whole into
   /// the CRM store in one transaction, or its request is marked failed with the reason.
-  public func syncPending(user: User, now: Date) throws -> [TrackRequest] {
+  ///
+  /// `onEach` hears of each request as soon as it is done or failed (progress output).
+  public func syncPending(user: User, now: Date,
+                          onEach: ((TrackRequest) -> Void)? = nil) throws -> [TrackRequest] {
     let pending = try store.trackRequests(userId: user.id, states: ["pending"])
     var results: [TrackRequest] = []
     for var request in pending {
@@ -121,6 +124,7 @@ public final class TimelineService: Sendable {
         request.state = .failed(reason: reason)
       }
       results.append(request)
+      onEach?(request)
     }
     return results
   }

@@ -14,16 +14,19 @@ struct SyncCommand: ParsableCommand {
     let userName = try workspace.requireUser()
     let ws = try Workspace(options: workspace, user: userName)
     let user = try ws.user(userName)
-    let results = try ws.service.syncPending(user: user, now: try workspace.resolvedNow())
     var failed = 0
-    for request in results {
+    // Each line is written as its request finishes, so a watcher sees progress.
+    let results = try ws.service.syncPending(user: user, now: try workspace.resolvedNow()) {
+      request in
+      var line = "\(request.id) \(request.itemId): "
       switch request.state {
-      case .done(let activityId): print("\(request.id) \(request.itemId): tracked as \(activityId)")
+      case .done(let activityId): line += "tracked as \(activityId)"
       case .failed(let reason):
         failed += 1
-        print("\(request.id) \(request.itemId): failed: \(reason)")
-      case .pending: print("\(request.id) \(request.itemId): pending")
+        line += "failed: \(reason)"
+      case .pending: line += "pending"
       }
+      FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
     print("synced \(results.count - failed) of \(results.count) pending request(s)")
     if failed > 0 { throw ExitCode(2) }

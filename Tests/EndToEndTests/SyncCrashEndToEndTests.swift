@@ -51,28 +51,62 @@ import TestSupport
     return copies
   }
 
+  /// Starts `sync` and kills it with SIGKILL: in odd rounds right after it reports its
+  /// `k`-th finished request (so mid-way through the work, between or inside the next
+  /// copy's transaction), in even rounds after a random delay (anywhere, start-up included).
+  func killSync(_ f: CaptureFixture, afterLines k: Int?, delay: useconds_t) throws {
+    let p = Process()
+    p.executableURL = CLIRunner.binary
+    p.arguments = ["sync"] + f.sources()
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    if let k {
+      var seen = 0
+      let handle = out.fileHandleForReading
+      while seen < k {
+        let chunk = handle.availableData
+        if chunk.isEmpty { break }  // it finished first
+        seen += chunk.filter { $0 == UInt8(ascii: "\n") }.count
+      }
+    } else {
+      usleep(delay)
+    }
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+  }
+
+  func doneCount(_ f: CaptureFixture) throws -> Int {
+    Int(try sqlite(f.db, "SELECT count(*) FROM trackRequest WHERE state = 'done';")) ?? -1
+  }
+
   @Test func killingSyncAtRandomPointsLosesAndDuplicatesNothing() throws {
-    let count = 12
+    let count = 24
     let f = try trackedFixture(messages: count)
     var generator = SystemRandomNumberGenerator()
-    for _ in 0..<15 {
-      let p = Process()
-      p.executableURL = CLIRunner.binary
-      p.arguments = ["sync"] + f.sources()
-      p.standardOutput = FileHandle.nullDevice
-      p.standardError = FileHandle.nullDevice
-      try p.run()
-      usleep(UInt32.random(in: 2_000...120_000, using: &generator))
-      kill(p.processIdentifier, SIGKILL)
-      p.waitUntilExit()
-      let states = try sqlite(f.db, "PRAGMA integrity_check;")
-      #expect(states == "ok")
+    var interruptedMidway = 0
+    var previousDone = 0
+    for round in 0..<16 {
+      let remaining = count - previousDone
+      let afterLines = round % 2 == 1 && remaining > 1
+        ? Int.random(in: 1..<remaining, using: &generator) : nil
+      try killSync(f, afterLines: afterLines,
+                   delay: useconds_t.random(in: 1_000...80_000, using: &generator))
+      #expect(try sqlite(f.db, "PRAGMA integrity_check;") == "ok")
+      let done = try doneCount(f)
+      #expect(done >= previousDone)
+      if done > previousDone && done < count { interruptedMidway += 1 }
+      previousDone = done
     }
+    // The kills really landed inside syncs, not only before or after them.
+    #expect(interruptedMidway > 0)
     let final = try CLIRunner.run(["sync"] + f.sources())
     #expect(final.status == 0, "\(final.stdout) \(final.stderr)")
     let copies = try emailCopies(f)
     #expect(copies.count == count)
     #expect(copies.values.allSatisfy { $0 == 1 })
+    #expect(try doneCount(f) == count)
     #expect(try sqlite(f.db, "PRAGMA integrity_check;") == "ok")
   }
 
