@@ -32,6 +32,11 @@ public indirect enum JSONValue: Hashable, Sendable {
     case .string(let s): JSONValue.quote(s, into: &out)
     case .array(let items):
       if items.isEmpty { out += "[]"; return }
+      // Short arrays of scalars stay on one line when pretty: easier for people to read.
+      if pretty, items.allSatisfy(\.isScalar) {
+        let line = "[" + items.map { $0.serialized() }.joined(separator: ", ") + "]"
+        if line.count + indent * 2 <= 96 { out += line; return }
+      }
       out += "["
       for (n, item) in items.enumerated() {
         if n > 0 { out += "," }
@@ -53,6 +58,13 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
   }
 
+  private var isScalar: Bool {
+    switch self {
+    case .array, .object: return false
+    default: return true
+    }
+  }
+
   private static func quote(_ s: String, into out: inout String) {
     out += "\""
     for scalar in s.unicodeScalars {
@@ -69,4 +81,11 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
     out += "\""
   }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
+  ExpressibleByIntegerLiteral {
+  public init(stringLiteral value: String) { self = .string(value) }
+  public init(booleanLiteral value: Bool) { self = .bool(value) }
+  public init(integerLiteral value: Int) { self = .int(value) }
 }

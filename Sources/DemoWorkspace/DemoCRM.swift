@@ -15,7 +15,7 @@ struct DemoCRM {
   /// The calendar, for the tracked launch review and weekly-sync occurrence.
   let calendar: DemoCalendar
 
-  var json: OrderedJSON {
+  var json: JSONValue {
     .object([
       ("organization", .object([
         ("name", "Lumen Analytics"), ("autoCapture", true), ("untrackedAccess", "allowed"),
@@ -99,7 +99,7 @@ struct DemoCRM {
   // MARK: Records
 
   /// Contacts, with `modifiedOn` spread over recent weeks (Priya has none: sorts last).
-  private var contacts: [OrderedJSON] {
+  private var contacts: [JSONValue] {
     let rows: [(String, DemoPerson, [String], String?, Int?)] = [
       ("c-klaus", Cast.klaus, [], "a-mueller", 3),
       ("c-joerg", Cast.joerg, [], "a-mueller", 14),
@@ -115,9 +115,9 @@ struct DemoCRM {
       ("c-priya", Cast.priya, [], nil, nil),
     ]
     return rows.map { id, person, more, parent, modifiedDaysAgo in
-      var pairs: [(String, OrderedJSON)] = [
+      var pairs: [(String, JSONValue)] = [
         ("id", .string(id)), ("name", .string(person.name)),
-        ("emails", .array(([person.address] + more).map(OrderedJSON.string))),
+        ("emails", .array(([person.address] + more).map(JSONValue.string))),
       ]
       if let parent { pairs.append(("parentAccount", .string(parent))) }
       if let days = modifiedDaysAgo {
@@ -128,10 +128,10 @@ struct DemoCRM {
   }
 
   private func user(_ id: String, _ name: String, _ emails: [String],
-                    mailbox: (String, Bool, Bool)) -> OrderedJSON {
+                    mailbox: (String, Bool, Bool)) -> JSONValue {
     .object([
       ("id", .string(id)), ("name", .string(name)),
-      ("emails", .array(emails.map(OrderedJSON.string))),
+      ("emails", .array(emails.map(JSONValue.string))),
       ("mailbox", .object([
         ("syncMethod", .string(mailbox.0)), ("approved", .bool(mailbox.1)),
         ("testEnabled", .bool(mailbox.2)),
@@ -140,30 +140,30 @@ struct DemoCRM {
   }
 
   private func account(_ id: String, _ name: String, _ emails: [String], primary: String)
-    -> OrderedJSON
+    -> JSONValue
   {
     .object([
       ("id", .string(id)), ("name", .string(name)),
-      ("emails", .array(emails.map(OrderedJSON.string))), ("primaryContact", .string(primary)),
+      ("emails", .array(emails.map(JSONValue.string))), ("primaryContact", .string(primary)),
     ])
   }
 
   private func lead(_ id: String, _ name: String, _ contact: DemoPerson, emails: [String])
-    -> OrderedJSON
+    -> JSONValue
   {
     .object([
       ("id", .string(id)), ("name", .string(name)),
       ("contact", .object([("name", .string(contact.name)), ("email", .string(contact.address))])),
-      ("emails", .array(emails.map(OrderedJSON.string))),
+      ("emails", .array(emails.map(JSONValue.string))),
     ])
   }
 
   private func opportunity(_ id: String, _ name: String, contact: String, account: String,
-                           stakeholders: [String], lead: String?) -> OrderedJSON {
-    var pairs: [(String, OrderedJSON)] = [
+                           stakeholders: [String], lead: String?) -> JSONValue {
+    var pairs: [(String, JSONValue)] = [
       ("id", .string(id)), ("name", .string(name)), ("emails", .array([])),
       ("contact", .string(contact)), ("account", .string(account)),
-      ("stakeholders", .array(stakeholders.map(OrderedJSON.string))),
+      ("stakeholders", .array(stakeholders.map(JSONValue.string))),
     ]
     if let lead { pairs.append(("originatingLead", .string(lead))) }
     return .object(pairs)
@@ -171,7 +171,7 @@ struct DemoCRM {
 
   // MARK: Tracked activities
 
-  private var activities: [OrderedJSON] {
+  private var activities: [JSONValue] {
     let quote = DemoMailbox.quoteAttachment
     return [
       .object([
@@ -184,7 +184,7 @@ struct DemoCRM {
         ("to", .array([.string(Cast.klaus.address)])),
         ("cc", .array([.string(Cast.joerg.address)])),
         ("attachments", .array([.object([
-          ("name", .string(quote.name)), ("size", .number(quote.data.count)),
+          ("name", .string(quote.name)), ("size", .int(quote.data.count)),
         ])])),
       ]),
       .object([
@@ -240,7 +240,7 @@ struct DemoCRM {
     ]
   }
 
-  private func ref(_ type: String, _ id: String) -> OrderedJSON {
+  private func ref(_ type: String, _ id: String) -> JSONValue {
     .object([("type", .string(type)), ("id", .string(id))])
   }
 

@@ -138,13 +138,13 @@ public enum DemoWorkspace {
       let crm = DemoCRM(
         clock: clock, quoteSent: sent[DemoMailbox.trackedQuoteKey] ?? clock.now,
         calendar: calendar)
-      try write(crm.json.rendered() + "\n", to: manifest.importFile)
+      try write(crm.json.serialized(pretty: true) + "\n", to: manifest.importFile)
       try createDirectory(manifest.calendarDirectory)
       for file in calendar.files {
         try write(file.text, to: manifest.calendarDirectory.appendingPathComponent(
           file.name + ".ics"))
       }
-      try write(marker(manifest).rendered() + "\n",
+      try write(marker(manifest).serialized(pretty: true) + "\n",
                 to: directory.appendingPathComponent(markerName))
     } catch {
       removeGenerated(in: directory)
@@ -239,7 +239,7 @@ public enum DemoWorkspace {
       itemId: "mail:<\(DemoMailbox.failedKey)@\(Cast.yamada.domain)>", reason: failedReason),
   ]
 
-  static func marker(_ manifest: DemoManifest) -> OrderedJSON {
+  static func marker(_ manifest: DemoManifest) -> JSONValue {
     .object([
       ("generator", "autocapture demo"),
       ("generatedFor", .string(ISO8601.format(manifest.generatedFor))),
