@@ -186,7 +186,6 @@ public final class AppRunner {
 
   /// One line for the status bar: the error's own words.
   static func describe(_ error: any Error) -> String {
-    if let e = error as? CustomStringConvertible { return e.description }
-    return String(describing: error)
+    String(describing: error)
   }
 }
