@@ -209,9 +209,15 @@ public enum Screens {
     let context = Keymap.context(of: state)
     var message = state.message
     var role = StyleRole.status
-    if message == nil, case .loaded(let t) = state.timeline, let notice = t.notice {
-      message = notice
-      role = .notice
+    if message == nil, case .loaded(let t) = state.timeline {
+      if let notice = t.notice {
+        message = notice
+        role = .notice
+      } else if let first = t.problems.first {
+        // Unreadable mail or calendar files: say so rather than show a silently short list.
+        message = "⚠ " + first + (t.problems.count > 1 ? " (+\(t.problems.count - 1) more)" : "")
+        role = .error
+      }
     }
     if let m = message, m.hasPrefix("Cannot") || m.hasPrefix("Could not") { role = .error }
     StatusLine(hints: Keymap.hints(for: context), message: message, messageRole: role)

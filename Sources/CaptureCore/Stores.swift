@@ -183,6 +183,8 @@ public protocol MailSource: Sendable {
   func newestMessages(matching addresses: Set<EmailAddress>, limit: Int) throws -> [CapturedEmail]
   /// The whole message with this Message-ID, body and attachments decoded.
   func message(messageId: String) throws -> MessageContent
+  /// Files and folders the latest refresh could not read (path and reason), not fatal.
+  var problems: [MailSourceError] { get }
 }
 
 /// One occurrence of a meeting from the user's calendar files.

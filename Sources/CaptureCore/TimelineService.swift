@@ -44,6 +44,7 @@ public final class TimelineService: Sendable {
           let (mailItems, used) = try capturedEmails(mail, addresses: addresses, requests: requests)
           items += mailItems
           shownActivities.formUnion(used)
+          problems += mail.problems.map(\.description)
         }
         if let calendar {
           let (meetingItems, used) = try capturedMeetings(

@@ -104,6 +104,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   }
 
   /// The summary of the latest refresh through this instance.
+  /// What the latest refresh skipped, each with its path and reason.
+  public var problems: [MailSourceError] { lastSummary?.skipped ?? [] }
+
   public var lastSummary: MailboxIndexSummary? {
     lock.lock()
     defer { lock.unlock() }

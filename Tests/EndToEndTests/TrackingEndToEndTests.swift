@@ -148,6 +148,19 @@ import TestSupport
     }
   }
 
+  @Test func anUnreadableMailboxIsNamedInTheTimelineProblemsNotFatal() throws {
+    let f = try fixture()
+    let result = try CLIRunner.run(
+      ["timeline", "--record", "account:a-fab", "--json", "--db", f.db, "--user", "dana",
+       "--maildir", "/nonexistent/Maildir", "--index-dir", f.indexDir, "--now", F.now])
+    #expect(result.status == 0, "\(result.stderr)")
+    let t = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+      as? [String: Any])
+    let problems = t["problems"] as? [String] ?? []
+    #expect(problems.contains { $0.contains("/nonexistent/Maildir") })
+    #expect(F.ids(t).contains("act-2"))  // the tracked activities are still there
+  }
+
   @Test func aMessageGoneBeforeSyncLeavesTheRequestFailedAndRetryable() throws {
     var f = try fixture()
     let url = try f.message(id: "<gone@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
