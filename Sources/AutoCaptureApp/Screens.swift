@@ -183,7 +183,7 @@ public enum Screens {
     }
     // An expanded tile takes the room left once its own header rows are placed.
     let maxBody = max(3, rect.height - 6)
-    let heights = tiles.map { min(rect.height, $0.height(maxBody: maxBody)) }
+    let heights = tiles.map { min(rect.height, $0.height(width: rect.width, maxBody: maxBody)) }
     var offset = min(max(0, state.timelineOffset), selected)
     func fits(from first: Int) -> Bool {
       heights[first...selected].reduce(0, +) <= rect.height

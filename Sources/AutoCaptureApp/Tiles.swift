@@ -17,8 +17,12 @@ struct Tile {
   /// Rows the collapsed tile takes: border, title line, meta line, status line when any.
   var collapsedHeight: Int { 4 + (statusLine == nil ? 0 : 1) }
 
-  func height(maxBody: Int) -> Int {
-    collapsedHeight + (isExpanded ? max(1, maxBody) : 0)
+  /// Rows the tile takes in a pane `width` wide: an expanded tile grows to fit its body,
+  /// up to `maxBody` rows (the rest scrolls).
+  func height(width: Int, maxBody: Int) -> Int {
+    guard isExpanded else { return collapsedHeight }
+    let lines = TextLayout.wrap(bodyText, width: max(1, width - 4)).count
+    return collapsedHeight + max(1, min(maxBody, lines))
   }
 
   var kindLabel: String {

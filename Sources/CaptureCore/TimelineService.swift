@@ -187,6 +187,13 @@ public final class TimelineService: Sendable {
         item.end = meeting.end
         item.recurrenceId = meeting.recurrenceId
         item.isAllDay = meeting.isAllDay
+        // What the activity leaves out, the user's own calendar still knows.
+        if item.organizer == nil { item.organizer = meeting.organizer }
+        if item.from == nil { item.from = meeting.organizer }
+        if item.fromName == nil { item.fromName = meeting.organizerName }
+        if item.attendees.isEmpty { item.attendees = meeting.attendees }
+        if item.location == nil { item.location = meeting.location }
+        if item.details == nil { item.details = meeting.description }
         items.append(item)
         used.insert(activity.id)
         continue
