@@ -114,9 +114,11 @@ public final class AppRunner {
   func draw() {
     let frame = Screens.render(state, RenderContext(now: clock(), timeZone: timeZone,
                                                     unicode: terminal.capabilities.unicode))
-    if frame.recordsOffset != state.recordsOffset || frame.timelineOffset != state.timelineOffset {
+    if frame.recordsOffset != state.recordsOffset || frame.timelineOffset != state.timelineOffset
+      || frame.bodyScroll != state.bodyScroll {
       _ = reduce(&state, .viewport(recordsOffset: frame.recordsOffset,
-                                   timelineOffset: frame.timelineOffset))
+                                   timelineOffset: frame.timelineOffset,
+                                   bodyScroll: frame.bodyScroll))
     }
     terminal.draw(frame.buffer)
   }
@@ -157,6 +159,16 @@ public final class AppRunner {
           inbox.post(.trackRefused(itemId: item.id, AppRunner.describe(error)))
         }
       }
+    case .reloadRecords:
+      work.async {
+        do {
+          let fresh = try service.store.user(matching: user.id) ?? user
+          inbox.post(.recordsLoaded(try service.store.recordSummaries(), fresh,
+                                    try service.permissions(for: fresh)))
+        } catch {
+          inbox.post(.syncFailed(AppRunner.describe(error)))
+        }
+      }
     case .saveShowUntracked(let value):
       work.async {
         do {
@@ -178,7 +190,7 @@ public final class AppRunner {
           let failed = results.filter { if case .failed = $0.state { return true }; return false }
           inbox.post(.syncFinished(tracked: results.count - failed.count, failed: failed.count))
         } catch {
-          inbox.post(.syncFinished(tracked: 0, failed: 0))
+          inbox.post(.syncFailed(AppRunner.describe(error)))
         }
       }
     }

@@ -54,6 +54,7 @@ public enum Keymap {
       return [
         KeyBinding([.character("l"), .right, .enter], .focusTimeline, hint: "timeline",
                    help: "Open the timeline"),
+        KeyBinding([.character("t")], .track, help: "Track (in the timeline)"),
       ] + movement + global
     case .timeline:
       return [

@@ -29,7 +29,10 @@ public enum Action: Hashable, Sendable {
   case settingsSaved(User, CapturePermissions)
   case settingsFailed(String)
   /// The screens scrolled to keep the selection visible; remembered for the next frame.
-  case viewport(recordsOffset: Int, timelineOffset: Int)
+  case viewport(recordsOffset: Int, timelineOffset: Int, bodyScroll: Int)
+  case syncFailed(String)
+  /// Records, the user and what they may do, read again (`r`).
+  case recordsLoaded([RecordSummary], User, CapturePermissions)
 }
 
 /// Work the run loop performs against the services, off the input path where slow.
@@ -39,6 +42,7 @@ public enum Effect: Hashable, Sendable {
   case track(TimelineItem, RecordRef)
   case saveShowUntracked(Bool)
   case syncNow
+  case reloadRecords
 }
 
 /// The app's only state transition: pure, so tests send actions and compare whole states.
@@ -73,11 +77,16 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     return []
   case .timelineLoaded(let ref, let timeline):
     guard state.currentRecord?.ref == ref else { return [] }
-    let previous = state.currentItem?.id
+    let previous = state.currentItem
     state.timeline = .loaded(timeline)
-    // Keep the cursor on the same item across reloads (a pending tile turning tracked
-    // changes its id, so fall back to the same position).
-    if let previous, let i = timeline.items.firstIndex(where: { $0.id == previous }) {
+    // Keep the cursor on the same item across reloads: by id, else (a tile that turned
+    // tracked has a new id) by Message-ID or UID and recurrence id, else by position.
+    if let previous, let i = timeline.items.firstIndex(where: { $0.id == previous.id })
+      ?? timeline.items.firstIndex(where: { item in
+        (previous.messageId != nil && item.messageId == previous.messageId)
+          || (previous.uid != nil && item.uid == previous.uid
+            && item.recurrenceId == previous.recurrenceId)
+      }) {
       state.selectedItem = i
     } else {
       state.selectedItem = min(state.selectedItem, max(0, timeline.items.count - 1))
@@ -115,10 +124,23 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .settingsFailed(let message):
     state.message = "Could not save the setting: \(message)"
     return []
-  case .viewport(let records, let timeline):
+  case .viewport(let records, let timeline, let body):
     state.recordsOffset = records
     state.timelineOffset = timeline
+    state.bodyScroll = body
     return []
+  case .syncFailed(let message):
+    state.message = "Could not sync: \(message)"
+    return []
+  case .recordsLoaded(let records, let user, let permissions):
+    let current = state.currentRecord?.ref
+    state.allRecords = records
+    state.user = user
+    state.permissions = permissions
+    let visible = state.visibleRecords
+    state.selectedRecord = current.flatMap { c in visible.firstIndex { $0.ref == c } }
+      ?? min(state.selectedRecord, max(0, visible.count - 1))
+    return followSelection(&state)
   }
 }
 
@@ -162,8 +184,9 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
     state.focus = .timeline
     return []
   case .refresh:
-    if let ref = state.currentRecord?.ref { return [.loadTimeline(ref), .syncNow] }
-    return []
+    var effects: [Effect] = [.reloadRecords, .syncNow]
+    if let ref = state.currentRecord?.ref { effects.insert(.loadTimeline(ref), at: 0) }
+    return effects
   case .moveDown, .moveUp, .top, .bottom, .pageDown, .pageUp:
     return move(command, &state)
   case .toggleExpand:
@@ -193,10 +216,8 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
       state.message = "Select an item in the timeline (Tab) to track it"
       return []
     }
-    if item.state == .tracked {
-      state.message = "Already tracked: everyone with access to this record sees it"
-      return []
-    }
+    // A tile tracked from another record may still be tracked here (it links this record
+    // too); the service says "already tracked" when it is linked already.
     if item.state == .pending {
       state.message = "Tracking is already pending for this item"
       return []

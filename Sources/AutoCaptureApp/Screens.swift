@@ -17,6 +17,8 @@ public struct Frame: Sendable {
   public var buffer: ScreenBuffer
   public var recordsOffset: Int
   public var timelineOffset: Int
+  /// The expanded body's scroll, clamped to what the body has.
+  public var bodyScroll: Int
 }
 
 /// Renders the whole app into a screen buffer, immediate mode: a pure function of the state.
@@ -29,7 +31,7 @@ public enum Screens {
     guard state.width >= minimumWidth, state.height >= minimumHeight else {
       drawTooSmall(&buffer, state)
       return Frame(buffer: buffer, recordsOffset: state.recordsOffset,
-                   timelineOffset: state.timelineOffset)
+                   timelineOffset: state.timelineOffset, bodyScroll: state.bodyScroll)
     }
     drawHeader(&buffer, state)
     let body = Rect(x: 0, y: 1, width: state.width, height: state.height - 2)
@@ -44,7 +46,23 @@ public enum Screens {
     case .settings?: drawSettings(&buffer, state, context)
     case nil: break
     }
-    return Frame(buffer: buffer, recordsOffset: recordsOffset, timelineOffset: timelineOffset)
+    return Frame(buffer: buffer, recordsOffset: recordsOffset, timelineOffset: timelineOffset,
+                 bodyScroll: clampedBodyScroll(state, paneWidth: right.width,
+                                               paneHeight: right.height, context))
+  }
+
+  /// The body scroll the expanded tile can use: at most its lines less those shown, so
+  /// paging back up after overshooting answers at once.
+  static func clampedBodyScroll(_ state: AppState, paneWidth: Int, paneHeight: Int,
+                                _ context: RenderContext) -> Int {
+    guard let id = state.expandedItem,
+          let item = state.items.first(where: { $0.id == id }) else { return 0 }
+    let tile = Tile(item: item, isSelected: false, isExpanded: true, body: state.bodies[id],
+                    bodyScroll: 0, now: context.now, timeZone: context.timeZone,
+                    unicode: context.unicode)
+    let lines = TextLayout.wrap(tile.bodyText, width: max(1, paneWidth - 6)).count
+    let shown = min(max(3, paneHeight - 8), lines)
+    return min(max(0, state.bodyScroll), max(0, lines - shown))
   }
 
   static func drawTooSmall(_ buffer: inout ScreenBuffer, _ state: AppState) {

@@ -5,8 +5,8 @@ import Foundation
 ///
 /// An email is `mail:` + its Message-ID with angle brackets. A meeting occurrence is
 /// `cal:` + UID, then for an occurrence of a recurring meeting `/` + its recurrence id in
-/// UTC basic format (`20261123T100000Z`). The UID may itself contain `/`, so the recurrence
-/// part is taken from the last `/` and only when it has that exact shape.
+/// UTC basic format (`20261123T100000Z`). In the UID, `%` and `/` are written `%25` and
+/// `%2F`, so a UID can never be mistaken for a recurrence part.
 public enum ItemID: Hashable, Sendable {
   case mail(messageId: String)
   case meeting(uid: String, recurrenceId: Date?)
@@ -19,12 +19,12 @@ public enum ItemID: Hashable, Sendable {
     } else if text.hasPrefix("cal:") {
       let rest = String(text.dropFirst(4))
       guard !rest.isEmpty else { return nil }
-      if let slash = rest.lastIndex(of: "/"),
-         let date = ItemID.parseBasicUTC(String(rest[rest.index(after: slash)...])),
-         slash != rest.startIndex {
-        self = .meeting(uid: String(rest[..<slash]), recurrenceId: date)
+      if let slash = rest.lastIndex(of: "/") {
+        guard let date = ItemID.parseBasicUTC(String(rest[rest.index(after: slash)...])),
+              slash != rest.startIndex else { return nil }
+        self = .meeting(uid: ItemID.unescape(String(rest[..<slash])), recurrenceId: date)
       } else {
-        self = .meeting(uid: rest, recurrenceId: nil)
+        self = .meeting(uid: ItemID.unescape(rest), recurrenceId: nil)
       }
     } else {
       return nil
@@ -34,9 +34,18 @@ public enum ItemID: Hashable, Sendable {
   public var text: String {
     switch self {
     case .mail(let id): return "mail:\(id)"
-    case .meeting(let uid, nil): return "cal:\(uid)"
-    case .meeting(let uid, let rid?): return "cal:\(uid)/\(ItemID.basicUTC(rid))"
+    case .meeting(let uid, nil): return "cal:\(ItemID.escape(uid))"
+    case .meeting(let uid, let rid?): return "cal:\(ItemID.escape(uid))/\(ItemID.basicUTC(rid))"
     }
+  }
+
+  static func escape(_ uid: String) -> String {
+    uid.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
+  }
+
+  static func unescape(_ text: String) -> String {
+    text.replacingOccurrences(of: "%2F", with: "/").replacingOccurrences(of: "%2f", with: "/")
+      .replacingOccurrences(of: "%25", with: "%")
   }
 
   /// `20261123T100000Z`.

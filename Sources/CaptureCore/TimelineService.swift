@@ -39,7 +39,7 @@ public final class TimelineService: Sendable {
     if permissions.viewRefusal == nil {
       let addresses = try AddressSetRules(reader: store).addressSet(for: record).addresses
       if !addresses.isEmpty {
-        let requests = try requestsByItem(user: user)
+        let requests = try requestsByItem(user: user, record: record)
         if let mail {
           let (mailItems, used) = try capturedEmails(mail, addresses: addresses, requests: requests)
           items += mailItems
@@ -59,9 +59,37 @@ public final class TimelineService: Sendable {
     where !shownActivities.contains(activity.id) {
       items.append(TimelineService.trackedItem(activity, id: activity.id))
     }
-    items.sort { a, b in a.at != b.at ? a.at > b.at : a.id < b.id }
+    try inferMissingDirections(&items)
+    // Newest first; equal times by Message-ID (capture-rules.md), then UID, then id.
+    items.sort { a, b in
+      if a.at != b.at { return a.at > b.at }
+      let ka = a.messageId ?? a.uid ?? a.id, kb = b.messageId ?? b.uid ?? b.id
+      return ka != kb ? ka < kb : a.id < b.id
+    }
     return Timeline(record: summary, notice: permissions.viewRefusal, items: items,
                     problems: problems)
+  }
+
+  /// A tracked email imported without a direction is outgoing when its From is one of its
+  /// owner's addresses (capture-rules.md), else incoming.
+  private func inferMissingDirections(_ items: inout [TimelineItem]) throws {
+    let undirected = items.indices.filter {
+      items[$0].state == .tracked && items[$0].kind == .email && items[$0].direction == nil
+    }
+    guard !undirected.isEmpty else { return }
+    var owners: [String: Set<EmailAddress>] = [:]
+    for index in undirected {
+      guard let activityId = items[index].activityId,
+            let activity = try store.activity(id: activityId) else { continue }
+      var outgoing = false
+      if let owner = activity.owner, let from = activity.from {
+        if owners[owner] == nil {
+          owners[owner] = Set(try store.user(matching: owner)?.emails ?? [])
+        }
+        outgoing = owners[owner]?.contains(from) ?? false
+      }
+      items[index].direction = outgoing ? .outgoing : .incoming
+    }
   }
 
   /// The body text of an item: a tracked activity's stored body, or a captured email read
@@ -87,7 +115,9 @@ public final class TimelineService: Sendable {
     -> TrackRequest {
     if let refusal = try permissions(for: user).trackRefusal { throw NotAllowed(refusal) }
     let timeline = try timeline(for: record, user: user, now: now)
-    guard let item = timeline.items.first(where: { $0.id == itemId }) else {
+    // An item keeps answering to its captured id after it is tracked (ids are stable).
+    guard let item = timeline.items.first(where: { $0.id == itemId })
+      ?? timeline.items.first(where: { capturedId(of: $0) == itemId }) else {
       throw CRMError.unknownItem(itemId)
     }
     if item.state == .tracked {
@@ -108,6 +138,16 @@ public final class TimelineService: Sendable {
                           onEach: ((TrackRequest) -> Void)? = nil) throws -> [TrackRequest] {
     let pending = try store.trackRequests(userId: user.id, states: ["pending"])
     var results: [TrackRequest] = []
+    // What was allowed when asked may not be now (switch off, approval revoked).
+    if let refusal = try permissions(for: user).trackRefusal {
+      for var request in pending {
+        try store.failTracking(requestId: request.id, reason: refusal)
+        request.state = .failed(reason: refusal)
+        results.append(request)
+        onEach?(request)
+      }
+      return results
+    }
     for var request in pending {
       do {
         let (activity, attachments) = try copy(of: request, user: user)
@@ -132,9 +172,12 @@ public final class TimelineService: Sendable {
 
   // MARK: - Capture
 
-  private func requestsByItem(user: User) throws -> [String: TrackRequest] {
+  /// The user's open requests made from this record: a request from another record does
+  /// not make the item pending here (tracking it here too links this record as well).
+  private func requestsByItem(user: User, record: RecordRef) throws -> [String: TrackRequest] {
     var byItem: [String: TrackRequest] = [:]
-    for request in try store.trackRequests(userId: user.id, states: ["pending", "failed"]) {
+    for request in try store.trackRequests(userId: user.id, states: ["pending", "failed"])
+    where request.record == record {
       byItem[request.itemId] = request
     }
     return byItem
@@ -181,7 +224,8 @@ public final class TimelineService: Sendable {
         // A series-level activity covers every occurrence; each keeps its own start and end.
         let coversSeries = activity.recurrenceId == nil && meeting.recurrenceId != nil
         var item = TimelineService.trackedItem(
-          activity, id: coversSeries ? "\(activity.id)/\(ItemID.basicUTC(meeting.start))"
+          activity, id: coversSeries
+            ? "\(activity.id)/\(ItemID.basicUTC(meeting.recurrenceId ?? meeting.start))"
             : activity.id)
         item.at = meeting.start
         item.end = meeting.end
@@ -234,7 +278,7 @@ public final class TimelineService: Sendable {
       id: id, kind: a.kind, state: .tracked, subject: a.subject, at: a.at, end: a.end,
       messageId: a.messageId, uid: a.uid, recurrenceId: a.recurrenceId,
       from: a.kind == .appointment ? (a.organizer ?? a.from) : a.from, to: a.to, cc: a.cc,
-      direction: a.kind == .email ? (a.direction ?? .incoming) : a.direction,
+      direction: a.direction,
       hasAttachments: a.kind == .email ? !a.attachments.isEmpty : nil,
       attachments: a.attachments, organizer: a.organizer, attendees: a.attendees,
       location: a.location, details: a.kind == .appointment ? a.body : nil, activityId: a.id)
@@ -273,10 +317,14 @@ public final class TimelineService: Sendable {
               timeZone: timeZone) else {
         throw MailSourceError.messageNotFound("meeting \(request.itemId)")
       }
+      // An occurrence of a series already tracked as a whole links to that activity.
+      let series = try store.appointmentActivities(uids: [uid])
+        .contains { $0.recurrenceId == nil }
       let activity = Activity(
         id: TimelineService.newActivityId(), kind: .appointment, regarding: [request.record],
         subject: meeting.summary, at: meeting.start, end: meeting.end, owner: user.id,
-        body: meeting.description, uid: meeting.uid, recurrenceId: meeting.recurrenceId,
+        body: meeting.description, uid: meeting.uid,
+        recurrenceId: series ? nil : meeting.recurrenceId,
         organizer: meeting.organizer, attendees: meeting.attendees, location: meeting.location)
       return (activity, [])
     }

@@ -73,7 +73,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         attributes: [.posixPermissions: 0o700])
     } catch {
       throw MailSourceError.unreadable(
-        path: indexDirectory.path, reason: "cannot create the index directory: \(error)")
+        path: indexDirectory.path, reason: "cannot create the index directory: \(error.localizedDescription)")
     }
     var config = Configuration()
     config.busyMode = .timeout(30)

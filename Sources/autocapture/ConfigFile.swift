@@ -5,7 +5,8 @@ import TOMLKit
 /// (else `~/.config/autocapture/config.toml`), or the file named by `AUTOCAPTURE_CONFIG`.
 ///
 /// Keys: `db`, `user`, `maildir`, `mbox`, `calendar` (a string or an array of strings),
-/// `index-dir`, `theme`. Options on the command line win over the file.
+/// `index-dir`, `theme`, `max-emails`, `meeting-window-hours`. Options on the command line
+/// win over the file.
 struct ConfigFile {
   var db: String?
   var user: String?
@@ -14,6 +15,8 @@ struct ConfigFile {
   var calendar: [String] = []
   var indexDir: String?
   var theme: String?
+  var maxEmails: Int?
+  var meetingWindowHours: Int?
 
   static var defaultURL: URL {
     let env = ProcessInfo.processInfo.environment
@@ -53,7 +56,15 @@ struct ConfigFile {
       }
       return array.compactMap(\.string)
     }
-    let known: Set = ["db", "user", "maildir", "mbox", "calendar", "index-dir", "theme"]
+    func integer(_ key: String) throws -> Int? {
+      guard let value = table[key] else { return nil }
+      guard let n = value.int, n >= 0 else {
+        throw CLIError("config file \(url.path): '\(key)' must be a whole number, 0 or more")
+      }
+      return n
+    }
+    let known: Set = ["db", "user", "maildir", "mbox", "calendar", "index-dir", "theme",
+                      "max-emails", "meeting-window-hours"]
     for key in table.keys where !known.contains(key) {
       throw CLIError("config file \(url.path): unknown key '\(key)' (known: "
         + known.sorted().joined(separator: ", ") + ")")
@@ -65,6 +76,8 @@ struct ConfigFile {
     config.calendar = try strings("calendar")
     config.indexDir = try string("index-dir")
     config.theme = try string("theme")
+    config.maxEmails = try integer("max-emails")
+    config.meetingWindowHours = try integer("meeting-window-hours")
     return config
   }
 }
@@ -82,6 +95,8 @@ extension WorkspaceOptions {
     }
     if o.calendar.isEmpty { o.calendar = config.calendar }
     o.indexDir = o.indexDir ?? config.indexDir
+    o.maxEmails = o.maxEmails ?? config.maxEmails
+    o.meetingWindowHours = o.meetingWindowHours ?? config.meetingWindowHours
     return o
   }
 }

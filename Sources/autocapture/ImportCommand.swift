@@ -19,14 +19,25 @@ struct ImportCommand: ParsableCommand {
     guard FileManager.default.fileExists(atPath: file) else {
       throw CLIError("\(file): no such file")
     }
+    let created = !FileManager.default.fileExists(atPath: dbPath)
     do {
       let store = try SQLiteCRMStore(path: dbPath)
       let summary = try store.importFile(at: URL(fileURLWithPath: file))
       print("imported \(summary) into \(dbPath)")
     } catch let error as ImportError {
+      removeIfCreated(created, dbPath)
       throw CLIError("\(file): \(error.description) (nothing was imported)")
     } catch let error as CustomStringConvertible & Error {
+      removeIfCreated(created, dbPath)
       throw CLIError(error.description)
+    }
+  }
+
+  /// A failed first import leaves no empty database behind to be mistaken for a real one.
+  private func removeIfCreated(_ created: Bool, _ path: String) {
+    guard created else { return }
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+      try? FileManager.default.removeItem(atPath: path + suffix)
     }
   }
 }

@@ -11,7 +11,14 @@ struct Workspace {
   /// Opens the CRM database and, when sources are given, the user's mailbox index and
   /// calendars.
   init(options: WorkspaceOptions, user: String? = nil) throws {
-    store = try SQLiteCRMStore(path: try options.requireDB())
+    let path = try options.requireDB()
+    // Opening a path that does not exist would create an empty database and then report
+    // an unknown user; say what is really wrong. Only `import` creates databases.
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw CLIError("no CRM database at \(path) (create one with: autocapture import FILE.json"
+        + " --db \(path))")
+    }
+    store = try SQLiteCRMStore(path: path)
     var mail: (any MailSource)?
     if !options.maildir.isEmpty || !options.mbox.isEmpty {
       mail = try MailboxIndex(indexDirectory: options.indexDirectoryURL,
@@ -19,7 +26,8 @@ struct Workspace {
     }
     let calendar: (any CalendarSource)? =
       options.calendar.isEmpty ? nil : CalendarFiles(paths: options.calendar)
-    service = TimelineService(store: store, mail: mail, calendar: calendar)
+    service = TimelineService(store: store, mail: mail, calendar: calendar,
+                              limits: try options.limits())
   }
 
   /// The user named by `--user` (an id or one of the user's addresses).

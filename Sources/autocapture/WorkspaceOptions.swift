@@ -25,6 +25,26 @@ struct WorkspaceOptions: ParsableArguments {
   @Option(help: "The time to evaluate windows against (ISO 8601; default: the clock).")
   var now: String?
 
+  @Option(name: .customLong("max-emails"),
+          help: "How many of the newest related emails a timeline shows (default 50).")
+  var maxEmails: Int?
+
+  @Option(name: .customLong("meeting-window-hours"),
+          help: "Meetings starting this many hours either side of now are shown (default 72).")
+  var meetingWindowHours: Int?
+
+  /// The capture limits: options, then the config file, then capture-rules.md's defaults.
+  func limits() throws -> CaptureLimits {
+    let defaults = CaptureLimits()
+    if let maxEmails, maxEmails < 0 { throw CLIError("--max-emails must be 0 or more") }
+    if let meetingWindowHours, meetingWindowHours < 0 {
+      throw CLIError("--meeting-window-hours must be 0 or more")
+    }
+    return CaptureLimits(
+      maxEmails: maxEmails ?? defaults.maxEmails,
+      meetingWindow: meetingWindowHours.map { TimeInterval($0) * 3600 } ?? defaults.meetingWindow)
+  }
+
   /// `--now` parsed, or the clock.
   func resolvedNow() throws -> Date {
     guard let now else { return Date() }

@@ -81,8 +81,14 @@ import Testing
     #expect(ItemID(parsing: id.text) == id)
   }
 
-  @Test func aUidContainingSlashesParsesWhole() {
-    #expect(ItemID(parsing: "cal:a/b/c") == .meeting(uid: "a/b/c", recurrenceId: nil))
+  @Test func uidsContainingSlashesOrPercentRoundTrip() throws {
+    let rid = try #require(ISO8601.parse("2026-11-23T10:00:00Z"))
+    for uid in ["a/b/c", "x/20261123T100000Z", "50%/off"] {
+      for id in [ItemID.meeting(uid: uid, recurrenceId: nil), .meeting(uid: uid, recurrenceId: rid)] {
+        #expect(ItemID(parsing: id.text) == id, "\(id.text)")
+      }
+    }
+    #expect(ItemID.meeting(uid: "a/b", recurrenceId: nil).text == "cal:a%2Fb")
   }
 
   @Test func unknownPrefixesAndEmptyIdsAreRejected() {
