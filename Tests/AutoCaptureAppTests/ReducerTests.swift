@@ -121,4 +121,27 @@ import Testing
     _ = reduce(&state, .command(.quit))
     #expect(!state.isRunning)
   }
+
+  @Test func theCursorStaysOnAnItemThatTurnedTrackedAndChangedItsId() {
+    var state = makeState()
+    let ref = Self.records[0].ref
+    let other = TimelineItem(id: "mail:<o@x>", kind: .email, state: .untracked, subject: "Other",
+                             at: Date(timeIntervalSince1970: 2_000), messageId: "<o@x>")
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [other, email])))
+    _ = reduce(&state, .command(.focusTimeline))
+    _ = reduce(&state, .command(.moveDown))
+    #expect(state.currentItem?.id == email.id)
+    var tracked = email
+    tracked.id = "act-9"
+    tracked.state = .tracked
+    tracked.at = Date(timeIntervalSince1970: 3_000)  // now sorts first
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [tracked, other])))
+    #expect(state.currentItem?.id == "act-9")
+  }
+
+  @Test func aSyncFailureIsToldInTheStatusLine() {
+    var state = makeState()
+    _ = reduce(&state, .syncFailed("database is busy"))
+    #expect(state.message == "Could not sync: database is busy")
+  }
 }

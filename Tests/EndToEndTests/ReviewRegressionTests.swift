@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Behaviours a review found missing, kept working through the real binary.
+@Suite struct ReviewRegressionTests {
+  typealias F = CaptureFixture
+
+  func fixture(_ json: String = F.crmJSON()) throws -> CaptureFixture {
+    let f = try CaptureFixture()
+    let result = try f.importCRM(json)
+    #expect(result.status == 0, "import failed: \(result.stderr)")
+    return f
+  }
+
+  func track(_ f: CaptureFixture, _ record: String, _ item: String) throws -> CLIRunner.Result {
+    try CLIRunner.run(["track", "--record", record, "--item", item] + f.sources())
+  }
+
+  @Test func aRequestFromOneRecordDoesNotMarkTheItemPendingOnAnother() throws {
+    var f = try fixture()
+    try f.message(id: "<both@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "Both")
+    #expect(try track(f, "contact:c-ann", "mail:<both@t>").status == 0)
+    let here = F.items(try f.timeline("contact:c-ann")).first { $0["id"] as? String == "mail:<both@t>" }
+    let there = F.items(try f.timeline("account:a-fab")).first { $0["id"] as? String == "mail:<both@t>" }
+    #expect(here?["state"] as? String == "pending")
+    #expect(there?["state"] as? String == "untracked")
+  }
+
+  @Test func equalDatesAreOrderedByMessageIdWhateverIsTracked() throws {
+    var f = try fixture()
+    for id in ["<c@t>", "<a@t>", "<b@t>"] {
+      try f.message(id: id, date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                    from: "ann@fabrikam.example", subject: id)
+    }
+    #expect(try track(f, "contact:c-ann", "mail:<b@t>").status == 0)
+    #expect(try CLIRunner.run(["sync"] + f.sources()).status == 0)
+    let order = F.items(try f.timeline("contact:c-ann")).compactMap { $0["messageId"] as? String }
+    #expect(order == ["<a@t>", "<b@t>", "<c@t>"])
+  }
+
+  @Test func theCapturedIdStillNamesAnItemAfterItIsTracked() throws {
+    var f = try fixture()
+    try f.message(id: "<s@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "Stable")
+    #expect(try track(f, "contact:c-ann", "mail:<s@t>").status == 0)
+    #expect(try CLIRunner.run(["sync"] + f.sources()).status == 0)
+    // Tracking the same captured id from a second record links it there.
+    let again = try track(f, "account:a-fab", "mail:<s@t>")
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(try CLIRunner.run(["sync"] + f.sources()).status == 0)
+    let copies = F.items(try f.timeline("account:a-fab", user: "eli", withMail: false))
+      .filter { $0["messageId"] as? String == "<s@t>" }
+    #expect(copies.count == 1)
+    #expect(copies.first?["state"] as? String == "tracked")
+  }
+
+  @Test func syncRefusesWhatIsNoLongerAllowed() throws {
+    var f = try fixture()
+    try f.message(id: "<late@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "Late")
+    #expect(try track(f, "contact:c-ann", "mail:<late@t>").status == 0)
+    // The administrator turns auto capture off before the sync runs.
+    #expect(try f.importCRM(F.crmJSON(autoCapture: false)).status == 0)
+    let sync = try CLIRunner.run(["sync"] + f.sources())
+    #expect(sync.status != 0)
+    #expect(sync.stdout.contains("turned off"))
+    let eli = try f.timeline("contact:c-ann", user: "eli", withMail: false)
+    #expect(!F.items(eli).contains { $0["messageId"] as? String == "<late@t>" })
+  }
+
+  @Test func theEmailLimitIsASetting() throws {
+    var f = try fixture()
+    for n in 0..<5 {
+      try f.message(id: "<l\(n)@t>", date: "Fri, 20 Nov 2026 09:0\(n):00 +0000",
+                    from: "ann@fabrikam.example", subject: "l\(n)")
+    }
+    let result = try CLIRunner.run(["timeline", "--record", "contact:c-ann", "--json",
+                                    "--max-emails", "2"] + f.sources())
+    #expect(result.status == 0, "\(result.stderr)")
+    let t = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+      as? [String: Any])
+    #expect(F.ids(t) == ["mail:<l4@t>", "mail:<l3@t>"])
+  }
+
+  @Test func aMissingDatabaseIsNamedAndNotCreated() throws {
+    let f = try CaptureFixture()
+    let result = try CLIRunner.run(["timeline", "--record", "contact:c-ann"] + f.sources())
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("no CRM database at \(f.db)"))
+    #expect(!FileManager.default.fileExists(atPath: f.db))
+  }
+}
