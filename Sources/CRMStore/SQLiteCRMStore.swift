@@ -27,7 +27,7 @@ public final class SQLiteCRMStore: CRMStore {
     do {
       pool = try DatabasePool(path: path, configuration: config)
       let migrator = Schema.migrator
-      try pool.read { db in
+      let current = try pool.read { db in
         let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
         if !unknown.isEmpty {
           throw CRMError.newerSchema(path: path, found: unknown.sorted().joined(separator: ", "))
@@ -36,8 +36,10 @@ public final class SQLiteCRMStore: CRMStore {
         if userVersion > Schema.version {
           throw CRMError.newerSchema(path: path, found: String(userVersion))
         }
+        return try migrator.hasCompletedMigrations(db)
       }
-      try migrator.migrate(pool)
+      // Migrating commits a write (and fsyncs) even when nothing is to do: only when needed.
+      if !current { try migrator.migrate(pool) }
     } catch {
       throw Self.translate(error, path: path, timeout: busyTimeout)
     }

@@ -36,9 +36,21 @@ public struct EmailAddress: Hashable, Comparable, Sendable, Codable, CustomStrin
       s = String(s.dropFirst(7)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
     guard !s.isEmpty else { throw .empty }
-    if s.contains(where: { $0.isWhitespace }) { throw .containsWhitespace(raw) }
-    for c in s where c == "<" || c == ">" || c == "," || c == ";" || c == "\"" {
-      throw .invalidCharacter(raw, c)
+    // Addresses are nearly always ASCII: check bytes, and look up Unicode whitespace
+    // properties only for the rare address that is not (indexing calls this per address).
+    if s.utf8.allSatisfy({ $0 < 0x80 }) {
+      if s.utf8.contains(where: { $0 == 0x20 || (0x09...0x0D).contains($0) }) {
+        throw .containsWhitespace(raw)
+      }
+      for byte in s.utf8 where byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+        || byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "\"") {
+        throw .invalidCharacter(raw, Character(Unicode.Scalar(byte)))
+      }
+    } else {
+      if s.contains(where: { $0.isWhitespace }) { throw .containsWhitespace(raw) }
+      for c in s where c == "<" || c == ">" || c == "," || c == ";" || c == "\"" {
+        throw .invalidCharacter(raw, c)
+      }
     }
     guard let at = s.lastIndex(of: "@") else { throw .missingAt(raw) }
     if at == s.startIndex { throw .emptyLocalPart(raw) }
