@@ -119,8 +119,10 @@ final class Bench {
     try runProgram("/bin/cp", ["-al", corpus, maildir])
     if !fm.isExecutableFile(atPath: binary) {
       say("building the release autocapture")
-      try runProgram("/usr/bin/env", ["swift", "build", "-c", "release", "--product", "autocapture",
-                               "--package-path", packageRoot.path], captureOutput: false)
+      try runProgram("/usr/bin/env", [
+        "swift", "build", "-c", "release", "--product", "autocapture",
+        "--package-path", packageRoot.path,
+      ], captureOutput: false)
     }
   }
 
