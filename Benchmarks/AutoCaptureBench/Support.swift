@@ -132,6 +132,19 @@ func peakRSSMiB() -> Double {
   #endif
 }
 
+/// User plus system CPU seconds of this process so far (all threads), to tell work from
+/// waiting for a core on a loaded machine.
+func cpuSeconds() -> Double {
+  var usage = rusage()
+  #if canImport(Darwin)
+    getrusage(RUSAGE_SELF, &usage)
+  #else
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+  #endif
+  func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+  return s(usage.ru_utime) + s(usage.ru_stime)
+}
+
 /// Current resident set size in MiB (Linux /proc), to tell the first index's growth from
 /// what the process held before it.
 func currentRSSMiB() -> Double? {
