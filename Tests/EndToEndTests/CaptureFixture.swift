@@ -74,6 +74,14 @@ struct CaptureFixture {
     """
   }
 
+  /// A fresh workspace with `json` imported; the import is expected to succeed.
+  static func imported(_ json: String = CaptureFixture.crmJSON()) throws -> CaptureFixture {
+    let f = try CaptureFixture()
+    let result = try f.importCRM(json)
+    guard result.status == 0 else { throw FixtureError.failed("import: \(result.stderr)") }
+    return f
+  }
+
   /// Writes the import file and imports it.
   func importCRM(_ json: String = CaptureFixture.crmJSON()) throws -> CLIRunner.Result {
     let file = root.appendingPathComponent("crm.json")

@@ -7,10 +7,7 @@ import TestSupport
   typealias F = CaptureFixture
 
   func fixture(_ json: String = F.crmJSON()) throws -> CaptureFixture {
-    let f = try CaptureFixture()
-    let result = try f.importCRM(json)
-    #expect(result.status == 0, "import failed: \(result.stderr)")
-    return f
+    try CaptureFixture.imported(json)
   }
 
   func state(_ t: [String: Any], _ id: String) -> String? {
