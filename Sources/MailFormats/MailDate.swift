@@ -130,26 +130,14 @@ public enum MailDate {
     return days * 86400 + hour * 3600 + minute * 60 + second - zoneSeconds
   }
 
-  /// Days since 1970-01-01 of a proleptic Gregorian date (the era-based algorithm: shift the
-  /// year to start in March so the leap day falls last).
+  /// Days since 1970-01-01 of a proleptic Gregorian date; the same arithmetic iCalendar
+  /// values use.
   public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yearOfEra = y - era * 400
-    let shiftedMonth = month > 2 ? month - 3 : month + 9
-    let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
-    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-    return era * 146097 + dayOfEra - 719468
+    ICalendarLocalDateTime.dayNumber(year: year, month: month, day: day)
   }
 
   static func daysInMonth(year: Int, month: Int) -> Int {
-    switch month {
-    case 2:
-      let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-      return leap ? 29 : 28
-    case 4, 6, 9, 11: return 30
-    default: return 31
-    }
+    ICalendarLocalDateTime.daysInMonth(year: year, month: month)
   }
 
   @inline(__always)
