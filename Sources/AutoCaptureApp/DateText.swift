@@ -9,8 +9,7 @@ public enum DateText {
     if delta >= 60 && delta < 3600 { return "\(Int(delta / 60))m ago" }
     if delta >= 3600 && delta < 12 * 3600 { return "\(Int(delta / 3600))h ago" }
     if delta < 0 && -delta < 3600 { return "in \(max(1, Int(-delta / 60)))m" }
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = timeZone
+    let calendar = gregorian(timeZone)
     let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
     let time = String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
     if abs(delta) < 6 * 24 * 3600 {
@@ -25,19 +24,21 @@ public enum DateText {
 
   /// `14:00` in the zone, for a meeting's end.
   public static func time(_ date: Date, timeZone: TimeZone) -> String {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = timeZone
-    let c = calendar.dateComponents([.hour, .minute], from: date)
+    let c = gregorian(timeZone).dateComponents([.hour, .minute], from: date)
     return String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
   }
 
   /// `Mon 23 Nov 2026 14:05` for the expanded tile.
   public static func full(_ date: Date, timeZone: TimeZone) -> String {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = timeZone
-    let c = calendar.dateComponents([.year, .month, .day, .weekday], from: date)
+    let c = gregorian(timeZone).dateComponents([.year, .month, .day, .weekday], from: date)
     return "\(weekdays[((c.weekday ?? 1) - 1) % 7]) \(c.day ?? 0) "
       + "\(months[((c.month ?? 1) - 1) % 12]) \(c.year ?? 0) \(time(date, timeZone: timeZone))"
+  }
+
+  static func gregorian(_ timeZone: TimeZone) -> Calendar {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = timeZone
+    return calendar
   }
 
   static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]

@@ -138,8 +138,12 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.user = user
     state.permissions = permissions
     let visible = state.visibleRecords
-    state.selectedRecord = current.flatMap { c in visible.firstIndex { $0.ref == c } }
-      ?? min(state.selectedRecord, max(0, visible.count - 1))
+    if let current, let i = visible.firstIndex(where: { $0.ref == current }) {
+      // Same record still there: keep its timeline cursor and open tile.
+      state.selectedRecord = i
+      return []
+    }
+    state.selectedRecord = min(state.selectedRecord, max(0, visible.count - 1))
     return followSelection(&state)
   }
 }

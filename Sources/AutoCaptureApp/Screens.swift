@@ -144,12 +144,8 @@ public enum Screens {
       if n == state.selectedRecord { selectedRow = rows.count }
       rows.append(.item(record.name))
     }
-    var list = ListView(rows: rows, selection: selectedRow, offset: state.recordsOffset)
-    if !focused, let s = selectedRow {
-      // Keep the record visible as selected but quieter when the other pane has the keys.
-      list.selection = s
-    }
-    return list.draw(into: &buffer, in: inner)
+    return ListView(rows: rows, selection: selectedRow, offset: state.recordsOffset)
+      .draw(into: &buffer, in: inner)
   }
 
   static func drawTimeline(_ buffer: inout ScreenBuffer, _ state: AppState, in rect: Rect,

@@ -31,9 +31,9 @@ struct SettingsCommand: ParsableCommand {
       }
       try ws.store.setShowUntracked(userId: user.id, user.showUntracked)
     }
-    let now = try ws.service.permissions(for: user)
+    let current = try ws.service.permissions(for: user)
     print("user: \(user.id) (\(user.name))")
-    if now.personalOptionOffered {
+    if current.personalOptionOffered {
       print("Show email not tracked in the Activities list: \(user.showUntracked ? "Yes" : "No")")
     } else {
       print("Show email not tracked in the Activities list: not offered (auto capture is off)")
@@ -42,8 +42,8 @@ struct SettingsCommand: ParsableCommand {
       + (user.mailbox.syncMethod == .serverSideSync
         ? " (approved: \(user.mailbox.approved ? "yes" : "no"), test enabled: "
           + "\(user.mailbox.testEnabled ? "yes" : "no"))" : ""))
-    print("allows: \(now.summary)")
-    if let why = now.viewRefusal { print("untracked items hidden: \(why)") }
-    if let why = now.trackRefusal, now.viewRefusal == nil { print("cannot track: \(why)") }
+    print("allows: \(current.summary)")
+    if let why = current.viewRefusal { print("untracked items hidden: \(why)") }
+    if let why = current.trackRefusal, current.viewRefusal == nil { print("cannot track: \(why)") }
   }
 }

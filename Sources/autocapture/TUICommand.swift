@@ -63,9 +63,9 @@ enum TUILauncher {
   /// built from (found by walking up from the executable), so `swift run` finds them.
   static func themeDirectories() -> [URL] {
     var dirs = [ConfigFile.defaultURL.deletingLastPathComponent().appendingPathComponent("themes")]
-    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var dir = (Bundle.main.executableURL
+      ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath()
       .deletingLastPathComponent()
-    if let exe = Bundle.main.executableURL { dir = exe.deletingLastPathComponent() }
     for _ in 0..<5 {
       let candidate = dir.appendingPathComponent("Themes")
       if FileManager.default.fileExists(atPath: candidate.path) { dirs.append(candidate); break }

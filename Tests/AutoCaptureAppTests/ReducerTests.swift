@@ -144,4 +144,17 @@ import Testing
     _ = reduce(&state, .syncFailed("database is busy"))
     #expect(state.message == "Could not sync: database is busy")
   }
+
+  @Test func refreshKeepsTheTimelineCursorWhenTheRecordIsStillThere() {
+    var state = makeState()
+    let ref = Self.records[0].ref
+    let other = TimelineItem(id: "mail:<o@x>", kind: .email, state: .untracked, subject: "Other",
+                             at: Date(timeIntervalSince1970: 500), messageId: "<o@x>")
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email, other])))
+    _ = reduce(&state, .command(.focusTimeline))
+    _ = reduce(&state, .command(.moveDown))
+    let effects = reduce(&state, .recordsLoaded(Self.records, Self.dana, state.permissions))
+    #expect(effects == [])
+    #expect(state.currentItem?.id == "mail:<o@x>")
+  }
 }
