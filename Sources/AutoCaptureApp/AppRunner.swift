@@ -111,8 +111,16 @@ public final class AppRunner {
     syncQueue.sync {}
   }
 
+  /// What the last frame was drawn from: an idle loop (a key wait times out every 100 ms)
+  /// redraws only when the state changed or the minute did (relative dates), so an open
+  /// long email is not wrapped again ten times a second.
+  private var lastDrawn: (state: AppState, minute: Int)?
+
   func draw() {
-    let frame = Screens.render(state, RenderContext(now: clock(), timeZone: timeZone,
+    let now = clock()
+    let minute = Int(now.timeIntervalSince1970 / 60)
+    if let last = lastDrawn, last.minute == minute, last.state == state { return }
+    let frame = Screens.render(state, RenderContext(now: now, timeZone: timeZone,
                                                     unicode: terminal.capabilities.unicode))
     if frame.recordsOffset != state.recordsOffset || frame.timelineOffset != state.timelineOffset
       || frame.bodyScroll != state.bodyScroll {
@@ -121,6 +129,7 @@ public final class AppRunner {
                                    bodyScroll: frame.bodyScroll))
     }
     terminal.draw(frame.buffer)
+    lastDrawn = (state, minute)
   }
 
   var hasPending: Bool { state.items.contains { $0.state == .pending } }
