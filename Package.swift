@@ -9,7 +9,6 @@ let package = Package(
     .executable(name: "autocapture", targets: ["autocapture"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
@@ -19,16 +18,24 @@ let package = Package(
     .target(name: "CaptureCore"),
     // Pure parsers: RFC 5322/2047/2231, MIME, iCalendar and recurrence. Foundation only.
     .target(name: "MailFormats"),
+    // How AutoCapture opens its SQLite files (GRDB configuration shared by both stores).
+    .target(
+      name: "SQLiteSupport",
+      dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+    ),
     // The shared CRM database (SQLite through GRDB) and the JSON import.
     .target(
       name: "CRMStore",
-      dependencies: ["CaptureCore", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "CaptureCore", "SQLiteSupport", .product(name: "GRDB", package: "GRDB.swift"),
+      ]
     ),
     // The user's mailbox and calendar: Maildir, mbox, .ics files, the private index.
     .target(
       name: "Mailbox",
       dependencies: [
-        "CaptureCore", "MailFormats", .product(name: "GRDB", package: "GRDB.swift"),
+        "CaptureCore", "MailFormats", "SQLiteSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
     // Screen buffer, styles, themes, widgets. Knows no ncurses.
@@ -48,9 +55,8 @@ let package = Package(
     .executableTarget(
       name: "autocapture",
       dependencies: [
-        "CaptureCore", "CRMStore", "Mailbox", "MailFormats", "TerminalUI", "CursesTerminal",
-        "AutoCaptureApp", "DemoWorkspace",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "CaptureCore", "CRMStore", "Mailbox", "MailFormats", "SQLiteSupport", "TerminalUI",
+        "CursesTerminal", "AutoCaptureApp", "DemoWorkspace",
         .product(name: "TOMLKit", package: "TOMLKit"),
       ]
     ),

@@ -1,6 +1,7 @@
 import CaptureCore
 import Foundation
 import GRDB
+import SQLiteSupport
 
 /// The shared CRM database in one SQLite file, through GRDB.
 ///
@@ -12,34 +13,40 @@ import GRDB
 public final class SQLiteCRMStore: CRMStore {
   /// The file, as given; errors name it.
   public let path: String
-  let pool: DatabasePool
+  let pool: any DatabaseWriter
 
   /// How long a call waits for another process's lock before reporting `CRMError.busy`.
   public let busyTimeout: TimeInterval
 
-  /// Opens (creating and migrating when needed) the database at `path`.
-  public init(path: String, busyTimeout: TimeInterval = 5) throws {
+  /// Opens (creating and migrating when needed) the database at `path`; `connections` is
+  /// `.single` for a one-shot command and `.pool` for a process that reads while it writes.
+  public init(path: String, busyTimeout: TimeInterval = 5,
+              connections: SQLiteFiles.Connections = .pool) throws {
     self.path = path
     self.busyTimeout = busyTimeout
-    var config = Configuration()
-    config.foreignKeysEnabled = true
-    config.busyMode = .timeout(busyTimeout)
     do {
-      pool = try DatabasePool(path: path, configuration: config)
-      let migrator = Schema.migrator
-      let current = try pool.read { db in
-        let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
-        if !unknown.isEmpty {
-          throw CRMError.newerSchema(path: path, found: unknown.sorted().joined(separator: ", "))
-        }
-        let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-        if userVersion > Schema.version {
-          throw CRMError.newerSchema(path: path, found: String(userVersion))
-        }
-        return try migrator.hasCompletedMigrations(db)
+      pool = try SQLiteFiles.open(
+        path: path, connections: connections, busyTimeout: busyTimeout, foreignKeys: true)
+      // Every migration ends by setting `user_version`, so one pragma tells a current file
+      // (the usual case, and the only one a one-shot command should pay for) from one to
+      // migrate or refuse; GRDB's migrator is consulted only for the latter.
+      let userVersion = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
+      if (userVersion ?? 0) > Schema.version {
+        throw CRMError.newerSchema(path: path, found: String(userVersion ?? 0))
       }
-      // Migrating commits a write (and fsyncs) even when nothing is to do: only when needed.
-      if !current { try migrator.migrate(pool) }
+      if userVersion != Schema.version {
+        let migrator = Schema.migrator
+        let current = try pool.read { db in
+          let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+          if !unknown.isEmpty {
+            throw CRMError.newerSchema(
+              path: path, found: unknown.sorted().joined(separator: ", "))
+          }
+          return try migrator.hasCompletedMigrations(db)
+        }
+        // Migrating commits a write (and fsyncs) even when nothing is to do: only when needed.
+        if !current { try migrator.migrate(pool) }
+      }
     } catch {
       throw Self.translate(error, path: path, timeout: busyTimeout)
     }

@@ -8,7 +8,8 @@ import GRDB
 /// build does not know (or carries a higher `user_version`) was written by a newer AutoCapture
 /// and is refused rather than misread.
 enum Schema {
-  /// The `PRAGMA user_version` the last migration sets.
+  /// The `PRAGMA user_version` the last migration sets. Each new migration must raise it:
+  /// opening a file whose `user_version` equals this skips the migrator altogether.
   static let version = 1
 
   static var migrator: DatabaseMigrator {

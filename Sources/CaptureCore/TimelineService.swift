@@ -11,12 +11,17 @@ public final class TimelineService: Sendable {
   public let mail: (any MailSource)?
   public let calendar: (any CalendarSource)?
   public let limits: CaptureLimits
-  public let timeZone: TimeZone
+  private let fixedTimeZone: TimeZone?
+
+  /// The zone floating and all-day calendar times are read in: the one given, else the
+  /// system's, looked up only when a calendar needs it (finding the current zone costs
+  /// ~0.7 ms, a tenth of a whole `timeline --json` process).
+  public var timeZone: TimeZone { fixedTimeZone ?? .current }
 
   public init(store: any CRMStore, mail: (any MailSource)?, calendar: (any CalendarSource)?,
-              limits: CaptureLimits = .init(), timeZone: TimeZone = .current) {
+              limits: CaptureLimits = .init(), timeZone: TimeZone? = nil) {
     self.store = store; self.mail = mail; self.calendar = calendar; self.limits = limits
-    self.timeZone = timeZone
+    self.fixedTimeZone = timeZone
   }
 
   /// What `user` may do with untracked items (organization switch, access policy,

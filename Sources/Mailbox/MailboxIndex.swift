@@ -2,6 +2,7 @@ import CaptureCore
 import Foundation
 import GRDB
 import MailFormats
+import SQLiteSupport
 
 /// What one refresh of the private index did.
 public struct MailboxIndexSummary: Sendable, Equatable {
@@ -44,7 +45,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   public let indexDirectory: URL
   public let maildirs: [String]
   public let mboxes: [String]
-  let databasePool: DatabasePool
+  let databasePool: any DatabaseWriter
   private let lock = NSLock()
   private var lastSummaryStorage: MailboxIndexSummary?
 
@@ -63,7 +64,10 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
 
   /// Opens (creating if needed, readable by the owner only) the index in `indexDirectory`
   /// for these sources. Nothing is read from the sources until `refresh()`.
-  public init(indexDirectory: URL, maildirs: [String], mboxes: [String]) throws {
+  /// `connections` is `.single` for a one-shot command, `.pool` for a process that queries
+  /// while it refreshes.
+  public init(indexDirectory: URL, maildirs: [String], mboxes: [String],
+              connections: SQLiteFiles.Connections = .pool) throws {
     self.indexDirectory = indexDirectory
     self.maildirs = maildirs.map(MailboxIndex.cleanPath)
     self.mboxes = mboxes.map(MailboxIndex.cleanPath)
@@ -75,15 +79,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       throw MailSourceError.unreadable(
         path: indexDirectory.path, reason: "cannot create the index directory: \(error.localizedDescription)")
     }
-    var config = Configuration()
-    config.busyMode = .timeout(30)
-    config.label = indexDirectory.appendingPathComponent("index.sqlite").path
-    config.prepareDatabase { db in
-      try db.execute(sql: "PRAGMA synchronous = NORMAL")
-    }
     let path = indexDirectory.appendingPathComponent("index.sqlite").path
     do {
-      databasePool = try DatabasePool(path: path, configuration: config)
+      databasePool = try SQLiteFiles.open(path: path, connections: connections, busyTimeout: 30)
       let current = try databasePool.read { db in
         try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
       }

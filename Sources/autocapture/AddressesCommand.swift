@@ -1,22 +1,28 @@
-import ArgumentParser
 import CRMStore
 import CaptureCore
 import Foundation
 
 /// `autocapture addresses --record TYPE:ID --db PATH [--json]`: a record's address set, each
 /// address with the reasons it is in the set (capture-rules.md).
-struct AddressesCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "addresses",
-    abstract: "Show the address set of a record, each address with why it is included.")
+struct AddressesCommand {
+  static let spec = CommandSpec(
+    name: "addresses",
+    abstract: "Show the address set of a record, each address with why it is included.",
+    options: [
+      .value("record", "TYPE:ID", "The record, as TYPE:ID (account:a-fab, project:p-1)."),
+      .flag("json", "Print JSON instead of one line per address."),
+    ] + WorkspaceOptions.specs,
+    run: { try AddressesCommand($0).run() })
 
-  @Option(help: "The record, as TYPE:ID (account:a-fab, project:p-1).")
   var record: String
+  var json: Bool
+  var options: WorkspaceOptions
 
-  @Flag(help: "Print JSON instead of one line per address.")
-  var json = false
-
-  @OptionGroup var options: WorkspaceOptions
+  init(_ arguments: ParsedArguments) throws {
+    record = try arguments.required("record", "TYPE:ID")
+    json = arguments.flag("json")
+    options = try WorkspaceOptions(arguments)
+  }
 
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
@@ -30,7 +36,7 @@ struct AddressesCommand: ParsableCommand {
     let summary: RecordSummary
     let set: AddressSet
     do {
-      let store = try SQLiteCRMStore(path: dbPath)
+      let store = try SQLiteCRMStore(path: dbPath, connections: .single)
       set = try AddressSetRules(reader: store).addressSet(for: ref)
       summary = try store.recordSummary(ref) ?? RecordSummary(ref: ref, name: "")
     } catch let error as CustomStringConvertible & Error {

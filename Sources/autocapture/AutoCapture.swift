@@ -1,19 +1,46 @@
-import ArgumentParser
 import Foundation
 
 /// The `autocapture` command: the TUI by default, and the scriptable subcommands of cli.md.
 @main
-struct AutoCapture: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "autocapture",
-    abstract: "A keyboard-driven CRM timeline that captures related mail from your own mailbox.",
-    subcommands: [
-      TUICommand.self, DemoCommand.self, ImportCommand.self, IndexCommand.self,
-      AddressesCommand.self, TimelineCommand.self, TrackCommand.self, SyncCommand.self,
-      SettingsCommand.self,
-    ],
-    defaultSubcommand: TUICommand.self
-  )
+enum AutoCapture {
+  static let overview =
+    "A keyboard-driven CRM timeline that captures related mail from your own mailbox."
+
+  static let commands: [CommandSpec] = [
+    TUICommand.spec, DemoCommand.spec, ImportCommand.spec, IndexCommand.spec,
+    AddressesCommand.spec, TimelineCommand.spec, TrackCommand.spec, SyncCommand.spec,
+    SettingsCommand.spec,
+  ]
+
+  static let defaultCommand = TUICommand.spec.name
+
+  static func main() {
+    let words = Array(CommandLine.arguments.dropFirst())
+    do {
+      switch try CommandLineParser.request(
+        words, commands: commands, defaultCommand: defaultCommand)
+      {
+      case .help(let command?):
+        print(CommandLineParser.help(for: command))
+      case .help(nil):
+        print(CommandLineParser.help(
+          commands: commands, defaultCommand: defaultCommand, overview: overview))
+      case .run(let command, let arguments):
+        try command.run(arguments)
+      }
+    } catch let status as ExitStatus {
+      exit(status.code)
+    } catch let error as UsageError {
+      fail("\(error)", status: 64)
+    } catch {
+      fail("\(error)", status: 1)
+    }
+  }
+
+  private static func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+    exit(status)
+  }
 }
 
 /// A one-line error for the user: printed as `Error: <message>` with a non-zero exit.

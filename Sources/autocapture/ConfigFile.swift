@@ -21,8 +21,11 @@ struct ConfigFile {
   static var defaultURL: URL {
     let env = ProcessInfo.processInfo.environment
     if let path = env["AUTOCAPTURE_CONFIG"], !path.isEmpty { return URL(fileURLWithPath: path) }
+    // $HOME before the password database: looking the user up costs ~0.7 ms (nsswitch).
+    let home = env["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+      ?? FileManager.default.homeDirectoryForCurrentUser
     let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-      ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
+      ?? home.appendingPathComponent(".config")
     return base.appendingPathComponent("autocapture/config.toml")
   }
 

@@ -1,22 +1,26 @@
-import ArgumentParser
 import CaptureCore
 import CRMStore
 import DemoWorkspace
 import Foundation
 import Mailbox
 
-struct DemoCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "demo",
-    abstract: "Open the TUI on a demo workspace, generated in your data directory at first run.")
+struct DemoCommand {
+  static let spec = CommandSpec(
+    name: "demo",
+    abstract: "Open the TUI on a demo workspace, generated in your data directory at first run.",
+    options: [
+      .flag("reset", "Throw the demo workspace away and generate it afresh."),
+      .flag("prepare-only", "Prepare the workspace and print where it is, without opening "
+        + "the TUI."),
+      .value("theme", "NAME", "A theme from Themes/."),
+    ],
+    run: {
+      try DemoCommand(reset: $0.flag("reset"), prepareOnly: $0.flag("prepare-only"),
+                      theme: $0.value("theme")).run()
+    })
 
-  @Flag(help: "Throw the demo workspace away and generate it afresh.")
-  var reset = false
-
-  @Flag(help: "Prepare the workspace and print where it is, without opening the TUI.")
-  var prepareOnly = false
-
-  @Option(help: "A theme from Themes/.")
+  var reset: Bool
+  var prepareOnly: Bool
   var theme: String?
 
   func run() throws {

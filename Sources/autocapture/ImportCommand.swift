@@ -1,17 +1,17 @@
-import ArgumentParser
 import CRMStore
 import Foundation
 
 /// `autocapture import FILE.json --db PATH`: loads a CRM import file (crm-import.md).
-struct ImportCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "import",
-    abstract: "Load a CRM import file (JSON) into the CRM database; all or nothing.")
+struct ImportCommand {
+  static let spec = CommandSpec(
+    name: "import",
+    abstract: "Load a CRM import file (JSON) into the CRM database; all or nothing.",
+    options: WorkspaceOptions.specs,
+    argument: (name: "FILE.json", help: "The CRM import file (crm-import.md)."),
+    run: { try ImportCommand(file: $0.argument ?? "", options: WorkspaceOptions($0)).run() })
 
-  @Argument(help: "The CRM import file (JSON).")
   var file: String
-
-  @OptionGroup var options: WorkspaceOptions
+  var options: WorkspaceOptions
 
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
@@ -21,7 +21,7 @@ struct ImportCommand: ParsableCommand {
     }
     let created = !FileManager.default.fileExists(atPath: dbPath)
     do {
-      let store = try SQLiteCRMStore(path: dbPath)
+      let store = try SQLiteCRMStore(path: dbPath, connections: .single)
       let summary = try store.importFile(at: URL(fileURLWithPath: file))
       print("imported \(summary) into \(dbPath)")
     } catch let error as ImportError {

@@ -1,4 +1,3 @@
-import ArgumentParser
 import CaptureCore
 import Foundation
 import Mailbox
@@ -14,12 +13,14 @@ import Mailbox
 /// On a terminal it redraws one progress line (count, rate, ETA); otherwise it prints a
 /// plain line every tenth of the way, so logs stay readable. It ends with a summary line and
 /// one line per file or folder that could not be read.
-struct IndexCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "index",
-    abstract: "Build or update the private index of your mailbox.")
+struct IndexCommand {
+  static let spec = CommandSpec(
+    name: "index",
+    abstract: "Build or update the private index of your mailbox.",
+    options: WorkspaceOptions.specs,
+    run: { try IndexCommand(options: WorkspaceOptions($0)).run() })
 
-  @OptionGroup var options: WorkspaceOptions
+  var options: WorkspaceOptions
 
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
@@ -39,7 +40,8 @@ struct IndexCommand: ParsableCommand {
     let summary: MailboxIndexSummary
     do {
       let index = try MailboxIndex(
-        indexDirectory: directory, maildirs: workspace.maildir, mboxes: workspace.mbox)
+        indexDirectory: directory, maildirs: workspace.maildir, mboxes: workspace.mbox,
+        connections: .single)
       let reporter = ProgressReporter(terminal: isatty(STDERR_FILENO) == 1)
       summary = try index.refresh { reporter.report($0) }
       reporter.finish()

@@ -1,23 +1,28 @@
-import ArgumentParser
 import CaptureCore
 import Foundation
 
-struct SettingsCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "settings",
-    abstract: "Show or change the personal option and what the mailbox allows.")
+struct SettingsCommand {
+  static let spec = CommandSpec(
+    name: "settings",
+    abstract: "Show or change the personal option and what the mailbox allows.",
+    options: [
+      .value("show-untracked", "yes|no",
+             "Set \"Show email not tracked in the Activities list\": yes or no."),
+    ] + WorkspaceOptions.specs,
+    run: { try SettingsCommand($0).run() })
 
-  @OptionGroup var options: WorkspaceOptions
-
-  @Option(
-    name: .customLong("show-untracked"),
-    help: "Set \"Show email not tracked in the Activities list\": yes or no.")
+  var options: WorkspaceOptions
   var showUntracked: String?
+
+  init(_ arguments: ParsedArguments) throws {
+    options = try WorkspaceOptions(arguments)
+    showUntracked = arguments.value("show-untracked")
+  }
 
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let userName = try workspace.requireUser()
-    let ws = try Workspace(options: workspace, user: userName)
+    let ws = try Workspace(options: workspace, user: userName, connections: .single)
     var user = try ws.user(userName)
     let permissions = try ws.service.permissions(for: user)
     if let showUntracked {

@@ -1,18 +1,19 @@
-import ArgumentParser
 import CaptureCore
 import Foundation
 
-struct SyncCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "sync",
-    abstract: "Copy this user's pending tracked items into the CRM database, then exit.")
+struct SyncCommand {
+  static let spec = CommandSpec(
+    name: "sync",
+    abstract: "Copy this user's pending tracked items into the CRM database, then exit.",
+    options: WorkspaceOptions.specs,
+    run: { try SyncCommand(options: WorkspaceOptions($0)).run() })
 
-  @OptionGroup var options: WorkspaceOptions
+  var options: WorkspaceOptions
 
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let userName = try workspace.requireUser()
-    let ws = try Workspace(options: workspace, user: userName)
+    let ws = try Workspace(options: workspace, user: userName, connections: .single)
     let user = try ws.user(userName)
     var failed = 0
     // Each line is written as its request finishes, so a watcher sees progress.
@@ -29,6 +30,6 @@ struct SyncCommand: ParsableCommand {
       FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
     print("synced \(results.count - failed) of \(results.count) pending request(s)")
-    if failed > 0 { throw ExitCode(2) }
+    if failed > 0 { throw ExitStatus(code: 2) }
   }
 }

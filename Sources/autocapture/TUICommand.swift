@@ -1,24 +1,26 @@
-import ArgumentParser
 import AutoCaptureApp
 import CaptureCore
 import CursesTerminal
 import Foundation
 import TerminalUI
 
-struct TUICommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "tui", abstract: "The terminal UI (the default when a config file exists).")
+struct TUICommand {
+  static let spec = CommandSpec(
+    name: "tui",
+    abstract: "The terminal UI (the default when a config file exists).",
+    options: [
+      .value("theme", "NAME", "A theme from Themes/ (default, light, high-contrast, monochrome)."),
+    ] + WorkspaceOptions.specs,
+    run: { try TUICommand(options: WorkspaceOptions($0), theme: $0.value("theme")).run() })
 
-  @OptionGroup var options: WorkspaceOptions
-
-  @Option(help: "A theme from Themes/ (default, light, high-contrast, monochrome).")
+  var options: WorkspaceOptions
   var theme: String?
 
   func run() throws {
     let config = try ConfigFile.load()
     let workspace = options.withConfigDefaults(config)
     let userName = try workspace.requireUser()
-    let ws = try Workspace(options: workspace, user: userName)
+    let ws = try Workspace(options: workspace, user: userName, connections: .pool)
     let user = try ws.user(userName)
     try TUILauncher.run(service: ws.service, user: user, themeName: theme ?? config?.theme,
                         now: try workspace.now.map { _ in try workspace.resolvedNow() })

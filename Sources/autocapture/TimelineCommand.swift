@@ -1,24 +1,30 @@
-import ArgumentParser
 import CaptureCore
 import Foundation
 
-struct TimelineCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "timeline",
-    abstract: "Print a record's timeline: tracked activities and the user's captured items.")
+struct TimelineCommand {
+  static let spec = CommandSpec(
+    name: "timeline",
+    abstract: "Print a record's timeline: tracked activities and the user's captured items.",
+    options: [
+      .value("record", "TYPE:ID", "The record, as TYPE:ID (account:a-fab)."),
+      .flag("json", "Print the timeline as JSON (cli.md)."),
+    ] + WorkspaceOptions.specs,
+    run: { try TimelineCommand($0).run() })
 
-  @OptionGroup var options: WorkspaceOptions
-
-  @Option(help: "The record, as TYPE:ID (account:a-fab).")
+  var options: WorkspaceOptions
   var record: String
+  var json: Bool
 
-  @Flag(help: "Print the timeline as JSON (cli.md).")
-  var json = false
+  init(_ arguments: ParsedArguments) throws {
+    options = try WorkspaceOptions(arguments)
+    record = try arguments.required("record", "TYPE:ID")
+    json = arguments.flag("json")
+  }
 
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let userName = try workspace.requireUser()
-    let ws = try Workspace(options: workspace, user: userName)
+    let ws = try Workspace(options: workspace, user: userName, connections: .single)
     let user = try ws.user(userName)
     let ref = try ws.record(record)
     let timeline = try ws.service.timeline(for: ref, user: user, now: try workspace.resolvedNow())

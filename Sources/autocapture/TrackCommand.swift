@@ -1,24 +1,31 @@
-import ArgumentParser
 import CaptureCore
 import Foundation
 
-struct TrackCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "track",
-    abstract: "Request tracking of a captured item; prints the request id.")
+struct TrackCommand {
+  static let spec = CommandSpec(
+    name: "track",
+    abstract: "Request tracking of a captured item; prints the request id.",
+    options: [
+      .value("record", "TYPE:ID", "The record, as TYPE:ID."),
+      .value("item", "ITEM_ID",
+             "The item id from `timeline --json` (mail:<...> or cal:<uid>/<time>)."),
+    ] + WorkspaceOptions.specs,
+    run: { try TrackCommand($0).run() })
 
-  @OptionGroup var options: WorkspaceOptions
-
-  @Option(help: "The record, as TYPE:ID.")
+  var options: WorkspaceOptions
   var record: String
-
-  @Option(help: "The item id from `timeline --json` (mail:<...> or cal:<uid>/<time>).")
   var item: String
+
+  init(_ arguments: ParsedArguments) throws {
+    options = try WorkspaceOptions(arguments)
+    record = try arguments.required("record", "TYPE:ID")
+    item = try arguments.required("item", "ITEM_ID")
+  }
 
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let userName = try workspace.requireUser()
-    let ws = try Workspace(options: workspace, user: userName)
+    let ws = try Workspace(options: workspace, user: userName, connections: .single)
     let user = try ws.user(userName)
     let ref = try ws.record(record)
     let request = try ws.service.track(itemId: item, record: ref, user: user,

@@ -2,6 +2,7 @@ import CaptureCore
 import CRMStore
 import Foundation
 import Mailbox
+import SQLiteSupport
 
 /// The services a subcommand works with, opened from the workspace options.
 struct Workspace {
@@ -9,8 +10,9 @@ struct Workspace {
   let service: TimelineService
 
   /// Opens the CRM database and, when sources are given, the user's mailbox index and
-  /// calendars.
-  init(options: WorkspaceOptions, user: String? = nil) throws {
+  /// calendars: with one connection each for a one-shot command, a pool for the TUI.
+  init(options: WorkspaceOptions, user: String? = nil,
+       connections: SQLiteFiles.Connections) throws {
     let path = try options.requireDB()
     // Opening a path that does not exist would create an empty database and then report
     // an unknown user; say what is really wrong. Only `import` creates databases.
@@ -18,11 +20,12 @@ struct Workspace {
       throw CLIError("no CRM database at \(path) (create one with: autocapture import FILE.json"
         + " --db \(path))")
     }
-    store = try SQLiteCRMStore(path: path)
+    store = try SQLiteCRMStore(path: path, connections: connections)
     var mail: (any MailSource)?
     if !options.maildir.isEmpty || !options.mbox.isEmpty {
       mail = try MailboxIndex(indexDirectory: options.indexDirectoryURL,
-                              maildirs: options.maildir, mboxes: options.mbox)
+                              maildirs: options.maildir, mboxes: options.mbox,
+                              connections: connections)
     }
     let calendar: (any CalendarSource)? =
       options.calendar.isEmpty ? nil : CalendarFiles(paths: options.calendar)

@@ -1,37 +1,43 @@
-import ArgumentParser
 import CaptureCore
 import Foundation
 
 /// The options every subcommand takes (cli.md, "Where things live").
-struct WorkspaceOptions: ParsableArguments {
-  @Option(help: "The shared CRM database (SQLite file).")
+struct WorkspaceOptions {
   var db: String?
-
-  @Option(help: "The current user: a user id or one of that user's email addresses.")
   var user: String?
-
-  @Option(help: "A Maildir (Maildir++ subfolders included); repeatable.")
   var maildir: [String] = []
-
-  @Option(help: "An mbox file; repeatable.")
   var mbox: [String] = []
-
-  @Option(help: "An .ics file or a directory of them; repeatable.")
   var calendar: [String] = []
-
-  @Option(name: .customLong("index-dir"), help: "Where this user's private mailbox index lives.")
   var indexDir: String?
-
-  @Option(help: "The time to evaluate windows against (ISO 8601; default: the clock).")
   var now: String?
-
-  @Option(name: .customLong("max-emails"),
-          help: "How many of the newest related emails a timeline shows (default 50).")
   var maxEmails: Int?
-
-  @Option(name: .customLong("meeting-window-hours"),
-          help: "Meetings starting this many hours either side of now are shown (default 72).")
   var meetingWindowHours: Int?
+
+  static let specs: [OptionSpec] = [
+    .value("db", "PATH", "The shared CRM database (SQLite file)."),
+    .value("user", "ID", "The current user: a user id or one of that user's email addresses."),
+    .repeated("maildir", "PATH", "A Maildir (Maildir++ subfolders included)."),
+    .repeated("mbox", "PATH", "An mbox file."),
+    .repeated("calendar", "PATH", "An .ics file or a directory of them."),
+    .value("index-dir", "PATH", "Where this user's private mailbox index lives."),
+    .value("now", "ISO8601", "The time to evaluate windows against (default: the clock)."),
+    .value("max-emails", "N", "How many of the newest related emails a timeline shows "
+      + "(default 50)."),
+    .value("meeting-window-hours", "N", "Meetings starting this many hours either side of now "
+      + "are shown (default 72)."),
+  ]
+
+  init(_ arguments: ParsedArguments) throws {
+    db = arguments.value("db")
+    user = arguments.value("user")
+    maildir = arguments.values("maildir")
+    mbox = arguments.values("mbox")
+    calendar = arguments.values("calendar")
+    indexDir = arguments.value("index-dir")
+    now = arguments.value("now")
+    maxEmails = try arguments.integer("max-emails")
+    meetingWindowHours = try arguments.integer("meeting-window-hours")
+  }
 
   /// The capture limits: options, then the config file, then capture-rules.md's defaults.
   func limits() throws -> CaptureLimits {

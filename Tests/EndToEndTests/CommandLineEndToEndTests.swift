@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The command-line grammar of the real binary: help, usage errors and their exit status,
+/// and the two spellings of an option's value.
+@Suite struct CommandLineEndToEndTests {
+  typealias F = CaptureFixture
+
+  @Test func theProgramHelpListsEveryCommandAndExitsZero() throws {
+    let result = try CLIRunner.run(["--help"])
+    #expect(result.status == 0)
+    for command in ["tui", "demo", "import", "index", "addresses", "timeline", "track", "sync",
+                    "settings"] {
+      #expect(result.stdout.contains("\n  \(command)"), "\(command) missing")
+    }
+  }
+
+  @Test func aCommandsHelpIsTheSameWhicheverWayItIsAskedFor() throws {
+    let flag = try CLIRunner.run(["timeline", "--help"])
+    let word = try CLIRunner.run(["help", "timeline"])
+    #expect(flag.status == 0)
+    #expect(flag.stdout == word.stdout)
+    for option in ["--record TYPE:ID", "--json", "--db PATH", "--maildir PATH", "--now ISO8601"] {
+      #expect(flag.stdout.contains(option), "\(option) missing")
+    }
+  }
+
+  @Test func aMisspeltOptionIsAUsageErrorThatSuggestsTheRightOne() throws {
+    let result = try CLIRunner.run(["timeline", "--recrd", "account:a-fab"])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("unknown option '--recrd'"))
+    #expect(result.stderr.contains("did you mean --record?"))
+    #expect(result.stdout.isEmpty)
+  }
+
+  @Test func aMissingRequiredOptionIsNamed() throws {
+    let result = try CLIRunner.run(["track", "--record", "account:a-fab"])
+    #expect(result.status == 64)
+    #expect(result.stderr == "Error: missing --item ITEM_ID\n")
+  }
+
+  @Test func anOptionWithoutItsValueIsNamed() throws {
+    let result = try CLIRunner.run(["timeline", "--record", "--json"])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("--record needs a value"))
+  }
+
+  @Test func anUnknownCommandAndAStrayArgumentAreRefused() throws {
+    let command = try CLIRunner.run(["timelines"])
+    #expect(command.status == 64)
+    #expect(command.stderr.contains("unknown command 'timelines'"))
+    let stray = try CLIRunner.run(["sync", "extra"])
+    #expect(stray.status == 64)
+    #expect(stray.stderr.contains("unexpected argument 'extra'"))
+  }
+
+  @Test func aWholeNumberOptionRefusesText() throws {
+    let result = try CLIRunner.run(["timeline", "--record", "account:a-fab", "--max-emails", "ten"])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("--max-emails takes a whole number, not 'ten'"))
+  }
+
+  @Test func equalsAndSpaceSpellingsGiveTheSameTimeline() throws {
+    var f = try CaptureFixture.imported()
+    try f.message(id: "<eq@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "Spelling")
+    let spaced = try CLIRunner.run(
+      ["timeline", "--json", "--record", "contact:c-ann"] + f.sources())
+    let sources = f.sources()
+    let pairs = stride(from: 0, to: sources.count, by: 2).map { "\(sources[$0])=\(sources[$0 + 1])" }
+    let joined = try CLIRunner.run(["timeline", "--json", "--record=contact:c-ann"] + pairs)
+    #expect(spaced.status == 0, "\(spaced.stderr)")
+    #expect(joined.status == 0, "\(joined.stderr)")
+    #expect(spaced.stdout.contains("<eq@t>"))
+    #expect(joined.stdout == spaced.stdout)
+  }
+
+  @Test func aFailureInsideACommandExitsWithOneAndNamesTheThing() throws {
+    let f = try CaptureFixture.imported()
+    let result = try CLIRunner.run(["timeline", "--json", "--record", "account:nope"]
+      + f.sources(withMail: false))
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("account:nope"))
+  }
+}
