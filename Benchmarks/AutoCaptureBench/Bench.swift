@@ -120,7 +120,7 @@ final class Bench {
     if !fm.isExecutableFile(atPath: binary) {
       say("building the release autocapture")
       try runProgram("/usr/bin/env", [
-        "swift", "build", "-c", "release", "--product", "autocapture",
+        "swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "autocapture",
         "--package-path", packageRoot.path,
       ], captureOutput: false)
     }

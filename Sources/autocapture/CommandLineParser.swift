@@ -277,7 +277,7 @@ enum CommandLineParser {
       out.append(line)
       line = ""
     }
-    line = line.padding(toLength: indent, withPad: " ", startingAt: 0)
+    line += String(repeating: " ", count: indent - line.count)
     var width = line.count
     for word in help.split(separator: " ") {
       if width + word.count + 1 > 80, width > indent {
