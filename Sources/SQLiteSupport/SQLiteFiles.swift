@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// How AutoCapture opens its SQLite files (the shared CRM database and the private index).
 ///
@@ -16,7 +17,9 @@ public enum SQLiteFiles {
     /// (SQLite deletes it when the last connection closes) it commits a dummy transaction to
     /// create it, which the closing checkpoint then copies back and fsyncs. That cost about
     /// 3 ms per database per process (`strace`: 8 fdatasyncs for one `timeline --json`); one
-    /// connection that only reads writes nothing and syncs nothing.
+    /// connection that only reads writes nothing and syncs nothing. Its `-wal` and `-shm`
+    /// files are kept (the WAL emptied) when it closes, so the next command does not create
+    /// and delete them again.
     case single
   }
 
@@ -36,7 +39,14 @@ public enum SQLiteFiles {
     case .pool:
       return try DatabasePool(path: path, configuration: config)
     case .single:
-      config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+      config.prepareDatabase { db in
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        // Keep the -wal and -shm files when closing (emptied, not deleted): creating and
+        // deleting two files per database was a measurable part of a one-shot command.
+        var persist: Int32 = 1
+        _ = sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
+        try db.execute(sql: "PRAGMA journal_size_limit = 0")
+      }
       let queue = try DatabaseQueue(path: path, configuration: config)
       try queue.writeWithoutTransaction { db in
         // Reading the mode of a WAL file writes nothing; only a new file is switched.
