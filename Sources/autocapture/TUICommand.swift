@@ -64,7 +64,8 @@ enum TUILauncher {
   /// `$XDG_CONFIG_HOME/autocapture/themes`, then `Themes/` of the package the binary was
   /// built from (found by walking up from the executable), so `swift run` finds them.
   static func themeDirectories() -> [URL] {
-    var dirs = [ConfigFile.defaultURL.deletingLastPathComponent().appendingPathComponent("themes")]
+    var dirs = [URL(fileURLWithPath: ConfigFile.defaultPath).deletingLastPathComponent()
+      .appendingPathComponent("themes")]
     var dir = (Bundle.main.executableURL
       ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath()
       .deletingLastPathComponent()

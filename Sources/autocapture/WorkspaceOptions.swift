@@ -63,14 +63,14 @@ struct WorkspaceOptions {
   func requireDB() throws -> String {
     guard let db else {
       throw CLIError("no CRM database: pass --db PATH, set db in "
-        + "\(ConfigFile.defaultURL.path), or try 'autocapture demo'")
+        + "\(ConfigFile.defaultPath), or try 'autocapture demo'")
     }
     return db
   }
 
   func requireUser() throws -> String {
     guard let user else {
-      throw CLIError("no user: pass --user ID or set user in \(ConfigFile.defaultURL.path)")
+      throw CLIError("no user: pass --user ID or set user in \(ConfigFile.defaultPath)")
     }
     return user
   }
