@@ -85,7 +85,12 @@ let package = Package(
         "CRMStore", "CaptureCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
-    .testTarget(name: "MailboxTests", dependencies: ["Mailbox", "MailFormats", "TestSupport"]),
+    .testTarget(
+      name: "MailboxTests",
+      dependencies: [
+        "Mailbox", "MailFormats", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+      ]
+    ),
     .testTarget(name: "DemoWorkspaceTests", dependencies: ["DemoWorkspace", "TestSupport"]),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"],

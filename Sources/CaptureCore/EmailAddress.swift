@@ -31,9 +31,10 @@ public struct EmailAddress: Hashable, Comparable, Sendable, Codable, CustomStrin
   public let value: String
 
   public init(_ raw: String) throws(EmailAddressError) {
-    var s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-    if s.count >= 7, s.prefix(7).lowercased() == "mailto:" {
-      s = String(s.dropFirst(7)).trimmingCharacters(in: .whitespacesAndNewlines)
+    var s = raw.trimmingWhitespace()
+    if let first = s.utf8.first, first | 0x20 == UInt8(ascii: "m"),
+       s.utf8.count >= 7, s.prefix(7).lowercased() == "mailto:" {
+      s = s.dropFirst(7).trimmingWhitespace()
     }
     guard !s.isEmpty else { throw .empty }
     // Addresses are nearly always ASCII: check bytes, and look up Unicode whitespace

@@ -114,9 +114,10 @@ extension MailboxIndex {
     let (header, locations): (CapturedEmail?, [Location]) = try readPool { db in
       let sql = """
         SELECT mid, date, date_fallback, subject, from_addr, from_name, to_list, cc_list,
-          folder, id FROM message WHERE mid = ?
+          folder, id FROM message WHERE mid_hash = ? AND mid = ?
         """
-      guard let row = try Row.fetchOne(db, sql: sql, arguments: [messageId]) else {
+      let arguments: StatementArguments = [IndexSchema.midHash(messageId), messageId]
+      guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else {
         return (nil, [])
       }
       let messageRow: Int64 = row[9]

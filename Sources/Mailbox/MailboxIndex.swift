@@ -126,17 +126,22 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
 
   /// A message file (or mbox slice) found new: where it is and which directory row owns it.
   ///
-  /// Only the name is stored (a first index holds one of these per message, so it stays
-  /// small); the unique part and flags are derived from it when written.
+  /// Only the directory (shared storage) and the name are stored, 48 bytes plus the name: a
+  /// first index of 1M messages holds a million of these. The unique part, flags and folder
+  /// are derived when written.
   struct NewFile: Sendable {
     var dirPath: String
-    var folder: String
     var name: String
-    var offset: Int64?
-    var length: Int64?
+    /// Where the message lies in its mbox file; nil for a Maildir file.
+    var mboxSlice: MboxSliceRange?
     /// The Maildir unique part, or for an mbox slice its `offset+length` name.
-    var uniq: String { offset == nil ? String(MaildirLayout.uniquePart(of: name)) : name }
-    var flags: String { offset == nil ? MaildirLayout.flags(of: name) : "" }
+    var uniq: String { mboxSlice == nil ? String(MaildirLayout.uniquePart(of: name)) : name }
+    var flags: String { mboxSlice == nil ? MaildirLayout.flags(of: name) : "" }
+  }
+
+  struct MboxSliceRange: Sendable {
+    var offset: Int64
+    var length: Int64
   }
 
   /// A directory row as stored.
@@ -186,7 +191,14 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     var problems: [MailSourceFailure] = []
     var plan = Plan()
     do {
-      let dirs = try databasePool.read { db in try MailboxIndex.loadDirs(db) }
+      let (dirs, interrupted) = try databasePool.read { db in
+        (try MailboxIndex.loadDirs(db), try IndexSchema.hasNewPostings(db))
+      }
+      // A refresh that stopped before its postings were merged left them staged: they go
+      // in first, so removals below find every posting where it belongs.
+      if interrupted {
+        try databasePool.write { db in try IndexSchema.mergeNewPostings(db) }
+      }
       for root in maildirs {
         try planMaildir(root: root, dirs: dirs, plan: &plan, summary: &summary,
                         problems: &problems)
@@ -200,7 +212,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       let bulk = plan.additions.count > 5000
       if bulk {
         try databasePool.writeWithoutTransaction { db in
-          try db.execute(sql: "PRAGMA cache_size = -40000; PRAGMA wal_autocheckpoint = 0")
+          try db.execute(sql: "PRAGMA cache_size = -24000; PRAGMA wal_autocheckpoint = 0")
         }
       }
       defer {
@@ -336,15 +348,16 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         var files = try known.map { try knownFiles(dirId: $0.id) } ?? [:]
         for entry in entries where entry.isDirectory != true {
           let name = entry.name
-          let uniq = String(MaildirLayout.uniquePart(of: name))
-          if let old = files.removeValue(forKey: uniq) {
-            if old.name != name {
-              plan.moves.append((old.id, path, uniq, name, MaildirLayout.flags(of: name)))
+          if !files.isEmpty {
+            let uniq = String(MaildirLayout.uniquePart(of: name))
+            if let old = files.removeValue(forKey: uniq) {
+              if old.name != name {
+                plan.moves.append((old.id, path, uniq, name, MaildirLayout.flags(of: name)))
+              }
+              continue
             }
-            continue
           }
-          plan.additions.append(NewFile(
-            dirPath: path, folder: folder.name, name: name, offset: nil, length: nil))
+          plan.additions.append(NewFile(dirPath: path, name: name, mboxSlice: nil))
         }
         plan.removals += files.values.map(\.id)
         let settled = now - status.mtime > MailboxIndex.settleSeconds
@@ -412,8 +425,8 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       let uniq = "\(slice.offset)+\(slice.length)"
       if files.removeValue(forKey: uniq) != nil { continue }
       plan.additions.append(NewFile(
-        dirPath: path, folder: folder, name: uniq,
-        offset: Int64(slice.offset), length: Int64(slice.length)))
+        dirPath: path, name: uniq,
+        mboxSlice: MboxSliceRange(offset: Int64(slice.offset), length: Int64(slice.length))))
     }
     plan.removals += files.values.map(\.id)
     plan.mboxData[path] = data
@@ -427,12 +440,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
 
   /// FNV-1a of the (up to) 4 KiB before `end`: recognizes an mbox that only grew.
   private static func tailHash(_ bytes: UnsafeRawBufferPointer, end: Int) -> Int64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in bytes[max(0, end - 4096)..<end] {
-      hash ^= UInt64(b)
-      hash &*= 0x0000_0100_0000_01B3
-    }
-    return Int64(bitPattern: hash)
+    IndexSchema.fnv1a(bytes[max(0, end - 4096)..<end])
   }
 
   /// Writes new directory rows, renames and removals in one transaction.
@@ -468,7 +476,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     // (new → cur) moves instead.
     var additionsByKey: [String: Int] = [:]
     let mayMove = !plan.removals.isEmpty
-    for (k, file) in plan.additions.enumerated() where mayMove && file.offset == nil {
+    for (k, file) in plan.additions.enumerated() where mayMove && file.mboxSlice == nil {
       let folderPath = (file.dirPath as NSString).deletingLastPathComponent
       additionsByKey[folderPath + "\u{0}" + file.uniq] = k
     }
@@ -541,45 +549,65 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     let waves = stride(from: 0, to: total, by: waveSize).map { $0..<min($0 + waveSize, total) }
     let parser = WaveParser(files: files, mboxData: plan.mboxData, mboxMtime: plan.mboxMtime)
     var pending = parser.start(waves[0])
-    var addresses: [String: Int64]? = nil
-    for (w, range) in waves.enumerated() {
-      let results = pending.wait()
-      let writeStart = Date()
-      defer { summary.writingSeconds += Date().timeIntervalSince(writeStart) }
-      if w + 1 < waves.count { pending = parser.start(waves[w + 1]) }
-      try databasePool.write { db in
-        if addresses == nil {
-          var map: [String: Int64] = [:]
-          let rows = try Row.fetchCursor(db, sql: "SELECT id, value FROM address")
-          while let r = try rows.next() { map[r[1]] = r[0] }
-          addresses = map
-        }
-        var interned = addresses ?? [:]
-        defer { addresses = interned }
-        let writer = try MessageWriter(db)
-        var insertedCount = 0
-        for (k, result) in zip(range, results) {
-          let file = files[k]
-          switch result {
-          case .failure(let failure):
-            problems.append(failure)
-            failedDirs.insert(file.dirPath)
-          case .success(let header):
-            summary.parsedFiles += 1
-            guard let dir = dirIds[file.dirPath] else { continue }
-            if try writer.add(header, file: file, dirId: dir, addresses: &interned) {
-              insertedCount += 1
-              if removedIds.contains(header.messageId) {
-                summary.removed -= 1
-              } else {
-                summary.added += 1
+    var addresses: [String: Int64] = [:]
+    let folders = Dictionary(plan.dirUpdates.map { ($0.path, $0.folder) }) { a, _ in a }
+    // A bulk load commits about once a second rather than once a wave: each commit
+    // rewrites the pages its inserts touched, so fewer, larger transactions write less.
+    // Every commit still keeps its messages if the refresh is interrupted.
+    let commitInterval: TimeInterval = total > 5000 ? 1 : 0
+    try databasePool.writeWithoutTransaction { db in
+      let rows = try Row.fetchCursor(db, sql: "SELECT id, value FROM address")
+      while let r = try rows.next() { addresses[r[1]] = r[0] }
+      let writer = try MessageWriter(db)
+      var transactionStart: Date? = nil
+      var insertedCount = 0
+      do {
+        for (w, range) in waves.enumerated() {
+          let results = pending.wait()
+          let writeStart = Date()
+          defer { summary.writingSeconds += Date().timeIntervalSince(writeStart) }
+          if w + 1 < waves.count { pending = parser.start(waves[w + 1]) }
+          if transactionStart == nil {
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            transactionStart = writeStart
+          }
+          for (k, result) in zip(range, results) {
+            let file = files[k]
+            switch result {
+            case .failure(let failure):
+              problems.append(failure)
+              failedDirs.insert(file.dirPath)
+            case .success(let header):
+              summary.parsedFiles += 1
+              guard let dir = dirIds[file.dirPath], let folder = folders[file.dirPath] else {
+                continue
+              }
+              if try writer.add(header, file: file, dirId: dir, folder: folder,
+                                addresses: &addresses) {
+                insertedCount += 1
+                if removedIds.contains(header.messageId) {
+                  summary.removed -= 1
+                } else {
+                  summary.added += 1
+                }
               }
             }
           }
+          let last = w + 1 == waves.count
+          if let started = transactionStart,
+             last || Date().timeIntervalSince(started) >= commitInterval {
+            try MailboxIndex.addToMessageCount(db, insertedCount)
+            if last { try IndexSchema.mergeNewPostings(db) }
+            try db.execute(sql: "COMMIT")
+            transactionStart = nil
+            insertedCount = 0
+          }
+          progress?(MailboxIndexProgress(done: range.upperBound, total: total))
         }
-        try MailboxIndex.addToMessageCount(db, insertedCount)
+      } catch {
+        if transactionStart != nil { try? db.execute(sql: "ROLLBACK") }
+        throw error
       }
-      progress?(MailboxIndexProgress(done: range.upperBound, total: total))
     }
     return failedDirs
   }

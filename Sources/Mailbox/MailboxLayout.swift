@@ -200,7 +200,7 @@ struct IndexedHeader: Sendable {
   /// of the block, a missing or unusable Date becomes `mtime` (flagged).
   init(headerBlock: UnsafeRawBufferPointer, mtime: Double) {
     let h = MessageHeaders.parse(headerBlock)
-    let mid = h.messageId?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    let mid = h.messageId?.trimmingWhitespace() ?? ""
     messageId = mid.isEmpty ? IndexedHeader.syntheticMessageId(headerBlock) : mid
     if let d = h.date, d.timeIntervalSince1970.isFinite {
       date = d.timeIntervalSince1970
@@ -233,12 +233,7 @@ struct IndexedHeader: Sendable {
   /// `<fnv1a64-hex@autocapture.invalid>` of the header block: the same bytes always give the
   /// same id, so a message without Message-ID keeps its identity across indexings.
   static func syntheticMessageId(_ block: UnsafeRawBufferPointer) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in block {
-      hash ^= UInt64(b)
-      hash &*= 0x0000_0100_0000_01B3
-    }
-    let hex = String(hash, radix: 16)
+    let hex = String(UInt64(bitPattern: IndexSchema.fnv1a(block)), radix: 16)
     return "<" + String(repeating: "0", count: 16 - hex.count) + hex + "@autocapture.invalid>"
   }
 
