@@ -3,6 +3,12 @@ import Dispatch
 import Foundation
 import TerminalUI
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Actions posted by background work, drained by the run loop on its own thread.
 final class Inbox: @unchecked Sendable {
   private let lock = NSLock()
@@ -53,6 +59,8 @@ public final class AppRunner {
   let service: TimelineService
   let timeZone: TimeZone
   let clock: @Sendable () -> Date
+  /// Stops the process until the shell continues it (SIGTSTP); replaced in tests.
+  let stopProcess: () -> Void
   public private(set) var state: AppState
   let inbox = Inbox()
   let work = DispatchQueue(label: "autocapture.timeline")
@@ -66,8 +74,10 @@ public final class AppRunner {
   public init(terminal: any Terminal, service: TimelineService, user: User,
               timeZone: TimeZone = .current, syncInterval: TimeInterval = 5,
               syncDelay: TimeInterval = 1.5,
-              clock: @escaping @Sendable () -> Date = { Date() }) throws {
+              clock: @escaping @Sendable () -> Date = { Date() },
+              stopProcess: @escaping () -> Void = { _ = raise(SIGTSTP) }) throws {
     self.terminal = terminal
+    self.stopProcess = stopProcess
     self.service = service
     self.timeZone = timeZone
     self.clock = clock
@@ -141,6 +151,13 @@ public final class AppRunner {
   func perform(_ effect: Effect) {
     let service = self.service, inbox = self.inbox, user = state.user, now = clock()
     switch effect {
+    case .suspendToShell:
+      // The terminal goes back to the shell before the stop and is taken again after
+      // `fg`; the whole screen is then drawn afresh (the shell wrote over it).
+      terminal.suspend()
+      stopProcess()
+      terminal.restore()
+      lastDrawn = nil
     case .loadTimeline(let ref):
       let generation = inbox.nextTimelineGeneration()
       work.async {

@@ -44,7 +44,18 @@ public enum Keymap {
     KeyBinding([.character("r"), .function(5)], .refresh, help: "Refresh, sync now"),
     KeyBinding([.character("?")], .help, hint: "help", help: "This help"),
     KeyBinding([.character("q"), .ctrl("c")], .quit, hint: "quit", help: "Quit"),
+    suspend,
     KeyBinding([.escape], .close, help: "Close/collapse/clear"),
+  ]
+
+  /// Ctrl-Z works in every context, overlays and filter typing included, as in a shell.
+  static let suspend = KeyBinding([.ctrl("z")], .suspend, help: "Suspend (fg resumes)")
+
+  static let filtering: [KeyBinding] = [
+    KeyBinding([.enter], .acceptFilter, hint: "keep", help: "Keep the filter"),
+    KeyBinding([.escape], .cancelFilter, hint: "clear", help: "Clear the filter"),
+    KeyBinding([.backspace], .deleteFilterCharacter, help: "Delete a character"),
+    KeyBinding([.down, .up], .moveDown, help: "Move through matches"),
   ]
 
   /// The bindings of a context, in the order help lists them.
@@ -66,16 +77,12 @@ public enum Keymap {
                    help: "Back to records"),
       ] + movement + global
     case .filter:
-      return [
-        KeyBinding([.enter], .acceptFilter, hint: "keep", help: "Keep the filter"),
-        KeyBinding([.escape], .cancelFilter, hint: "clear", help: "Clear the filter"),
-        KeyBinding([.backspace], .deleteFilterCharacter, help: "Delete a character"),
-        KeyBinding([.down, .up], .moveDown, help: "Move through matches"),
-      ]
+      return filtering + [suspend]
     case .help:
       return [
         KeyBinding([.escape, .character("?"), .character("q")], .close, hint: "close",
                    help: "Close help"),
+        suspend,
       ]
     case .settings:
       return [
@@ -83,6 +90,7 @@ public enum Keymap {
                    help: "Toggle, saved at once"),
         KeyBinding([.escape, .character("o")], .close, hint: "close", help: "Close settings"),
         KeyBinding([.character("q"), .ctrl("c")], .quit, help: "Quit"),
+        suspend,
       ]
     }
   }
@@ -94,7 +102,7 @@ public enum Keymap {
       ("Records pane", Array(bindings(for: .records).prefix(1))),
       ("Timeline pane", Array(bindings(for: .timeline).prefix(3))),
       ("Anywhere", global),
-      ("While filtering (/)", bindings(for: .filter)),
+      ("While filtering (/)", filtering),
       ("Settings (o)", Array(bindings(for: .settings).prefix(2))),
     ]
   }

@@ -5,7 +5,7 @@ import Foundation
 public enum Command: String, Hashable, Sendable, CaseIterable {
   case moveDown, moveUp, top, bottom, pageDown, pageUp
   case switchPane, focusRecords, focusTimeline
-  case toggleExpand, track, openSettings, startFilter, refresh, help, quit, close
+  case toggleExpand, track, openSettings, startFilter, refresh, help, quit, close, suspend
   case toggleOption
   case acceptFilter, cancelFilter, deleteFilterCharacter
 }
@@ -43,6 +43,8 @@ public enum Effect: Hashable, Sendable {
   case saveShowUntracked(Bool)
   case syncNow
   case reloadRecords
+  /// Give the terminal back and stop the process (Ctrl-Z); the shell's `fg` resumes it.
+  case suspendToShell
 }
 
 /// The app's only state transition: pure, so tests send actions and compare whole states.
@@ -151,6 +153,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
 private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
   state.message = nil
   switch command {
+  case .suspend: return [.suspendToShell]
   case .acceptFilter: return reduce(&state, .filterAccept)
   case .cancelFilter: return reduce(&state, .filterCancel)
   case .deleteFilterCharacter: return reduce(&state, .filterBackspace)
@@ -231,7 +234,7 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
       return []
     }
     return [.track(item, ref)]
-  case .toggleOption, .acceptFilter, .cancelFilter, .deleteFilterCharacter:
+  case .toggleOption, .acceptFilter, .cancelFilter, .deleteFilterCharacter, .suspend:
     return []
   }
 }

@@ -21,7 +21,7 @@ public struct CursesTerminalError: Error, CustomStringConvertible, Sendable {
 /// previous handler so the exit status (and Swift's crash backtrace) are unchanged.
 ///
 /// Input is raw: Ctrl-C, Ctrl-Z and Ctrl-\ arrive as ``KeyEvent/ctrl(_:)`` keys, not signals,
-/// so the app decides what they do. Esc waits 25 ms for a following key to tell Alt-x from Esc.
+/// so the app decides what they do (Ctrl-Z: ``suspend()``, SIGTSTP, ``restore()``). Esc waits 25 ms for a following key to tell Alt-x from Esc.
 public final class CursesTerminal: Terminal {
   public private(set) var size: TerminalSize
   public let capabilities: TerminalCapabilities

@@ -49,6 +49,31 @@ import Testing
     #expect(effects == [.loadTimeline(RecordRef(type: .account, id: "a-mul"))])
   }
 
+  @Test func ctrlZSuspendsFromEveryContextAndChangesNothingElse() {
+    var states: [AppState] = []
+    var plain = makeState()
+    states.append(plain)
+    plain.focus = .timeline
+    states.append(plain)
+    var filtering = makeState()
+    _ = reduce(&filtering, .command(.startFilter))
+    _ = reduce(&filtering, .filterInput("mu"))
+    states.append(filtering)
+    for overlay in [Overlay.help, .settings] {
+      var withOverlay = makeState()
+      withOverlay.overlay = overlay
+      states.append(withOverlay)
+    }
+    for before in states {
+      var state = before
+      let action = Keymap.action(for: .ctrl("z"), in: state)
+      #expect(action == .command(.suspend))
+      let effects = action.map { reduce(&state, $0) } ?? []
+      #expect(effects == [.suspendToShell])
+      #expect(state == before)
+    }
+  }
+
   @Test func escapeClearsTheFilterAndKeepsTheSelectedRecord() {
     var state = makeState()
     _ = reduce(&state, .command(.startFilter))

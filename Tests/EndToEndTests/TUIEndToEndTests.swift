@@ -66,3 +66,42 @@ import TestSupport
     _ = try tmux.waitUntil("the app to exit") { _ in (try? tmux.isRunning()) == false }
   }
 }
+
+/// Ctrl-Z under a job-control shell: the shell gets the terminal back, and `fg` brings the
+/// app back with its screen drawn again.
+@Suite(.serialized) struct TUISuspendEndToEndTests {
+  @Test func ctrlZHandsTheTerminalToTheShellAndFgBringsTheAppBack() throws {
+    let f = try CaptureFixture()
+    #expect(try f.importCRM().status == 0)
+    let args = (["tui"] + f.sources(withMail: false)).map { "'\($0)'" }.joined(separator: " ")
+    let tmux = try TmuxSession(
+      command: "bash --norc --noprofile -i", width: 100, height: 30,
+      environment: ["AUTOCAPTURE_CONFIG": "/nonexistent/config.toml", "NO_COLOR": "1"])
+    defer { tmux.kill() }
+    try tmux.waitFor("bash")
+    try tmux.type("PS1='shell-ready$ '")
+    try tmux.send(keys: "Enter")
+    try tmux.waitFor("shell-ready$")
+    try tmux.type("'\(CLIRunner.binary.path)' \(args)")
+    try tmux.send(keys: "Enter")
+    try tmux.waitFor("Accounts")
+
+    try tmux.send(keys: "C-z")
+    let stopped = try tmux.waitFor("Stopped")
+    #expect(!stopped.contains("Accounts"), "the app's screen is gone while it is stopped")
+    try tmux.type("fg")
+    try tmux.send(keys: "Enter")
+    var screen = try tmux.waitFor("Accounts")
+    #expect(screen.contains("Fabrikam"))
+
+    // It still answers keys after coming back, and quits to the shell.
+    try tmux.send(keys: "?")
+    screen = try tmux.waitFor("Help · Esc closes")
+    #expect(screen.contains("Suspend (fg resumes)"))
+    try tmux.send(keys: "Escape")
+    try tmux.send(keys: "q")
+    _ = try tmux.waitUntil("the shell prompt is back after quitting") {
+      $0.components(separatedBy: "shell-ready$").count >= 4 && !$0.contains("Accounts")
+    }
+  }
+}
