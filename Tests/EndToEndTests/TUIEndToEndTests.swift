@@ -99,6 +99,8 @@ import TestSupport
     screen = try tmux.waitFor("Help · Esc closes")
     #expect(screen.contains("Suspend (fg resumes)"))
     try tmux.send(keys: "Escape")
+    // Esc and a key within 25 ms read as Alt-key: wait for the overlay to close first.
+    _ = try tmux.waitUntil("help closed") { !$0.contains("Help · Esc closes") }
     try tmux.send(keys: "q")
     _ = try tmux.waitUntil("the shell prompt is back after quitting") {
       $0.components(separatedBy: "shell-ready$").count >= 4 && !$0.contains("Accounts")
