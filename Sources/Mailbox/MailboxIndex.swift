@@ -349,10 +349,15 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         }
         summary.scannedDirectories += 1
         var files = try known.map { try knownFiles(dirId: $0.id) } ?? [:]
+        // Two names with one unique part (a copy left by a crashed flag change) are one file
+        // to the index, as the `file` table has no unique constraint to drop the second.
+        var seen = Set<Substring>()
         for entry in entries where entry.isDirectory != true {
           let name = entry.name
+          let uniqPart = MaildirLayout.uniquePart(of: name)
+          guard seen.insert(uniqPart).inserted else { continue }
           if !files.isEmpty {
-            let uniq = String(MaildirLayout.uniquePart(of: name))
+            let uniq = String(uniqPart)
             if let old = files.removeValue(forKey: uniq) {
               if old.name != name {
                 plan.moves.append((old.id, path, uniq, name, MaildirLayout.flags(of: name)))

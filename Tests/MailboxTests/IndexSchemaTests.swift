@@ -52,6 +52,26 @@ import Testing
     #expect(try index.ids(["p1@t.example"]) == ["<s10@t>", "<s7@t>", "<s4@t>", "<s1@t>"])
   }
 
+  @Test func aMessageRemovedAfterAnInterruptedRefreshLeavesNoPostingBehind() throws {
+    let (tree, index) = try filledTree("staged-remove", count: 3)
+    try database(tree).write { db in
+      try db.execute(sql: """
+        INSERT INTO posting_new SELECT address, date, message FROM posting;
+        DELETE FROM posting;
+        """)
+    }
+    try FileManager.default.removeItem(at: tree.root.appendingPathComponent("cur/s1:2,S"))
+    let summary = try index.refresh(progress: nil)
+    #expect(summary.removed == 1)
+    #expect(try index.ids(["dana@contoso.example"]) == ["<s2@t>", "<s0@t>"])
+    let left = try database(tree).read { db in
+      try Int.fetchOne(db, sql: """
+        SELECT (SELECT count(*) FROM posting) + (SELECT count(*) FROM posting_new)
+        """)
+    }
+    #expect(left == 2 * 3)
+  }
+
   @Test func anIndexWrittenWithAnOlderSchemaIsFilledAgain() throws {
     let (tree, _) = try filledTree("older")
     try database(tree).writeWithoutTransaction { db in
@@ -74,6 +94,24 @@ import Testing
     } throws: { error in
       "\(error)".contains("index.sqlite") && "\(error)".contains("newer")
     }
+  }
+
+  /// Found by the helper that built the same schema on a branch: without the unique
+  /// constraint, a second name for one unique part became a second row that outlived both.
+  @Test func twoNamesWithOneUniquePartAreOneFileThatLeavesWithThem() throws {
+    let tree = try MailTree("same-uniq")
+    try tree.write(mailText(id: "<dup@t>"), name: "d1:2,S")
+    try tree.write(mailText(id: "<dup@t>"), name: "d1:2,RS")
+    try tree.write(mailText(id: "<other@t>"), name: "d2:2,S")
+    let index = try tree.open()
+    #expect(try index.refresh(progress: nil).added == 2)
+    let cur = tree.root.appendingPathComponent("cur")
+    try FileManager.default.removeItem(at: cur.appendingPathComponent("d1:2,S"))
+    try FileManager.default.removeItem(at: cur.appendingPathComponent("d1:2,RS"))
+    try tree.settleDirectories()
+    let summary = try index.refresh(progress: nil)
+    #expect(summary.removed == 1)
+    #expect(try index.ids(["ann@fabrikam.example"]) == ["<other@t>"])
   }
 
   @Test func messageIdHashesAreStableAndDifferForNearMisses() {
