@@ -147,6 +147,20 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     var length: Int64
   }
 
+  /// The hashes of unique parts that more than one file name of `entries` has (hash
+  /// collisions included). Names whose hash is not in it are certainly unique, so the exact
+  /// check needs a set only for those few: a first index of a 1M-file `cur/` holds 8 bytes
+  /// per name here instead of a 32-byte `Substring`.
+  static func hashesOfRepeatedUniqueParts(_ entries: [FileSystem.Entry]) -> Set<Int64> {
+    var once = Set<Int64>(minimumCapacity: entries.count)
+    var repeated = Set<Int64>()
+    for entry in entries where entry.isDirectory != true {
+      let hash = IndexSchema.fnv1a(MaildirLayout.uniquePart(of: entry.name).utf8)
+      if !once.insert(hash).inserted { repeated.insert(hash) }
+    }
+    return repeated
+  }
+
   /// A directory row as stored.
   struct DirRow: Sendable {
     var id: Int64
@@ -351,11 +365,17 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         var files = try known.map { try knownFiles(dirId: $0.id) } ?? [:]
         // Two names with one unique part (a copy left by a crashed flag change) are one file
         // to the index, as the `file` table has no unique constraint to drop the second.
-        var seen = Set<Substring>()
+        let sharedUniqueParts = MailboxIndex.hashesOfRepeatedUniqueParts(entries)
+        var seenShared = Set<Substring>()
         for entry in entries where entry.isDirectory != true {
           let name = entry.name
           let uniqPart = MaildirLayout.uniquePart(of: name)
-          guard seen.insert(uniqPart).inserted else { continue }
+          if !sharedUniqueParts.isEmpty,
+            sharedUniqueParts.contains(IndexSchema.fnv1a(uniqPart.utf8)),
+            !seenShared.insert(uniqPart).inserted
+          {
+            continue
+          }
           if !files.isEmpty {
             let uniq = String(uniqPart)
             if let old = files.removeValue(forKey: uniq) {
