@@ -365,14 +365,14 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         var files = try known.map { try knownFiles(dirId: $0.id) } ?? [:]
         // Two names with one unique part (a copy left by a crashed flag change) are one file
         // to the index, as the `file` table has no unique constraint to drop the second.
-        let sharedUniqueParts = MailboxIndex.hashesOfRepeatedUniqueParts(entries)
-        var seenShared = Set<Substring>()
+        let repeatedHashes = MailboxIndex.hashesOfRepeatedUniqueParts(entries)
+        var seenRepeated = Set<Substring>()
         for entry in entries where entry.isDirectory != true {
           let name = entry.name
           let uniqPart = MaildirLayout.uniquePart(of: name)
-          if !sharedUniqueParts.isEmpty,
-            sharedUniqueParts.contains(IndexSchema.fnv1a(uniqPart.utf8)),
-            !seenShared.insert(uniqPart).inserted
+          if !repeatedHashes.isEmpty,
+            repeatedHashes.contains(IndexSchema.fnv1a(uniqPart.utf8)),
+            !seenRepeated.insert(uniqPart).inserted
           {
             continue
           }
