@@ -16,7 +16,7 @@ extension MailboxIndex {
   {
     guard limit > 0, !addresses.isEmpty else { return [] }
     do {
-      return try readPool { db in try MailboxIndex.newest(db, addresses, limit) }
+      return try database.read { db in try MailboxIndex.newest(db, addresses, limit) }
     } catch let error as MailSourceError {
       throw error
     } catch {
@@ -92,11 +92,6 @@ extension MailboxIndex {
       to: list(row[6]), cc: list(row[7]), folder: row[8])
   }
 
-  /// Runs a read in a snapshot of the index.
-  func readPool<T>(_ body: (Database) throws -> T) throws -> T {
-    try databasePool.read(body)
-  }
-
   /// The whole message with this Message-ID, read from its file (or mbox slice) now.
   ///
   /// A Maildir file renamed since the last refresh (a flag change, or moved from `new` to
@@ -111,7 +106,7 @@ extension MailboxIndex {
       var offset: Int64?
       var length: Int64?
     }
-    let (header, locations): (CapturedEmail?, [Location]) = try readPool { db in
+    let (header, locations): (CapturedEmail?, [Location]) = try database.read { db in
       let sql = """
         SELECT mid, date, date_fallback, subject, from_addr, from_name, to_list, cc_list,
           folder, id FROM message WHERE mid_hash = ? AND mid = ?

@@ -2,7 +2,7 @@ import CaptureCore
 import Foundation
 import GRDB
 
-/// Adds parsed messages to the index inside one write transaction.
+/// Adds parsed messages to the index inside the refresh's write transaction.
 ///
 /// A Message-ID already in the index (the same message in another folder) only gains a file
 /// row; a new one gets its message row and one staged posting (`posting_new`) per distinct

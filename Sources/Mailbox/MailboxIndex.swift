@@ -45,7 +45,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   public let indexDirectory: URL
   public let maildirs: [String]
   public let mboxes: [String]
-  let databasePool: any DatabaseWriter
+  let database: any DatabaseWriter
   private let lock = NSLock()
   private var lastSummaryStorage: MailboxIndexSummary?
 
@@ -84,12 +84,12 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     }
     let path = indexDirectory.appendingPathComponent("index.sqlite").path
     do {
-      databasePool = try SQLiteFiles.open(path: path, connections: connections, busyTimeout: 30)
-      let current = try databasePool.read { db in
+      database = try SQLiteFiles.open(path: path, connections: connections, busyTimeout: 30)
+      let current = try database.read { db in
         try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
       }
       if current != IndexSchema.version {
-        try databasePool.write { db in try IndexSchema.create(db) }
+        try database.write { db in try IndexSchema.create(db) }
       }
     } catch let error as MailSourceError {
       throw error
@@ -120,7 +120,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
 
   /// Messages in the index.
   public func messageCount() throws -> Int {
-    try databasePool.read { db in
+    try database.read { db in
       try Int.fetchOne(db, sql: "SELECT value FROM stats WHERE key = 'messages'") ?? 0
     }
   }
@@ -208,13 +208,13 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     var problems: [MailSourceFailure] = []
     var plan = Plan()
     do {
-      let (dirs, interrupted) = try databasePool.read { db in
+      let (dirs, interrupted) = try database.read { db in
         (try MailboxIndex.loadDirs(db), try IndexSchema.hasNewPostings(db))
       }
       // A refresh that stopped before its postings were merged left them staged: they go
       // in first, so removals below find every posting where it belongs.
       if interrupted {
-        try databasePool.write { db in try IndexSchema.mergeNewPostings(db) }
+        try database.write { db in try IndexSchema.mergeNewPostings(db) }
       }
       for root in maildirs {
         try planMaildir(root: root, dirs: dirs, plan: &plan, summary: &summary,
@@ -228,13 +228,13 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       // the end rather than one per 1000 pages written.
       let bulk = plan.additions.count > 5000
       if bulk {
-        try databasePool.writeWithoutTransaction { db in
+        try database.writeWithoutTransaction { db in
           try db.execute(sql: "PRAGMA cache_size = -24000; PRAGMA wal_autocheckpoint = 0")
         }
       }
       defer {
         if bulk {
-          try? databasePool.writeWithoutTransaction { db in
+          try? database.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)")
             try db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000")
           }
@@ -247,13 +247,13 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         summary.totalMessages = try messageCount()
         return finish(summary, problems: problems, started: started, lock: indexLock)
       }
-      let (dirIds, moved, removedIds) = try databasePool.write { db in
+      let (dirIds, moved, removedIds) = try database.write { db in
         try MailboxIndex.writeStructure(db, plan: plan, summary: &summary)
       }
       let failedDirs = try addFiles(
         plan: plan, skipping: moved, removedIds: removedIds, dirIds: dirIds,
         summary: &summary, problems: &problems, progress: progress)
-      try databasePool.write { db in
+      try database.write { db in
         try MailboxIndex.finishDirs(db, plan: plan, failedDirs: failedDirs)
       }
       summary.totalMessages = try messageCount()
@@ -290,7 +290,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   }
 
   private func knownFiles(dirId: Int64) throws -> [String: (id: Int64, name: String)] {
-    try databasePool.read { db in
+    try database.read { db in
       let count = RawStatement(
         try db.cachedStatement(sql: "SELECT count(*) FROM file WHERE dir_id = ?"))
       count.reset()
@@ -583,7 +583,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     // rewrites the pages its inserts touched, so fewer, larger transactions write less.
     // Every commit still keeps its messages if the refresh is interrupted.
     let commitInterval: TimeInterval = total > 5000 ? 1 : 0
-    try databasePool.writeWithoutTransaction { db in
+    try database.writeWithoutTransaction { db in
       let rows = try Row.fetchCursor(db, sql: "SELECT id, value FROM address")
       while let r = try rows.next() { addresses[r[1]] = r[0] }
       let writer = try MessageWriter(db)
