@@ -52,6 +52,14 @@ public final class SQLiteCRMStore: CRMStore {
     }
   }
 
+  /// Closes the database file (the WAL is checkpointed when this was its last connection).
+  /// The store must not be used afterwards.
+  public func close() throws {
+    do { try pool.close() } catch {
+      throw Self.translate(error, path: path, timeout: busyTimeout)
+    }
+  }
+
   // MARK: - Access and errors
 
   /// Runs a read, turning SQLite errors into `CRMError`s that name the file.

@@ -104,10 +104,19 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     return p
   }
 
-  /// The summary of the latest refresh through this instance.
+  /// Closes the index file (the WAL is checkpointed when this was its last connection).
+  /// The index must not be used afterwards.
+  public func close() throws {
+    let path = indexDirectory.appendingPathComponent("index.sqlite").path
+    do { try database.close() } catch {
+      throw MailSourceError.unreadable(path: path, reason: "\(error)")
+    }
+  }
+
   /// What the latest refresh skipped, each with its path and reason.
   public var problems: [MailSourceError] { lastSummary?.skipped ?? [] }
 
+  /// The summary of the latest refresh through this instance.
   public var lastSummary: MailboxIndexSummary? {
     lock.lock()
     defer { lock.unlock() }

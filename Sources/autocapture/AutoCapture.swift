@@ -43,6 +43,18 @@ enum AutoCapture {
   }
 }
 
+/// How `timeline` and `index`, the commands timed against notmuch, end once their output is
+/// written: their databases are closed as at any end (the WAL is checkpointed and emptied),
+/// but GRDB's connection objects are not released. Releasing them disposes their dispatch
+/// queues, which starts a libdispatch worker thread and event loop only to free memory the
+/// exit frees anyway: about 0.5 ms of a 6 ms `timeline --json` (hyperfine, alternating
+/// builds). `exit` flushes standard output.
+enum OneShot {
+  static func end(keeping objects: Any...) -> Never {
+    withExtendedLifetime(objects) { exit(0) }
+  }
+}
+
 /// A one-line error for the user: printed as `Error: <message>` with a non-zero exit.
 struct CLIError: Error, CustomStringConvertible {
   var description: String

@@ -37,14 +37,16 @@ struct IndexCommand {
       throw CLIError("no mbox file at \(path)")
     }
     let directory = workspace.indexDirectoryURL
+    let index: MailboxIndex
     let summary: MailboxIndexSummary
     do {
-      let index = try MailboxIndex(
+      index = try MailboxIndex(
         indexDirectory: directory, maildirs: workspace.maildir, mboxes: workspace.mbox,
         connections: .single)
       let reporter = ProgressReporter(terminal: isatty(STDERR_FILENO) == 1)
       summary = try index.refresh { reporter.report($0) }
       reporter.finish()
+      try index.close()
     } catch let error as MailSourceError {
       throw CLIError(error.description)
     }
@@ -52,6 +54,7 @@ struct IndexCommand {
     for problem in summary.skipped {
       print("  skipped: \(problem)")
     }
+    OneShot.end(keeping: index)
   }
 
   static func summaryLine(_ s: MailboxIndexSummary) -> String {

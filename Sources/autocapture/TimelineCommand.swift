@@ -30,14 +30,18 @@ struct TimelineCommand {
     let timeline = try ws.service.timeline(for: ref, user: user, now: try workspace.resolvedNow())
     if json {
       print(TimelineJSON.encode(timeline).serialized(pretty: true))
-      return
+    } else {
+      print("\(timeline.record.name) (\(ref))")
+      if let notice = timeline.notice { print("note: \(notice)") }
+      for item in timeline.items {
+        let state = item.state == .tracked ? "" : " [\(item.state.name)]"
+        print("\(ISO8601.format(item.at))  \(item.kind.rawValue)\(state)  \(item.subject)  \(item.id)")
+      }
+      for problem in timeline.problems {
+        FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
+      }
     }
-    print("\(timeline.record.name) (\(ref))")
-    if let notice = timeline.notice { print("note: \(notice)") }
-    for item in timeline.items {
-      let state = item.state == .tracked ? "" : " [\(item.state.name)]"
-      print("\(ISO8601.format(item.at))  \(item.kind.rawValue)\(state)  \(item.subject)  \(item.id)")
-    }
-    for problem in timeline.problems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
+    try ws.close()
+    OneShot.end(keeping: ws)
   }
 }

@@ -7,6 +7,8 @@ import SQLiteSupport
 /// The services a subcommand works with, opened from the workspace options.
 struct Workspace {
   let store: SQLiteCRMStore
+  /// The private mailbox index, when the options name a mailbox.
+  let index: MailboxIndex?
   let service: TimelineService
 
   /// Opens the CRM database and, when sources are given, the user's mailbox index and
@@ -21,16 +23,23 @@ struct Workspace {
         + " --db \(path))")
     }
     store = try SQLiteCRMStore(path: path, connections: connections)
-    var mail: (any MailSource)?
     if !options.maildir.isEmpty || !options.mbox.isEmpty {
-      mail = try MailboxIndex(indexDirectory: options.indexDirectoryURL,
-                              maildirs: options.maildir, mboxes: options.mbox,
-                              connections: connections)
+      index = try MailboxIndex(indexDirectory: options.indexDirectoryURL,
+                               maildirs: options.maildir, mboxes: options.mbox,
+                               connections: connections)
+    } else {
+      index = nil
     }
     let calendar: (any CalendarSource)? =
       options.calendar.isEmpty ? nil : CalendarFiles(paths: options.calendar)
-    service = TimelineService(store: store, mail: mail, calendar: calendar,
+    service = TimelineService(store: store, mail: index, calendar: calendar,
                               limits: try options.limits())
+  }
+
+  /// Closes the CRM database and the index; nothing may be read through them afterwards.
+  func close() throws {
+    try index?.close()
+    try store.close()
   }
 
   /// The user named by `--user` (an id or one of the user's addresses).
