@@ -18,43 +18,62 @@ public indirect enum JSONValue: Hashable, Sendable {
 
   /// Serializes compactly, or with two-space indentation when `pretty`.
   public func serialized(pretty: Bool = false) -> String {
-    var out = ""
+    var out: [UInt8] = []
+    out.reserveCapacity(256)
     write(into: &out, pretty: pretty, indent: 0)
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
-  private func write(into out: inout String, pretty: Bool, indent: Int) {
-    let pad = { (n: Int) in pretty ? "\n" + String(repeating: "  ", count: n) : "" }
+  /// Appends the UTF-8 of the value to `out`: bytes, because building a 25 KB `timeline
+  /// --json` from small `String` appends (and a new indentation string per line) was a
+  /// tenth of the whole process.
+  private func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
+    func newline(_ depth: Int) {
+      guard pretty else { return }
+      out.append(UInt8(ascii: "\n"))
+      out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+    }
     switch self {
-    case .null: out += "null"
-    case .bool(let b): out += b ? "true" : "false"
-    case .int(let i): out += String(i)
+    case .null: out.append(contentsOf: "null".utf8)
+    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+    case .int(let i): out.append(contentsOf: String(i).utf8)
     case .string(let s): JSONValue.quote(s, into: &out)
     case .array(let items):
-      if items.isEmpty { out += "[]"; return }
+      if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
       // Short arrays of scalars stay on one line when pretty: easier for people to read.
-      if pretty, items.allSatisfy(\.isScalar) {
-        let line = "[" + items.map { $0.serialized() }.joined(separator: ", ") + "]"
-        if line.count + indent * 2 <= 96 { out += line; return }
+      if pretty, items.allSatisfy({ $0.isScalar }) {
+        let start = out.count
+        out.append(UInt8(ascii: "["))
+        for (n, item) in items.enumerated() {
+          if n > 0 { out.append(contentsOf: ", ".utf8) }
+          item.write(into: &out, pretty: false, indent: 0)
+        }
+        out.append(UInt8(ascii: "]"))
+        // The limit counts characters, as people see the line, not bytes.
+        let line = String(decoding: out[start...], as: UTF8.self)
+        if line.count + indent * 2 <= 96 { return }
+        out.removeSubrange(start...)
       }
-      out += "["
+      out.append(UInt8(ascii: "["))
       for (n, item) in items.enumerated() {
-        if n > 0 { out += "," }
-        out += pad(indent + 1)
+        if n > 0 { out.append(UInt8(ascii: ",")) }
+        newline(indent + 1)
         item.write(into: &out, pretty: pretty, indent: indent + 1)
       }
-      out += pad(indent) + "]"
+      newline(indent)
+      out.append(UInt8(ascii: "]"))
     case .object(let fields):
-      if fields.isEmpty { out += "{}"; return }
-      out += "{"
+      if fields.isEmpty { out.append(contentsOf: "{}".utf8); return }
+      out.append(UInt8(ascii: "{"))
       for (n, (key, value)) in fields.enumerated() {
-        if n > 0 { out += "," }
-        out += pad(indent + 1)
+        if n > 0 { out.append(UInt8(ascii: ",")) }
+        newline(indent + 1)
         JSONValue.quote(key, into: &out)
-        out += pretty ? ": " : ":"
+        out.append(contentsOf: (pretty ? ": " : ":").utf8)
         value.write(into: &out, pretty: pretty, indent: indent + 1)
       }
-      out += pad(indent) + "}"
+      newline(indent)
+      out.append(UInt8(ascii: "}"))
     }
   }
 
@@ -68,35 +87,33 @@ public indirect enum JSONValue: Hashable, Sendable {
   /// Appends `s` as a JSON string. Runs of bytes that need no escape are copied whole: a
   /// timeline is mostly such text, and copying scalar by scalar was a quarter of a whole
   /// `timeline --json` process.
-  private static func quote(_ s: String, into out: inout String) {
-    out += "\""
+  private static func quote(_ s: String, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
     var text = s
     text.withUTF8 { bytes in
       var run = 0
-      func flush(to end: Int) {
-        if run < end {
-          out += String(decoding: UnsafeBufferPointer(rebasing: bytes[run..<end]), as: UTF8.self)
-        }
-      }
       for i in 0..<bytes.count {
         let b = bytes[i]
         guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-        flush(to: i)
+        out.append(contentsOf: bytes[run..<i])
         run = i + 1
+        out.append(UInt8(ascii: "\\"))
         switch b {
-        case UInt8(ascii: "\""): out += "\\\""
-        case UInt8(ascii: "\\"): out += "\\\\"
-        case UInt8(ascii: "\n"): out += "\\n"
-        case UInt8(ascii: "\r"): out += "\\r"
-        case UInt8(ascii: "\t"): out += "\\t"
+        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+        case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+        case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+        case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
         default:
-          let hex = Array("0123456789abcdef")
-          out += "\\u00" + String(hex[Int(b >> 4)]) + String(hex[Int(b & 0xF)])
+          let hex = Array("0123456789abcdef".utf8)
+          out.append(contentsOf: "u00".utf8)
+          out.append(hex[Int(b >> 4)])
+          out.append(hex[Int(b & 0xF)])
         }
       }
-      flush(to: bytes.count)
+      out.append(contentsOf: bytes[run...])
     }
-    out += "\""
+    out.append(UInt8(ascii: "\""))
   }
 }
 

@@ -52,12 +52,12 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   /// The default index directory: `$XDG_DATA_HOME/autocapture/index`, else
   /// `~/.local/share/autocapture/index`.
   public static func defaultIndexDirectory(
-    environment: [String: String] = ProcessInfo.processInfo.environment
+    environment: (String) -> String? = Environment.value
   ) -> URL {
-    if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
+    if let xdg = environment("XDG_DATA_HOME"), !xdg.isEmpty {
       return URL(fileURLWithPath: xdg).appendingPathComponent("autocapture/index")
     }
-    let home = environment["HOME"].map { URL(fileURLWithPath: $0) }
+    let home = environment("HOME").map { URL(fileURLWithPath: $0) }
       ?? FileManager.default.homeDirectoryForCurrentUser
     return home.appendingPathComponent(".local/share/autocapture/index")
   }

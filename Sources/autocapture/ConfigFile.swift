@@ -1,3 +1,4 @@
+import CaptureCore
 import Foundation
 import TOMLKit
 
@@ -21,11 +22,12 @@ struct ConfigFile {
   /// The config file's path. Plain strings, not `URL`: building the first `URL` of a
   /// process cost ~0.4 ms, a noticeable share of a one-shot command.
   static var defaultPath: String {
-    let env = ProcessInfo.processInfo.environment
-    if let path = env["AUTOCAPTURE_CONFIG"], !path.isEmpty { return path }
-    if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/autocapture/config.toml" }
+    if let path = Environment.value("AUTOCAPTURE_CONFIG"), !path.isEmpty { return path }
+    if let xdg = Environment.value("XDG_CONFIG_HOME"), !xdg.isEmpty {
+      return xdg + "/autocapture/config.toml"
+    }
     // $HOME before the password database: looking the user up costs ~0.7 ms (nsswitch).
-    let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+    let home = Environment.value("HOME").flatMap { $0.isEmpty ? nil : $0 }
       ?? FileManager.default.homeDirectoryForCurrentUser.path
     return home + "/.config/autocapture/config.toml"
   }
