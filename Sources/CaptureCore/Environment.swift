@@ -8,7 +8,7 @@
 ///
 /// `ProcessInfo.processInfo.environment` copies the whole environment into a dictionary
 /// (and sets up `ProcessInfo`) for the one or two names a command start needs: ~0.1 ms of
-/// a 6 ms `timeline --json`.
+/// a 3.5 ms `index` with nothing to do.
 public enum Environment {
   /// The value of `name`, or nil when it is unset or not UTF-8.
   public static func value(_ name: String) -> String? {

@@ -24,9 +24,9 @@ public indirect enum JSONValue: Hashable, Sendable {
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// Appends the UTF-8 of the value to `out`: bytes, because building a 25 KB `timeline
-  /// --json` from small `String` appends (and a new indentation string per line) was a
-  /// tenth of the whole process.
+  /// Appends the UTF-8 of the value to `out`. Building a 25 KB `timeline --json` from small
+  /// `String` appends, with a new indentation string per line, was 3–4 % of the process's
+  /// perf samples; bytes took up to 0.2 ms off a 6 ms run.
   private func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
     func newline(_ depth: Int) {
       guard pretty else { return }

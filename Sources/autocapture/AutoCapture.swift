@@ -47,8 +47,8 @@ enum AutoCapture {
 /// written: their databases are closed as at any end (the WAL is checkpointed and emptied),
 /// but GRDB's connection objects are not released. Releasing them disposes their dispatch
 /// queues, which starts a libdispatch worker thread and event loop only to free memory the
-/// exit frees anyway: about 0.5 ms of a 6 ms `timeline --json` (hyperfine, alternating
-/// builds). `exit` flushes standard output.
+/// exit frees anyway: 0.2–0.4 ms of a 5 ms `timeline --json` and ~0.15 ms of `index`
+/// (hyperfine medians, three alternating rounds). `exit` flushes standard output.
 enum OneShot {
   static func end(keeping objects: Any...) -> Never {
     withExtendedLifetime(objects) { exit(0) }
