@@ -82,7 +82,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       throw MailSourceError.unreadable(
         path: indexDirectory.path, reason: "cannot create the index directory: \(error.localizedDescription)")
     }
-    let path = indexDirectory.appendingPathComponent("index.sqlite").path
+    let path = MailboxIndex.databasePath(in: indexDirectory)
     do {
       database = try SQLiteFiles.open(path: path, connections: connections, busyTimeout: 30)
       let current = try database.read { db in
@@ -107,10 +107,15 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   /// Closes the index file (the WAL is checkpointed when this was its last connection).
   /// The index must not be used afterwards.
   public func close() throws {
-    let path = indexDirectory.appendingPathComponent("index.sqlite").path
     do { try database.close() } catch {
-      throw MailSourceError.unreadable(path: path, reason: "\(error)")
+      throw MailSourceError.unreadable(
+        path: MailboxIndex.databasePath(in: indexDirectory), reason: "\(error)")
     }
+  }
+
+  /// The SQLite file in an index directory; errors name it.
+  private static func databasePath(in directory: URL) -> String {
+    directory.appendingPathComponent("index.sqlite").path
   }
 
   /// What the latest refresh skipped, each with its path and reason.
