@@ -138,6 +138,15 @@ struct CaptureFixture {
     return args
   }
 
+  /// The shell command line that opens the TUI on this workspace, each word quoted.
+  func tuiCommandLine(withMail: Bool = true) -> String {
+    ([CLIRunner.binary.path, "tui"] + sources(withMail: withMail))
+      .map { "'\($0)'" }.joined(separator: " ")
+  }
+
+  /// The environment of a TUI under tmux: no user config file, no colours.
+  static let tuiEnvironment = ["AUTOCAPTURE_CONFIG": "/nonexistent/config.toml", "NO_COLOR": "1"]
+
   /// `timeline --json` for a record, parsed.
   func timeline(_ record: String, user: String = "dana", withMail: Bool = true) throws
     -> [String: Any] {

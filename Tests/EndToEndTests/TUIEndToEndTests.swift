@@ -11,10 +11,9 @@ import TestSupport
     try f.message(id: "<hello@t>", date: "Sun, 22 Nov 2026 09:00:00 +0000",
                   from: "Ann Lee <ann@fabrikam.example>", subject: "Über-Angebot 見積もり 🚀",
                   body: "Hello from Ann, about the printers.\n")
-    let args = (["tui"] + f.sources()).map { "'\($0)'" }.joined(separator: " ")
     let tmux = try TmuxSession(
-      command: "'\(CLIRunner.binary.path)' \(args)", width: 100, height: 30,
-      environment: ["AUTOCAPTURE_CONFIG": "/nonexistent/config.toml", "NO_COLOR": "1"])
+      command: f.tuiCommandLine(), width: 100, height: 30,
+      environment: CaptureFixture.tuiEnvironment)
     defer { tmux.kill() }
 
     try tmux.waitFor("Fabrikam")
@@ -73,16 +72,15 @@ import TestSupport
   @Test func ctrlZHandsTheTerminalToTheShellAndFgBringsTheAppBack() throws {
     let f = try CaptureFixture()
     #expect(try f.importCRM().status == 0)
-    let args = (["tui"] + f.sources(withMail: false)).map { "'\($0)'" }.joined(separator: " ")
     let tmux = try TmuxSession(
       command: "bash --norc --noprofile -i", width: 100, height: 30,
-      environment: ["AUTOCAPTURE_CONFIG": "/nonexistent/config.toml", "NO_COLOR": "1"])
+      environment: CaptureFixture.tuiEnvironment)
     defer { tmux.kill() }
     try tmux.waitFor("bash")
     try tmux.type("PS1='shell-ready$ '")
     try tmux.send(keys: "Enter")
     try tmux.waitFor("shell-ready$")
-    try tmux.type("'\(CLIRunner.binary.path)' \(args)")
+    try tmux.type(f.tuiCommandLine(withMail: false))
     try tmux.send(keys: "Enter")
     try tmux.waitFor("Accounts")
 
