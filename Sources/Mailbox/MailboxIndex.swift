@@ -210,8 +210,10 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     var mboxMtime: [String: Double] = [:]
   }
 
-  /// Brings the index up to date; `progress` is called from the refreshing thread as
-  /// message files are read. Unreadable files and folders are listed in the summary.
+  /// Brings the index up to date with its sources; `progress` is called from the
+  /// refreshing thread as message files are read. Unreadable files and folders are listed
+  /// in the summary and keep what the index has of them; sources no longer given (another
+  /// `--maildir`, a mailbox taken out of the config) leave the index.
   @discardableResult
   public func refresh(progress: (@Sendable (MailboxIndexProgress) -> Void)?) throws
     -> MailboxIndexSummary
@@ -237,6 +239,15 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       for path in mboxes {
         try planMbox(path: path, known: dirs[path], plan: &plan, summary: &summary,
                      problems: &problems)
+      }
+      // The index holds the sources it is given and no others: a mailbox taken out of the
+      // configuration leaves it, so its mail stops appearing beside records.
+      let maildirRoots = Set(maildirs), mboxPaths = Set(mboxes)
+      for row in dirs.values
+      where row.kind == "mbox" ? !mboxPaths.contains(row.root) : !maildirRoots.contains(row.root)
+      {
+        plan.removals += try knownFiles(dirId: row.id).values.map(\.id)
+        plan.dirRemovals.append(row.id)
       }
       // A bulk load wants the posting and message B-trees in memory and one checkpoint at
       // the end rather than one per 1000 pages written.

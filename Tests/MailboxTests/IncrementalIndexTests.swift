@@ -88,6 +88,55 @@ import Testing
     #expect(try index.messageCount() == 5)
   }
 
+  @Test func aMailboxNoLongerGivenLeavesTheIndexAndTheOthersStay() throws {
+    let work = try MailTree("work")
+    let home = try MailTree("home")
+    try work.write(mailText(id: "<w@t>", date: "Tue, 18 Apr 2023 10:00:00 +0000"), name: "w:2,S")
+    try home.write(mailText(id: "<h@t>", date: "Tue, 18 Apr 2023 11:00:00 +0000"), name: "h:2,S")
+    try home.write(mailText(id: "<h2@t>", date: "Tue, 18 Apr 2023 12:00:00 +0000"),
+                   folder: ".Sent", name: "h2:2,S")
+    // The same message in both mailboxes stays while one of them still holds it.
+    let shared = mailText(id: "<both@t>", date: "Tue, 18 Apr 2023 09:00:00 +0000")
+    try work.write(shared, name: "b:2,S")
+    try home.write(shared, name: "b:2,S")
+    let mbox = home.root.deletingLastPathComponent().appendingPathComponent("Old.mbox")
+    try Data(("From a@b Mon Apr 17 09:00:00 2023\n"
+      + mailText(id: "<o@t>", date: "Mon, 17 Apr 2023 09:00:00 +0000") + "\n").utf8)
+      .write(to: mbox)
+    let both = try MailboxIndex(indexDirectory: work.index, maildirs: [work.root.path, home.root.path],
+                                mboxes: [mbox.path])
+    #expect(try both.refresh(progress: nil).added == 5)
+    let everyone = ["ann@fabrikam.example"]
+    #expect(try both.ids(everyone) == ["<h2@t>", "<h@t>", "<w@t>", "<both@t>", "<o@t>"])
+
+    let workOnly = try MailboxIndex(indexDirectory: work.index, maildirs: [work.root.path],
+                                    mboxes: [])
+    let summary = try workOnly.refresh(progress: nil)
+    #expect(summary.removed == 3)
+    #expect(summary.parsedFiles == 0)
+    #expect(summary.totalMessages == 2)
+    #expect(try workOnly.ids(everyone) == ["<w@t>", "<both@t>"])
+    #expect(throws: MailSourceError.self) { try workOnly.message(messageId: "<h@t>") }
+    #expect(try workOnly.message(messageId: "<both@t>").header.messageId == "<both@t>")
+    // Given again, the mailbox is read again.
+    #expect(try both.refresh(progress: nil).added == 3)
+    #expect(try both.ids(everyone).count == 5)
+  }
+
+  @Test func aMailboxStillGivenButGoneForNowKeepsItsMessages() throws {
+    // An unmounted disk or a renamed folder: the user still names it, so nothing is dropped.
+    let (tree, index) = try indexedTree("unmounted")
+    let away = tree.root.deletingLastPathComponent().appendingPathComponent("Mail.away")
+    try FileManager.default.moveItem(at: tree.root, to: away)
+    let summary = try index.refresh(progress: nil)
+    #expect(summary.removed == 0)
+    #expect(summary.skipped.count == 1)
+    #expect(summary.skipped.first?.description.contains(tree.root.path) == true)
+    #expect(try index.messageCount() == 5)
+    try FileManager.default.moveItem(at: away, to: tree.root)
+    #expect(try index.refresh(progress: nil).parsedFiles == 0)
+  }
+
   @Test func anIndexOfAPartialTreeIsCompletedByTheNextRefresh() throws {
     // An interrupted first run leaves some committed batches; the next run adds the rest.
     let tree = try MailTree("partial")
