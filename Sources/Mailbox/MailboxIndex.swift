@@ -69,8 +69,8 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   public init(indexDirectory: URL, maildirs: [String], mboxes: [String],
               connections: SQLiteFiles.Connections = .pool) throws {
     self.indexDirectory = indexDirectory
-    self.maildirs = maildirs.map(MailboxIndex.cleanPath)
-    self.mboxes = mboxes.map(MailboxIndex.cleanPath)
+    self.maildirs = maildirs.map { MailboxIndex.sourcePath($0) }
+    self.mboxes = mboxes.map { MailboxIndex.sourcePath($0) }
     do {
       // Only when missing: FileManager's call costs ~0.1 ms even for a directory that exists.
       if case .failure = FileSystem.status(indexDirectory.path) {
@@ -98,10 +98,25 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     }
   }
 
-  private static func cleanPath(_ path: String) -> String {
-    var p = (path as NSString).expandingTildeInPath
-    while p.count > 1, p.hasSuffix("/") { p.removeLast() }
-    return p
+  /// How a source is named in the index: absolute (`~` expanded, a relative path taken
+  /// from the working directory), without `.` or `..` steps or repeated and trailing
+  /// slashes, so one mailbox named two ways is one source and not dropped and read again.
+  /// Symbolic links are kept as named.
+  static func sourcePath(
+    _ path: String,
+    currentDirectory: @autoclosure () -> String = FileManager.default.currentDirectoryPath
+  ) -> String {
+    let expanded = path.hasPrefix("~") ? (path as NSString).expandingTildeInPath : path
+    let full = expanded.hasPrefix("/") ? expanded : currentDirectory() + "/" + expanded
+    var parts: [Substring] = []
+    for part in full.split(separator: "/") {
+      switch part {
+      case ".": continue
+      case "..": if !parts.isEmpty { parts.removeLast() }
+      default: parts.append(part)
+      }
+    }
+    return "/" + parts.joined(separator: "/")
   }
 
   /// Closes the index file (the WAL is checkpointed when this was its last connection).

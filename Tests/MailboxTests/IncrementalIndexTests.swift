@@ -1,6 +1,6 @@
 import CaptureCore
 import Foundation
-import Mailbox
+@testable import Mailbox
 import TestSupport
 import Testing
 
@@ -121,6 +121,27 @@ import Testing
     // Given again, the mailbox is read again.
     #expect(try both.refresh(progress: nil).added == 3)
     #expect(try both.ids(everyone).count == 5)
+  }
+
+  @Test func aSourceIsNamedByItsAbsoluteNormalizedPath() {
+    #expect(MailboxIndex.sourcePath("Mail/", currentDirectory: "/home/dana") == "/home/dana/Mail")
+    #expect(MailboxIndex.sourcePath("./a/../Mail", currentDirectory: "/w/") == "/w/Mail")
+    #expect(MailboxIndex.sourcePath("/srv//mail/./dana/../ann/", currentDirectory: "/x")
+      == "/srv/mail/ann")
+    #expect(MailboxIndex.sourcePath("/", currentDirectory: "/x") == "/")
+    #expect(MailboxIndex.sourcePath("~/Mail", currentDirectory: "/x")
+      == FileManager.default.homeDirectoryForCurrentUser.path + "/Mail")
+    #expect(MailboxIndex.sourcePath("Ma ïl", currentDirectory: "/x") == "/x/Ma ïl")
+  }
+
+  @Test func oneMailboxNamedAnotherWayIsTheSameSource() throws {
+    let (tree, _) = try indexedTree("spelling")
+    let spelled = tree.root.deletingLastPathComponent().path + "/./Mail//"
+    let index = try MailboxIndex(indexDirectory: tree.index, maildirs: [spelled], mboxes: [])
+    let summary = try index.refresh(progress: nil)
+    #expect(summary.removed == 0)
+    #expect(summary.parsedFiles == 0)
+    #expect(summary.totalMessages == 5)
   }
 
   @Test func aMailboxStillGivenButGoneForNowKeepsItsMessages() throws {
