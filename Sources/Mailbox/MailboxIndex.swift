@@ -190,20 +190,17 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     return repeated
   }
 
-  /// A directory row as stored.
+  /// A directory row as stored: its id and what the index recorded of it.
+  @dynamicMemberLookup
   struct DirRow: Sendable {
     var id: Int64
-    var path: String
-    var kind: String
-    var root: String
-    var folder: String
-    var mtimeNanoseconds: Int64?
-    var size: Int64?
-    var tailHash: Int64?
+    var state: DirState
+    subscript<T>(dynamicMember field: KeyPath<DirState, T>) -> T { state[keyPath: field] }
   }
 
-  /// The state a directory row takes once all its changes are written.
-  struct DirUpdate: Sendable {
+  /// What the index records of a Maildir directory or an mbox file; a planned update is
+  /// the state its row takes once all its changes are written.
+  struct DirState: Sendable {
     var path: String
     var kind: String
     var root: String
@@ -215,7 +212,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
 
   /// Everything a refresh will write, found by listing changed directories.
   struct Plan {
-    var dirUpdates: [DirUpdate] = []
+    var dirUpdates: [DirState] = []
     var dirRemovals: [Int64] = []
     /// (file id, new dir path, new uniq, new name, new flags).
     var moves: [(Int64, String, String, String, String)] = []
@@ -322,8 +319,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     let rows = try Row.fetchCursor(
       db, sql: "SELECT id, path, kind, root, folder, mtime_ns, size, tail_hash FROM dir")
     while let r = try rows.next() {
-      let row = DirRow(id: r[0], path: r[1], kind: r[2], root: r[3], folder: r[4],
-                       mtimeNanoseconds: r[5], size: r[6], tailHash: r[7])
+      let row = DirRow(id: r[0], state: DirState(
+        path: r[1], kind: r[2], root: r[3], folder: r[4], mtimeNanoseconds: r[5], size: r[6],
+        tailHash: r[7]))
       out[row.path] = row
     }
     return out
@@ -429,7 +427,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         }
         plan.removals += files.values.map(\.id)
         let settled = now - status.mtime > MailboxIndex.settleSeconds
-        plan.dirUpdates.append(DirUpdate(
+        plan.dirUpdates.append(DirState(
           path: path, kind: "maildir", root: root, folder: folder.name,
           mtimeNanoseconds: settled ? status.mtimeNanoseconds : nil, size: nil, tailHash: nil))
       }
@@ -500,7 +498,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     plan.mboxData[path] = data
     plan.mboxMtime[path] = status.mtime
     let settled = Date().timeIntervalSince1970 - status.mtime > MailboxIndex.settleSeconds
-    plan.dirUpdates.append(DirUpdate(
+    plan.dirUpdates.append(DirState(
       path: path, kind: "mbox", root: path, folder: folder,
       mtimeNanoseconds: settled ? status.mtimeNanoseconds : nil, size: Int64(data.count),
       tailHash: tail))
