@@ -103,8 +103,8 @@ import Testing
     try Data(("From a@b Mon Apr 17 09:00:00 2023\n"
       + mailText(id: "<o@t>", date: "Mon, 17 Apr 2023 09:00:00 +0000") + "\n").utf8)
       .write(to: mbox)
-    let both = try MailboxIndex(indexDirectory: work.index, maildirs: [work.root.path, home.root.path],
-                                mboxes: [mbox.path])
+    let both = try MailboxIndex(
+      indexDirectory: work.index, maildirs: [work.root.path, home.root.path], mboxes: [mbox.path])
     #expect(try both.refresh(progress: nil).added == 5)
     let everyone = ["ann@fabrikam.example"]
     #expect(try both.ids(everyone) == ["<h2@t>", "<h@t>", "<w@t>", "<both@t>", "<o@t>"])
