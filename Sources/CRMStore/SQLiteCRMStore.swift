@@ -13,7 +13,8 @@ import SQLiteSupport
 public final class SQLiteCRMStore: CRMStore {
   /// The file, as given; errors name it.
   public let path: String
-  let pool: any DatabaseWriter
+  /// A pool for the TUI, one queue for a one-shot command (`SQLiteFiles.Connections`).
+  let database: any DatabaseWriter
 
   /// How long a call waits for another process's lock before reporting `CRMError.busy`.
   public let busyTimeout: TimeInterval
@@ -25,18 +26,18 @@ public final class SQLiteCRMStore: CRMStore {
     self.path = path
     self.busyTimeout = busyTimeout
     do {
-      pool = try SQLiteFiles.open(
+      database = try SQLiteFiles.open(
         path: path, connections: connections, busyTimeout: busyTimeout, foreignKeys: true)
       // Every migration ends by setting `user_version`, so one pragma tells a current file
       // (the usual case, and the only one a one-shot command should pay for) from one to
       // migrate or refuse; GRDB's migrator is consulted only for the latter.
-      let userVersion = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
+      let userVersion = try database.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
       if (userVersion ?? 0) > Schema.version {
         throw CRMError.newerSchema(path: path, found: String(userVersion ?? 0))
       }
       if userVersion != Schema.version {
         let migrator = Schema.migrator
-        let current = try pool.read { db in
+        let current = try database.read { db in
           let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
           if !unknown.isEmpty {
             throw CRMError.newerSchema(
@@ -45,7 +46,7 @@ public final class SQLiteCRMStore: CRMStore {
           return try migrator.hasCompletedMigrations(db)
         }
         // Migrating commits a write (and fsyncs) even when nothing is to do: only when needed.
-        if !current { try migrator.migrate(pool) }
+        if !current { try migrator.migrate(database) }
       }
     } catch {
       throw Self.translate(error, path: path, timeout: busyTimeout)
@@ -55,7 +56,7 @@ public final class SQLiteCRMStore: CRMStore {
   /// Closes the database file (the WAL is checkpointed when this was its last connection).
   /// The store must not be used afterwards.
   public func close() throws {
-    do { try pool.close() } catch {
+    do { try database.close() } catch {
       throw Self.translate(error, path: path, timeout: busyTimeout)
     }
   }
@@ -64,7 +65,7 @@ public final class SQLiteCRMStore: CRMStore {
 
   /// Runs a read, turning SQLite errors into `CRMError`s that name the file.
   func read<T>(_ body: (Database) throws -> T) throws -> T {
-    do { return try pool.read(body) } catch {
+    do { return try database.read(body) } catch {
       throw Self.translate(error, path: path, timeout: busyTimeout)
     }
   }
@@ -72,7 +73,7 @@ public final class SQLiteCRMStore: CRMStore {
   /// Runs `body` in one `BEGIN IMMEDIATE` transaction: all of it is written or none.
   func write<T>(_ body: (Database) throws -> T) throws -> T {
     do {
-      return try pool.writeWithoutTransaction { db in
+      return try database.writeWithoutTransaction { db in
         var result: T?
         try db.inTransaction(.immediate) {
           result = try body(db)
