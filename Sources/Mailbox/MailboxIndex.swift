@@ -69,8 +69,8 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   public init(indexDirectory: URL, maildirs: [String], mboxes: [String],
               connections: SQLiteFiles.Connections = .pool) throws {
     self.indexDirectory = indexDirectory
-    self.maildirs = maildirs.map { MailboxIndex.sourcePath($0) }
-    self.mboxes = mboxes.map { MailboxIndex.sourcePath($0) }
+    self.maildirs = MailboxIndex.distinctSources(maildirs)
+    self.mboxes = MailboxIndex.distinctSources(mboxes)
     do {
       // Only when missing: FileManager's call costs ~0.1 ms even for a directory that exists.
       if case .failure = FileSystem.status(indexDirectory.path) {
@@ -99,24 +99,38 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   }
 
   /// How a source is named in the index: absolute (`~` expanded, a relative path taken
-  /// from the working directory), without `.` or `..` steps or repeated and trailing
-  /// slashes, so one mailbox named two ways is one source and not dropped and read again.
-  /// Symbolic links are kept as named.
+  /// from the working directory as the shell names it), without `.` steps or repeated and
+  /// trailing slashes, so one mailbox named two ways is one source and is not dropped and
+  /// read again. `..` and symbolic links are kept as named (resolving `..` by text would
+  /// change the directory meant when it follows a link), and an empty path stays empty, to
+  /// be reported as unreadable.
   static func sourcePath(
-    _ path: String,
-    currentDirectory: @autoclosure () -> String = FileManager.default.currentDirectoryPath
+    _ path: String, currentDirectory: @autoclosure () -> String = workingDirectory()
   ) -> String {
+    guard !path.isEmpty else { return path }
     let expanded = path.hasPrefix("~") ? (path as NSString).expandingTildeInPath : path
     let full = expanded.hasPrefix("/") ? expanded : currentDirectory() + "/" + expanded
-    var parts: [Substring] = []
-    for part in full.split(separator: "/") {
-      switch part {
-      case ".": continue
-      case "..": if !parts.isEmpty { parts.removeLast() }
-      default: parts.append(part)
-      }
-    }
+    let parts = full.split(separator: "/").filter { $0 != "." }
     return "/" + parts.joined(separator: "/")
+  }
+
+  /// The sources, each by `sourcePath`, the first of repeated ones kept.
+  static func distinctSources(_ paths: [String]) -> [String] {
+    var seen = Set<String>()
+    return paths.map { sourcePath($0) }.filter { seen.insert($0).inserted }
+  }
+
+  /// The working directory as the shell names it (`$PWD`, when that is the directory we are
+  /// in), else as the kernel does: through a symbolic link, `Mail` typed in `~` is then the
+  /// same source as `~/Mail`.
+  static func workingDirectory() -> String {
+    let physical = FileManager.default.currentDirectoryPath
+    guard let logical = Environment.value("PWD"), logical.hasPrefix("/"), logical != physical
+    else { return physical }
+    var a = stat(), b = stat()
+    guard stat(logical, &a) == 0, stat(".", &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino
+    else { return physical }
+    return logical
   }
 
   /// Closes the index file (the WAL is checkpointed when this was its last connection).
@@ -212,6 +226,12 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
 
   /// Everything a refresh will write, found by listing changed directories.
   struct Plan {
+    /// Maildir directories of the given sources present this time, planned once each
+    /// (a mailbox named twice, or inside another given one, is listed once).
+    var seenDirs = Set<String>()
+    /// Sources and folders that could not be read this time: what the index has under
+    /// them stays.
+    var unreadable: [String] = []
     var dirUpdates: [DirState] = []
     var dirRemovals: [Int64] = []
     /// (file id, new dir path, new uniq, new name, new flags).
@@ -252,14 +272,21 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         try planMbox(path: path, known: dirs[path], plan: &plan, summary: &summary,
                      problems: &problems)
       }
-      // The index holds the sources it is given and no others: a mailbox taken out of the
-      // configuration leaves it, so its mail stops appearing beside records.
-      let maildirRoots = Set(maildirs), mboxPaths = Set(mboxes)
-      for row in dirs.values
-      where row.kind == "mbox" ? !mboxPaths.contains(row.root) : !maildirRoots.contains(row.root)
-      {
-        plan.removals += try knownFiles(dirId: row.id).values.map(\.id)
-        plan.dirRemovals.append(row.id)
+      // The index holds what the given sources hold and nothing else: folders gone from a
+      // Maildir leave it, and so do mailboxes no longer given (taken out of the config), so
+      // their mail stops appearing beside records. Decided by path, whatever source planned
+      // a directory before.
+      let mboxPaths = Set(mboxes)
+      for row in dirs.values {
+        let kept = row.kind == "mbox"
+          ? mboxPaths.contains(row.path)
+          : plan.seenDirs.contains(row.path) || plan.unreadable.contains {
+            row.path == $0 || row.path.hasPrefix($0 + "/")
+          }
+        if !kept {
+          plan.removals += try knownFiles(dirId: row.id).values.map(\.id)
+          plan.dirRemovals.append(row.id)
+        }
       }
       // A bulk load wants the posting and message B-trees in memory and one checkpoint at
       // the end rather than one per 1000 pages written.
@@ -355,33 +382,31 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
                            problems: inout [MailSourceFailure]) throws {
     if case .failure(let failure) = FileSystem.status(root) {
       problems.append(failure)
+      plan.unreadable.append(root)
       return
     }
     let problemsBefore = problems.count
     let folders = MaildirLayout.folders(root: root, problems: &problems)
     if problems.count > problemsBefore, folders.isEmpty,
        problems.last?.path == root {
-      return  // the root itself cannot be listed: leave what the index has
+      plan.unreadable.append(root)  // the root itself cannot be listed: leave what the index has
+      return
     }
-    var failedFolders = problems[problemsBefore...].map(\.path)
-    var seen = Set<String>()
+    plan.unreadable += problems[problemsBefore...].map(\.path)
     let now = Date().timeIntervalSince1970
     for folder in folders {
       for sub in ["cur", "new"] {
         let path = folder.path + "/" + sub
-        seen.insert(path)
+        guard plan.seenDirs.insert(path).inserted else { continue }
         let known = dirs[path]
         let status: FileSystem.Status
         switch FileSystem.status(path) {
         case .failure(let failure):
           if failure.isMissing {
-            if let known {
-              plan.removals += try knownFiles(dirId: known.id).values.map(\.id)
-              plan.dirRemovals.append(known.id)
-            }
+            plan.seenDirs.remove(path)  // gone: its row leaves in the sweep after planning
           } else {
             problems.append(failure)
-            failedFolders.append(path)
+            plan.unreadable.append(path)
           }
           continue
         case .success(let st):
@@ -396,7 +421,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
           entries = try FileSystem.list(path, includeHidden: false)
         } catch {
           problems.append(error)
-          failedFolders.append(path)
+          plan.unreadable.append(path)
           continue
         }
         summary.scannedDirectories += 1
@@ -432,17 +457,6 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
           mtimeNanoseconds: settled ? status.mtimeNanoseconds : nil, size: nil, tailHash: nil))
       }
     }
-    // Folders that disappeared (or became excluded): their files leave the index, except
-    // under a folder that could not be read this time.
-    for row in dirs.values where row.kind == "maildir" && row.root == root
-      && !seen.contains(row.path)
-    {
-      if failedFolders.contains(where: { row.path == $0 || row.path.hasPrefix($0 + "/") }) {
-        continue
-      }
-      plan.removals += try knownFiles(dirId: row.id).values.map(\.id)
-      plan.dirRemovals.append(row.id)
-    }
   }
 
   private func planMbox(path: String, known: DirRow?, plan: inout Plan,
@@ -451,12 +465,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     let status: FileSystem.Status
     switch FileSystem.status(path) {
     case .failure(let failure):
-      if failure.isMissing, let known {
-        plan.removals += try knownFiles(dirId: known.id).values.map(\.id)
-        plan.dirRemovals.append(known.id)
-      } else {
-        problems.append(failure)
-      }
+      // Still named but missing or unreadable (an unmounted disk): reported, and what the
+      // index has of it stays, as for a Maildir.
+      problems.append(failure)
       return
     case .success(let st):
       status = st

@@ -123,15 +123,24 @@ import Testing
     #expect(try both.ids(everyone).count == 5)
   }
 
-  @Test func aSourceIsNamedByItsAbsoluteNormalizedPath() {
+  @Test func aSourceIsNamedByItsAbsoluteNormalizedPath() throws {
     #expect(MailboxIndex.sourcePath("Mail/", currentDirectory: "/home/dana") == "/home/dana/Mail")
-    #expect(MailboxIndex.sourcePath("./a/../Mail", currentDirectory: "/w/") == "/w/Mail")
-    #expect(MailboxIndex.sourcePath("/srv//mail/./dana/../ann/", currentDirectory: "/x")
-      == "/srv/mail/ann")
+    #expect(MailboxIndex.sourcePath("./Mail/.", currentDirectory: "/w/") == "/w/Mail")
+    #expect(MailboxIndex.sourcePath("/srv//mail/./dana/", currentDirectory: "/x")
+      == "/srv/mail/dana")
+    // `..` after a symbolic link is another directory than the text suggests: kept.
+    #expect(MailboxIndex.sourcePath("link/../Mail", currentDirectory: "/x") == "/x/link/../Mail")
     #expect(MailboxIndex.sourcePath("/", currentDirectory: "/x") == "/")
+    #expect(MailboxIndex.sourcePath("", currentDirectory: "/x") == "")
+    let home = try #require(ProcessInfo.processInfo.environment["HOME"])
     #expect(MailboxIndex.sourcePath("~/Mail", currentDirectory: "/x")
-      == FileManager.default.homeDirectoryForCurrentUser.path + "/Mail")
+      == (home == "/" ? "" : home) + "/Mail")
     #expect(MailboxIndex.sourcePath("Ma ïl", currentDirectory: "/x") == "/x/Ma ïl")
+    #expect(MailboxIndex.distinctSources(["/m/A", "/m/A/", "/m/./A", "/m/B"]) == ["/m/A", "/m/B"])
+    // The working directory used for relative sources is the directory we are in.
+    var named = stat(), here = stat()
+    #expect(stat(MailboxIndex.workingDirectory(), &named) == 0 && stat(".", &here) == 0)
+    #expect(named.st_dev == here.st_dev && named.st_ino == here.st_ino)
   }
 
   @Test func oneMailboxNamedAnotherWayIsTheSameSource() throws {
@@ -142,6 +151,55 @@ import Testing
     #expect(summary.removed == 0)
     #expect(summary.parsedFiles == 0)
     #expect(summary.totalMessages == 5)
+  }
+
+  @Test func aMailboxInsideAnotherIsOneSourceWhicheverIsGiven() throws {
+    let tree = try MailTree("nested")
+    try tree.write(mailText(id: "<i@t>", date: "Tue, 18 Apr 2023 10:00:00 +0000"), name: "i:2,S")
+    try tree.write(mailText(id: "<w1@t>", date: "Tue, 18 Apr 2023 11:00:00 +0000"),
+                   folder: ".Work", name: "w1:2,S")
+    try tree.write(mailText(id: "<w2@t>", date: "Tue, 18 Apr 2023 12:00:00 +0000"),
+                   folder: ".Work", name: "w2:2,S")
+    try tree.settleDirectories()
+    let work = tree.root.appendingPathComponent(".Work").path
+    func open(_ roots: [String]) throws -> MailboxIndex {
+      try MailboxIndex(indexDirectory: tree.index, maildirs: roots, mboxes: [])
+    }
+    let everyone = ["ann@fabrikam.example"]
+    #expect(try open([tree.root.path]).refresh(progress: nil).added == 3)
+    // Only the folder inside: the rest leaves, the folder's own messages stay unread.
+    let inner = try open([work]).refresh(progress: nil)
+    #expect(inner.removed == 1 && inner.parsedFiles == 0 && inner.totalMessages == 2)
+    #expect(try open([work]).ids(everyone) == ["<w2@t>", "<w1@t>"])
+    // Both at once: every directory is planned once, so a deleted file leaves once.
+    let both = try open([tree.root.path, work, tree.root.path + "/."])
+    let again = try both.refresh(progress: nil)
+    #expect(again.added == 1 && again.parsedFiles == 1 && again.totalMessages == 3)
+    try FileManager.default.removeItem(
+      at: tree.root.appendingPathComponent(".Work/cur/w1:2,S"))
+    let removal = try both.refresh(progress: nil)
+    #expect(removal.removed == 1 && removal.totalMessages == 2)
+    #expect(try both.ids(everyone) == ["<w2@t>", "<i@t>"])
+    // Back to the outer one only: nothing to read, nothing lost.
+    let outer = try open([tree.root.path]).refresh(progress: nil)
+    #expect(outer.parsedFiles == 0 && outer.removed == 0 && outer.totalMessages == 2)
+  }
+
+  @Test func anMboxStillGivenButGoneForNowKeepsItsMessages() throws {
+    let tree = try MailTree("mbox-gone")
+    let mbox = tree.root.deletingLastPathComponent().appendingPathComponent("Old.mbox")
+    try Data(("From a@b Mon Apr 17 09:00:00 2023\n"
+      + mailText(id: "<o@t>", date: "Mon, 17 Apr 2023 09:00:00 +0000") + "\n").utf8)
+      .write(to: mbox)
+    let index = try tree.open(mboxes: [mbox.path])
+    #expect(try index.refresh(progress: nil).added == 1)
+    let away = mbox.deletingLastPathComponent().appendingPathComponent("Old.mbox.away")
+    try FileManager.default.moveItem(at: mbox, to: away)
+    let summary = try index.refresh(progress: nil)
+    #expect(summary.removed == 0)
+    #expect(summary.skipped.count == 1)
+    #expect(summary.skipped.first?.description.contains(mbox.path) == true)
+    #expect(try index.ids(["ann@fabrikam.example"]) == ["<o@t>"])
   }
 
   @Test func aMailboxStillGivenButGoneForNowKeepsItsMessages() throws {
