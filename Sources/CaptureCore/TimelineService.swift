@@ -153,6 +153,12 @@ public final class TimelineService: Sendable {
       }
       return results
     }
+    // The index first catches up with the mailboxes given now: a message moved, or a mailbox
+    // dropped from the index by a run with other sources, is found where it is.
+    let mailRequested = pending.contains {
+      if case .mail = ItemID(parsing: $0.itemId) { return true } else { return false }
+    }
+    if let mail, mailRequested { try mail.refresh() }
     for var request in pending {
       do {
         let (activity, attachments) = try copy(of: request, user: user)

@@ -180,6 +180,27 @@ import TestSupport
       && $0["state"] as? String == "tracked" })
   }
 
+  @Test func syncFindsTheMessageAfterARunWithOtherMailboxesDroppedIt() throws {
+    var f = try fixture()
+    try f.message(id: "<kept@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "Still here")
+    #expect(try track(f, "contact:c-ann", "mail:<kept@t>").status == 0)
+    // A trial run against the same index with another mailbox drops this one from it.
+    let other = f.root.appendingPathComponent("OtherMail")
+    for sub in ["cur", "new", "tmp"] {
+      try FileManager.default.createDirectory(
+        at: other.appendingPathComponent(sub), withIntermediateDirectories: true)
+    }
+    let trial = try CLIRunner.run(["index", "--maildir", other.path, "--index-dir",
+                                   f.root.appendingPathComponent("index-dana").path])
+    #expect(trial.status == 0, "\(trial.stderr)")
+    #expect(trial.stdout.contains("0 in the index"))
+    let synced = try sync(f)
+    #expect(synced.status == 0, "\(synced.stderr)")
+    #expect(F.items(try f.timeline("contact:c-ann")).contains {
+      $0["messageId"] as? String == "<kept@t>" && $0["state"] as? String == "tracked" })
+  }
+
   @Test func withheldUntrackedItemsCarryANoticeInWords() throws {
     let variants: [(String, String)] = [
       (F.crmJSON(autoCapture: false), "turned off"),
