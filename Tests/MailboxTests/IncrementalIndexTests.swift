@@ -99,10 +99,7 @@ import Testing
     let shared = mailText(id: "<both@t>", date: "Tue, 18 Apr 2023 09:00:00 +0000")
     try work.write(shared, name: "b:2,S")
     try home.write(shared, name: "b:2,S")
-    let mbox = home.root.deletingLastPathComponent().appendingPathComponent("Old.mbox")
-    try Data(("From a@b Mon Apr 17 09:00:00 2023\n"
-      + mailText(id: "<o@t>", date: "Mon, 17 Apr 2023 09:00:00 +0000") + "\n").utf8)
-      .write(to: mbox)
+    let mbox = try home.writeMbox()
     let both = try MailboxIndex(
       indexDirectory: work.index, maildirs: [work.root.path, home.root.path], mboxes: [mbox.path])
     #expect(try both.refresh(progress: nil).added == 5)
@@ -187,10 +184,7 @@ import Testing
 
   @Test func anMboxStillGivenButGoneForNowKeepsItsMessages() throws {
     let tree = try MailTree("mbox-gone")
-    let mbox = tree.root.deletingLastPathComponent().appendingPathComponent("Old.mbox")
-    try Data(("From a@b Mon Apr 17 09:00:00 2023\n"
-      + mailText(id: "<o@t>", date: "Mon, 17 Apr 2023 09:00:00 +0000") + "\n").utf8)
-      .write(to: mbox)
+    let mbox = try tree.writeMbox()
     let index = try tree.open(mboxes: [mbox.path])
     #expect(try index.refresh(progress: nil).added == 1)
     let away = mbox.deletingLastPathComponent().appendingPathComponent("Old.mbox.away")

@@ -51,6 +51,15 @@ struct MailTree {
     for d in dirs { try fm.setAttributes([.modificationDate: past], ofItemAtPath: d.path) }
   }
 
+  /// Writes an mbox holding one message `<o@t>` beside the Maildir; returns its URL.
+  func writeMbox(named name: String = "Old.mbox") throws -> URL {
+    let url = root.deletingLastPathComponent().appendingPathComponent(name)
+    try Data(("From a@b Mon Apr 17 09:00:00 2023\n"
+      + mailText(id: "<o@t>", date: "Mon, 17 Apr 2023 09:00:00 +0000") + "\n").utf8)
+      .write(to: url)
+    return url
+  }
+
   func open(mboxes: [String] = []) throws -> MailboxIndex {
     try MailboxIndex(indexDirectory: index, maildirs: [root.path], mboxes: mboxes)
   }
