@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -14,5 +16,27 @@ public enum Environment {
   public static func value(_ name: String) -> String? {
     guard let raw = getenv(name) else { return nil }
     return String(validatingCString: raw)
+  }
+
+  /// The user's home directory: `$HOME` when it is set and not empty, else the password
+  /// database's entry. An empty `$HOME` counts as unset, as in the shell's `~`: taken as a
+  /// path it would put the config and the index under whatever directory the command runs in.
+  /// `$HOME` is read first because looking the user up costs ~0.7 ms (nsswitch).
+  /// `lookup` reads a variable; tests pass their own.
+  public static func homeDirectory(_ lookup: (String) -> String? = value) -> String {
+    if let home = lookup("HOME"), !home.isEmpty { return home }
+    return FileManager.default.homeDirectoryForCurrentUser.path
+  }
+
+  /// `path` with a leading `~` expanded as the shell does: `~` and `~/…` to `homeDirectory`,
+  /// `~name/…` to that user's home. Other paths are returned as they are. For paths the
+  /// shell did not see: those in the config file, and `--maildir=~/Mail`.
+  public static func expandingTilde(
+    _ path: String, home: @autoclosure () -> String = homeDirectory()
+  ) -> String {
+    guard path.hasPrefix("~") else { return path }
+    if path == "~" { return home() }
+    if path.hasPrefix("~/") { return home() + path.dropFirst() }
+    return (path as NSString).expandingTildeInPath
   }
 }

@@ -57,9 +57,8 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     if let xdg = environment("XDG_DATA_HOME"), !xdg.isEmpty {
       return URL(fileURLWithPath: xdg).appendingPathComponent("autocapture/index")
     }
-    let home = environment("HOME").map { URL(fileURLWithPath: $0) }
-      ?? FileManager.default.homeDirectoryForCurrentUser
-    return home.appendingPathComponent(".local/share/autocapture/index")
+    return URL(fileURLWithPath: Environment.homeDirectory(environment))
+      .appendingPathComponent(".local/share/autocapture/index")
   }
 
   /// Opens (creating if needed, readable by the owner only) the index in `indexDirectory`
@@ -108,7 +107,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     _ path: String, currentDirectory: @autoclosure () -> String = workingDirectory()
   ) -> String {
     guard !path.isEmpty else { return path }
-    let expanded = path.hasPrefix("~") ? (path as NSString).expandingTildeInPath : path
+    let expanded = Environment.expandingTilde(path)
     let full = expanded.hasPrefix("/") ? expanded : currentDirectory() + "/" + expanded
     let parts = full.split(separator: "/").filter { $0 != "." }
     return "/" + parts.joined(separator: "/")

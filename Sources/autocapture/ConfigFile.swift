@@ -7,7 +7,7 @@ import TOMLKit
 ///
 /// Keys: `db`, `user`, `maildir`, `mbox`, `calendar` (a string or an array of strings),
 /// `index-dir`, `theme`, `max-emails`, `meeting-window-hours`. Options on the command line
-/// win over the file.
+/// win over the file. Paths may start with `~`.
 struct ConfigFile {
   var db: String?
   var user: String?
@@ -26,10 +26,7 @@ struct ConfigFile {
     if let xdg = Environment.value("XDG_CONFIG_HOME"), !xdg.isEmpty {
       return xdg + "/autocapture/config.toml"
     }
-    // $HOME before the password database: looking the user up costs ~0.7 ms (nsswitch).
-    let home = Environment.value("HOME").flatMap { $0.isEmpty ? nil : $0 }
-      ?? FileManager.default.homeDirectoryForCurrentUser.path
-    return home + "/.config/autocapture/config.toml"
+    return Environment.homeDirectory() + "/.config/autocapture/config.toml"
   }
 
   /// The config file, or nil when there is none; a broken file is an error naming it.
@@ -75,12 +72,14 @@ struct ConfigFile {
       throw CLIError("config file \(path): unknown key '\(key)' (known: "
         + known.sorted().joined(separator: ", ") + ")")
     }
-    config.db = try string("db")
+    // Paths as the shell would give them: `~` expanded.
+    func expanded(_ text: String) -> String { Environment.expandingTilde(text) }
+    config.db = try string("db").map { expanded($0) }
     config.user = try string("user")
-    config.maildir = try strings("maildir")
-    config.mbox = try strings("mbox")
-    config.calendar = try strings("calendar")
-    config.indexDir = try string("index-dir")
+    config.maildir = try strings("maildir").map { expanded($0) }
+    config.mbox = try strings("mbox").map { expanded($0) }
+    config.calendar = try strings("calendar").map { expanded($0) }
+    config.indexDir = try string("index-dir").map { expanded($0) }
     config.theme = try string("theme")
     config.maxEmails = try integer("max-emails")
     config.meetingWindowHours = try integer("meeting-window-hours")

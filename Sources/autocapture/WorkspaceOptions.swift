@@ -28,12 +28,14 @@ struct WorkspaceOptions {
   ]
 
   init(_ arguments: ParsedArguments) throws {
-    db = arguments.value("db")
+    // `~` too, where the shell left it: `--db=~/crm.sqlite`.
+    func expanded(_ text: String) -> String { Environment.expandingTilde(text) }
+    db = arguments.value("db").map { expanded($0) }
     user = arguments.value("user")
-    maildir = arguments.values("maildir")
-    mbox = arguments.values("mbox")
-    calendar = arguments.values("calendar")
-    indexDir = arguments.value("index-dir")
+    maildir = arguments.values("maildir").map { expanded($0) }
+    mbox = arguments.values("mbox").map { expanded($0) }
+    calendar = arguments.values("calendar").map { expanded($0) }
+    indexDir = arguments.value("index-dir").map { expanded($0) }
     now = arguments.value("now")
     maxEmails = try arguments.integer("max-emails")
     meetingWindowHours = try arguments.integer("meeting-window-hours")

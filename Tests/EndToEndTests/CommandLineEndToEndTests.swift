@@ -76,6 +76,38 @@ import TestSupport
     #expect(joined.stdout == spaced.stdout)
   }
 
+  @Test func pathsStartingWithTildeAreUnderHomeInTheConfigFileAndAfterEquals() throws {
+    var f = try CaptureFixture.imported()
+    try f.message(id: "<tilde@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "Tilde")
+    let config = f.root.appendingPathComponent("config.toml")
+    try """
+      db = "~/crm.sqlite"
+      user = "dana"
+      maildir = "~/Maildir"
+      calendar = "~/calendar"
+      index-dir = "~/index-tilde"
+      """.write(to: config, atomically: true, encoding: .utf8)
+    // Run from elsewhere, so a `~` taken as a relative directory name would find nothing.
+    let elsewhere = URL(fileURLWithPath: "/")
+    let home = ["HOME": f.root.path]
+    let configured = try CLIRunner.run(
+      ["timeline", "--json", "--record", "contact:c-ann", "--now", CaptureFixture.now],
+      environment: home.merging(["AUTOCAPTURE_CONFIG": config.path]) { $1 },
+      directory: elsewhere)
+    #expect(configured.status == 0, "\(configured.stderr)")
+    #expect(configured.stdout.contains("<tilde@t>"))
+    let equals = try CLIRunner.run(
+      ["timeline", "--json", "--record", "contact:c-ann", "--now", CaptureFixture.now,
+       "--db=~/crm.sqlite", "--user=dana", "--maildir=~/Maildir", "--calendar=~/calendar",
+       "--index-dir=~/index-tilde"],
+      environment: home, directory: elsewhere)
+    #expect(equals.status == 0, "\(equals.stderr)")
+    #expect(equals.stdout == configured.stdout)
+    #expect(FileManager.default.fileExists(
+      atPath: f.root.appendingPathComponent("index-tilde/index.sqlite").path))
+  }
+
   @Test func aFailureInsideACommandExitsWithOneAndNamesTheThing() throws {
     let f = try CaptureFixture.imported()
     let result = try CLIRunner.run(["timeline", "--json", "--record", "account:nope"]

@@ -120,6 +120,15 @@ import Testing
     #expect(try both.ids(everyone).count == 5)
   }
 
+  @Test func theDefaultIndexIsInTheDataDirectoryAndAnEmptyHomeCountsAsUnset() {
+    func index(_ variables: [String: String]) -> String {
+      MailboxIndex.defaultIndexDirectory { variables[$0] }.path
+    }
+    #expect(index(["XDG_DATA_HOME": "/d", "HOME": "/h"]) == "/d/autocapture/index")
+    #expect(index(["HOME": "/h"]) == "/h/.local/share/autocapture/index")
+    #expect(index(["HOME": "", "XDG_DATA_HOME": ""]) == index([:]))
+  }
+
   @Test func aSourceIsNamedByItsAbsoluteNormalizedPath() throws {
     #expect(MailboxIndex.sourcePath("Mail/", currentDirectory: "/home/dana") == "/home/dana/Mail")
     #expect(MailboxIndex.sourcePath("./Mail/.", currentDirectory: "/w/") == "/w/Mail")
