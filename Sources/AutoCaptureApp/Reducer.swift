@@ -178,8 +178,9 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
     state.focus = .records
     return []
   case .close:
-    if !state.filter.isEmpty { return reduce(&state, .filterCancel) }
+    // One thing per press, the innermost first: the open tile, then the filter.
     if state.expandedItem != nil { state.expandedItem = nil; return [] }
+    if !state.filter.isEmpty { return reduce(&state, .filterCancel) }
     return []
   case .switchPane:
     state.focus = state.focus == .records ? .timeline : .records
@@ -295,16 +296,23 @@ private func step(_ index: Int, _ command: Command, count: Int, page: Int) -> In
   }
 }
 
-/// After the record selection changes: reset the timeline cursor and ask for the new one.
+/// After the record selection may have changed: for another record, reset the timeline
+/// cursor and ask for its timeline. The same record (a filter cleared or kept around it)
+/// keeps its cursor and open tile, so the next `t` tracks what the user was looking at.
 private func followSelection(_ state: inout AppState) -> [Effect] {
+  let ref = state.currentRecord?.ref
+  switch state.timeline {
+  case .loaded(let t) where t.record.ref == ref: return []
+  case .loading(let loading) where loading == ref: return []
+  default: break
+  }
   state.selectedItem = 0
   state.timelineOffset = 0
   state.expandedItem = nil
-  guard let ref = state.currentRecord?.ref else {
+  guard let ref else {
     state.timeline = .empty
     return []
   }
-  if case .loaded(let t) = state.timeline, t.record.ref == ref { return [] }
   state.timeline = .loading(ref)
   return [.loadTimeline(ref)]
 }

@@ -40,13 +40,14 @@ import Testing
     var state = makeState()
     _ = reduce(&state, .command(.startFilter))
     #expect(state.isEditingFilter)
-    _ = reduce(&state, .filterInput("MULL"))
+    let typed = reduce(&state, .filterInput("MULL"))
     #expect(state.visibleRecords.map(\.name) == ["Müller GmbH"])
-    let effects = reduce(&state, .filterAccept)
+    #expect(typed == [.loadTimeline(RecordRef(type: .account, id: "a-mul"))])
+    // The match's timeline is already on its way: Enter does not ask for it again.
+    #expect(reduce(&state, .filterAccept) == [])
     #expect(!state.isEditingFilter)
     #expect(state.filter == "MULL")
     #expect(state.currentRecord?.ref.id == "a-mul")
-    #expect(effects == [.loadTimeline(RecordRef(type: .account, id: "a-mul"))])
   }
 
   @Test func ctrlZSuspendsFromEveryContextAndChangesNothingElse() {
@@ -82,6 +83,30 @@ import Testing
     _ = reduce(&state, .command(.close))
     #expect(state.filter == "")
     #expect(state.currentRecord?.ref.id == "c-ann")
+  }
+
+  /// A review found Esc in the timeline moving the cursor to the first item, so the next
+  /// `t` tracked another email than the one selected.
+  @Test func escapeClosesTheOpenTileFirstThenTheFilterAndTheCursorStays() {
+    var state = makeState()
+    _ = reduce(&state, .command(.startFilter))
+    _ = reduce(&state, .filterInput("ann"))
+    _ = reduce(&state, .filterAccept)
+    let ref = Self.records[2].ref
+    let other = TimelineItem(id: "mail:<o@x>", kind: .email, state: .untracked, subject: "Other",
+                             at: Date(timeIntervalSince1970: 500), messageId: "<o@x>")
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email, other])))
+    _ = reduce(&state, .command(.focusTimeline))
+    _ = reduce(&state, .command(.moveDown))
+    _ = reduce(&state, .command(.toggleExpand))
+    #expect(reduce(&state, .command(.close)) == [])
+    #expect(state.expandedItem == nil)
+    #expect(state.filter == "ann")
+    #expect(reduce(&state, .command(.close)) == [])
+    #expect(state.filter == "")
+    #expect(state.currentRecord?.ref == ref)
+    #expect(state.currentItem?.id == "mail:<o@x>")
+    #expect(reduce(&state, .command(.track)) == [.track(other, ref)])
   }
 
   @Test func aTimelineForARecordNoLongerSelectedIsIgnored() {
