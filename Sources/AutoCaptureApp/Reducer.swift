@@ -273,7 +273,9 @@ private func move(_ command: Command, _ state: inout AppState) -> [Effect] {
   case .timeline:
     if let id = state.expandedItem, state.currentItem?.id == id,
        command == .pageDown || command == .pageUp {
-      state.bodyScroll = max(0, state.bodyScroll + (command == .pageDown ? page : -page))
+      // By the rows the body shows, so no line is skipped.
+      let rows = Screens.Layout(state).bodyRows
+      state.bodyScroll = max(0, state.bodyScroll + (command == .pageDown ? rows : -rows))
       return []
     }
     let count = state.items.count

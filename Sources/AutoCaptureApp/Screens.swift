@@ -34,12 +34,9 @@ public enum Screens {
                    timelineOffset: state.timelineOffset, bodyScroll: state.bodyScroll)
     }
     drawHeader(&buffer, state)
-    let body = Rect(x: 0, y: 1, width: state.width, height: state.height - 2)
-    let leftWidth = max(24, min(36, state.width / 3))
-    let left = Rect(x: body.x, y: body.y, width: leftWidth, height: body.height)
-    let right = Rect(x: leftWidth, y: body.y, width: body.width - leftWidth, height: body.height)
-    let recordsOffset = drawRecords(&buffer, state, in: left, context)
-    let timelineOffset = drawTimeline(&buffer, state, in: right, context)
+    let layout = Layout(state)
+    let recordsOffset = drawRecords(&buffer, state, in: layout.records, context)
+    let timelineOffset = drawTimeline(&buffer, state, in: layout.timeline, context)
     drawStatus(&buffer, state)
     switch state.overlay {
     case .help?: drawHelp(&buffer, state, context)
@@ -47,21 +44,55 @@ public enum Screens {
     case nil: break
     }
     return Frame(buffer: buffer, recordsOffset: recordsOffset, timelineOffset: timelineOffset,
-                 bodyScroll: clampedBodyScroll(state, paneWidth: right.width,
-                                               paneHeight: right.height, context))
+                 bodyScroll: clampedBodyScroll(state, layout, context))
+  }
+
+  /// Where the main view's parts go, from the state alone: drawing uses it, and so does the
+  /// reducer, to page an open tile's body by exactly the rows it shows.
+  struct Layout {
+    /// The records pane and the timeline pane, borders included.
+    var records: Rect
+    var timeline: Rect
+    /// Where tiles go: the timeline pane inside its border, below the notice lines.
+    var tiles: Rect
+
+    init(_ state: AppState) {
+      let body = Rect(x: 0, y: 1, width: state.width, height: state.height - 2)
+      let leftWidth = max(24, min(36, state.width / 3))
+      records = Rect(x: body.x, y: body.y, width: leftWidth, height: body.height)
+      timeline = Rect(x: leftWidth, y: body.y, width: body.width - leftWidth,
+                      height: body.height)
+      let inner = timeline.inset(by: 1)
+      let notice = Screens.noticeLines(state, width: inner.width).count
+      tiles = Rect(x: inner.x, y: inner.y + notice, width: inner.width,
+                   height: max(0, inner.height - notice))
+    }
+
+    /// The rows an open tile gives its body (From/To lines and text); the rest scrolls.
+    var bodyRows: Int { max(3, tiles.height - 6) }
+    /// The width the open tile wraps its body to.
+    var bodyWidth: Int { max(1, tiles.width - 4) }
+  }
+
+  /// The timeline's notice (why items are withheld), wrapped, at most two lines.
+  static func noticeLines(_ state: AppState, width: Int) -> [String] {
+    guard case .loaded(let timeline) = state.timeline, let notice = timeline.notice else {
+      return []
+    }
+    return Array(TextLayout.wrap("ⓘ " + notice, width: max(1, width - 1)).prefix(2))
   }
 
   /// The body scroll the expanded tile can use: at most its lines less those shown, so
   /// paging back up after overshooting answers at once.
-  static func clampedBodyScroll(_ state: AppState, paneWidth: Int, paneHeight: Int,
+  static func clampedBodyScroll(_ state: AppState, _ layout: Layout,
                                 _ context: RenderContext) -> Int {
     guard let id = state.expandedItem,
           let item = state.items.first(where: { $0.id == id }) else { return 0 }
     let tile = Tile(item: item, isSelected: false, isExpanded: true, body: state.bodies[id],
                     bodyScroll: 0, now: context.now, timeZone: context.timeZone,
                     unicode: context.unicode)
-    let lines = TextLayout.wrap(tile.bodyText, width: max(1, paneWidth - 6)).count
-    let shown = min(max(3, paneHeight - 8), lines)
+    let lines = TextLayout.wrap(tile.bodyText, width: layout.bodyWidth).count
+    let shown = min(layout.bodyRows, lines)
     return min(max(0, state.bodyScroll), max(0, lines - shown))
   }
 
@@ -169,12 +200,9 @@ public enum Screens {
         .draw(into: &buffer, in: inner)
       return 0
     case .loaded(let timeline):
-      if let notice = timeline.notice {
-        let lines = TextLayout.wrap("ⓘ " + notice, width: inner.width - 1).prefix(2)
-        for line in lines {
-          buffer.put(" " + line, x: inner.x, y: inner.y, role: .notice, maxWidth: inner.width)
-          inner = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
-        }
+      for line in noticeLines(state, width: inner.width) {
+        buffer.put(" " + line, x: inner.x, y: inner.y, role: .notice, maxWidth: inner.width)
+        inner = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
       }
       if timeline.items.isEmpty {
         buffer.put(" No activities or related mail", x: inner.x, y: inner.y, role: .dim,
@@ -196,13 +224,15 @@ public enum Screens {
            unicode: context.unicode)
     }
     // An expanded tile takes the room left once its own header rows are placed.
-    let maxBody = max(3, rect.height - 6)
+    let maxBody = Layout(state).bodyRows
     let heights = tiles.map { min(rect.height, $0.height(width: rect.width, maxBody: maxBody)) }
     var offset = min(max(0, state.timelineOffset), selected)
-    func fits(from first: Int) -> Bool {
-      heights[first...selected].reduce(0, +) <= rect.height
+    func fits(_ range: ClosedRange<Int>) -> Bool {
+      heights[range].reduce(0, +) <= rect.height
     }
-    while offset < selected && !fits(from: offset) { offset += 1 }
+    while offset < selected && !fits(offset...selected) { offset += 1 }
+    // Room left below the last tile (one collapsed or gone): bring earlier tiles back.
+    while offset > 0 && fits((offset - 1)...(tiles.count - 1)) { offset -= 1 }
     var y = rect.y
     var n = offset
     while n < tiles.count && y < rect.maxY {

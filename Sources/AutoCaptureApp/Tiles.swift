@@ -127,7 +127,14 @@ struct Tile {
     guard isExpanded, y < inner.maxY else { return }
     let bodyRect = Rect(x: inner.x + 1, y: y, width: max(0, inner.width - 2),
                         height: inner.maxY - y)
-    TextBlock(bodyText, role: .tileBody, scroll: bodyScroll).draw(into: &buffer, in: bodyRect)
+    let block = TextBlock(bodyText, role: .tileBody, scroll: bodyScroll)
+    let first = block.draw(into: &buffer, in: bodyRect)
+    // Lines above and below the shown ones, on the bottom border as the timeline does.
+    let below = block.lines(width: bodyRect.width).count - first - bodyRect.height
+    guard first > 0 || below > 0 else { return }
+    let more = (first > 0 ? "↑\(first) " : "") + (below > 0 ? "↓\(below) more" : "")
+    buffer.put(" " + more + " ", x: max(rect.x + 1, rect.maxX - more.displayWidth - 4),
+               y: rect.maxY - 1, role: borderRole, maxWidth: rect.width - 2)
   }
 
   var bodyText: String {
