@@ -71,11 +71,13 @@ struct Tile {
 
   var meta: String {
     var parts: [String] = []
-    let when = DateText.relative(item.at, now: now, timeZone: timeZone)
-    if item.kind == .appointment, let end = item.end, !item.isAllDay {
-      parts.append("\(when)–\(DateText.time(end, timeZone: timeZone))")
+    if item.isAllDay {
+      parts.append("\(DateText.day(item.at, now: now, timeZone: timeZone)) (all day)")
+    } else if item.kind == .appointment {
+      let start = DateText.onCalendar(item.at, now: now, timeZone: timeZone)
+      parts.append(start + (item.end.map { "–" + DateText.time($0, timeZone: timeZone) } ?? ""))
     } else {
-      parts.append(item.isAllDay ? "\(when) (all day)" : when)
+      parts.append(DateText.relative(item.at, now: now, timeZone: timeZone))
     }
     // Short facts first, the counterpart last: truncation then costs the least.
     if item.state == .tracked, item.kind == .email {
@@ -137,23 +139,34 @@ struct Tile {
                y: rect.maxY - 1, role: borderRole, maxWidth: rect.width - 2)
   }
 
+  /// The open tile's text: the item's fields in full (the tile's lines are cut to fit),
+  /// then the body.
   var bodyText: String {
     var header: [String] = []
-    if item.kind == .email {
+    let subject = "Subject: " + (item.subject.isEmpty ? "(no subject)" : item.subject)
+    switch item.kind {
+    case .email:
       if let from = item.from { header.append("From: \(item.fromName.map { "\($0) <\(from.value)>" } ?? from.value)") }
       if !item.to.isEmpty { header.append("To: \(item.to.map(\.value).joined(separator: ", "))") }
       if !item.cc.isEmpty { header.append("Cc: \(item.cc.map(\.value).joined(separator: ", "))") }
+      header.append("Date: \(DateText.full(item.at, timeZone: timeZone))")
+      header.append(subject)
       if item.state == .tracked, !item.attachments.isEmpty {
         header.append("Attachments: " + item.attachments.map { "\($0.name) (\(ByteText.size($0.size)))" }
           .joined(separator: ", "))
       }
-    } else if item.kind == .appointment {
-      header.append("When: \(DateText.full(item.at, timeZone: timeZone))"
-        + (item.end.map { " – \(DateText.time($0, timeZone: timeZone))" } ?? ""))
+    case .appointment:
+      header.append(subject)
+      header.append("When: " + DateText.span(item.at, end: item.end, isAllDay: item.isAllDay,
+                                             timeZone: timeZone))
+      if let location = item.location, !location.isEmpty { header.append("Where: \(location)") }
       if let o = item.organizer { header.append("Organizer: \(o.value)") }
       if !item.attendees.isEmpty {
         header.append("Attendees: \(item.attendees.map(\.value).joined(separator: ", "))")
       }
+    case .phonecall, .task, .note:
+      header.append(subject)
+      header.append("When: \(DateText.full(item.at, timeZone: timeZone))")
     }
     let text: String
     switch body {

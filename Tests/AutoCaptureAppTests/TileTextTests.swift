@@ -1,0 +1,65 @@
+import AutoCaptureApp
+import CaptureCore
+import Foundation
+import TerminalUI
+import Testing
+
+/// What a tile says, collapsed and open, read off the rendered screen.
+@Suite struct TileTextTests {
+  static let now = ISO8601.parse("2026-11-23T12:00:00Z") ?? Date()  // a Monday
+  static let record = RecordSummary(ref: RecordRef(type: .account, id: "a-mul"), name: "Müller")
+  static let dana = User(id: "dana", name: "Dana", emails: [],
+                         mailbox: MailboxSettings(syncMethod: .serverSideSync, approved: true,
+                                                  testEnabled: true))
+  static func at(_ s: String) -> Date { ISO8601.parse(s) ?? now }
+
+  func screen(_ item: TimelineItem, open: Bool = false, body: String = "") -> [String] {
+    var s = AppState(user: Self.dana,
+                     permissions: .decide(organization: Organization(), user: Self.dana),
+                     records: [Self.record])
+    s.timeline = .loaded(Timeline(record: Self.record, notice: nil, items: [item]))
+    s.focus = .timeline
+    if open {
+      s.expandedItem = item.id
+      s.bodies[item.id] = .loaded(body)
+    }
+    return Screens.render(s, RenderContext(now: Self.now, timeZone: .gmt)).buffer.text()
+  }
+
+  @Test func anAllDayMeetingShowsItsDayAndNoTimes() {
+    let workshop = TimelineItem(
+      id: "cal:ws", kind: .appointment, state: .untracked, subject: "On-site workshop",
+      at: Self.at("2026-11-24T00:00:00Z"), end: Self.at("2026-11-25T00:00:00Z"), uid: "ws",
+      isAllDay: true)
+    #expect(screen(workshop).contains { $0.contains("Tue (all day)") })
+    let open = screen(workshop, open: true)
+    #expect(open.contains { $0.contains("When: Tue 24 Nov 2026, all day") })
+    #expect(!open.joined().contains("00:00"))
+  }
+
+  @Test func aMeetingUnderWayShowsItsStartTimeNotHowLongAgo() {
+    let sync = TimelineItem(
+      id: "cal:s", kind: .appointment, state: .untracked, subject: "Standup",
+      at: Self.at("2026-11-23T11:45:00Z"), end: Self.at("2026-11-23T12:15:00Z"), uid: "s")
+    #expect(screen(sync).contains { $0.contains("today 11:45–12:15") })
+  }
+
+  /// A review found a note's text, cut on the tile, shown nowhere in full.
+  @Test func anOpenTileShowsTheWholeSubjectAndLocation() {
+    let text = "Renée prefers contract documents in French; decision by end of January, "
+      + "after the board meets"
+    let note = TimelineItem(id: "act-n", kind: .note, state: .tracked, subject: text,
+                            at: Self.at("2026-11-20T09:00:00Z"), activityId: "act-n")
+    let shown = screen(note, open: true).map {
+      $0.replacingOccurrences(of: "│", with: "").replacingOccurrences(of: "┃", with: "")
+        .trimmingCharacters(in: .whitespaces)
+    }.joined(separator: " ")
+    #expect(shown.contains("end of January, after the board meets"))
+    let meeting = TimelineItem(
+      id: "cal:m", kind: .appointment, state: .untracked, subject: "Review",
+      at: Self.at("2026-11-24T09:00:00Z"), end: Self.at("2026-11-24T10:00:00Z"), uid: "m",
+      location: "Müller GmbH, Speicherstadt 12, Hamburg")
+    #expect(screen(meeting, open: true).contains {
+      $0.contains("Where: Müller GmbH, Speicherstadt 12, Hamburg") })
+  }
+}
