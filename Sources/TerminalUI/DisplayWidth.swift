@@ -44,6 +44,23 @@ extension StringProtocol {
   public var displayWidth: Int { TerminalUI.displayWidth(of: self) }
 }
 
+extension StringProtocol {
+  /// This text for a line printed to a terminal: each control character but tab (C0, DEL,
+  /// C1, line breaks included) becomes U+FFFD, as in the TUI, so text from data (a subject,
+  /// a name, a file name) cannot move the cursor, recolour the screen, retitle the window or
+  /// forge another line of output.
+  public var terminalSafe: String {
+    guard unicodeScalars.contains(where: { isControl($0) && $0 != "\t" }) else {
+      return String(self)
+    }
+    var scalars = String.UnicodeScalarView()
+    for scalar in unicodeScalars {
+      scalars.append(isControl(scalar) && scalar != "\t" ? "\u{FFFD}" : scalar)
+    }
+    return String(scalars)
+  }
+}
+
 /// True for C0 and C1 control characters and DEL, which must never reach the terminal.
 func isControl(_ scalar: Unicode.Scalar) -> Bool {
   switch scalar.value {

@@ -46,10 +46,10 @@ struct AddressesCommand {
       print(try Self.json(summary, set))
     } else {
       if set.isEmpty {
-        FileHandle.standardError.write(Data("\(ref) has no addresses\n".utf8))
+        Console.error("\(ref) has no addresses")
       }
       for entry in set.entries {
-        print("\(entry.address.value)\t\(entry.reasons.joined(separator: "; "))")
+        Console.line("\(entry.address.value)\t\(entry.reasons.joined(separator: "; "))")
       }
     }
   }

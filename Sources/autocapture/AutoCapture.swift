@@ -1,4 +1,5 @@
 import Foundation
+import TerminalUI
 
 /// The `autocapture` command: the TUI by default, and the scriptable subcommands of cli.md.
 @main
@@ -38,8 +39,18 @@ enum AutoCapture {
   }
 
   private static func fail(_ message: String, status: Int32) -> Never {
-    FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+    Console.error("Error: \(message)")
     exit(status)
+  }
+}
+
+/// What the commands print for people to read, a line at a time. Lines carry data (subjects,
+/// names, file names, reasons), so they go out `terminalSafe`: a message must not be able
+/// to drive the terminal or forge a line. JSON output is escaped by its encoder instead.
+enum Console {
+  static func line(_ text: String) { print(text.terminalSafe) }
+  static func error(_ text: String) {
+    FileHandle.standardError.write(Data((text.terminalSafe + "\n").utf8))
   }
 }
 

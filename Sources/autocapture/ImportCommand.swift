@@ -23,7 +23,7 @@ struct ImportCommand {
     do {
       let store = try SQLiteCRMStore(path: dbPath, connections: .single)
       let summary = try store.importFile(at: URL(fileURLWithPath: file))
-      print("imported \(summary) into \(dbPath)")
+      Console.line("imported \(summary) into \(dbPath)")
     } catch let error as ImportError {
       removeIfCreated(created, dbPath)
       throw CLIError("\(file): \(error.description) (nothing was imported)")

@@ -50,9 +50,9 @@ struct IndexCommand {
     } catch let error as MailSourceError {
       throw CLIError(error.description)
     }
-    print(IndexCommand.summaryLine(summary))
+    Console.line(IndexCommand.summaryLine(summary))
     for problem in summary.skipped {
-      print("  skipped: \(problem)")
+      Console.line("  skipped: \(problem)")
     }
     OneShot.end(keeping: index)
   }

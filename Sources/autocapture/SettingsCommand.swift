@@ -37,18 +37,18 @@ struct SettingsCommand {
       try ws.store.setShowUntracked(userId: user.id, user.showUntracked)
     }
     let current = try ws.service.permissions(for: user)
-    print("user: \(user.id) (\(user.name))")
+    Console.line("user: \(user.id) (\(user.name))")
     if current.personalOptionOffered {
-      print("Show email not tracked in the Activities list: \(user.showUntracked ? "Yes" : "No")")
+      Console.line("Show email not tracked in the Activities list: \(user.showUntracked ? "Yes" : "No")")
     } else {
-      print("Show email not tracked in the Activities list: not offered (auto capture is off)")
+      Console.line("Show email not tracked in the Activities list: not offered (auto capture is off)")
     }
-    print("mailbox sync method: \(user.mailbox.syncMethod.displayName)"
+    Console.line("mailbox sync method: \(user.mailbox.syncMethod.displayName)"
       + (user.mailbox.syncMethod == .serverSideSync
         ? " (approved: \(user.mailbox.approved ? "yes" : "no"), test enabled: "
           + "\(user.mailbox.testEnabled ? "yes" : "no"))" : ""))
-    print("allows: \(current.summary)")
-    if let why = current.viewRefusal { print("untracked items hidden: \(why)") }
-    if let why = current.trackRefusal, current.viewRefusal == nil { print("cannot track: \(why)") }
+    Console.line("allows: \(current.summary)")
+    if let why = current.viewRefusal { Console.line("untracked items hidden: \(why)") }
+    if let why = current.trackRefusal, current.viewRefusal == nil { Console.line("cannot track: \(why)") }
   }
 }

@@ -27,9 +27,9 @@ struct SyncCommand {
         line += "failed: \(reason)"
       case .pending: line += "pending"
       }
-      FileHandle.standardOutput.write(Data((line + "\n").utf8))
+      Console.line(line)
     }
-    print("synced \(results.count - failed) of \(results.count) pending request(s)")
+    Console.line("synced \(results.count - failed) of \(results.count) pending request(s)")
     if failed > 0 { throw ExitStatus(code: 2) }
   }
 }

@@ -31,14 +31,15 @@ struct TimelineCommand {
     if json {
       print(TimelineJSON.encode(timeline).serialized(pretty: true))
     } else {
-      print("\(timeline.record.name) (\(ref))")
-      if let notice = timeline.notice { print("note: \(notice)") }
+      Console.line("\(timeline.record.name) (\(ref))")
+      if let notice = timeline.notice { Console.line("note: \(notice)") }
       for item in timeline.items {
         let state = item.state == .tracked ? "" : " [\(item.state.name)]"
-        print("\(ISO8601.format(item.at))  \(item.kind.rawValue)\(state)  \(item.subject)  \(item.id)")
+        Console.line(
+          "\(ISO8601.format(item.at))  \(item.kind.rawValue)\(state)  \(item.subject)  \(item.id)")
       }
       for problem in timeline.problems {
-        FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
+        Console.error("warning: \(problem)")
       }
     }
     try ws.close()

@@ -14,6 +14,27 @@ import TestSupport
     try CLIRunner.run(["track", "--record", record, "--item", item] + f.sources())
   }
 
+  /// A review found escape sequences from subjects reaching the terminal through the
+  /// text output of `timeline` (the TUI already showed them as U+FFFD).
+  @Test func theTextTimelineCannotDriveTheTerminal() throws {
+    var f = try fixture()
+    try f.message(id: "<esc@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "Red \u{1B}[31mflag\u{1B}]0;pwned\u{07}")
+    // The same, RFC 2047-encoded, with a line break that would forge an output line.
+    try f.message(id: "<enc@t>", date: "Fri, 20 Nov 2026 10:00:00 +0000",
+                  from: "ann@fabrikam.example",
+                  subject: "=?utf-8?b?\(Data("Bell\u{07}\r\n2026-01-01T00:00:00Z  email".utf8).base64EncodedString())?=")
+    let result = try CLIRunner.run(["timeline", "--record", "contact:c-ann"] + f.sources())
+    #expect(result.status == 0, "\(result.stderr)")
+    let output = result.stdout.unicodeScalars
+    #expect(!output.contains { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F })
+    #expect(result.stdout.contains("Red \u{FFFD}[31mflag\u{FFFD}]0;pwned\u{FFFD}"))
+    #expect(result.stdout.contains("Bell\u{FFFD}\u{FFFD}\u{FFFD}2026-01-01T00:00:00Z  email"))
+    // JSON escapes them instead, and keeps the subject as it is.
+    let json = try f.timeline("contact:c-ann")
+    #expect(F.items(json).contains { $0["subject"] as? String == "Red \u{1B}[31mflag\u{1B}]0;pwned\u{07}" })
+  }
+
   @Test func aRequestFromOneRecordDoesNotMarkTheItemPendingOnAnother() throws {
     var f = try fixture()
     try f.message(id: "<both@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",

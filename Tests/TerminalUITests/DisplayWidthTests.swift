@@ -63,4 +63,10 @@ import TerminalUI
   @Test func mixedTextAddsUp() {
     #expect(displayWidth(of: "Re: 会議 📅 ok") == 4 + 4 + 1 + 2 + 3)
   }
+
+  @Test func terminalSafeTextKeepsTabsAndPrintableTextAndReplacesControls() {
+    #expect("Müller\t見積 🚀".terminalSafe == "Müller\t見積 🚀")
+    #expect("a\u{1B}[2Jb\r\nc\u{7F}d\u{9B}e".terminalSafe
+      == "a\u{FFFD}[2Jb\u{FFFD}\u{FFFD}c\u{FFFD}d\u{FFFD}e")
+  }
 }
