@@ -49,6 +49,11 @@ enum AutoCapture {
 /// to drive the terminal or forge a line. JSON output is escaped by its encoder instead.
 enum Console {
   static func line(_ text: String) { print(text.terminalSafe) }
+  /// A line reporting work as it happens: written at once, not when the buffer fills, so
+  /// a pipe (`| tee`, a script watching progress) sees each as it is done.
+  static func progress(_ text: String) {
+    FileHandle.standardOutput.write(Data((text.terminalSafe + "\n").utf8))
+  }
   static func error(_ text: String) {
     FileHandle.standardError.write(Data((text.terminalSafe + "\n").utf8))
   }

@@ -27,7 +27,7 @@ struct SyncCommand {
         line += "failed: \(reason)"
       case .pending: line += "pending"
       }
-      Console.line(line)
+      Console.progress(line)
     }
     Console.line("synced \(results.count - failed) of \(results.count) pending request(s)")
     if failed > 0 { throw ExitStatus(code: 2) }
