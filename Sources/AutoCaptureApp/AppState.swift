@@ -78,8 +78,24 @@ public struct AppState: Hashable, Sendable {
     return items.indices.contains(selectedItem) ? items[selectedItem] : nil
   }
 
-  /// Case- and accent-insensitive form for matching ("Müller" matches "muller").
+  /// Case- and accent-insensitive form for matching ("Müller" matches "muller"). Letters
+  /// that are not a base letter with a mark, and so keep their form under diacritic
+  /// folding, are spelled as a keyboard without them types them: "Ødegaard" matches
+  /// "odegaard", "Łódź" "lodz", "Ærø" "aero".
   static func fold(_ s: String) -> String {
-    s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+    let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive],
+                           locale: nil)
+    guard folded.unicodeScalars.contains(where: { $0.value >= 0xC0 }) else { return folded }
+    var out = ""
+    for scalar in folded.unicodeScalars {
+      if let plain = plainLetters[scalar] { out += plain } else { out.unicodeScalars.append(scalar) }
+    }
+    return out
   }
+
+  /// Lowercase letters with no decomposition, as typed without them.
+  static let plainLetters: [Unicode.Scalar: String] = [
+    "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+    "ß": "ss", "ħ": "h", "ŧ": "t", "ŀ": "l",
+  ]
 }

@@ -50,6 +50,23 @@ import Testing
     #expect(state.currentRecord?.ref.id == "a-mul")
   }
 
+  /// A review found /odeg not finding Sven Ødegaard, while /muller found Müller.
+  @Test func filterMatchesLettersThatHaveNoAccentToDropAsTheyAreTyped() {
+    let names = ["Sven Ødegaard", "Łódź Logistics", "Ærø Færge", "Weiß AG", "Müller GmbH"]
+    var state = AppState(user: Self.dana,
+                         permissions: .decide(organization: Organization(), user: Self.dana),
+                         records: names.enumerated().map {
+                           RecordSummary(ref: RecordRef(type: .account, id: "a\($0.offset)"),
+                                         name: $0.element)
+                         })
+    for (typed, expected) in [("odeg", "Sven Ødegaard"), ("LODZ", "Łódź Logistics"),
+                              ("aero", "Ærø Færge"), ("weiss", "Weiß AG"),
+                              ("ødeg", "Sven Ødegaard"), ("muller", "Müller GmbH")] {
+      state.filter = typed
+      #expect(state.visibleRecords.map(\.name) == [expected], "\(typed)")
+    }
+  }
+
   @Test func ctrlZSuspendsFromEveryContextAndChangesNothingElse() {
     var states: [AppState] = []
     var plain = makeState()
