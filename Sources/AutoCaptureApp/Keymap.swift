@@ -128,10 +128,13 @@ public enum Keymap {
     return nil
   }
 
-  /// Hints for the status line in this context.
-  public static func hints(for context: KeyContext) -> [KeyHint] {
-    bindings(for: context).compactMap { b in
-      b.hint.map { KeyHint(key: b.keys[0].displayName, label: $0) }
+  /// Hints for the status line in the state's context, leaving out `t` when tracking is
+  /// not allowed (pressing it still says why).
+  public static func hints(for state: AppState) -> [KeyHint] {
+    let canTrack = state.permissions.trackRefusal == nil
+    return bindings(for: context(of: state)).compactMap { b in
+      guard canTrack || b.command != .track else { return nil }
+      return b.hint.map { KeyHint(key: b.keys[0].displayName, label: $0) }
     }
   }
 }

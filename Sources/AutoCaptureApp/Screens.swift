@@ -221,7 +221,7 @@ public enum Screens {
       Tile(item: item, isSelected: n == selected && state.focus == .timeline,
            isExpanded: state.expandedItem == item.id, body: state.bodies[item.id],
            bodyScroll: state.bodyScroll, now: context.now, timeZone: context.timeZone,
-           unicode: context.unicode)
+           unicode: context.unicode, canTrack: state.permissions.trackRefusal == nil)
     }
     // An expanded tile takes the room left once its own header rows are placed.
     let maxBody = Layout(state).bodyRows
@@ -250,7 +250,6 @@ public enum Screens {
   }
 
   static func drawStatus(_ buffer: inout ScreenBuffer, _ state: AppState) {
-    let context = Keymap.context(of: state)
     var message = state.message
     var role = StyleRole.status
     if message == nil, case .loaded(let t) = state.timeline {
@@ -264,7 +263,7 @@ public enum Screens {
       }
     }
     if let m = message, m.hasPrefix("Cannot") || m.hasPrefix("Could not") { role = .error }
-    StatusLine(hints: Keymap.hints(for: context), message: message, messageRole: role)
+    StatusLine(hints: Keymap.hints(for: state), message: message, messageRole: role)
       .draw(into: &buffer, y: state.height - 1, width: state.width)
   }
 

@@ -13,6 +13,8 @@ struct Tile {
   var now: Date
   var timeZone: TimeZone
   var unicode: Bool
+  /// Whether `t` would ask to track: the "[t]" hints are left out when it would not.
+  var canTrack = true
 
   /// Rows the collapsed tile takes: border, title line, meta line, status line when any.
   var collapsedHeight: Int { 4 + (statusLine == nil ? 0 : 1) }
@@ -48,9 +50,9 @@ struct Tile {
   /// A line under the meta line: the track hint, or why tracking failed.
   var statusLine: (String, StyleRole)? {
     switch item.state {
-    case .untracked: return ("[t] Track", .tilePrivateLabel)
+    case .untracked: return canTrack ? ("[t] Track", .tilePrivateLabel) : nil
     case .pending: return ("Tracking pending: shared once sync has copied it", .tilePending)
-    case .failed(let reason): return ("\(reason) · [t] retry", .tileFailed)
+    case .failed(let reason): return (canTrack ? "\(reason) · [t] retry" : reason, .tileFailed)
     case .tracked: return nil
     }
   }

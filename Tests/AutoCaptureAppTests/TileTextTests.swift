@@ -62,4 +62,31 @@ import Testing
     #expect(screen(meeting, open: true).contains {
       $0.contains("Where: Müller GmbH, Speicherstadt 12, Hamburg") })
   }
+
+  /// A review found "[t] Track" on tiles and "t track" in the footer where `t` could only
+  /// say no (sync method none).
+  @Test func noTrackHintsWhereTrackingIsNotAllowed() {
+    let mail = TimelineItem(id: "mail:<m@t>", kind: .email, state: .untracked, subject: "Quote",
+                            at: Self.at("2026-11-23T10:00:00Z"), messageId: "<m@t>")
+    let failed = TimelineItem(id: "mail:<f@t>", kind: .email,
+                              state: .failed(reason: "message is no longer in the mailbox"),
+                              subject: "Old", at: Self.at("2026-11-22T10:00:00Z"),
+                              messageId: "<f@t>")
+    func render(_ user: User) -> String {
+      var s = AppState(user: user, permissions: .decide(organization: Organization(), user: user),
+                       records: [Self.record])
+      s.timeline = .loaded(Timeline(record: Self.record, notice: nil, items: [mail, failed]))
+      s.focus = .timeline
+      return Screens.render(s, RenderContext(now: Self.now, timeZone: .gmt)).buffer.text()
+        .joined(separator: "\n")
+    }
+    let allowed = render(Self.dana)
+    #expect(allowed.contains("[t] Track") && allowed.contains("[t] retry")
+      && allowed.contains("t track"))
+    var noSync = Self.dana
+    noSync.mailbox = MailboxSettings(syncMethod: .none)
+    let refused = render(noSync)
+    #expect(!refused.contains("[t]") && !refused.contains("t track"))
+    #expect(refused.contains("message is no longer in the mailbox"))
+  }
 }
