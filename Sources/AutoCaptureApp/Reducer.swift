@@ -104,8 +104,12 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .bodyFailed(let id, let message):
     state.bodies[id] = .failed(message)
     return []
-  case .trackRequested:
-    state.message = "Tracking requested: the item is shared once sync has copied it"
+  case .trackRequested(let id):
+    // A tile already tracked (from another record) is linked to this one, not copied.
+    let linking = state.items.first { $0.id == id }?.state == .tracked
+    state.message = linking
+      ? "Link requested: this record is added to the tracked item once sync has run"
+      : "Tracking requested: the item is shared once sync has copied it"
     if let ref = state.currentRecord?.ref { return [.loadTimeline(ref), .syncNow] }
     return []
   case .trackRefused(_, let reason):
@@ -113,7 +117,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     return []
   case .syncFinished(let tracked, let failed):
     if tracked + failed == 0 { return [] }
-    state.message = failed == 0 ? "Tracked \(tracked) item(s)"
+    state.message = failed == 0 ? "Tracked \(tracked) item\(tracked == 1 ? "" : "s")"
       : "Tracked \(tracked), failed \(failed): see the tile for the reason"
     if let ref = state.currentRecord?.ref { return [.loadTimeline(ref)] }
     return []

@@ -17,7 +17,9 @@ public enum CRMError: Error, Equatable, Sendable, CustomStringConvertible {
     case .unknownRecord(let r): return "unknown record \(r)"
     case .unknownRecordType(let t): return "unknown record type '\(t)'"
     case .unknownUser(let u): return "unknown user '\(u)'"
-    case .unknownItem(let i): return "unknown item '\(i)'"
+    case .unknownItem(let i):
+      return "unknown item '\(i)': not on this record's timeline (mistyped, or no longer in "
+        + "your mailbox or calendar)"
     case .unknownTrackRequest(let i): return "unknown track request '\(i)'"
     case .newerSchema(let p, let f):
       return "\(p) was written by a newer AutoCapture (schema \(f)); upgrade to open it"

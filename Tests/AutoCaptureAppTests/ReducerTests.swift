@@ -189,6 +189,23 @@ import Testing
     #expect(!state.isRunning)
   }
 
+  @Test func trackingATileTrackedElsewhereSaysItLinksThisRecord() {
+    var state = makeState()
+    let ref = Self.records[0].ref
+    let tracked = TimelineItem(id: "act-9", kind: .email, state: .tracked, subject: "Plan",
+                               at: Date(timeIntervalSince1970: 900), messageId: "<p@x>",
+                               activityId: "act-9")
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email, tracked])))
+    _ = reduce(&state, .trackRequested(itemId: "act-9"))
+    #expect(state.message?.hasPrefix("Link requested") == true)
+    _ = reduce(&state, .trackRequested(itemId: email.id))
+    #expect(state.message?.hasPrefix("Tracking requested") == true)
+    _ = reduce(&state, .syncFinished(tracked: 1, failed: 0))
+    #expect(state.message == "Tracked 1 item")
+    _ = reduce(&state, .syncFinished(tracked: 2, failed: 0))
+    #expect(state.message == "Tracked 2 items")
+  }
+
   @Test func theCursorStaysOnAnItemThatTurnedTrackedAndChangedItsId() {
     var state = makeState()
     let ref = Self.records[0].ref
