@@ -133,10 +133,11 @@ public final class AppRunner {
     let frame = Screens.render(state, RenderContext(now: now, timeZone: timeZone,
                                                     unicode: terminal.capabilities.unicode))
     if frame.recordsOffset != state.recordsOffset || frame.timelineOffset != state.timelineOffset
-      || frame.bodyScroll != state.bodyScroll {
+      || frame.bodyScroll != state.bodyScroll || frame.overlayScroll != state.overlayScroll {
       _ = reduce(&state, .viewport(recordsOffset: frame.recordsOffset,
                                    timelineOffset: frame.timelineOffset,
-                                   bodyScroll: frame.bodyScroll))
+                                   bodyScroll: frame.bodyScroll,
+                                   overlayScroll: frame.overlayScroll))
     }
     terminal.draw(frame.buffer)
     lastDrawn = (state, minute)

@@ -5,7 +5,11 @@ import Foundation
 public enum Pane: Hashable, Sendable { case records, timeline }
 
 /// A screen drawn over the main view; Esc closes it.
-public enum Overlay: Hashable, Sendable { case help, settings }
+public enum Overlay: Hashable, Sendable {
+  case help, settings
+  /// The files the timeline could not read, in full (the pane has room for one line).
+  case problems
+}
 
 /// A tile's body, loaded lazily from the mailbox when the tile is first expanded.
 public enum BodyState: Hashable, Sendable {
@@ -43,6 +47,8 @@ public struct AppState: Hashable, Sendable {
   public var bodyScroll = 0
   public var bodies: [String: BodyState] = [:]
   public var overlay: Overlay?
+  /// Lines scrolled in the help or problems overlay.
+  public var overlayScroll = 0
   /// The settings screen's highlighted row (one option today).
   public var settingsRow = 0
   /// A transient message for the status line (why `t` did nothing, "Tracking requested"...).
@@ -70,6 +76,12 @@ public struct AppState: Hashable, Sendable {
 
   public var items: [TimelineItem] {
     if case .loaded(let t) = timeline { return t.items }
+    return []
+  }
+
+  /// The files the loaded timeline could not read (unreadable mail, malformed calendars).
+  public var problems: [String] {
+    if case .loaded(let t) = timeline { return t.problems }
     return []
   }
 

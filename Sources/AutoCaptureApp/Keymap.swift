@@ -2,7 +2,7 @@ import TerminalUI
 
 /// Where the keyboard is: each context has its own table of bindings.
 public enum KeyContext: String, Hashable, Sendable, CaseIterable {
-  case records, timeline, filter, help, settings
+  case records, timeline, filter, help, settings, problems
 }
 
 /// One key binding: the keys, the command they run, and the words for hints and help.
@@ -42,6 +42,7 @@ public enum Keymap {
                help: "Filter records"),
     KeyBinding([.character("o")], .openSettings, hint: "settings", help: "Settings"),
     KeyBinding([.character("r"), .function(5)], .refresh, help: "Refresh, sync now"),
+    KeyBinding([.character("!")], .problems, help: "Unreadable files"),
     KeyBinding([.character("?")], .help, hint: "help", help: "This help"),
     KeyBinding([.character("q"), .ctrl("c")], .quit, hint: "quit", help: "Quit"),
     suspend,
@@ -80,10 +81,16 @@ public enum Keymap {
       return filtering + [suspend]
     case .help:
       return [
-        KeyBinding([.escape, .character("?"), .character("q")], .close, hint: "close",
-                   help: "Close help"),
-        suspend,
-      ]
+        KeyBinding([.escape, .character("?")], .close, hint: "close", help: "Close help"),
+        KeyBinding([.character("j"), .down], .moveDown, hint: "scroll", help: "Scroll"),
+        KeyBinding([.character("q"), .ctrl("c")], .quit, hint: "quit", help: "Quit"),
+      ] + movement + [suspend]
+    case .problems:
+      return [
+        KeyBinding([.escape, .character("!")], .close, hint: "close", help: "Close the list"),
+        KeyBinding([.character("j"), .down], .moveDown, hint: "scroll", help: "Scroll"),
+        KeyBinding([.character("q"), .ctrl("c")], .quit, hint: "quit", help: "Quit"),
+      ] + movement + [suspend]
     case .settings:
       return [
         KeyBinding([.character(" "), .enter], .toggleOption, hint: "toggle",
@@ -98,7 +105,7 @@ public enum Keymap {
   /// The help overlay's sections: each key once, under where it works.
   public static var helpSections: [(title: String, bindings: [KeyBinding])] {
     [
-      ("Move (both panes)", movement),
+      ("Move (panes, help, problems)", movement),
       ("Records pane", Array(bindings(for: .records).prefix(1))),
       ("Timeline pane", Array(bindings(for: .timeline).prefix(3))),
       ("Anywhere", global),
@@ -109,7 +116,12 @@ public enum Keymap {
 
   /// The context the state is in.
   public static func context(of state: AppState) -> KeyContext {
-    if let overlay = state.overlay { return overlay == .help ? .help : .settings }
+    switch state.overlay {
+    case .help?: return .help
+    case .settings?: return .settings
+    case .problems?: return .problems
+    case nil: break
+    }
     if state.isEditingFilter { return .filter }
     return state.focus == .records ? .records : .timeline
   }

@@ -5,7 +5,8 @@ import Foundation
 public enum Command: String, Hashable, Sendable, CaseIterable {
   case moveDown, moveUp, top, bottom, pageDown, pageUp
   case switchPane, focusRecords, focusTimeline
-  case toggleExpand, track, openSettings, startFilter, refresh, help, quit, close, suspend
+  case toggleExpand, track, openSettings, startFilter, refresh, help, problems, quit, close
+  case suspend
   case toggleOption
   case acceptFilter, cancelFilter, deleteFilterCharacter
 }
@@ -29,7 +30,7 @@ public enum Action: Hashable, Sendable {
   case settingsSaved(User, CapturePermissions)
   case settingsFailed(String)
   /// The screens scrolled to keep the selection visible; remembered for the next frame.
-  case viewport(recordsOffset: Int, timelineOffset: Int, bodyScroll: Int)
+  case viewport(recordsOffset: Int, timelineOffset: Int, bodyScroll: Int, overlayScroll: Int)
   case syncFailed(String)
   /// Records, the user and what they may do, read again (`r`).
   case recordsLoaded([RecordSummary], User, CapturePermissions)
@@ -130,10 +131,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .settingsFailed(let message):
     state.message = "Could not save the setting: \(message)"
     return []
-  case .viewport(let records, let timeline, let body):
+  case .viewport(let records, let timeline, let body, let overlay):
     state.recordsOffset = records
     state.timelineOffset = timeline
     state.bodyScroll = body
+    state.overlayScroll = overlay
     return []
   case .syncFailed(let message):
     state.message = "Could not sync: \(message)"
@@ -172,6 +174,15 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
     return []
   case .help:
     state.overlay = .help
+    state.overlayScroll = 0
+    return []
+  case .problems:
+    guard !state.problems.isEmpty else {
+      state.message = "Nothing to report: every mail and calendar file was read"
+      return []
+    }
+    state.overlay = .problems
+    state.overlayScroll = 0
     return []
   case .openSettings:
     state.overlay = .settings
@@ -247,11 +258,26 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
 private func performInOverlay(_ overlay: Overlay, _ command: Command, _ state: inout AppState)
   -> [Effect] {
   switch (overlay, command) {
-  case (_, .close), (.help, .help), (.settings, .openSettings):
+  case (_, .close), (.help, .help), (.settings, .openSettings), (.problems, .problems):
     state.overlay = nil
     return []
   case (_, .quit):
     state.isRunning = false
+    return []
+  case (.help, .moveDown), (.help, .moveUp), (.help, .top), (.help, .bottom),
+       (.help, .pageDown), (.help, .pageUp), (.problems, .moveDown), (.problems, .moveUp),
+       (.problems, .top), (.problems, .bottom), (.problems, .pageDown), (.problems, .pageUp):
+    // Clamped by the screen, which knows how many lines there are (`Frame`).
+    let page = max(1, state.height - 6)
+    switch command {
+    case .moveDown: state.overlayScroll += 1
+    case .moveUp: state.overlayScroll -= 1
+    case .pageDown: state.overlayScroll += page
+    case .pageUp: state.overlayScroll -= page
+    case .top: state.overlayScroll = 0
+    default: state.overlayScroll = Int.max / 2
+    }
+    state.overlayScroll = max(0, state.overlayScroll)
     return []
   case (.settings, .toggleOption), (.settings, .toggleExpand):
     guard state.permissions.personalOptionOffered else {

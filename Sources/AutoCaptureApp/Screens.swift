@@ -19,6 +19,8 @@ public struct Frame: Sendable {
   public var timelineOffset: Int
   /// The expanded body's scroll, clamped to what the body has.
   public var bodyScroll: Int
+  /// The help or problems overlay's scroll, clamped likewise.
+  public var overlayScroll: Int
 }
 
 /// Renders the whole app into a screen buffer, immediate mode: a pure function of the state.
@@ -31,20 +33,24 @@ public enum Screens {
     guard state.width >= minimumWidth, state.height >= minimumHeight else {
       drawTooSmall(&buffer, state)
       return Frame(buffer: buffer, recordsOffset: state.recordsOffset,
-                   timelineOffset: state.timelineOffset, bodyScroll: state.bodyScroll)
+                   timelineOffset: state.timelineOffset, bodyScroll: state.bodyScroll,
+                   overlayScroll: state.overlayScroll)
     }
     drawHeader(&buffer, state)
     let layout = Layout(state)
     let recordsOffset = drawRecords(&buffer, state, in: layout.records, context)
     let timelineOffset = drawTimeline(&buffer, state, in: layout.timeline, context)
     drawStatus(&buffer, state)
+    var overlayScroll = 0
     switch state.overlay {
-    case .help?: drawHelp(&buffer, state, context)
+    case .help?: overlayScroll = drawHelp(&buffer, state, context)
     case .settings?: drawSettings(&buffer, state, context)
+    case .problems?: overlayScroll = drawProblems(&buffer, state, context)
     case nil: break
     }
     return Frame(buffer: buffer, recordsOffset: recordsOffset, timelineOffset: timelineOffset,
-                 bodyScroll: clampedBodyScroll(state, layout, context))
+                 bodyScroll: clampedBodyScroll(state, layout, context),
+                 overlayScroll: overlayScroll)
   }
 
   /// Where the main view's parts go, from the state alone: drawing uses it, and so does the
@@ -53,7 +59,8 @@ public enum Screens {
     /// The records pane and the timeline pane, borders included.
     var records: Rect
     var timeline: Rect
-    /// Where tiles go: the timeline pane inside its border, below the notice lines.
+    /// Where tiles go: the timeline pane inside its border, below the notice lines and the
+    /// line on files that could not be read.
     var tiles: Rect
 
     init(_ state: AppState) {
@@ -63,9 +70,10 @@ public enum Screens {
       timeline = Rect(x: leftWidth, y: body.y, width: body.width - leftWidth,
                       height: body.height)
       let inner = timeline.inset(by: 1)
-      let notice = Screens.noticeLines(state, width: inner.width).count
-      tiles = Rect(x: inner.x, y: inner.y + notice, width: inner.width,
-                   height: max(0, inner.height - notice))
+      let above = Screens.noticeLines(state, width: inner.width).count
+        + (state.problems.isEmpty ? 0 : 1)
+      tiles = Rect(x: inner.x, y: inner.y + above, width: inner.width,
+                   height: max(0, inner.height - above))
     }
 
     /// The rows an open tile gives its body (From/To lines and text); the rest scrolls.
@@ -204,6 +212,17 @@ public enum Screens {
         buffer.put(" " + line, x: inner.x, y: inner.y, role: .notice, maxWidth: inner.width)
         inner = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
       }
+      if let first = timeline.problems.first {
+        // Unreadable mail or calendar files: said here rather than by a silently short list,
+        // in one line; `!` lists them all.
+        let count = timeline.problems.count
+        let more = count > 1 ? " (+\(count - 1) more, ! lists them)" : " (! shows it)"
+        let room = inner.width - 1 - more.displayWidth
+        let text = room >= 12 ? TextLayout.truncate("⚠ " + first, toWidth: room) + more
+          : "⚠ \(count) unreadable, ! lists"
+        buffer.put(" " + text, x: inner.x, y: inner.y, role: .error, maxWidth: inner.width)
+        inner = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
+      }
       if timeline.items.isEmpty {
         buffer.put(" No activities or related mail", x: inner.x, y: inner.y, role: .dim,
                    maxWidth: inner.width)
@@ -252,15 +271,9 @@ public enum Screens {
   static func drawStatus(_ buffer: inout ScreenBuffer, _ state: AppState) {
     var message = state.message
     var role = StyleRole.status
-    if message == nil, case .loaded(let t) = state.timeline {
-      if let notice = t.notice {
-        message = notice
-        role = .notice
-      } else if let first = t.problems.first {
-        // Unreadable mail or calendar files: say so rather than show a silently short list.
-        message = "⚠ " + first + (t.problems.count > 1 ? " (+\(t.problems.count - 1) more)" : "")
-        role = .error
-      }
+    if message == nil, case .loaded(let t) = state.timeline, let notice = t.notice {
+      message = notice
+      role = .notice
     }
     if let m = message, m.hasPrefix("Cannot") || m.hasPrefix("Could not") { role = .error }
     StatusLine(hints: Keymap.hints(for: state), message: message, messageRole: role)
@@ -272,8 +285,11 @@ public enum Screens {
     return Rect(x: (state.width - w) / 2, y: (state.height - h) / 2, width: w, height: h)
   }
 
-  static func drawHelp(_ buffer: inout ScreenBuffer, _ state: AppState, _ context: RenderContext) {
-    // Two columns of sections so every key fits at 80×24.
+  /// The help overlay: every key, in two columns of sections where they fit side by side
+  /// (80×24 shows all of them), else one; what does not fit scrolls (j/k, PgDn/PgUp).
+  /// Returns the scroll used.
+  static func drawHelp(_ buffer: inout ScreenBuffer, _ state: AppState,
+                       _ context: RenderContext) -> Int {
     let sections = Keymap.helpSections
     func rows(_ list: ArraySlice<(title: String, bindings: [KeyBinding])>) -> [(String, String)] {
       var out: [(String, String)] = []
@@ -284,19 +300,24 @@ public enum Screens {
       }
       return out
     }
+    let twoColumns = min(state.width - 4, 78) >= 70
     let split = 3
-    let columns = [rows(sections.prefix(split)), rows(sections.dropFirst(split))]
-    let height = (columns.map(\.count).max() ?? 0) + 2
-    let rect = overlayRect(state, width: 78, height: height)
-    let inner = Box(rect, border: .double, role: .overlayBorder, title: "Help · Esc closes",
-                    unicode: context.unicode).draw(into: &buffer)
+    let columns = twoColumns
+      ? [rows(sections.prefix(split)), rows(sections.dropFirst(split))]
+      : [rows(sections[...])]
+    let count = columns.map(\.count).max() ?? 0
+    let rect = overlayRect(state, width: 78, height: count + 2)
+    let box = Box(rect, border: .double, role: .overlayBorder, title: "Help · Esc closes",
+                  unicode: context.unicode)
+    let inner = box.draw(into: &buffer)
     buffer.fill(inner, role: .overlay)
-    let columnWidth = inner.width / 2
+    let columnWidth = inner.width / columns.count
     let keyWidth = min(13, columnWidth * 2 / 5)
-    for (c, column) in columns.enumerated() {
-      let x = inner.x + c * columnWidth + 1
-      for (n, (key, help)) in column.prefix(inner.height).enumerated() {
-        let y = inner.y + n
+    return drawScrolled(&buffer, lines: count, state.overlayScroll, in: inner, box) {
+      buffer, n, y in
+      for (c, column) in columns.enumerated() where column.indices.contains(n) {
+        let x = inner.x + c * columnWidth + 1
+        let (key, help) = column[n]
         if help.isEmpty {
           buffer.put(key, x: x, y: y, role: .header, maxWidth: columnWidth - 1)
         } else {
@@ -306,6 +327,43 @@ public enum Screens {
         }
       }
     }
+  }
+
+  /// The files the timeline could not read, each in full, wrapped; scrolls like help.
+  /// Returns the scroll used.
+  static func drawProblems(_ buffer: inout ScreenBuffer, _ state: AppState,
+                           _ context: RenderContext) -> Int {
+    let width = min(state.width - 4, 100)
+    var lines: [String] = []
+    for problem in state.problems {
+      let wrapped = TextLayout.wrap(problem, width: max(1, width - 6))
+      lines += wrapped.enumerated().map { ($0.offset == 0 ? "• " : "  ") + $0.element }
+    }
+    let rect = overlayRect(state, width: width, height: lines.count + 2)
+    let count = state.problems.count
+    let box = Box(rect, border: .double, role: .overlayBorder,
+                  title: "\(count) file\(count == 1 ? "" : "s") not read · Esc closes",
+                  unicode: context.unicode)
+    let inner = box.draw(into: &buffer)
+    buffer.fill(inner, role: .overlay)
+    return drawScrolled(&buffer, lines: lines.count, state.overlayScroll, in: inner, box) {
+      buffer, n, y in
+      buffer.put(" " + lines[n], x: inner.x, y: y, role: .overlay, maxWidth: inner.width)
+    }
+  }
+
+  /// Draws lines `scroll...` of `lines` into `inner` with `drawLine(buffer, line, y)`, marks
+  /// on `box`'s bottom border how many are above and below, and returns the scroll used,
+  /// clamped so the last line is at the bottom at most.
+  static func drawScrolled(_ buffer: inout ScreenBuffer, lines: Int, _ scroll: Int,
+                           in inner: Rect, _ box: Box,
+                           _ drawLine: (inout ScreenBuffer, Int, Int) -> Void) -> Int {
+    let first = min(max(0, scroll), max(0, lines - inner.height))
+    for row in 0..<max(0, min(inner.height, lines - first)) {
+      drawLine(&buffer, first + row, inner.y + row)
+    }
+    box.drawScrollMarks(into: &buffer, above: first, below: lines - first - inner.height)
+    return first
   }
 
   static func drawSettings(_ buffer: inout ScreenBuffer, _ state: AppState,

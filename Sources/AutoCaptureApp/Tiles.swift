@@ -133,12 +133,9 @@ struct Tile {
                         height: inner.maxY - y)
     let block = TextBlock(bodyText, role: .tileBody, scroll: bodyScroll)
     let first = block.draw(into: &buffer, in: bodyRect)
-    // Lines above and below the shown ones, on the bottom border as the timeline does.
-    let below = block.lines(width: bodyRect.width).count - first - bodyRect.height
-    guard first > 0 || below > 0 else { return }
-    let more = (first > 0 ? "↑\(first) " : "") + (below > 0 ? "↓\(below) more" : "")
-    buffer.put(" " + more + " ", x: max(rect.x + 1, rect.maxX - more.displayWidth - 4),
-               y: rect.maxY - 1, role: borderRole, maxWidth: rect.width - 2)
+    box.drawScrollMarks(
+      into: &buffer, above: first,
+      below: block.lines(width: bodyRect.width).count - first - bodyRect.height)
   }
 
   /// The open tile's text: the item's fields in full (the tile's lines are cut to fit),

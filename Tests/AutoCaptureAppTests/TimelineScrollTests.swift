@@ -34,7 +34,8 @@ import Testing
   func render(_ s: inout AppState) -> ScreenBuffer {
     let frame = Screens.render(s, RenderContext(now: Self.now, timeZone: .gmt))
     _ = reduce(&s, .viewport(recordsOffset: frame.recordsOffset,
-                             timelineOffset: frame.timelineOffset, bodyScroll: frame.bodyScroll))
+                             timelineOffset: frame.timelineOffset, bodyScroll: frame.bodyScroll,
+                             overlayScroll: frame.overlayScroll))
     return frame.buffer
   }
 
