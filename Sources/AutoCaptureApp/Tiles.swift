@@ -117,17 +117,15 @@ struct Tile {
     guard inner.width > 0, inner.height > 0 else { return }
     buffer.fill(inner, role: textRole)
     var y = inner.y
-    let subject = item.subject.isEmpty ? "(no subject)" : item.subject
-    buffer.put(" " + subject, x: inner.x, y: y, role: textRole, maxWidth: inner.width)
-    y += 1
-    if y < inner.maxY {
-      buffer.put(" " + meta, x: inner.x, y: y, role: .tileMeta, maxWidth: inner.width)
+    // Lines cut to fit end in "…": the open tile shows them whole.
+    func line(_ text: String, _ role: StyleRole) {
+      buffer.put(" " + TextLayout.truncate(text, toWidth: inner.width - 1), x: inner.x, y: y,
+                 role: role, maxWidth: inner.width)
       y += 1
     }
-    if let (text, role) = statusLine, y < inner.maxY {
-      buffer.put(" " + text, x: inner.x, y: y, role: role, maxWidth: inner.width)
-      y += 1
-    }
+    line(item.subject.isEmpty ? "(no subject)" : item.subject, textRole)
+    if y < inner.maxY { line(meta, .tileMeta) }
+    if let (text, role) = statusLine, y < inner.maxY { line(text, role) }
     guard isExpanded, y < inner.maxY else { return }
     let bodyRect = Rect(x: inner.x + 1, y: y, width: max(0, inner.width - 2),
                         height: inner.maxY - y)
