@@ -183,8 +183,11 @@ public enum Screens {
       if n == state.selectedRecord { selectedRow = rows.count }
       rows.append(.item(record.name))
     }
-    return ListView(rows: rows, selection: selectedRow, offset: state.recordsOffset)
+    let first = ListView(rows: rows, selection: selectedRow, offset: state.recordsOffset)
       .draw(into: &buffer, in: inner)
+    box.drawScrollMarks(into: &buffer, above: first,
+                        below: rows.count - first - inner.height)
+    return first
   }
 
   static func drawTimeline(_ buffer: inout ScreenBuffer, _ state: AppState, in rect: Rect,
