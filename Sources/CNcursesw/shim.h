@@ -12,6 +12,9 @@
 #include <ncursesw/curses.h>
 
 static inline WINDOW *ac_stdscr(void) { return stdscr; }
+/// Starts curses on the standard streams like initscr, but returns NULL for a terminal
+/// type without a terminfo entry instead of printing its own message and exiting.
+static inline SCREEN *ac_newterm(void) { return newterm(NULL, stdout, stdin); }
 static inline int ac_lines(void) { return LINES; }
 static inline int ac_cols(void) { return COLS; }
 static inline int ac_colors(void) { return COLORS; }

@@ -67,8 +67,11 @@ public final class CursesTerminal: Terminal {
     // Before initscr: ncurses installs its own SIGINT/SIGTERM handlers (which exit(1)) only
     // where none is set, and ours re-raise with the default action to keep the exit status.
     installRestoreHandlers()
-    guard initscr() != nil else {
-      throw CursesTerminalError(description: "could not initialise the terminal (check TERM)")
+    guard ac_newterm() != nil else {
+      let term = environment["TERM"].map { "'\($0)'" } ?? "(unset)"
+      throw CursesTerminalError(
+        description: "this terminal type is unknown: TERM=\(term) has no terminfo entry "
+          + "(try TERM=xterm-256color, or install ncurses-term)")
     }
     cursesIsActive = true
     raw()
