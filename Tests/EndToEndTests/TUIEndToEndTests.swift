@@ -72,15 +72,23 @@ import TestSupport
 /// app back with its screen drawn again.
 @Suite(.serialized) struct TUISuspendEndToEndTests {
   /// A review found an unknown TERM answered by ncurses' own "Error opening terminal".
+  /// Run on a terminal made by `script` (util-linux): the TUI refuses to start without one.
   @Test func anUnknownTerminalTypeIsNamedWithWhatToDo() throws {
     let f = try CaptureFixture.imported()
-    let tmux = try TmuxSession(
-      command: "TERM=nosuchterm " + f.tuiCommandLine() + "; echo exit=$?", width: 200,
-      environment: CaptureFixture.tuiEnvironment)
-    defer { tmux.kill() }
-    let screen = try tmux.waitFor("exit=1")
-    #expect(screen.contains("Error: this terminal type is unknown: TERM='nosuchterm'"))
-    #expect(screen.contains("try TERM=xterm-256color"))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = ["-qec", "TERM=nosuchterm \(f.tuiCommandLine())", "/dev/null"]
+    process.environment = ProcessInfo.processInfo.environment
+      .merging(CaptureFixture.tuiEnvironment) { $1 }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1)
+    #expect(text.contains("Error: this terminal type is unknown: TERM='nosuchterm' has no "
+      + "terminfo entry (try TERM=xterm-256color, or install ncurses-term)"))
   }
 
   @Test func ctrlZHandsTheTerminalToTheShellAndFgBringsTheAppBack() throws {
