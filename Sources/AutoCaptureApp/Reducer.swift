@@ -193,8 +193,12 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
     state.focus = .records
     return []
   case .close:
-    // One thing per press, the innermost first: the open tile, then the filter.
-    if state.expandedItem != nil { state.expandedItem = nil; return [] }
+    // One thing per press, nearest the focus first: in the timeline the open tile, then
+    // the filter; in the records pane the filter first.
+    if state.expandedItem != nil && (state.focus == .timeline || state.filter.isEmpty) {
+      state.expandedItem = nil
+      return []
+    }
     if !state.filter.isEmpty { return reduce(&state, .filterCancel) }
     return []
   case .switchPane:

@@ -126,6 +126,23 @@ import Testing
     #expect(reduce(&state, .command(.track)) == [.track(other, ref)])
   }
 
+  @Test func escapeInTheRecordsPaneClearsTheFilterBeforeClosingATile() {
+    var state = makeState()
+    _ = reduce(&state, .command(.startFilter))
+    _ = reduce(&state, .filterInput("ann"))
+    _ = reduce(&state, .filterAccept)
+    let ref = Self.records[2].ref
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email])))
+    _ = reduce(&state, .command(.focusTimeline))
+    _ = reduce(&state, .command(.toggleExpand))
+    _ = reduce(&state, .command(.focusRecords))
+    _ = reduce(&state, .command(.close))
+    #expect(state.filter == "")
+    #expect(state.expandedItem == email.id)
+    _ = reduce(&state, .command(.close))
+    #expect(state.expandedItem == nil)
+  }
+
   @Test func aTimelineForARecordNoLongerSelectedIsIgnored() {
     var state = makeState()
     let stale = timeline(Self.records[2].ref, items: [email])
