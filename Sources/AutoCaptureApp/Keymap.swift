@@ -80,17 +80,9 @@ public enum Keymap {
     case .filter:
       return filtering + [suspend]
     case .help:
-      return [
-        KeyBinding([.escape, .character("?")], .close, hint: "close", help: "Close help"),
-        KeyBinding([.character("j"), .down], .moveDown, hint: "scroll", help: "Scroll"),
-        KeyBinding([.character("q"), .ctrl("c")], .quit, hint: "quit", help: "Quit"),
-      ] + movement + [suspend]
+      return scrollingOverlay(closedBy: .character("?"), help: "Close help")
     case .problems:
-      return [
-        KeyBinding([.escape, .character("!")], .close, hint: "close", help: "Close the list"),
-        KeyBinding([.character("j"), .down], .moveDown, hint: "scroll", help: "Scroll"),
-        KeyBinding([.character("q"), .ctrl("c")], .quit, hint: "quit", help: "Quit"),
-      ] + movement + [suspend]
+      return scrollingOverlay(closedBy: .character("!"), help: "Close the list")
     case .settings:
       return [
         KeyBinding([.character(" "), .enter], .toggleOption, hint: "toggle",
@@ -100,6 +92,16 @@ public enum Keymap {
         suspend,
       ]
     }
+  }
+
+  /// An overlay that scrolls with the movement keys: Esc or the key that opened it closes
+  /// it, and q quits as everywhere.
+  static func scrollingOverlay(closedBy key: KeyEvent, help: String) -> [KeyBinding] {
+    [
+      KeyBinding([.escape, key], .close, hint: "close", help: help),
+      KeyBinding([.character("j"), .down], .moveDown, hint: "scroll", help: "Scroll"),
+      KeyBinding([.character("q"), .ctrl("c")], .quit, hint: "quit", help: "Quit"),
+    ] + movement + [suspend]
   }
 
   /// The help overlay's sections: each key once, under where it works.

@@ -9,6 +9,11 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
   case suspend
   case toggleOption
   case acceptFilter, cancelFilter, deleteFilterCharacter
+
+  /// The commands that move a cursor or scroll.
+  var isMovement: Bool {
+    [.moveDown, .moveUp, .top, .bottom, .pageDown, .pageUp].contains(self)
+  }
 }
 
 /// Everything that can happen to the app: a command, filter typing, or a service's answer.
@@ -268,9 +273,7 @@ private func performInOverlay(_ overlay: Overlay, _ command: Command, _ state: i
   case (_, .quit):
     state.isRunning = false
     return []
-  case (.help, .moveDown), (.help, .moveUp), (.help, .top), (.help, .bottom),
-       (.help, .pageDown), (.help, .pageUp), (.problems, .moveDown), (.problems, .moveUp),
-       (.problems, .top), (.problems, .bottom), (.problems, .pageDown), (.problems, .pageUp):
+  case (.help, let move) where move.isMovement, (.problems, let move) where move.isMovement:
     // Clamped by the screen, which knows how many lines there are (`Frame`).
     let page = max(1, state.height - 6)
     switch command {
