@@ -197,7 +197,7 @@ public enum Screens {
     if case .loaded(let t) = state.timeline { title += " · \(t.items.count) items" }
     let box = Box(rect, border: .solid, role: focused ? .borderFocused : .border,
                   title: title, unicode: context.unicode)
-    var inner = box.draw(into: &buffer)
+    let inner = box.draw(into: &buffer)
     buffer.fill(inner, role: .normal)
     switch state.timeline {
     case .empty:
@@ -211,9 +211,10 @@ public enum Screens {
         .draw(into: &buffer, in: inner)
       return 0
     case .loaded(let timeline):
+      var y = inner.y
       for line in noticeLines(state, width: inner.width) {
-        buffer.put(" " + line, x: inner.x, y: inner.y, role: .notice, maxWidth: inner.width)
-        inner = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
+        buffer.put(" " + line, x: inner.x, y: y, role: .notice, maxWidth: inner.width)
+        y += 1
       }
       if let first = timeline.problems.first {
         // Unreadable mail or calendar files: said here rather than by a silently short list,
@@ -223,15 +224,16 @@ public enum Screens {
         let room = inner.width - 1 - more.displayWidth
         let text = room >= 12 ? TextLayout.truncate("⚠ " + first, toWidth: room) + more
           : "⚠ \(count) unreadable, ! lists"
-        buffer.put(" " + text, x: inner.x, y: inner.y, role: .error, maxWidth: inner.width)
-        inner = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
+        buffer.put(" " + text, x: inner.x, y: y, role: .error, maxWidth: inner.width)
       }
+      // Below those lines, as Layout places them for the reducer too.
+      let tiles = Layout(state).tiles
       if timeline.items.isEmpty {
-        buffer.put(" No activities or related mail", x: inner.x, y: inner.y, role: .dim,
-                   maxWidth: inner.width)
+        buffer.put(" No activities or related mail", x: tiles.x, y: tiles.y, role: .dim,
+                   maxWidth: tiles.width)
         return 0
       }
-      return drawTiles(&buffer, state, timeline.items, in: inner, context)
+      return drawTiles(&buffer, state, timeline.items, in: tiles, context)
     }
   }
 
