@@ -27,15 +27,7 @@ struct IndexCommand {
     guard !workspace.maildir.isEmpty || !workspace.mbox.isEmpty else {
       throw CLIError("no mailbox to index: pass --maildir DIR or --mbox FILE")
     }
-    for path in workspace.maildir {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-            isDirectory.boolValue
-      else { throw CLIError("no Maildir at \(path) (--maildir wants a directory)") }
-    }
-    for path in workspace.mbox where !FileManager.default.fileExists(atPath: path) {
-      throw CLIError("no mbox file at \(path)")
-    }
+    try workspace.requireSources()
     let directory = workspace.indexDirectoryURL
     let index: MailboxIndex
     let summary: MailboxIndexSummary

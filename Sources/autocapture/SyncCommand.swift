@@ -13,6 +13,7 @@ struct SyncCommand {
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let userName = try workspace.requireUser()
+    try workspace.requireSources()
     let ws = try Workspace(options: workspace, user: userName, connections: .single)
     let user = try ws.user(userName)
     var failed = 0

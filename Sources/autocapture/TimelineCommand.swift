@@ -24,6 +24,7 @@ struct TimelineCommand {
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let userName = try workspace.requireUser()
+    try workspace.requireSources()
     let ws = try Workspace(options: workspace, user: userName, connections: .single)
     let user = try ws.user(userName)
     let ref = try ws.record(record)
@@ -34,13 +35,15 @@ struct TimelineCommand {
       Console.line("\(timeline.record.name) (\(ref))")
       if let notice = timeline.notice { Console.line("note: \(notice)") }
       for item in timeline.items {
-        let state = item.state == .tracked ? "" : " [\(item.state.name)]"
+        var state = item.state == .tracked ? "" : " [\(item.state.name)]"
+        if case .failed(let reason) = item.state { state = " [failed: \(reason)]" }
         Console.line(
           "\(ISO8601.format(item.at))  \(item.kind.rawValue)\(state)  \(item.subject)  \(item.id)")
       }
-      for problem in timeline.problems {
-        Console.error("warning: \(problem)")
-      }
+    }
+    // On standard error in both forms: a script reading the JSON hears of them too.
+    for problem in timeline.problems {
+      Console.error("warning: \(problem)")
     }
     try ws.close()
     OneShot.end(keeping: ws)

@@ -25,6 +25,7 @@ struct TrackCommand {
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let userName = try workspace.requireUser()
+    try workspace.requireSources()
     let ws = try Workspace(options: workspace, user: userName, connections: .single)
     let user = try ws.user(userName)
     let ref = try ws.record(record)

@@ -70,6 +70,30 @@ struct WorkspaceOptions {
     return db
   }
 
+  /// Refuses a named mailbox or calendar that is not there (cli.md: a missing file is bad
+  /// input), before the index is touched: a typo in `--maildir` must not make a run drop
+  /// the usual mailboxes from the private index. The one-shot commands call it; the TUI
+  /// opens anyway and says which source it cannot read, so an unmounted disk does not
+  /// keep the CRM side from you.
+  func requireSources() throws {
+    func kind(_ path: String) -> mode_t? {
+      var info = stat()
+      return stat(path, &info) == 0 ? info.st_mode & S_IFMT : nil
+    }
+    for path in maildir where kind(path) != S_IFDIR {
+      throw CLIError(kind(path) == nil ? "no Maildir at \(path)"
+        : "\(path) is not a directory (--maildir wants a Maildir directory)")
+    }
+    for path in mbox where kind(path) != S_IFREG {
+      throw CLIError(kind(path) == nil ? "no mbox file at \(path)"
+        : "\(path) is not a file (--mbox wants an mbox file)")
+    }
+    for path in calendar where kind(path) != S_IFREG && kind(path) != S_IFDIR {
+      throw CLIError(kind(path) == nil ? "no calendar at \(path)"
+        : "\(path) is neither an .ics file nor a directory of them")
+    }
+  }
+
   func requireUser() throws -> String {
     guard let user else {
       throw CLIError("no user: pass --user ID or set user in \(ConfigFile.defaultPath)")

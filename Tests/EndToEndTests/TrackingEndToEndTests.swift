@@ -145,17 +145,49 @@ import TestSupport
     }
   }
 
-  @Test func anUnreadableMailboxIsNamedInTheTimelineProblemsNotFatal() throws {
+  /// cli.md: a missing file is bad input. A review found a mistyped --maildir answered
+  /// with exit 0, and the usual mailbox then dropped from the index.
+  @Test func aMissingMailboxOrCalendarIsRefusedBeforeTheIndexIsTouched() throws {
+    var f = try fixture()
+    try f.message(id: "<kept@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "Kept")
+    #expect(F.ids(try f.timeline("account:a-fab")).contains("mail:<kept@t>"))
+    let base = ["timeline", "--record", "account:a-fab", "--json", "--db", f.db, "--user", "dana",
+                "--index-dir", f.root.appendingPathComponent("index-dana").path, "--now", F.now]
+    for (source, named) in [(["--maildir", "/nonexistent/Maildir"], "no Maildir at /nonexistent/Maildir"),
+                            (["--mbox", "/nonexistent/inbox"], "no mbox file at /nonexistent/inbox"),
+                            (["--maildir", f.maildir.path, "--calendar", "/nonexistent/cal.ics"],
+                             "no calendar at /nonexistent/cal.ics")] {
+      let result = try CLIRunner.run(base + source)
+      #expect(result.status == 1, "\(source)")
+      #expect(result.stderr == "Error: \(named)\n")
+      #expect(result.stdout.isEmpty)
+    }
+    // The index still holds the usual mailbox: nothing was dropped and read again.
+    let again = try CLIRunner.run(["index", "--maildir", f.maildir.path, "--index-dir",
+                                   f.root.appendingPathComponent("index-dana").path])
+    #expect(again.stdout.hasPrefix("indexed 0 new messages"), "\(again.stdout)")
+  }
+
+  /// Files that cannot be read inside a source are warnings, not failures: in `problems`
+  /// and on standard error, in JSON mode too (a review found them only in text mode's).
+  @Test func aBrokenCalendarFileIsAWarningInBothFormsAndTheRestIsShown() throws {
     let f = try fixture()
-    let result = try CLIRunner.run(
-      ["timeline", "--record", "account:a-fab", "--json", "--db", f.db, "--user", "dana",
-       "--maildir", "/nonexistent/Maildir", "--index-dir", f.indexDir, "--now", F.now])
-    #expect(result.status == 0, "\(result.stderr)")
-    let t = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
-      as? [String: Any])
-    let problems = t["problems"] as? [String] ?? []
-    #expect(problems.contains { $0.contains("/nonexistent/Maildir") })
-    #expect(F.ids(t).contains("act-2"))  // the tracked activities are still there
+    try "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n".write(
+      to: f.calendar.appendingPathComponent("broken.ics"), atomically: true, encoding: .utf8)
+    for json in [true, false] {
+      let result = try CLIRunner.run(
+        ["timeline", "--record", "account:a-fab"] + (json ? ["--json"] : []) + f.sources())
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(result.stderr.hasPrefix("warning: "))
+      #expect(result.stderr.contains("broken.ics"))
+      #expect(result.stdout.contains("act-2"))  // the tracked activities are still there
+      if json {
+        let t = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+          as? [String: Any])
+        #expect((t["problems"] as? [String] ?? []).contains { $0.contains("broken.ics") })
+      }
+    }
   }
 
   @Test func aMessageGoneBeforeSyncLeavesTheRequestFailedAndRetryable() throws {
@@ -172,7 +204,11 @@ import TestSupport
     let failed = try #require(F.items(try f.timeline("contact:c-ann"))
       .first { $0["id"] as? String == "mail:<gone@t>" })
     #expect(failed["state"] as? String == "failed")
-    #expect((failed["error"] as? String)?.isEmpty == false)
+    let reason = try #require(failed["error"] as? String)
+    #expect(!reason.isEmpty)
+    // The text form says why too.
+    let text = try CLIRunner.run(["timeline", "--record", "contact:c-ann"] + f.sources())
+    #expect(text.stdout.contains("[failed: \(reason)]"))
     #expect(try track(f, "contact:c-ann", "mail:<gone@t>").status == 0)
     #expect(try sync(f).status == 0)
     let after = try f.timeline("contact:c-ann")
