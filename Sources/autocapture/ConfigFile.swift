@@ -59,10 +59,11 @@ struct ConfigFile {
       }
       return array.compactMap(\.string)
     }
-    func integer(_ key: String) throws -> Int? {
+    func integer(_ key: String, upTo limit: Int = .max) throws -> Int? {
       guard let value = table[key] else { return nil }
-      guard let n = value.int, n >= 0 else {
-        throw CLIError("config file \(path): '\(key)' must be a whole number, 0 or more")
+      guard let n = value.int, (0...limit).contains(n) else {
+        throw CLIError("config file \(path): '\(key)' must be a whole number, 0 or more"
+          + (limit == .max ? "" : ", at most \(limit)"))
       }
       return n
     }
@@ -82,7 +83,8 @@ struct ConfigFile {
     config.indexDir = try string("index-dir").map { expanded($0) }
     config.theme = try string("theme")
     config.maxEmails = try integer("max-emails")
-    config.meetingWindowHours = try integer("meeting-window-hours")
+    config.meetingWindowHours = try integer(
+      "meeting-window-hours", upTo: WorkspaceOptions.maxMeetingWindowHours)
     return config
   }
 }

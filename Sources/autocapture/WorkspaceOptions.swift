@@ -41,12 +41,19 @@ struct WorkspaceOptions {
     meetingWindowHours = try arguments.integer("meeting-window-hours")
   }
 
+  /// The widest meeting window taken: a century either side. Wider ones (up to Int.max
+  /// hours) overflowed the calendar's 64-bit seconds and stopped the process.
+  static let maxMeetingWindowHours = 876_000
+
   /// The capture limits: options, then the config file, then capture-rules.md's defaults.
+  /// Out of range is a usage mistake (exit 64), as a malformed number is.
   func limits() throws -> CaptureLimits {
     let defaults = CaptureLimits()
-    if let maxEmails, maxEmails < 0 { throw CLIError("--max-emails must be 0 or more") }
-    if let meetingWindowHours, meetingWindowHours < 0 {
-      throw CLIError("--meeting-window-hours must be 0 or more")
+    if let maxEmails, maxEmails < 0 { throw UsageError("--max-emails must be 0 or more") }
+    if let meetingWindowHours,
+       !(0...WorkspaceOptions.maxMeetingWindowHours).contains(meetingWindowHours) {
+      throw UsageError("--meeting-window-hours must be from 0 to "
+        + "\(WorkspaceOptions.maxMeetingWindowHours) (a century)")
     }
     return CaptureLimits(
       maxEmails: maxEmails ?? defaults.maxEmails,
@@ -57,7 +64,7 @@ struct WorkspaceOptions {
   func resolvedNow() throws -> Date {
     guard let now else { return Date() }
     guard let date = ISO8601.parse(now) else {
-      throw CLIError("bad date for --now: '\(now)' (expected ISO 8601 such as 2026-11-20T09:30:00Z)")
+      throw UsageError("bad date for --now: '\(now)' (expected ISO 8601 such as 2026-11-20T09:30:00Z)")
     }
     return date
   }

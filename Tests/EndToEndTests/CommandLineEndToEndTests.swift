@@ -108,6 +108,37 @@ import TestSupport
       atPath: f.root.appendingPathComponent("index-tilde/index.sqlite").path))
   }
 
+  /// A review stopped the binary with a stack trace by a meeting window of Int.max hours,
+  /// and found out-of-range values exiting 1 where malformed ones exit 64.
+  @Test func outOfRangeValuesAreUsageMistakesNotCrashes() throws {
+    let f = try CaptureFixture.imported()
+    try f.calendarFile("sync.ics", """
+      BEGIN:VEVENT
+      UID:weekly
+      DTSTART:20261123T100000Z
+      DTEND:20261123T103000Z
+      SUMMARY:Weekly
+      ORGANIZER:mailto:ann@fabrikam.example
+      END:VEVENT
+
+      """)
+    let timeline = ["timeline", "--json", "--record", "contact:c-ann"] + f.sources()
+    for (extra, named) in [(["--meeting-window-hours", "9223372036854775807"],
+                            "--meeting-window-hours must be from 0 to 876000"),
+                           (["--meeting-window-hours", "2562047788015216"],
+                            "--meeting-window-hours must be from 0 to 876000"),
+                           (["--max-emails", "-1"], "--max-emails must be 0 or more"),
+                           (["--now", "yesterday"], "bad date for --now")] {
+      // Later options win: these replace the fixture's own --now.
+      let result = try CLIRunner.run(timeline + extra)
+      #expect(result.status == 64, "\(extra): \(result.stderr)")
+      #expect(result.stderr.hasPrefix("Error: \(named)"), "\(result.stderr)")
+    }
+    let widest = try CLIRunner.run(timeline + ["--meeting-window-hours", "876000"])
+    #expect(widest.status == 0, "\(widest.stderr)")
+    #expect(widest.stdout.contains("\"cal:weekly\""))
+  }
+
   @Test func aFailureInsideACommandExitsWithOneAndNamesTheThing() throws {
     let f = try CaptureFixture.imported()
     let result = try CLIRunner.run(["timeline", "--json", "--record", "account:nope"]
