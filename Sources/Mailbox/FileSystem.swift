@@ -15,6 +15,9 @@ enum FileSystem {
   /// What `stat` says about a path: kind, size and modification time in nanoseconds.
   struct Status: Sendable, Equatable {
     var isDirectory: Bool
+    /// A plain file: not a directory, FIFO, socket or device, which reading could block on
+    /// or never end.
+    var isRegular: Bool
     var size: Int64
     var mtimeNanoseconds: Int64
     var mtime: Double { Double(mtimeNanoseconds) / 1_000_000_000 }
@@ -40,7 +43,8 @@ enum FileSystem {
     #else
       let ns = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
     #endif
-    return Status(isDirectory: (st.st_mode & S_IFMT) == S_IFDIR, size: Int64(st.st_size),
+    return Status(isDirectory: (st.st_mode & S_IFMT) == S_IFDIR,
+                  isRegular: (st.st_mode & S_IFMT) == S_IFREG, size: Int64(st.st_size),
                   mtimeNanoseconds: ns)
   }
 
@@ -106,7 +110,8 @@ struct MailSourceFailure: Error, Sendable {
 /// most of a message, is never touched while indexing.
 struct HeaderBlockReader {
   private var buffer: UnsafeMutableRawBufferPointer
-  /// Header blocks longer than this are cut here (a broken file, not mail).
+  /// A header block longer than this is not read as mail: the file is reported (a broken
+  /// file, not mail; cut short, an address after the cut would be silently lost).
   static let maximumHeaderBytes = 1 << 20
   static let step = 8192
 
@@ -120,17 +125,26 @@ struct HeaderBlockReader {
   mutating func withHeaderBlock<R>(
     path: String, _ body: (UnsafeRawBufferPointer, Double) -> R
   ) throws(MailSourceFailure) -> R {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    // Non-blocking, so a FIFO left in a Maildir is opened (and refused below) rather than
+    // waited on forever; a regular file reads as usual.
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw MailSourceFailure(path: path, errno: errno) }
     defer { close(fd) }
     var st = stat()
     guard fstat(fd, &st) == 0 else { throw MailSourceFailure(path: path, errno: errno) }
-    let mtime = FileSystem.makeStatus(st).mtime
+    let status = FileSystem.makeStatus(st)
+    guard status.isRegular else {
+      throw MailSourceFailure(path: path, reason: "not a regular file (a FIFO, socket or device)")
+    }
+    let mtime = status.mtime
     var filled = 0
     var scanFrom = 0
     while let base = buffer.baseAddress {
       if filled == buffer.count {
-        guard buffer.count < HeaderBlockReader.maximumHeaderBytes else { break }
+        guard buffer.count < HeaderBlockReader.maximumHeaderBytes else {
+          throw MailSourceFailure(
+            path: path, reason: "its header block is longer than 1 MiB (not read as mail)")
+        }
         let bigger = UnsafeMutableRawBufferPointer.allocate(
           byteCount: buffer.count * 2, alignment: 16)
         bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))

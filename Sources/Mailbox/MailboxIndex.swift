@@ -471,6 +471,10 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     case .success(let st):
       status = st
     }
+    guard status.isRegular else {
+      problems.append(MailSourceFailure(path: path, reason: "not an mbox file (not a regular file)"))
+      return
+    }
     if let known, known.mtimeNanoseconds == status.mtimeNanoseconds, known.size == status.size {
       summary.unchangedDirectories += 1
       return

@@ -191,6 +191,36 @@ import Testing
     #expect(outer.parsedFiles == 0 && outer.removed == 0 && outer.totalMessages == 2)
   }
 
+  /// A review found `index` waiting forever on a FIFO left in `cur/`.
+  @Test func aFifoInAMaildirIsReportedNotWaitedOn() throws {
+    let tree = try MailTree("fifo")
+    try tree.write(mailText(id: "<a@t>"), name: "1.M1P1.host:2,S")
+    let fifo = tree.root.appendingPathComponent("cur/2.M2P2.host:2,S")
+    #expect(mkfifo(fifo.path, 0o600) == 0)
+    let summary = try tree.open().refresh(progress: nil)
+    #expect(summary.added == 1)
+    #expect(summary.skipped.map(\.description).contains {
+      $0.contains(fifo.path) && $0.contains("not a regular file") })
+  }
+
+  /// A review found a header block over 1 MiB cut silently, losing the From: after the cut.
+  @Test func aHeaderBlockOverOneMebibyteIsReportedNotCutSilently() throws {
+    let tree = try MailTree("huge-header")
+    let filler = "X-Big: " + String(repeating: "a", count: 2 << 20) + "\n"
+    let huge = try tree.write(filler + mailText(id: "<big@t>"), name: "1.M1P1.host:2,S")
+    try tree.write(mailText(id: "<a@t>"), name: "2.M2P2.host:2,S")
+    let summary = try tree.open().refresh(progress: nil)
+    #expect(summary.added == 1)
+    #expect(summary.skipped.map(\.description).contains {
+      $0.contains(huge.path) && $0.contains("longer than 1 MiB") })
+  }
+
+  @Test func anMboxThatIsADirectoryIsReported() throws {
+    let tree = try MailTree("mbox-dir")
+    let summary = try tree.open(mboxes: [tree.root.path + "/cur"]).refresh(progress: nil)
+    #expect(summary.skipped.map(\.description).contains { $0.contains("not an mbox file") })
+  }
+
   @Test func anMboxStillGivenButGoneForNowKeepsItsMessages() throws {
     let tree = try MailTree("mbox-gone")
     let mbox = try tree.writeMbox()
