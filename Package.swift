@@ -27,7 +27,8 @@ let package = Package(
     .target(
       name: "CRMStore",
       dependencies: [
-        "CaptureCore", "SQLiteSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        "CaptureCore", "MailFormats", "SQLiteSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
     // The user's mailbox and calendar: Maildir, mbox, .ics files, the private index.

@@ -391,7 +391,7 @@ private struct ImportFile {
     var activity = Activity(
       id: try o.id(), kind: kind, regarding: [], subject: try o.string("subject") ?? "",
       at: try o.requiredDate("at"), end: try o.date("end"), owner: try o.reference("owner"),
-      messageId: try o.string("messageId"),
+      messageId: try o.messageId("messageId"),
       direction: try o.choice("direction", Direction.self, allowed: ["incoming", "outgoing"]),
       from: try o.email("from"), to: try o.emails("to"), cc: try o.emails("cc"),
       body: try o.string("body"), uid: try o.string("uid"),

@@ -1,5 +1,6 @@
 import CaptureCore
 import Foundation
+import MailFormats
 
 /// A JSON value as written, keeping booleans apart from numbers so that the importer can say
 /// exactly which path holds the wrong kind of value.
@@ -156,6 +157,17 @@ struct JSONObject {
       result.append((itemPath, text))
     }
     return result
+  }
+
+  /// A Message-ID as the mail parser gives it (`<id@host>`: brackets added when missing,
+  /// spaces and comments dropped), so a tracked email matches its copy in the mailbox and
+  /// is shown once.
+  func messageId(_ key: String) throws(ImportError) -> String? {
+    guard let text = try string(key) else { return nil }
+    guard let id = MessageIDs.parseFirst(text) else {
+      throw ImportError(path: path(key), message: "'\(text)' is not a Message-ID (<id@host>)")
+    }
+    return id
   }
 
   func email(_ key: String) throws(ImportError) -> EmailAddress? {

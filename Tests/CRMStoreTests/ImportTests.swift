@@ -291,6 +291,21 @@ import TestSupport
     #expect(try fixture.store.contact(id: "x-1")?.name == "C")
   }
 
+  /// A review found `" <cc@x> "` and a bare `cc@x` stored as written, so the tracked email
+  /// and its copy in the mailbox showed as two items.
+  @Test func aMessageIdIsStoredAsTheMailParserGivesIt() throws {
+    for (written, stored) in [(" <cc@x> ", "<cc@x>"), ("abc@fabrikam.example", "<abc@fabrikam.example>")] {
+      let fixture = try StoreFixture(importing: json([
+        "activities": [["id": "act-n", "kind": "email", "at": "2026-11-18T15:00:00Z",
+                        "messageId": written]]]))
+      #expect(try fixture.store.activity(id: "act-n")?.messageId == stored)
+    }
+    try expectRefused(
+      json(["activities": [["id": "act-n", "kind": "email", "at": "2026-11-18T15:00:00Z",
+                            "messageId": "   "]]]),
+      "activities[0].messageId: '   ' is not a Message-ID (<id@host>)")
+  }
+
   @Test func aMessageIdAlreadyTrackedByAnotherActivityIsRefused() throws {
     try expectRefused(
       json(["activities": [["id": "act-other", "kind": "email", "at": "2026-11-18T15:00:00Z",
