@@ -139,6 +139,20 @@ import TestSupport
     #expect(widest.stdout.contains("\"cal:weekly\""))
   }
 
+  /// A review found `import DIR` answered with "NSCocoaErrorDomain error 256".
+  @Test func importingADirectoryOrAFifoSaysItIsNotAFile() throws {
+    let dir = try Fixtures.temporaryDirectory("import-not-a-file")
+    let fifo = dir.appendingPathComponent("crm.json")
+    #expect(mkfifo(fifo.path, 0o600) == 0)
+    let db = dir.appendingPathComponent("crm.sqlite").path
+    for path in [dir.path, fifo.path] {
+      let result = try CLIRunner.run(["import", path, "--db", db])
+      #expect(result.status == 1)
+      #expect(result.stderr == "Error: \(path): not a file (an import file is JSON, crm-import.md)\n")
+    }
+    #expect(!FileManager.default.fileExists(atPath: db))
+  }
+
   @Test func aFailureInsideACommandExitsWithOneAndNamesTheThing() throws {
     let f = try CaptureFixture.imported()
     let result = try CLIRunner.run(["timeline", "--json", "--record", "account:nope"]
