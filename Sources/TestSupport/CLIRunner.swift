@@ -37,7 +37,7 @@ public enum CLIRunner {
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
     // Keep the developer's own config file and data directory out of the tests.
-    env["AUTOCAPTURE_CONFIG"] = "/nonexistent/autocapture-test-config.toml"
+    env["AUTOCAPTURE_CONFIG"] = Fixtures.emptyConfigFile
     env["XDG_DATA_HOME"] = FileManager.default.temporaryDirectory
       .appendingPathComponent("autocapture-test-data").path
     for (k, v) in environment { env[k] = v }

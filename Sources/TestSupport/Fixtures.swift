@@ -19,6 +19,15 @@ public enum Fixtures {
   public static var shared: URL { packageRoot.deletingLastPathComponent().appendingPathComponent("shared") }
 
   /// A fresh temporary directory, removed by the caller (or left for the OS).
+  /// An empty config file, for AUTOCAPTURE_CONFIG: the tests run with no settings of the
+  /// developer's own (a named config file must exist).
+  public static let emptyConfigFile: String = {
+    let url = FileManager.default.temporaryDirectory
+      .appendingPathComponent("autocapture-test-empty-config-\(getpid()).toml")
+    try? Data().write(to: url)
+    return url.path
+  }()
+
   public static func temporaryDirectory(_ label: String = "autocapture") throws -> URL {
     let url = FileManager.default.temporaryDirectory
       .appendingPathComponent("\(label)-\(UUID().uuidString)")

@@ -30,8 +30,15 @@ struct ConfigFile {
   }
 
   /// The config file, or nil when there is none; a broken file is an error naming it.
+  /// A file named by `AUTOCAPTURE_CONFIG` must exist: a typo there must not quietly run
+  /// without the settings it was meant to bring (an empty file brings none).
   static func load(from path: String = defaultPath) throws -> ConfigFile? {
-    guard FileManager.default.fileExists(atPath: path) else { return nil }
+    guard FileManager.default.fileExists(atPath: path) else {
+      if let named = Environment.value("AUTOCAPTURE_CONFIG"), named == path {
+        throw CLIError("no config file at \(path) (named by AUTOCAPTURE_CONFIG)")
+      }
+      return nil
+    }
     let text: String
     do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
       throw CLIError("cannot read config file \(path): \(error.localizedDescription)")

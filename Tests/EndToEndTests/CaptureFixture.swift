@@ -145,7 +145,7 @@ struct CaptureFixture {
   }
 
   /// The environment of a TUI under tmux: no user config file, no colours.
-  static let tuiEnvironment = ["AUTOCAPTURE_CONFIG": "/nonexistent/config.toml", "NO_COLOR": "1"]
+  static let tuiEnvironment = ["AUTOCAPTURE_CONFIG": Fixtures.emptyConfigFile, "NO_COLOR": "1"]
 
   /// `timeline --json` for a record, parsed.
   func timeline(_ record: String, user: String = "dana", withMail: Bool = true) throws

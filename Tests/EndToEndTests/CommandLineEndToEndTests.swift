@@ -153,6 +153,15 @@ import TestSupport
     #expect(!FileManager.default.fileExists(atPath: db))
   }
 
+  /// A review found a mistyped AUTOCAPTURE_CONFIG ignored without a word.
+  @Test func aConfigFileNamedByTheEnvironmentMustExist() throws {
+    let result = try CLIRunner.run(["timeline", "--json", "--record", "account:a-fab"],
+                                   environment: ["AUTOCAPTURE_CONFIG": "/nonexistent/ac.toml"])
+    #expect(result.status == 1)
+    #expect(result.stderr
+      == "Error: no config file at /nonexistent/ac.toml (named by AUTOCAPTURE_CONFIG)\n")
+  }
+
   @Test func aFailureInsideACommandExitsWithOneAndNamesTheThing() throws {
     let f = try CaptureFixture.imported()
     let result = try CLIRunner.run(["timeline", "--json", "--record", "account:nope"]
