@@ -167,7 +167,9 @@ struct Tile {
     }
     let text: String
     switch body {
-    case .loaded(let t)?: text = t.isEmpty ? "(empty)" : t
+    case .loaded(let t)?:
+      text = !t.isEmpty ? t : item.kind == .email ? "(empty)"
+        : item.kind == .appointment ? "(no description)" : "(no notes)"
     case .failed(let why)?: text = "Cannot open: \(why)"
     case .loading?, nil: text = "Loading…"
     }

@@ -34,6 +34,7 @@ import Testing
     #expect(screen(workshop).contains { $0.contains("Tue (all day)") })
     let open = screen(workshop, open: true)
     #expect(open.contains { $0.contains("When: Tue 24 Nov 2026, all day") })
+    #expect(open.contains { $0.contains("(no description)") })
     #expect(!open.joined().contains("00:00"))
   }
 
