@@ -6,11 +6,6 @@ import Testing
 
 /// The help and problems overlays: what they list, how they scroll, how they close.
 @Suite struct OverlayTests {
-  static let now = ISO8601.parse("2026-11-23T12:00:00Z") ?? Date()
-  static let record = RecordSummary(ref: RecordRef(type: .account, id: "a-fab"), name: "Fabrikam")
-  static let dana = User(id: "dana", name: "Dana", emails: [],
-                         mailbox: MailboxSettings(syncMethod: .serverSideSync, approved: true,
-                                                  testEnabled: true))
   static let problems = [
     "/home/dana/.calendars/work/broken.ics is malformed: VEVENT at line 3 (UID broken-1): "
       + "DTSTART is missing, so the event has no time to be shown at",
@@ -19,23 +14,7 @@ import Testing
   ]
 
   func state(width: Int = 80, height: Int = 24, problems: [String] = Self.problems) -> AppState {
-    var s = AppState(user: Self.dana,
-                     permissions: .decide(organization: Organization(), user: Self.dana),
-                     records: [Self.record])
-    s.width = width
-    s.height = height
-    s.timeline = .loaded(Timeline(record: Self.record, notice: nil, items: [],
-                                  problems: problems))
-    return s
-  }
-
-  /// Renders as the run loop does, keeping the offsets the frame settled on.
-  func render(_ s: inout AppState) -> [String] {
-    let frame = Screens.render(s, RenderContext(now: Self.now, timeZone: .gmt))
-    _ = reduce(&s, .viewport(recordsOffset: frame.recordsOffset,
-                             timelineOffset: frame.timelineOffset, bodyScroll: frame.bodyScroll,
-                             overlayScroll: frame.overlayScroll))
-    return frame.buffer.text()
+    AppFixture.state(items: [], problems: problems, width: width, height: height)
   }
 
   func press(_ key: KeyEvent, _ s: inout AppState) {
@@ -46,12 +25,12 @@ import Testing
   /// session, with the other problems nowhere to be read.
   @Test func problemsTakeOneLineOfThePaneAndBangListsThemAll() {
     var s = state()
-    let screen = render(&s)
+    let screen = s.render()
     #expect(screen.contains { $0.contains("⚠ /home/dana") && $0.contains("(+2 more, ! lists them)") })
     #expect(screen[23].contains("q quit"))
     press(.character("!"), &s)
     #expect(s.overlay == .problems)
-    let list = render(&s).joined(separator: "\n")
+    let list = s.render().joined(separator: "\n")
     #expect(list.contains("3 files not read"))
     for word in ["broken-1", "shown at", "1700000001.M1P1.host:2,S", ".Archive/cur is unreadable"] {
       #expect(list.contains(word), "\(word)")
@@ -71,11 +50,11 @@ import Testing
   @Test func helpAtTheSmallestSizeScrollsToEveryKeyUncut() {
     var s = state(width: Screens.minimumWidth, height: Screens.minimumHeight)
     press(.character("?"), &s)
-    var seen = render(&s).joined(separator: "\n")
+    var seen = s.render().joined(separator: "\n")
     #expect(seen.contains("more"))
     for _ in 0..<60 {
       press(.character("j"), &s)
-      seen += render(&s).joined(separator: "\n")
+      seen += s.render().joined(separator: "\n")
     }
     for section in Keymap.helpSections {
       for binding in section.bindings {
@@ -85,7 +64,7 @@ import Testing
     // Scrolled past the end, one k is one line back up.
     let bottom = s.overlayScroll
     press(.character("k"), &s)
-    _ = render(&s)
+    _ = s.render()
     #expect(s.overlayScroll == bottom - 1)
   }
 

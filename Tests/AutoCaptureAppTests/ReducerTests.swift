@@ -4,9 +4,7 @@ import Foundation
 import Testing
 
 @Suite struct ReducerTests {
-  static let dana = User(id: "dana", name: "Dana", emails: [],
-                         mailbox: MailboxSettings(syncMethod: .serverSideSync, approved: true,
-                                                  testEnabled: true))
+  static let dana = AppFixture.dana
   static let records = [
     RecordSummary(ref: RecordRef(type: .account, id: "a-fab"), name: "Fabrikam"),
     RecordSummary(ref: RecordRef(type: .account, id: "a-mul"), name: "Müller GmbH"),
@@ -104,16 +102,23 @@ import Testing
 
   /// A review found Esc in the timeline moving the cursor to the first item, so the next
   /// `t` tracked another email than the one selected.
-  @Test func escapeClosesTheOpenTileFirstThenTheFilterAndTheCursorStays() {
+  /// Ann Lee found by the filter `ann` (kept), her timeline of `items` loaded and focused.
+  func filteredToAnn(items: [TimelineItem]) -> AppState {
     var state = makeState()
     _ = reduce(&state, .command(.startFilter))
     _ = reduce(&state, .filterInput("ann"))
     _ = reduce(&state, .filterAccept)
     let ref = Self.records[2].ref
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: items)))
+    _ = reduce(&state, .command(.focusTimeline))
+    return state
+  }
+
+  @Test func escapeClosesTheOpenTileFirstThenTheFilterAndTheCursorStays() {
     let other = TimelineItem(id: "mail:<o@x>", kind: .email, state: .untracked, subject: "Other",
                              at: Date(timeIntervalSince1970: 500), messageId: "<o@x>")
-    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email, other])))
-    _ = reduce(&state, .command(.focusTimeline))
+    var state = filteredToAnn(items: [email, other])
+    let ref = Self.records[2].ref
     _ = reduce(&state, .command(.moveDown))
     _ = reduce(&state, .command(.toggleExpand))
     #expect(reduce(&state, .command(.close)) == [])
@@ -127,13 +132,7 @@ import Testing
   }
 
   @Test func escapeInTheRecordsPaneClearsTheFilterBeforeClosingATile() {
-    var state = makeState()
-    _ = reduce(&state, .command(.startFilter))
-    _ = reduce(&state, .filterInput("ann"))
-    _ = reduce(&state, .filterAccept)
-    let ref = Self.records[2].ref
-    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email])))
-    _ = reduce(&state, .command(.focusTimeline))
+    var state = filteredToAnn(items: [email])
     _ = reduce(&state, .command(.toggleExpand))
     _ = reduce(&state, .command(.focusRecords))
     _ = reduce(&state, .command(.close))

@@ -6,24 +6,16 @@ import Testing
 
 /// What a tile says, collapsed and open, read off the rendered screen.
 @Suite struct TileTextTests {
-  static let now = ISO8601.parse("2026-11-23T12:00:00Z") ?? Date()  // a Monday
-  static let record = RecordSummary(ref: RecordRef(type: .account, id: "a-mul"), name: "Müller")
-  static let dana = User(id: "dana", name: "Dana", emails: [],
-                         mailbox: MailboxSettings(syncMethod: .serverSideSync, approved: true,
-                                                  testEnabled: true))
-  static func at(_ s: String) -> Date { ISO8601.parse(s) ?? now }
+  static func at(_ s: String) -> Date { AppFixture.at(s) }
 
   func screen(_ item: TimelineItem, open: Bool = false, body: String = "") -> [String] {
-    var s = AppState(user: Self.dana,
-                     permissions: .decide(organization: Organization(), user: Self.dana),
-                     records: [Self.record])
-    s.timeline = .loaded(Timeline(record: Self.record, notice: nil, items: [item]))
+    var s = AppFixture.state(items: [item])
     s.focus = .timeline
     if open {
       s.expandedItem = item.id
       s.bodies[item.id] = .loaded(body)
     }
-    return Screens.render(s, RenderContext(now: Self.now, timeZone: .gmt)).buffer.text()
+    return s.render()
   }
 
   @Test func anAllDayMeetingShowsItsDayAndNoTimes() {
@@ -74,17 +66,14 @@ import Testing
                               subject: "Old", at: Self.at("2026-11-22T10:00:00Z"),
                               messageId: "<f@t>")
     func render(_ user: User) -> String {
-      var s = AppState(user: user, permissions: .decide(organization: Organization(), user: user),
-                       records: [Self.record])
-      s.timeline = .loaded(Timeline(record: Self.record, notice: nil, items: [mail, failed]))
+      var s = AppFixture.state(user: user, items: [mail, failed])
       s.focus = .timeline
-      return Screens.render(s, RenderContext(now: Self.now, timeZone: .gmt)).buffer.text()
-        .joined(separator: "\n")
+      return s.render().joined(separator: "\n")
     }
-    let allowed = render(Self.dana)
+    let allowed = render(AppFixture.dana)
     #expect(allowed.contains("[t] Track") && allowed.contains("[t] retry")
       && allowed.contains("t track"))
-    var noSync = Self.dana
+    var noSync = AppFixture.dana
     noSync.mailbox = MailboxSettings(syncMethod: .none)
     let refused = render(noSync)
     #expect(!refused.contains("[t]") && !refused.contains("t track"))
