@@ -277,6 +277,31 @@ import TestSupport
             == ["client": .contact("c-ann")])
   }
 
+  /// A review found `{"contacts": [...], "contacts": []}` imported with the second list
+  /// dropped without a word.
+  @Test func aKeyWrittenTwiceInOneObjectIsRefusedWithItsPath() throws {
+    let twice = ": written twice in the same object (which one is meant?)"
+    try expectRefused(#"{"contacts": [], "contacts": []}"#, "contacts" + twice)
+    try expectRefused(
+      #"{"contacts": [{"id": "c-1", "name": "A"}, {"id": "c-2", "name": "B", "name": "C"}]}"#,
+      "contacts[1].name" + twice)
+    // Escapes are decoded before keys are compared, as the decoder compares them.
+    try expectRefused(#"{"leads": [{"id": "l-1", "name": "A", "name": "B"}]}"#,
+                      "leads[0].name" + twice)
+    try expectRefused(
+      #"{"accounts": [{"id": "a-1", "name": "A", "lookups": {"x": [1, {"k": 1, "k": 2}]}}]}"#,
+      "accounts[0].lookups.x[1].k" + twice)
+  }
+
+  @Test func theSameKeyInTwoObjectsAndEscapedQuotesInStringsAreFine() throws {
+    let fixture = try StoreFixture(importing: json([
+      "contacts": [["id": "c-1", "name": #"Ann "the "boss"" Lee"#],
+                   ["id": "c-2", "name": "name"]],
+    ]))
+    #expect(try fixture.store.contact(id: "c-1")?.name == #"Ann "the "boss"" Lee"#)
+    #expect(try fixture.store.contact(id: "c-2")?.name == "name")
+  }
+
   @Test func aDuplicateIdWithinATypeIsRefused() throws {
     try expectRefused(
       json(["leads": [["id": "l-7", "name": "A"], ["id": "l-7", "name": "B"]]]),
