@@ -80,6 +80,12 @@ public final class TmuxSession: @unchecked Sendable {
   }
 
   /// The visible screen as text, one line per row (tmux trims trailing spaces).
+  ///
+  /// Lines in tmux's history are not in it, and the first line a command prints may already
+  /// be there: a detached session's pane can start a size smaller than asked and scroll
+  /// when resized (`#{history_size}` was 1 after one wrapped error line). A TUI draws on the
+  /// alternate screen, which has no history; for a plain program's output, check what its
+  /// last lines say, or run it under `script(1)` (TUIEndToEndTests does).
   public func capture() throws -> String {
     try run(["capture-pane", "-p", "-t", target])
   }

@@ -72,7 +72,8 @@ import TestSupport
 /// app back with its screen drawn again.
 @Suite(.serialized) struct TUISuspendEndToEndTests {
   /// A review found an unknown TERM answered by ncurses' own "Error opening terminal".
-  /// Run on a terminal made by `script` (util-linux): the TUI refuses to start without one.
+  /// Run on a terminal made by `script` (util-linux): the TUI refuses to start without one,
+  /// and under tmux the error's first line can scroll into history (`TmuxSession.capture`).
   @Test func anUnknownTerminalTypeIsNamedWithWhatToDo() throws {
     let f = try CaptureFixture.imported()
     let process = Process()
