@@ -39,10 +39,13 @@ final class Bench {
   var dbPath: String { work.appendingPathComponent("crm.sqlite").path }
   var generator: String { shared.appendingPathComponent("tools/gen_maildir.py").path }
 
-  /// The environment the `autocapture` runs get: no user config file, data under `work`.
+  /// The environment the `autocapture` runs get: no user config file (an empty one: a file
+  /// named by AUTOCAPTURE_CONFIG must exist), data under `work`.
   var childEnvironment: [String: String] {
     var env = ProcessInfo.processInfo.environment
-    env["AUTOCAPTURE_CONFIG"] = work.appendingPathComponent("no-config.toml").path
+    let config = work.appendingPathComponent("no-config.toml")
+    if !FileManager.default.fileExists(atPath: config.path) { try? Data().write(to: config) }
+    env["AUTOCAPTURE_CONFIG"] = config.path
     env["XDG_DATA_HOME"] = work.appendingPathComponent("xdg").path
     return env
   }
