@@ -16,13 +16,11 @@ struct ImportCommand {
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let dbPath = try workspace.requireDB()
-    guard FileManager.default.fileExists(atPath: file) else {
-      throw CLIError("\(file): no such file")
-    }
+    guard let type = fileType(file) else { throw CLIError("\(file): no such file") }
     // Reading a directory or a FIFO would fail in Foundation's words, or wait.
-    guard (try? FileManager.default.attributesOfItem(atPath: file)[.type] as? FileAttributeType)
-            == .typeRegular
-    else { throw CLIError("\(file): not a file (an import file is JSON, crm-import.md)") }
+    guard type == S_IFREG else {
+      throw CLIError("\(file): not a file (an import file is JSON, crm-import.md)")
+    }
     let created = !FileManager.default.fileExists(atPath: dbPath)
     do {
       let store = try SQLiteCRMStore(path: dbPath, connections: .single)

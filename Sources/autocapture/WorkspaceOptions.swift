@@ -1,6 +1,13 @@
 import CaptureCore
 import Foundation
 
+/// What `path` is (`S_IFREG`, `S_IFDIR`, `S_IFIFO`...), or nil when nothing is there: one
+/// `stat`, for the commands that check what they were given before reading it.
+func fileType(_ path: String) -> mode_t? {
+  var info = stat()
+  return stat(path, &info) == 0 ? info.st_mode & S_IFMT : nil
+}
+
 /// The options every subcommand takes (cli.md, "Where things live").
 struct WorkspaceOptions {
   var db: String?
@@ -83,10 +90,7 @@ struct WorkspaceOptions {
   /// opens anyway and says which source it cannot read, so an unmounted disk does not
   /// keep the CRM side from you.
   func requireSources() throws {
-    func kind(_ path: String) -> mode_t? {
-      var info = stat()
-      return stat(path, &info) == 0 ? info.st_mode & S_IFMT : nil
-    }
+    let kind = fileType
     for path in maildir where kind(path) != S_IFDIR {
       throw CLIError(kind(path) == nil ? "no Maildir at \(path)"
         : "\(path) is not a directory (--maildir wants a Maildir directory)")
