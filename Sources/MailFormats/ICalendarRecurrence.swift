@@ -2,7 +2,7 @@ import Foundation
 
 /// An RRULE value (RFC 5545 3.3.10), read and checked.
 ///
-/// Rules this expander cannot follow (HOURLY and finer, BYYEARDAY, BYWEEKNO) parse but carry
+/// Rules this expander cannot follow (MINUTELY and finer, BYYEARDAY, BYWEEKNO) parse but carry
 /// `unsupported`, so the caller can keep the event as a single occurrence and say why.
 public struct ICalendarRecurrenceRule: Hashable, Sendable {
   public enum Frequency: String, Hashable, Sendable {
@@ -169,7 +169,8 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
         + "more than 1440 is not supported"
     }
     switch freq {
-    case .hourly, .minutely, .secondly:
+    case .minutely, .secondly:
+      // Not meetings: a series every minute would put thousands of tiles in a week.
       rule.unsupported = "RRULE FREQ=\(freq.rawValue) is not supported"
     default: break
     }
@@ -179,7 +180,7 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
 
 /// Expands a recurrence rule on wall-clock times, from a start, within a range.
 ///
-/// The series is walked period by period (day, week, month or year). Without COUNT the walk
+/// The series is walked period by period (hour, day, week, month or year). Without COUNT the walk
 /// jumps straight to the period just before the range, so a daily series begun decades ago
 /// costs only the periods in the range; with COUNT it must start at the beginning, and a cap
 /// on the periods walked guarantees an end.
@@ -208,6 +209,7 @@ struct ICalendarRecurrenceExpander {
     if let count = rule.count, count <= 1 { return Result(occurrences: found, hitCap: false) }
 
     let startDay = start.dayNumber
+    let startHour = startDay * 24 + start.hour
     let weekAnchor = startDay - ((start.weekday - rule.weekStart + 7) % 7)
     let startMonthIndex = start.year * 12 + (start.month - 1)
     let interval = rule.interval
@@ -216,6 +218,7 @@ struct ICalendarRecurrenceExpander {
     if rule.count == nil && lower > start {
       let lowerDay = lower.dayNumber
       switch rule.frequency {
+      case .hourly: k = (lowerDay * 24 + lower.hour - startHour) / interval - 1
       case .daily: k = (lowerDay - startDay) / interval - 1
       case .weekly: k = (lowerDay - weekAnchor) / (7 * interval) - 1
       case .monthly: k = (lower.year * 12 + lower.month - 1 - startMonthIndex) / interval - 1
@@ -232,7 +235,15 @@ struct ICalendarRecurrenceExpander {
       if walked > maxPeriods { return Result(occurrences: found, hitCap: true) }
       let firstDay: Int
       var days: [Int]
+      // HOURLY: the period's own hour, which BYHOUR limits (RFC 5545 3.3.10), not expands.
+      var periodHour: Int?
       switch rule.frequency {
+      case .hourly:
+        let hour = startHour + k * interval
+        firstDay = Self.floorDiv(hour, 24)
+        periodHour = hour - firstDay * 24
+        let hourPasses = rule.byHour.isEmpty || rule.byHour.contains(hour - firstDay * 24)
+        days = hourPasses && dayPasses(firstDay) ? [firstDay] : []
       case .daily:
         firstDay = startDay + k * interval
         days = dayPasses(firstDay) ? [firstDay] : []
@@ -259,7 +270,7 @@ struct ICalendarRecurrenceExpander {
       var candidates: [ICalendarLocalDateTime] = []
       for day in days {
         let d = ICalendarLocalDateTime.civil(fromDayNumber: day)
-        for h in rule.byHour.isEmpty ? [start.hour] : rule.byHour {
+        for h in periodHour.map({ [$0] }) ?? (rule.byHour.isEmpty ? [start.hour] : rule.byHour) {
           for m in rule.byMinute.isEmpty ? [start.minute] : rule.byMinute {
             for s in rule.bySecond.isEmpty ? [start.second] : rule.bySecond {
               candidates.append(ICalendarLocalDateTime(year: d.year, month: d.month, day: d.day,

@@ -164,10 +164,39 @@ import Testing
     #expect(calendar.warnings.contains { $0.contains("BYMONTH value '13' is out of range") })
   }
 
-  @Test func hourlyRuleIsReportedUnsupported() throws {
-    let calendar = ICS.event(["DTSTART:20250101T100000Z", "RRULE:FREQ=HOURLY;COUNT=5"])
+  /// A review found hourly series kept as their first occurrence, so one begun in 2020
+  /// showed nothing this week.
+  @Test func hourlyWithIntervalAcrossMidnight() throws {
+    #expect(try series("20250101T220000Z", "FREQ=HOURLY;INTERVAL=3;COUNT=4") == dates([
+      "2025-01-01T22:00:00Z", "2025-01-02T01:00:00Z", "2025-01-02T04:00:00Z",
+      "2025-01-02T07:00:00Z",
+    ]))
+  }
+
+  @Test func hourlyLimitedByHourAndDayExpandedByMinute() throws {
+    // BYHOUR and BYDAY limit an hourly rule, BYMINUTE expands it (RFC 5545 3.3.10).
+    #expect(try series("20250106T090000Z", "FREQ=HOURLY;BYHOUR=9,10;BYDAY=MO;COUNT=3")
+      == dates(["2025-01-06T09:00:00Z", "2025-01-06T10:00:00Z", "2025-01-13T09:00:00Z"]))
+    #expect(try series("20250101T100000Z", "FREQ=HOURLY;BYMINUTE=0,30;COUNT=3") == dates([
+      "2025-01-01T10:00:00Z", "2025-01-01T10:30:00Z", "2025-01-01T11:00:00Z",
+    ]))
+  }
+
+  @Test func anHourlySeriesBegunYearsAgoIsFoundInAWindowToday() throws {
+    let calendar = ICS.event(["DTSTART:20200101T000000Z", "RRULE:FREQ=HOURLY;INTERVAL=6"])
+    let from = try ICS.date("2026-11-23T00:00:00Z"), to = try ICS.date("2026-11-24T00:00:00Z")
+    let starts = calendar.occurrences(startingIn: from...to, timeZone: try ICS.zone("UTC"))
+      .map(\.start)
+    #expect(starts == (try dates(["2026-11-23T00:00:00Z", "2026-11-23T06:00:00Z",
+                                  "2026-11-23T12:00:00Z", "2026-11-23T18:00:00Z",
+                                  "2026-11-24T00:00:00Z"])))
+    #expect(calendar.warnings.isEmpty)
+  }
+
+  @Test func minutelyRuleIsReportedUnsupported() throws {
+    let calendar = ICS.event(["DTSTART:20250101T100000Z", "RRULE:FREQ=MINUTELY;COUNT=5"])
     #expect(try ICS.starts(calendar).count == 1)
-    #expect(calendar.warnings.contains { $0.contains("FREQ=HOURLY is not supported") })
+    #expect(calendar.warnings.contains { $0.contains("FREQ=MINUTELY is not supported") })
   }
 
   @Test func ruleAskingForTooManyTimesADayIsReportedUnsupported() throws {
