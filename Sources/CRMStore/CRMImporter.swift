@@ -69,7 +69,7 @@ public struct CRMImporter {
     do { root = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
       throw ImportError(path: "", message: "not valid JSON: \(Self.syntaxError(data, error))")
     }
-    if let repeated = JSONRepeatedKeys.first(in: [UInt8](data)) {
+    if let repeated = JSONRepeatedKeys.first(in: data) {
       throw ImportError(path: repeated, message: "written twice in the same object (which one is meant?)")
     }
     let file = try ImportFile(root)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds a key written twice in one JSON object, which `JSONDecoder` resolves silently (the
 /// first value wins and the second is lost). An import file with one is refused like one
 /// with an unknown key: a repeated key is a bug in whatever wrote the file, and dropping
@@ -6,6 +8,30 @@
 /// Runs on text the decoder has already accepted, so it only follows the structure: strings
 /// (escapes decoded, keys compared as Swift strings, as the decoder does), objects, arrays.
 enum JSONRepeatedKeys {
+  /// The first repeated key's path in a JSON file as the decoder reads it: UTF-8, or UTF-16
+  /// or UTF-32 (with a byte-order mark, or told apart by their zero bytes, RFC 4627 3).
+  static func first(in data: Data) -> String? {
+    first(in: utf8(data))
+  }
+
+  /// `data` as UTF-8 bytes.
+  static func utf8(_ data: Data) -> [UInt8] {
+    let b = [UInt8](data.prefix(4))
+    let encoding: String.Encoding?
+    switch b.count == 4 ? (b[0], b[1], b[2], b[3]) : (1, 1, 1, 1) {
+    case (0x00, 0x00, 0xFE, 0xFF), (0x00, 0x00, 0x00, _): encoding = .utf32BigEndian
+    case (0xFF, 0xFE, 0x00, 0x00), (_, 0x00, 0x00, 0x00): encoding = .utf32LittleEndian
+    case (0xFE, 0xFF, _, _), (0x00, _, 0x00, _): encoding = .utf16BigEndian
+    case (0xFF, 0xFE, _, _), (_, 0x00, _, 0x00): encoding = .utf16LittleEndian
+    default: encoding = nil
+    }
+    guard let encoding, let text = String(data: data, encoding: encoding) else {
+      return [UInt8](data)
+    }
+    // A byte-order mark decodes as U+FEFF: outside any string, the scanner skips it.
+    return Array(text.utf8)
+  }
+
   /// The path of the first repeated key (`contacts[0].name`, `contacts` at the top), or nil.
   static func first(in bytes: [UInt8]) -> String? {
     /// An open object (the keys seen, the last key, whether a key comes next) or array (the
@@ -30,7 +56,9 @@ enum JSONRepeatedKeys {
       switch bytes[i] {
       case UInt8(ascii: "{"): stack.append(.object(keys: [], key: "", expectingKey: true))
       case UInt8(ascii: "["): stack.append(.array(index: 0))
-      case UInt8(ascii: "}"), UInt8(ascii: "]"): stack.removeLast()
+      case UInt8(ascii: "}"), UInt8(ascii: "]"):
+        // Text the decoder accepted always balances; anything else is not ours to judge.
+        guard stack.popLast() != nil else { return nil }
       case UInt8(ascii: ","):
         switch stack.last {
         case .object(let keys, let key, _)?:

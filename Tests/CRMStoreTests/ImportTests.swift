@@ -293,6 +293,25 @@ import TestSupport
       "accounts[0].lookups.x[1].k" + twice)
   }
 
+  /// A review found a UTF-16 file (which the decoder reads) crashing the repeated-key scan,
+  /// which took its bytes for UTF-8: "≝" is 5D 22 in UTF-16LE, a `]` and a `"`.
+  @Test func utf16AndUtf32FilesAreScannedAsTheDecoderReadsThem() throws {
+    let tricky = #"{"organization": {"name": "≝}}}}]]"}}"#
+    let twice = #"{"organization": {"name": "A", "name": "B"}}"#
+    // (UTF-32 with a byte-order mark the decoder itself refuses.)
+    for encoding: String.Encoding in [.utf16, .utf16LittleEndian, .utf16BigEndian,
+                                       .utf32LittleEndian, .utf32BigEndian] {
+      let fixture = try StoreFixture()
+      let data = try #require(tricky.data(using: encoding))
+      #expect(throws: Never.self, "\(encoding)") { try fixture.store.importData(data) }
+      let repeated = try #require(twice.data(using: encoding))
+      #expect("\(encoding)", performing: { try fixture.store.importData(repeated) }, throws: {
+        ($0 as? ImportError)?.description
+          == "organization.name: written twice in the same object (which one is meant?)"
+      })
+    }
+  }
+
   @Test func theSameKeyInTwoObjectsAndEscapedQuotesInStringsAreFine() throws {
     let fixture = try StoreFixture(importing: json([
       "contacts": [["id": "c-1", "name": #"Ann "the "boss"" Lee"#],
