@@ -305,9 +305,15 @@ public enum Screens {
       }
       return out
     }
-    let twoColumns = min(state.width - 4, 78) >= 70
+    // Two columns only where every line fits whole in one (80 columns and wider).
+    let innerWidth = min(state.width - 4, 78) - 2
+    func helpWidth(columns: Int) -> Int {
+      let column = innerWidth / columns
+      return column - min(13, column * 2 / 5) - 3
+    }
+    let longest = sections.flatMap(\.bindings).map(\.help.displayWidth).max() ?? 0
     let split = 3
-    let columns = twoColumns
+    let columns = helpWidth(columns: 2) >= longest
       ? [rows(sections.prefix(split)), rows(sections.dropFirst(split))]
       : [rows(sections[...])]
     let count = columns.map(\.count).max() ?? 0

@@ -46,21 +46,27 @@ import Testing
     #expect(s.message?.contains("every mail and calendar file was read") == true)
   }
 
-  /// A review found help cut at the smallest size (60×16), with nothing to scroll.
-  @Test func helpAtTheSmallestSizeScrollsToEveryKeyUncut() {
-    var s = state(width: Screens.minimumWidth, height: Screens.minimumHeight)
-    press(.character("?"), &s)
-    var seen = s.render().joined(separator: "\n")
-    #expect(seen.contains("more"))
-    for _ in 0..<60 {
-      press(.character("j"), &s)
-      seen += s.render().joined(separator: "\n")
-    }
-    for section in Keymap.helpSections {
-      for binding in section.bindings {
-        #expect(seen.contains(binding.help), "help lacks \(binding.help)")
+  /// A review found help cut at the smallest size (60×16), with nothing to scroll, and
+  /// then cut at 74 to 79 columns, where two columns did not fit every line.
+  @Test func helpAtEveryWidthScrollsToEveryKeyUncut() {
+    for width in [Screens.minimumWidth, 70, 74, 79, 80, 120] {
+      var s = state(width: width, height: Screens.minimumHeight)
+      press(.character("?"), &s)
+      var seen = s.render().joined(separator: "\n")
+      for _ in 0..<60 {
+        press(.character("j"), &s)
+        seen += s.render().joined(separator: "\n")
+      }
+      for section in Keymap.helpSections {
+        for binding in section.bindings {
+          #expect(seen.contains(binding.help), "help at \(width) lacks \(binding.help)")
+        }
       }
     }
+    var s = state(width: Screens.minimumWidth, height: Screens.minimumHeight)
+    press(.character("?"), &s)
+    #expect(s.render().joined().contains("more"))
+    for _ in 0..<60 { press(.character("j"), &s); _ = s.render() }
     // Scrolled past the end, one k is one line back up.
     let bottom = s.overlayScroll
     press(.character("k"), &s)
