@@ -86,19 +86,23 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .timelineLoaded(let ref, let timeline):
     guard state.currentRecord?.ref == ref else { return [] }
     let previous = state.currentItem
+    let expanded = state.items.first { $0.id == state.expandedItem }
     state.timeline = .loaded(timeline)
     // Keep the cursor on the same item across reloads: by id, else (a tile that turned
     // tracked has a new id) by Message-ID or UID and recurrence id, else by position.
-    if let previous, let i = timeline.items.firstIndex(where: { $0.id == previous.id })
-      ?? timeline.items.firstIndex(where: { item in
-        (previous.messageId != nil && item.messageId == previous.messageId)
-          || (previous.uid != nil && item.uid == previous.uid
-            && item.recurrenceId == previous.recurrenceId)
-      }) {
+    if let previous, let i = sameItem(previous, in: timeline.items) {
       state.selectedItem = i
     } else {
       state.selectedItem = min(state.selectedItem, max(0, timeline.items.count - 1))
     }
+    // The open tile stays open under its new id, with the body already read; gone, closed.
+    state.expandedItem = expanded.flatMap { old in
+      sameItem(old, in: timeline.items).map { timeline.items[$0].id }
+    }
+    if let old = expanded, let id = state.expandedItem, id != old.id {
+      state.bodies[id] = state.bodies[old.id]
+    }
+    if state.overlay == .problems && timeline.problems.isEmpty { state.overlay = nil }
     return []
   case .timelineFailed(let ref, let message):
     guard state.currentRecord?.ref == ref else { return [] }
@@ -332,6 +336,15 @@ private func step(_ index: Int, _ command: Command, count: Int, page: Int) -> In
   case .pageDown: return min(count - 1, index + max(1, page))
   case .pageUp: return max(0, index - max(1, page))
   default: return index
+  }
+}
+
+/// Where `item` is in `items` after a reload: by id, else (a tile that turned tracked has a
+/// new id) by Message-ID, or UID and recurrence id.
+private func sameItem(_ item: TimelineItem, in items: [TimelineItem]) -> Int? {
+  items.firstIndex { $0.id == item.id } ?? items.firstIndex { other in
+    (item.messageId != nil && other.messageId == item.messageId)
+      || (item.uid != nil && other.uid == item.uid && other.recurrenceId == item.recurrenceId)
   }
 }
 

@@ -353,7 +353,7 @@ public enum Screens {
     let rect = overlayRect(state, width: width, height: lines.count + 2)
     let count = state.problems.count
     let box = Box(rect, border: .double, role: .overlayBorder,
-                  title: "\(count) file\(count == 1 ? "" : "s") not read · Esc closes",
+                  title: "\(count) problem\(count == 1 ? "" : "s") reading files · Esc closes",
                   unicode: context.unicode)
     let inner = box.draw(into: &buffer)
     buffer.fill(inner, role: .overlay)

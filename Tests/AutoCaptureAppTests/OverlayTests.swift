@@ -31,11 +31,16 @@ import Testing
     press(.character("!"), &s)
     #expect(s.overlay == .problems)
     let list = s.render().joined(separator: "\n")
-    #expect(list.contains("3 files not read"))
+    #expect(list.contains("3 problems reading files"))
     for word in ["broken-1", "shown at", "1700000001.M1P1.host:2,S", ".Archive/cur is unreadable"] {
       #expect(list.contains(word), "\(word)")
     }
     press(.escape, &s)
+    #expect(s.overlay == nil)
+    // Open when a reload finds every file readable again: closed, not an empty list.
+    press(.character("!"), &s)
+    _ = reduce(&s, .timelineLoaded(AppFixture.fabrikam.ref, Timeline(
+      record: AppFixture.fabrikam, notice: nil, items: [], problems: [])))
     #expect(s.overlay == nil)
   }
 

@@ -222,6 +222,29 @@ import Testing
     #expect(state.message == "Tracked 2 items")
   }
 
+  /// A review found Esc doing nothing visible after the open tile was tracked: its new id
+  /// left `expandedItem` on the old one, which the next Esc cleared.
+  @Test func anOpenTileThatTurnedTrackedStaysOpenUnderItsNewId() {
+    var state = makeState()
+    let ref = Self.records[0].ref
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email])))
+    _ = reduce(&state, .command(.focusTimeline))
+    _ = reduce(&state, .command(.toggleExpand))
+    _ = reduce(&state, .bodyLoaded(itemId: email.id, "Hello"))
+    var tracked = email
+    tracked.id = "act-9"
+    tracked.state = .tracked
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [tracked])))
+    #expect(state.expandedItem == "act-9")
+    #expect(state.bodies["act-9"] == .loaded("Hello"))
+    _ = reduce(&state, .command(.close))
+    #expect(state.expandedItem == nil)
+    // Gone from the timeline: nothing stays open.
+    _ = reduce(&state, .command(.toggleExpand))
+    _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [])))
+    #expect(state.expandedItem == nil)
+  }
+
   @Test func theCursorStaysOnAnItemThatTurnedTrackedAndChangedItsId() {
     var state = makeState()
     let ref = Self.records[0].ref
