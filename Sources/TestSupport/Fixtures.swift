@@ -18,9 +18,9 @@ public enum Fixtures {
   /// `../shared` beside the package (the shared corpus, specs and tools).
   public static var shared: URL { packageRoot.deletingLastPathComponent().appendingPathComponent("shared") }
 
-  /// A fresh temporary directory, removed by the caller (or left for the OS).
   /// An empty config file, for AUTOCAPTURE_CONFIG: the tests run with no settings of the
-  /// developer's own (a named config file must exist).
+  /// developer's own (a named config file must exist). One per test process, left in the
+  /// temporary directory like the fixtures'.
   public static let emptyConfigFile: String = {
     let url = FileManager.default.temporaryDirectory
       .appendingPathComponent("autocapture-test-empty-config-\(getpid()).toml")
@@ -28,6 +28,7 @@ public enum Fixtures {
     return url.path
   }()
 
+  /// A fresh temporary directory, removed by the caller (or left for the OS).
   public static func temporaryDirectory(_ label: String = "autocapture") throws -> URL {
     let url = FileManager.default.temporaryDirectory
       .appendingPathComponent("\(label)-\(UUID().uuidString)")

@@ -33,12 +33,13 @@ struct ConfigFile {
   /// A file named by `AUTOCAPTURE_CONFIG` must exist: a typo there must not quietly run
   /// without the settings it was meant to bring (an empty file brings none).
   static func load(from path: String = defaultPath) throws -> ConfigFile? {
-    guard FileManager.default.fileExists(atPath: path) else {
+    guard let type = fileType(path) else {
       if let named = Environment.value("AUTOCAPTURE_CONFIG"), named == path {
         throw CLIError("no config file at \(path) (named by AUTOCAPTURE_CONFIG)")
       }
       return nil
     }
+    guard type == S_IFREG else { throw CLIError("config file \(path) is not a file") }
     let text: String
     do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
       throw CLIError("cannot read config file \(path): \(error.localizedDescription)")

@@ -160,6 +160,10 @@ import TestSupport
     #expect(result.status == 1)
     #expect(result.stderr
       == "Error: no config file at /nonexistent/ac.toml (named by AUTOCAPTURE_CONFIG)\n")
+    let directory = try Fixtures.temporaryDirectory("config-dir").path
+    let notAFile = try CLIRunner.run(["timeline", "--json", "--record", "account:a-fab"],
+                                     environment: ["AUTOCAPTURE_CONFIG": directory])
+    #expect(notAFile.stderr == "Error: config file \(directory) is not a file\n")
   }
 
   @Test func aFailureInsideACommandExitsWithOneAndNamesTheThing() throws {
