@@ -160,12 +160,14 @@ struct JSONObject {
   }
 
   /// A Message-ID as the mail parser gives it (`<id@host>`: brackets added when missing,
-  /// spaces and comments dropped), so a tracked email matches its copy in the mailbox and
-  /// is shown once.
+  /// spaces around it dropped), so a tracked email matches its copy in the mailbox and is
+  /// shown once. Exactly one id: the parser would keep the first of several, or part of
+  /// `a b@c`, and drop the rest without a word.
   func messageId(_ key: String) throws(ImportError) -> String? {
     guard let text = try string(key) else { return nil }
-    guard let id = MessageIDs.parseFirst(text) else {
-      throw ImportError(path: path(key), message: "'\(text)' is not a Message-ID (<id@host>)")
+    let bare = text.trimmingCharacters(in: .whitespaces)
+    guard let id = MessageIDs.parseFirst(text), id == bare || id == "<\(bare)>" else {
+      throw ImportError(path: path(key), message: "'\(text)' is not one Message-ID (<id@host>)")
     }
     return id
   }

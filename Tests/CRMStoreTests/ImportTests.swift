@@ -344,10 +344,12 @@ import TestSupport
                         "messageId": written]]]))
       #expect(try fixture.store.activity(id: "act-n")?.messageId == stored)
     }
-    try expectRefused(
-      json(["activities": [["id": "act-n", "kind": "email", "at": "2026-11-18T15:00:00Z",
-                            "messageId": "   "]]]),
-      "activities[0].messageId: '   ' is not a Message-ID (<id@host>)")
+    for bad in ["   ", "a b@c", "<a@b> <c@d>"] {
+      try expectRefused(
+        json(["activities": [["id": "act-n", "kind": "email", "at": "2026-11-18T15:00:00Z",
+                              "messageId": bad]]]),
+        "activities[0].messageId: '\(bad)' is not one Message-ID (<id@host>)")
+    }
   }
 
   @Test func aMessageIdAlreadyTrackedByAnotherActivityIsRefused() throws {
