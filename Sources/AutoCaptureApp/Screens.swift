@@ -39,7 +39,7 @@ public enum Screens {
     drawHeader(&buffer, state)
     let layout = Layout(state)
     let recordsOffset = drawRecords(&buffer, state, in: layout.records, context)
-    let timelineOffset = drawTimeline(&buffer, state, in: layout.timeline, context)
+    let timelineOffset = drawTimeline(&buffer, state, layout, context)
     drawStatus(&buffer, state)
     var overlayScroll = 0
     switch state.overlay {
@@ -190,12 +190,12 @@ public enum Screens {
     return first
   }
 
-  static func drawTimeline(_ buffer: inout ScreenBuffer, _ state: AppState, in rect: Rect,
+  static func drawTimeline(_ buffer: inout ScreenBuffer, _ state: AppState, _ layout: Layout,
                            _ context: RenderContext) -> Int {
     let focused = state.focus == .timeline && state.overlay == nil
     var title = "Timeline"
     if case .loaded(let t) = state.timeline { title += " · \(t.items.count) items" }
-    let box = Box(rect, border: .solid, role: focused ? .borderFocused : .border,
+    let box = Box(layout.timeline, border: .solid, role: focused ? .borderFocused : .border,
                   title: title, unicode: context.unicode)
     let inner = box.draw(into: &buffer)
     buffer.fill(inner, role: .normal)
@@ -227,19 +227,20 @@ public enum Screens {
         buffer.put(" " + text, x: inner.x, y: y, role: .error, maxWidth: inner.width)
       }
       // Below those lines, as Layout places them for the reducer too.
-      let tiles = Layout(state).tiles
+      let tiles = layout.tiles
       if timeline.items.isEmpty {
         buffer.put(" No activities or related mail", x: tiles.x, y: tiles.y, role: .dim,
                    maxWidth: tiles.width)
         return 0
       }
-      return drawTiles(&buffer, state, timeline.items, in: tiles, context)
+      return drawTiles(&buffer, state, timeline.items, layout, context)
     }
   }
 
   /// Lays tiles out top to bottom from an offset that keeps the selected tile in view.
   static func drawTiles(_ buffer: inout ScreenBuffer, _ state: AppState, _ items: [TimelineItem],
-                        in rect: Rect, _ context: RenderContext) -> Int {
+                        _ layout: Layout, _ context: RenderContext) -> Int {
+    let rect = layout.tiles
     let selected = min(state.selectedItem, items.count - 1)
     let tiles = items.enumerated().map { n, item in
       Tile(item: item, isSelected: n == selected && state.focus == .timeline,
@@ -248,7 +249,7 @@ public enum Screens {
            unicode: context.unicode, canTrack: state.permissions.trackRefusal == nil)
     }
     // An expanded tile takes the room left once its own header rows are placed.
-    let maxBody = Layout(state).bodyRows
+    let maxBody = layout.bodyRows
     let heights = tiles.map { min(rect.height, $0.height(width: rect.width, maxBody: maxBody)) }
     var offset = min(max(0, state.timelineOffset), selected)
     func fits(_ range: ClosedRange<Int>) -> Bool {
