@@ -100,7 +100,11 @@ public struct AppState: Hashable, Sendable {
     guard folded.unicodeScalars.contains(where: { $0.value >= 0xC0 }) else { return folded }
     var out = ""
     for scalar in folded.unicodeScalars {
-      if let plain = plainLetters[scalar] { out += plain } else { out.unicodeScalars.append(scalar) }
+      if let plain = plainLetters[scalar] {
+        out += plain
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
     }
     return out
   }

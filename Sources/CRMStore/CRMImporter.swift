@@ -70,7 +70,8 @@ public struct CRMImporter {
       throw ImportError(path: "", message: "not valid JSON: \(Self.syntaxError(data, error))")
     }
     if let repeated = JSONRepeatedKeys.first(in: data) {
-      throw ImportError(path: repeated, message: "written twice in the same object (which one is meant?)")
+      throw ImportError(
+        path: repeated, message: "written twice in the same object (which one is meant?)")
     }
     let file = try ImportFile(root)
     return try store.write { db in try file.write(db) }

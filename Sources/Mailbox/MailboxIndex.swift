@@ -472,7 +472,8 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       status = st
     }
     guard status.isRegular else {
-      problems.append(MailSourceFailure(path: path, reason: "not an mbox file (not a regular file)"))
+      problems.append(
+        MailSourceFailure(path: path, reason: "not an mbox file (not a regular file)"))
       return
     }
     if let known, known.mtimeNanoseconds == status.mtimeNanoseconds, known.size == status.size {

@@ -38,10 +38,11 @@ struct SettingsCommand {
     }
     let current = try ws.service.permissions(for: user)
     Console.line("user: \(user.id) (\(user.name))")
+    let option = "Show email not tracked in the Activities list"
     if current.personalOptionOffered {
-      Console.line("Show email not tracked in the Activities list: \(user.showUntracked ? "Yes" : "No")")
+      Console.line("\(option): \(user.showUntracked ? "Yes" : "No")")
     } else {
-      Console.line("Show email not tracked in the Activities list: not offered (auto capture is off)")
+      Console.line("\(option): not offered (auto capture is off)")
     }
     Console.line("mailbox sync method: \(user.mailbox.syncMethod.displayName)"
       + (user.mailbox.syncMethod == .serverSideSync
@@ -49,6 +50,8 @@ struct SettingsCommand {
           + "\(user.mailbox.testEnabled ? "yes" : "no"))" : ""))
     Console.line("allows: \(current.summary)")
     if let why = current.viewRefusal { Console.line("untracked items hidden: \(why)") }
-    if let why = current.trackRefusal, current.viewRefusal == nil { Console.line("cannot track: \(why)") }
+    if let why = current.trackRefusal, current.viewRefusal == nil {
+      Console.line("cannot track: \(why)")
+    }
   }
 }

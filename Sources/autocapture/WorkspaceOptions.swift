@@ -71,7 +71,8 @@ struct WorkspaceOptions {
   func resolvedNow() throws -> Date {
     guard let now else { return Date() }
     guard let date = ISO8601.parse(now) else {
-      throw UsageError("bad date for --now: '\(now)' (expected ISO 8601 such as 2026-11-20T09:30:00Z)")
+      throw UsageError(
+        "bad date for --now: '\(now)' (expected ISO 8601 such as 2026-11-20T09:30:00Z)")
     }
     return date
   }
