@@ -68,7 +68,8 @@ public enum DateText {
       return "\(fullDay(start, timeZone: timeZone)) – \(fullDay(last, timeZone: timeZone)), all day"
     }
     let from = full(start, timeZone: timeZone)
-    guard let end else { return from }
+    // An end at or before the start (a broken calendar) says nothing true: show the start.
+    guard let end, end > start else { return from }
     let sameDay = calendar.isDate(end, inSameDayAs: start)
     return "\(from) – \(sameDay ? time(end, timeZone: timeZone) : full(end, timeZone: timeZone))"
   }

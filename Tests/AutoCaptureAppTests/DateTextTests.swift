@@ -33,6 +33,12 @@ import Testing
       == "Tue 24 Nov 2026 22:00 – Wed 25 Nov 2026 01:00")
   }
 
+  @Test func aTimedMeetingEndingBeforeItStartsShowsOnlyItsStart() {
+    #expect(DateText.span(Self.at("2026-11-24T09:00:00Z"), end: Self.at("2026-11-24T08:00:00Z"),
+                          isAllDay: false, timeZone: Self.utc)
+      == "Tue 24 Nov 2026 09:00")
+  }
+
   @Test func dayAndTimeFollowTheZone() {
     let tokyo = TimeZone(identifier: "Asia/Tokyo") ?? Self.utc
     // 23:30 UTC on Monday is 08:30 on Tuesday in Tokyo.
