@@ -233,13 +233,17 @@ public enum Screens {
                    maxWidth: tiles.width)
         return 0
       }
-      return drawTiles(&buffer, state, timeline.items, layout, context)
+      let shown = drawTiles(&buffer, state, timeline.items, layout, context)
+      box.drawScrollMarks(into: &buffer, above: shown.lowerBound,
+                          below: timeline.items.count - shown.upperBound)
+      return shown.lowerBound
     }
   }
 
-  /// Lays tiles out top to bottom from an offset that keeps the selected tile in view.
+  /// Lays tiles out top to bottom from an offset that keeps the selected tile in view;
+  /// returns the indices of the tiles drawn.
   static func drawTiles(_ buffer: inout ScreenBuffer, _ state: AppState, _ items: [TimelineItem],
-                        _ layout: Layout, _ context: RenderContext) -> Int {
+                        _ layout: Layout, _ context: RenderContext) -> Range<Int> {
     let rect = layout.tiles
     let selected = min(state.selectedItem, items.count - 1)
     let tiles = items.enumerated().map { n, item in
@@ -267,11 +271,7 @@ public enum Screens {
       y += h
       n += 1
     }
-    if n < tiles.count || offset > 0 {
-      let more = "\(offset > 0 ? "↑\(offset) " : "")\(n < tiles.count ? "↓\(tiles.count - n)" : "")"
-      buffer.put(more, x: rect.maxX - more.displayWidth, y: rect.maxY, role: .dim)
-    }
-    return offset
+    return offset..<n
   }
 
   static func drawStatus(_ buffer: inout ScreenBuffer, _ state: AppState) {
