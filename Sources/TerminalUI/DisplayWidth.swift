@@ -34,6 +34,8 @@ public func displayWidth(of character: Character) -> Int {
 
 /// The number of terminal columns `text` occupies: the sum of its clusters' widths.
 public func displayWidth(of text: some StringProtocol) -> Int {
+  // Printable ASCII is a column a byte: no grapheme breaking needed.
+  if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x80 }) { return text.utf8.count }
   var total = 0
   for character in text { total += displayWidth(of: character) }
   return total
