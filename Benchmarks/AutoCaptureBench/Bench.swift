@@ -378,6 +378,7 @@ final class Bench {
                          "p99 \(ms(s.p99)), \(s.count) renders"])
       figures["tui_frame_\(w)x\(h)_s"] = s.median
     }
+    try openLongMessage(state, context)
     say("TUI next record")
     let refs = names.map { RecordRef(type: .account, id: Bench.accountId($0)) }
     state.width = 200
@@ -396,5 +397,45 @@ final class Bench {
                        "p99 \(ms(s.p99)), \(s.count) moves over the sample sets"])
     figures["tui_next_record_s"] = s.median
     figures["tui_next_record_p99_s"] = s.p99
+  }
+
+  /// Opening and scrolling a 1 MB message at 80x24: a long quoted thread, mostly ASCII with
+  /// accented paragraphs, as the open tile wraps it (the run loop keeps the wrap in a memo).
+  func openLongMessage(_ base: AppState, _ context: RenderContext) throws {
+    guard case .loaded(let timeline) = base.timeline, let item = timeline.items.first else {
+      throw BenchError("the TUI record has no items to open")
+    }
+    let quoted = "> Thanks for the figures; we will review them with finance on Thursday and "
+      + "come back to you before the end of the quarter with our remarks."
+    let accented = "Réponse de Renée : le déploiement à Zürich est confirmé, à l'équipe de jouer."
+    let body = (0..<7_000).map { $0 % 10 == 9 ? accented : quoted }.joined(separator: "\n")
+    var state = base
+    state.width = 80
+    state.height = 24
+    state.expandedItem = item.id
+    state.selectedItem = 0
+    state.bodies[item.id] = .loaded(body)
+    say("TUI open a \(body.utf8.count / 1024) KiB message")
+    var opening: [Double] = []
+    for _ in 0..<max(10, options.runs / 10) {
+      let fresh = RenderContext(now: context.now, timeZone: context.timeZone, wrapMemo: WrapMemo())
+      opening.append(timed { _ = Screens.render(state, fresh) })
+    }
+    let open = Stats(opening)
+    table.rows.append(["TUI open a \(body.utf8.count / 1024) KiB message (80x24)", ms(open.median),
+                       "p99 \(ms(open.p99)), \(open.count) opens: wrapped afresh"])
+    figures["tui_open_long_message_s"] = open.median
+    var scrolling = context
+    scrolling.wrapMemo = WrapMemo()
+    _ = Screens.render(state, scrolling)
+    var samples: [Double] = []
+    for k in 0..<options.runs {
+      state.bodyScroll = k
+      samples.append(timed { _ = Screens.render(state, scrolling) })
+    }
+    let scroll = Stats(samples)
+    table.rows.append(["TUI scroll that message a line", ms(scroll.median),
+                       "p99 \(ms(scroll.p99)), \(scroll.count) frames: the wrap kept"])
+    figures["tui_scroll_long_message_s"] = scroll.median
   }
 }

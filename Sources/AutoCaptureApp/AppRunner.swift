@@ -125,13 +125,16 @@ public final class AppRunner {
   /// redraws only when the state changed or the minute did (relative dates), so an open
   /// long email is not wrapped again ten times a second.
   private var lastDrawn: (state: AppState, minute: Int)?
+  /// The open message's wrapped lines, kept while it is scrolled.
+  private let wrapMemo = WrapMemo()
 
   func draw() {
     let now = clock()
     let minute = Int(now.timeIntervalSince1970 / 60)
     if let last = lastDrawn, last.minute == minute, last.state == state { return }
     let frame = Screens.render(state, RenderContext(now: now, timeZone: timeZone,
-                                                    unicode: terminal.capabilities.unicode))
+                                                    unicode: terminal.capabilities.unicode,
+                                                    wrapMemo: wrapMemo))
     if frame.recordsOffset != state.recordsOffset || frame.timelineOffset != state.timelineOffset
       || frame.bodyScroll != state.bodyScroll || frame.overlayScroll != state.overlayScroll {
       _ = reduce(&state, .viewport(recordsOffset: frame.recordsOffset,

@@ -7,8 +7,10 @@ public struct RenderContext: Sendable {
   public var now: Date
   public var timeZone: TimeZone
   public var unicode: Bool
-  public init(now: Date, timeZone: TimeZone, unicode: Bool = true) {
-    self.now = now; self.timeZone = timeZone; self.unicode = unicode
+  /// Keeps the open message's wrap between frames (nil: wrap it each frame).
+  public var wrapMemo: WrapMemo?
+  public init(now: Date, timeZone: TimeZone, unicode: Bool = true, wrapMemo: WrapMemo? = nil) {
+    self.now = now; self.timeZone = timeZone; self.unicode = unicode; self.wrapMemo = wrapMemo
   }
 }
 
@@ -39,7 +41,8 @@ public enum Screens {
     drawHeader(&buffer, state)
     let layout = Layout(state)
     let recordsOffset = drawRecords(&buffer, state, in: layout.records, context)
-    let timelineOffset = drawTimeline(&buffer, state, layout, context)
+    let openLines = openTileLines(state, layout, context)
+    let timelineOffset = drawTimeline(&buffer, state, layout, openLines, context)
     drawStatus(&buffer, state)
     var overlayScroll = 0
     switch state.overlay {
@@ -49,7 +52,7 @@ public enum Screens {
     case nil: break
     }
     return Frame(buffer: buffer, recordsOffset: recordsOffset, timelineOffset: timelineOffset,
-                 bodyScroll: clampedBodyScroll(state, layout, context),
+                 bodyScroll: clampedBodyScroll(state, layout, openLines: openLines.count),
                  overlayScroll: overlayScroll)
   }
 
@@ -90,16 +93,21 @@ public enum Screens {
     return Array(TextLayout.wrap("ⓘ " + notice, width: max(1, width - 1)).prefix(2))
   }
 
-  /// The body scroll the expanded tile can use: at most its lines less those shown, so
-  /// paging back up after overshooting answers at once.
-  static func clampedBodyScroll(_ state: AppState, _ layout: Layout,
-                                _ context: RenderContext) -> Int {
+  /// The open tile's text wrapped to the body's width, once a frame (empty: none is open).
+  static func openTileLines(_ state: AppState, _ layout: Layout, _ context: RenderContext)
+    -> [String] {
     guard let id = state.expandedItem,
-          let item = state.items.first(where: { $0.id == id }) else { return 0 }
+          let item = state.items.first(where: { $0.id == id }) else { return [] }
     let tile = Tile(item: item, isSelected: false, isExpanded: true, body: state.bodies[id],
                     bodyScroll: 0, now: context.now, timeZone: context.timeZone,
                     unicode: context.unicode)
-    let lines = TextLayout.wrap(tile.bodyText, width: layout.bodyWidth).count
+    return tile.openText(width: layout.bodyWidth, memo: context.wrapMemo)
+  }
+
+  /// The body scroll the expanded tile can use: at most its lines less those shown, so
+  /// paging back up after overshooting answers at once.
+  static func clampedBodyScroll(_ state: AppState, _ layout: Layout, openLines lines: Int)
+    -> Int {
     let shown = min(layout.bodyRows, lines)
     return min(max(0, state.bodyScroll), max(0, lines - shown))
   }
@@ -191,7 +199,7 @@ public enum Screens {
   }
 
   static func drawTimeline(_ buffer: inout ScreenBuffer, _ state: AppState, _ layout: Layout,
-                           _ context: RenderContext) -> Int {
+                           _ openLines: [String], _ context: RenderContext) -> Int {
     let focused = state.focus == .timeline && state.overlay == nil
     var title = "Timeline"
     if case .loaded(let t) = state.timeline { title += " · \(t.items.count) items" }
@@ -233,7 +241,7 @@ public enum Screens {
                    maxWidth: tiles.width)
         return 0
       }
-      let shown = drawTiles(&buffer, state, timeline.items, layout, context)
+      let shown = drawTiles(&buffer, state, timeline.items, layout, openLines, context)
       box.drawScrollMarks(into: &buffer, above: shown.lowerBound,
                           below: timeline.items.count - shown.upperBound)
       return shown.lowerBound
@@ -243,18 +251,20 @@ public enum Screens {
   /// Lays tiles out top to bottom from an offset that keeps the selected tile in view;
   /// returns the indices of the tiles drawn.
   static func drawTiles(_ buffer: inout ScreenBuffer, _ state: AppState, _ items: [TimelineItem],
-                        _ layout: Layout, _ context: RenderContext) -> Range<Int> {
+                        _ layout: Layout, _ openLines: [String], _ context: RenderContext)
+    -> Range<Int> {
     let rect = layout.tiles
     let selected = min(state.selectedItem, items.count - 1)
     let tiles = items.enumerated().map { n, item in
       Tile(item: item, isSelected: n == selected && state.focus == .timeline,
            isExpanded: state.expandedItem == item.id, body: state.bodies[item.id],
            bodyScroll: state.bodyScroll, now: context.now, timeZone: context.timeZone,
-           unicode: context.unicode, canTrack: state.permissions.trackRefusal == nil)
+           unicode: context.unicode, canTrack: state.permissions.trackRefusal == nil,
+           openLines: state.expandedItem == item.id ? openLines : [])
     }
     // An expanded tile takes the room left once its own header rows are placed.
     let maxBody = layout.bodyRows
-    let heights = tiles.map { min(rect.height, $0.height(width: rect.width, maxBody: maxBody)) }
+    let heights = tiles.map { min(rect.height, $0.height(maxBody: maxBody)) }
     var offset = min(max(0, state.timelineOffset), selected)
     func fits(_ range: ClosedRange<Int>) -> Bool {
       heights[range].reduce(0, +) <= rect.height

@@ -15,16 +15,18 @@ struct Tile {
   var unicode: Bool
   /// Whether `t` would ask to track: the "[t]" hints are left out when it would not.
   var canTrack = true
+  /// The open tile's text wrapped to its body's width (`openText(width:memo:)`), empty when
+  /// closed: wrapped once a frame by `Screens`, as a long message takes a while to wrap.
+  var openLines: [String] = []
 
   /// Rows the collapsed tile takes: border, title line, meta line, status line when any.
   var collapsedHeight: Int { 4 + (statusLine == nil ? 0 : 1) }
 
   /// Rows the tile takes in a pane `width` wide: an expanded tile grows to fit its body,
   /// up to `maxBody` rows (the rest scrolls).
-  func height(width: Int, maxBody: Int) -> Int {
+  func height(maxBody: Int) -> Int {
     guard isExpanded else { return collapsedHeight }
-    let lines = TextLayout.wrap(bodyText, width: max(1, width - 4)).count
-    return collapsedHeight + max(1, min(maxBody, lines))
+    return collapsedHeight + max(1, min(maxBody, openLines.count))
   }
 
   var kindLabel: String {
@@ -129,16 +131,23 @@ struct Tile {
     guard isExpanded, y < inner.maxY else { return }
     let bodyRect = Rect(x: inner.x + 1, y: y, width: max(0, inner.width - 2),
                         height: inner.maxY - y)
-    let block = TextBlock(bodyText, role: .tileBody, scroll: bodyScroll)
+    let block = TextBlock(wrapped: openLines, role: .tileBody, scroll: bodyScroll)
     let first = block.draw(into: &buffer, in: bodyRect)
     box.drawScrollMarks(
       into: &buffer, above: first,
       below: block.lines(width: bodyRect.width).count - first - bodyRect.height)
   }
 
-  /// The open tile's text: the item's fields in full (the tile's lines are cut to fit),
-  /// then the body.
-  var bodyText: String {
+  /// The open tile's text wrapped to `width`: the item's fields in full (the tile's lines
+  /// are cut to fit), a blank line, then the body, whose wrap `memo` keeps between frames.
+  func openText(width: Int, memo: WrapMemo?) -> [String] {
+    let body = bodyText
+    return TextLayout.wrap(fieldLines.joined(separator: "\n"), width: width) + [""]
+      + (memo?.wrap(body, width: width) ?? TextLayout.wrap(body, width: width))
+  }
+
+  /// The item's fields, a line each.
+  var fieldLines: [String] {
     var header: [String] = []
     let subject = "Subject: " + (item.subject.isEmpty ? "(no subject)" : item.subject)
     switch item.kind {
@@ -165,15 +174,38 @@ struct Tile {
       header.append(subject)
       header.append("When: \(DateText.full(item.at, timeZone: timeZone))")
     }
-    let text: String
+    return header
+  }
+
+  /// The message, description or notes, or what stands for them while they load or fail.
+  var bodyText: String {
     switch body {
     case .loaded(let t)?:
-      text = !t.isEmpty ? t : item.kind == .email ? "(empty)"
+      return !t.isEmpty ? t : item.kind == .email ? "(empty)"
         : item.kind == .appointment ? "(no description)" : "(no notes)"
-    case .failed(let why)?: text = "Cannot open: \(why)"
-    case .loading?, nil: text = "Loading…"
+    case .failed(let why)?: return "Cannot open: \(why)"
+    case .loading?, nil: return "Loading…"
     }
-    return (header + ["", text]).joined(separator: "\n")
+  }
+}
+
+/// The last text wrapped and its lines. Scrolling an open message redraws the frame on each
+/// key; wrapping a 1 MB message took ~90 ms (release build), so the run loop keeps one memo
+/// and the text is wrapped again only when it or the width changes. Comparing the text is
+/// cheap: the body is the same string from frame to frame.
+public final class WrapMemo: @unchecked Sendable {
+  private let lock = NSLock()
+  private var last: (text: String, width: Int, lines: [String])?
+
+  public init() {}
+
+  public func wrap(_ text: String, width: Int) -> [String] {
+    if let hit = lock.withLock({ last.flatMap { $0.width == width && $0.text == text ? $0 : nil } }) {
+      return hit.lines
+    }
+    let lines = TextLayout.wrap(text, width: width)
+    lock.withLock { last = (text, width, lines) }
+    return lines
   }
 }
 

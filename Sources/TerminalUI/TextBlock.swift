@@ -6,6 +6,9 @@ public struct TextBlock: Sendable {
   public var role: StyleRole
   /// The first visible wrapped line.
   public var scroll: Int
+  /// Lines already wrapped to the width the block is drawn at, for a caller that needs them
+  /// too: a long text is then wrapped once, not again here.
+  private var wrapped: [String]?
 
   public init(_ text: String, role: StyleRole = .normal, scroll: Int = 0) {
     self.text = text
@@ -13,8 +16,14 @@ public struct TextBlock: Sendable {
     self.scroll = scroll
   }
 
+  /// A block of lines already wrapped to the width it will be drawn at.
+  public init(wrapped lines: [String], role: StyleRole = .normal, scroll: Int = 0) {
+    self.init("", role: role, scroll: scroll)
+    wrapped = lines
+  }
+
   /// The wrapped lines at `width` columns.
-  public func lines(width: Int) -> [String] { TextLayout.wrap(text, width: width) }
+  public func lines(width: Int) -> [String] { wrapped ?? TextLayout.wrap(text, width: width) }
 
   /// The largest useful scroll for a `rect` of this size (the last line at the bottom).
   public func maxScroll(in rect: Rect) -> Int {
