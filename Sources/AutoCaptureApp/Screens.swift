@@ -177,24 +177,31 @@ public enum Screens {
       buffer.put(" " + text, x: inner.x, y: inner.y, role: .dim, maxWidth: inner.width)
       return 0
     }
-    var rows: [ListRow] = []
-    var selectedRow: Int?
-    var group: String?
-    var counts: [String: Int] = [:]
-    for r in visible { counts[groupLabel(r), default: 0] += 1 }
-    for (n, record) in visible.enumerated() {
-      let g = groupLabel(record)
-      if g != group {
-        rows.append(.group(g, count: counts[g]))
-        group = g
+    // Group k's header is row groups[k].lowerBound + k; its records follow it.
+    let groups = state.visibleGroups
+    @Sendable func group(ofRow row: Int) -> Int {
+      var low = 0, high = groups.count - 1
+      while low < high {
+        let mid = (low + high + 1) / 2
+        if groups[mid].lowerBound + mid <= row { low = mid } else { high = mid - 1 }
       }
-      if n == state.selectedRecord { selectedRow = rows.count }
-      rows.append(.item(record.name))
+      return low
     }
-    let first = ListView(rows: rows, selection: selectedRow, offset: state.recordsOffset)
-      .draw(into: &buffer, in: inner)
-    box.drawScrollMarks(into: &buffer, above: first,
-                        below: rows.count - first - inner.height)
+    let rowCount = visible.count + groups.count
+    var selectedRow: Int?
+    if visible.indices.contains(state.selectedRecord) {
+      let k = groups.lastIndex { $0.lowerBound <= state.selectedRecord } ?? 0
+      selectedRow = state.selectedRecord + k + 1
+    }
+    let list = ListView(count: rowCount, selection: selectedRow, offset: state.recordsOffset) {
+      row in
+      let k = group(ofRow: row)
+      let first = groups[k].lowerBound
+      if row == first + k { return .group(groupLabel(visible[first]), count: groups[k].count) }
+      return .item(visible[row - k - 1].name)
+    }
+    let first = list.draw(into: &buffer, in: inner)
+    box.drawScrollMarks(into: &buffer, above: first, below: rowCount - first - inner.height)
     return first
   }
 

@@ -37,28 +37,39 @@ public struct ListRow: Hashable, Sendable {
 
 /// Immediate-mode list: give it rows, the selected index and the previous scroll offset;
 /// it draws the visible slice and tells you the offset to keep for the next frame.
+///
+/// Rows are asked for by index, so a long list (a CRM's records) makes only the rows drawn.
 public struct ListView: Sendable {
-  public var rows: [ListRow]
-  /// Index into `rows` of the selected row, if any.
+  /// How many rows there are.
+  public var count: Int
+  /// The row at an index in `0..<count`.
+  public var row: @Sendable (Int) -> ListRow
+  /// Index of the selected row, if any.
   public var selection: Int?
   /// Index of the first visible row.
   public var offset: Int
 
-  public init(rows: [ListRow], selection: Int?, offset: Int = 0) {
-    self.rows = rows
+  public init(count: Int, selection: Int?, offset: Int = 0,
+              row: @escaping @Sendable (Int) -> ListRow) {
+    self.count = count
+    self.row = row
     self.selection = selection
     self.offset = offset
+  }
+
+  public init(rows: [ListRow], selection: Int?, offset: Int = 0) {
+    self.init(count: rows.count, selection: selection, offset: offset) { rows[$0] }
   }
 
   /// The scroll offset that keeps `selection` visible in `visibleRows` rows while moving as
   /// little as possible from `offset`; when the row just above the selection is a group
   /// header it is kept in view too.
   public func scrollOffset(visibleRows: Int) -> Int {
-    let maxOffset = max(0, rows.count - visibleRows)
+    let maxOffset = max(0, count - visibleRows)
     var result = min(max(0, offset), maxOffset)
-    guard let selection, visibleRows > 0, rows.indices.contains(selection) else { return result }
+    guard let selection, visibleRows > 0, (0..<count).contains(selection) else { return result }
     var top = selection
-    if selection > 0, rows[selection - 1].isGroupHeader, visibleRows > 1 { top = selection - 1 }
+    if selection > 0, row(selection - 1).isGroupHeader, visibleRows > 1 { top = selection - 1 }
     if top < result { result = top }
     if selection >= result + visibleRows { result = selection - visibleRows + 1 }
     return min(max(0, result), maxOffset)
@@ -67,19 +78,19 @@ public struct ListView: Sendable {
   /// The next selectable (non-header) row from `index` moving by `step` (±1, or a page), or
   /// `index` itself when there is none that way.
   public func nextSelectable(from index: Int, step: Int) -> Int {
-    guard !rows.isEmpty, step != 0 else { return index }
-    var candidate = min(max(0, index + step), rows.count - 1)
+    guard count > 0, step != 0 else { return index }
+    var candidate = min(max(0, index + step), count - 1)
     let direction = step > 0 ? 1 : -1
-    while rows.indices.contains(candidate) && rows[candidate].isGroupHeader {
+    while (0..<count).contains(candidate) && row(candidate).isGroupHeader {
       candidate += direction
     }
-    if rows.indices.contains(candidate) { return candidate }
+    if (0..<count).contains(candidate) { return candidate }
     // Ran off the end: search back the other way for the nearest selectable row.
-    candidate = min(max(0, index + step), rows.count - 1)
-    while rows.indices.contains(candidate) && rows[candidate].isGroupHeader {
+    candidate = min(max(0, index + step), count - 1)
+    while (0..<count).contains(candidate) && row(candidate).isGroupHeader {
       candidate -= direction
     }
-    return rows.indices.contains(candidate) ? candidate : index
+    return (0..<count).contains(candidate) ? candidate : index
   }
 
   /// Draws the visible rows into `rect` and returns the scroll offset used (store it for the
@@ -90,8 +101,8 @@ public struct ListView: Sendable {
     buffer.fill(rect, role: .normal)
     for line in 0..<rect.height {
       let index = start + line
-      guard rows.indices.contains(index) else { break }
-      let row = rows[index]
+      guard index < count else { break }
+      let row = row(index)
       let y = rect.y + line
       let selected = index == selection
       let textRole = selected ? StyleRole.selection : row.role
