@@ -379,6 +379,7 @@ final class Bench {
       figures["tui_frame_\(w)x\(h)_s"] = s.median
     }
     try openLongMessage(state, context)
+    manyRecords(state, context)
     say("TUI next record")
     let refs = names.map { RecordRef(type: .account, id: Bench.accountId($0)) }
     state.width = 200
@@ -397,6 +398,51 @@ final class Bench {
                        "p99 \(ms(s.p99)), \(s.count) moves over the sample sets"])
     figures["tui_next_record_s"] = s.median
     figures["tui_next_record_p99_s"] = s.p99
+  }
+
+  /// The records pane with 100,000 records (a large team's CRM): a key typed into the
+  /// filter, the first after the records load (names folded then) and the next, and a
+  /// cursor move with the filter on, each with its frame.
+  func manyRecords(_ base: AppState, _ context: RenderContext) {
+    let names = ["Müller GmbH", "Société Lumière SA", "Fjordline Logistics AS", "桜電機株式会社",
+                 "Zoë Okonkwo", "Acme Corporation", "Ødegaard & Sønn", "李伟"]
+    let types: [RecordType] = [.account, .contact, .opportunity, .lead, .case]
+    let records = (0..<100_000).map { n in
+      RecordSummary(ref: RecordRef(type: types[n * types.count / 100_000], id: "r\(n)"),
+                    name: "\(names[n % names.count]) \(n)")
+    }
+    say("TUI with \(records.count) records")
+    var firstKey: [Double] = [], nextKey: [Double] = [], move: [Double] = []
+    for _ in 0..<max(10, options.runs / 10) {
+      var state = base
+      state.width = 80
+      state.height = 24
+      state.focus = .records
+      state.allRecords = records
+      state.selectedRecord = 0
+      _ = Screens.render(state, context)
+      firstKey.append(timed {
+        _ = reduce(&state, .filterInput("m"))
+        _ = Screens.render(state, context)
+      })
+      nextKey.append(timed {
+        _ = reduce(&state, .filterInput("u"))
+        _ = Screens.render(state, context)
+      })
+      move.append(timed {
+        _ = reduce(&state, .command(.moveDown))
+        _ = Screens.render(state, context)
+      })
+    }
+    for (label, key, samples) in [
+      ("first filter key (names folded)", "first_key", firstKey),
+      ("next filter key", "next_key", nextKey), ("move, filter on", "move", move),
+    ] {
+      let s = Stats(samples)
+      table.rows.append(["TUI \(records.count) records: \(label)", ms(s.median),
+                         "p99 \(ms(s.p99)), \(s.count) rounds, with the frame"])
+      figures["tui_100k_records_\(key)_s"] = s.median
+    }
   }
 
   /// Opening and scrolling a 1 MB message at 80x24: a long quoted thread, mostly ASCII with
