@@ -144,7 +144,20 @@ public enum Charsets {
     case "euc-jp": return .japaneseEUC
     case "iso-2022-jp": return .iso2022JP
     case "macintosh", "mac", "x-mac-roman": return .macOSRoman
+    // Chinese and Korean mail labels its text by the older, smaller charset while writing
+    // characters of the superset, so each label maps to the superset (as browsers do).
+    case "gb2312", "gbk", "gb18030", "euc-cn", "cp936", "x-gbk", "ms936", "csgb2312":
+      return cfEncoding(0x0632)  // kCFStringEncodingGB_18030_2000
+    case "big5", "x-big5", "cn-big5", "csbig5", "big5-hkscs":
+      return cfEncoding(0x0A06)  // kCFStringEncodingBig5_HKSCS_1999
+    case "euc-kr", "ks-c-5601-1987", "ks-c-5601", "ksc5601", "cp949", "windows-949", "uhc":
+      return cfEncoding(0x0422)  // kCFStringEncodingDOSKorean (CP949, a superset of EUC-KR)
     default: return nil
     }
+  }
+
+  /// The `String.Encoding` of a CoreFoundation encoding number (the high bit marks it).
+  static func cfEncoding(_ number: UInt) -> String.Encoding {
+    String.Encoding(rawValue: 0x8000_0000 | number)
   }
 }

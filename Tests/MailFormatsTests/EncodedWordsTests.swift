@@ -37,6 +37,20 @@ import Testing
     #expect(EncodedWords.decode("=?shift_jis?B?k/qWe4zq?=") == "日本語")
   }
 
+  @Test func chineseCharsetsAreDecodedAsTheirGB18030AndBig5Supersets() {
+    // 你好 in GB2312 (also valid GBK and GB18030), 中文 in Big5.
+    #expect(EncodedWords.decode("=?gb2312?B?xOO6ww==?=") == "你好")
+    #expect(EncodedWords.decode("=?GBK?B?xOO6ww==?=") == "你好")
+    #expect(EncodedWords.decode("=?gb18030?B?xOO6ww==?=") == "你好")
+    #expect(EncodedWords.decode("=?big5?B?pKSk5Q==?=") == "中文")
+  }
+
+  @Test func koreanCharsetsAreDecoded() {
+    // 거말 in EUC-KR; Outlook labels the same bytes ks_c_5601-1987.
+    #expect(EncodedWords.decode("=?euc-kr?B?sMW4uw==?=") == "거말")
+    #expect(EncodedWords.decode("=?ks_c_5601-1987?B?sMW4uw==?=") == "거말")
+  }
+
   @Test func latin1AliasesAreUnderstood() {
     #expect(EncodedWords.decode("=?latin1?Q?na=EFve?=") == "naïve")
     #expect(EncodedWords.decode("=?ISO8859-1?Q?na=EFve?=") == "naïve")
