@@ -5,8 +5,8 @@ import Foundation
 /// Handles `Name <a@b>`, bare `a@b`, quoted display names with commas and escaped quotes,
 /// nested comments, groups (`Team: a@b, c@d;` gives the members, `undisclosed-recipients:;`
 /// gives none), obsolete routes (`<@route:a@b>`), quoted local parts, a missing closing `>`,
-/// and a trailing comment as the display name (`a@b (Ann Lee)`). Display names are RFC 2047
-/// decoded (also inside quotes, as mail in the wild does); addresses are returned as written.
+/// encoded words holding raw specials, and a trailing comment as the display name
+/// (`a@b (Ann Lee)`). Display names are RFC 2047 decoded (also inside quotes, as mail in the wild does); addresses are returned as written.
 public enum AddressList {
   /// Parses an unfolded address-list header value.
   public static func parse(_ value: String) -> [MailboxAddress] {
@@ -18,7 +18,6 @@ public enum AddressList {
     var result: [MailboxAddress] = []
     var item = Item()
     let n = v.count
-    let lastClose = v.lastIndex(of: 0x3E) ?? -1
     var i = 0
     while i < n {
       let b = v[i]
@@ -37,7 +36,7 @@ public enum AddressList {
         item.addSpecToken(UnsafeBufferPointer(rebasing: v[i..<end]))
         i = end
       case 0x3C:  // <
-        let (content, end) = readAngle(v, from: i, lastClose: lastClose)
+        let (content, end) = readAngle(v, from: i)
         if item.angle == nil { item.angle = content }
         item.sawSpace = true
         i = end
@@ -52,7 +51,16 @@ public enum AddressList {
         i += 1
       default:
         var j = i
-        while j < n, !isSpecial(v[j]) { j += 1 }
+        while j < n, !isSpecial(v[j]) {
+          // An encoded word is one atom even when it holds a raw `,` or `:` (RFC 2047 5(3)
+          // forbids them, but mailers write them).
+          if v[j] == 0x3D, j + 1 < n, v[j + 1] == 0x3F,
+             let word = EncodedWords.parseWord(v, at: j) {
+            j = word.end
+          } else {
+            j += 1
+          }
+        }
         let token = UnsafeBufferPointer(rebasing: v[i..<j])
         item.addPhrase(token)
         item.addSpecToken(token)
@@ -179,18 +187,18 @@ public enum AddressList {
   }
 
   /// An angle address from `<` at `start`: the address without whitespace, comments or an
-  /// obsolete route, and the offset after `>`. Without a closing `>` anywhere, the address
-  /// ends at the next comma.
-  static func readAngle(
-    _ v: UnsafeBufferPointer<UInt8>, from start: Int, lastClose: Int
-  ) -> ([UInt8], Int) {
+  /// obsolete route, and the offset after `>`. Without a closing `>` before the next `<`, the
+  /// address ends at the next comma (or that `<`).
+  static func readAngle(_ v: UnsafeBufferPointer<UInt8>, from start: Int) -> ([UInt8], Int) {
     var out: [UInt8] = []
     var i = start + 1
-    let hasClose = lastClose > start
+    var k = i
+    while k < v.count, v[k] != 0x3E, v[k] != 0x3C { k += 1 }
+    let hasClose = k < v.count && v[k] == 0x3E
     while i < v.count {
       let b = v[i]
       if b == 0x3E { i += 1; break }
-      if !hasClose, b == 0x2C { break }
+      if !hasClose, b == 0x2C || b == 0x3C { break }
       switch b {
       case 0x20, 0x09, 0x0D, 0x0A:
         i += 1
