@@ -6,7 +6,8 @@ import Foundation
 /// nested comments, groups (`Team: a@b, c@d;` gives the members, `undisclosed-recipients:;`
 /// gives none), obsolete routes (`<@route:a@b>`), quoted local parts, a missing closing `>`,
 /// encoded words holding raw specials, and a trailing comment as the display name
-/// (`a@b (Ann Lee)`). Display names are RFC 2047 decoded (also inside quotes, as mail in the wild does); addresses are returned as written.
+/// (`a@b (Ann Lee)`). Display names are RFC 2047 decoded (also inside quotes, as mail in the
+/// wild does); addresses are returned as written.
 public enum AddressList {
   /// Parses an unfolded address-list header value.
   public static func parse(_ value: String) -> [MailboxAddress] {
