@@ -9,7 +9,8 @@ import Foundation
 /// `+hh:mm`, and `hhmm` without its sign after the year) or an obsolete zone name (UT, GMT,
 /// Z, EST/EDT, CST/CDT, MST/MDT, PST/PDT; military letters and unknown names count as -0000
 /// per RFC 5322 4.3), comments and extra whitespace anywhere; `-` between day, month and
-/// year is a separator. The asctime order (`Mon Jan  2 15:04:05 2006`) reads too. Anything else gives nil.
+/// year is a separator. The asctime order (`Mon Jan  2 15:04:05 2006`) reads too. Anything
+/// else gives nil.
 public enum MailDate {
   /// Parses a Date header value.
   public static func parse(_ value: String) -> Date? {
