@@ -6,7 +6,7 @@ import Foundation
 /// names are normalized first. UTF-8, US-ASCII, the ISO-8859 family and the Windows-125x
 /// family are decoded exactly from built-in tables; other names are tried through
 /// Foundation's `String.Encoding`; what still fails falls back to UTF-8, then Latin-1, so no
-/// text is ever lost.
+/// text is ever lost. Latin-1 (the label and the fallback) reads 0x80-0x9F as Windows-1252.
 public enum Charsets {
   /// Decodes `bytes` in `charset` (any spelling); unknown charsets fall back to UTF-8, then
   /// Latin-1.
@@ -18,7 +18,7 @@ public enum Charsets {
     case "utf-8", "us-ascii":
       return decodeUTF8OrLatin1(bytes)
     case "iso-8859-1":
-      return decodeLatin1(bytes)
+      return decodeLatin1ReadingC1AsWindows(bytes)
     default:
       if let table = upperHalves[name] {
         return decodeSingleByte(bytes, upperHalf: table)
@@ -38,11 +38,33 @@ public enum Charsets {
       || upperHalves[name] != nil || foundationEncoding(name) != nil
   }
 
-  /// Bytes as UTF-8 when they are valid UTF-8 (RFC 6532 headers), else as Latin-1.
+  /// Bytes as UTF-8 when they are valid UTF-8 (RFC 6532 headers), else as Latin-1 with the
+  /// C1 range read as Windows-1252 (see `decodeLatin1ReadingC1AsWindows`).
   public static func decodeUTF8OrLatin1<C: Collection>(_ bytes: C) -> String
   where C.Element == UInt8 {
     if isValidUTF8(bytes) { return String(decoding: bytes, as: UTF8.self) }
-    return decodeLatin1(bytes)
+    return decodeLatin1ReadingC1AsWindows(bytes)
+  }
+
+  /// Latin-1, except that bytes 0x80-0x9F are read as Windows-1252 where it defines them.
+  ///
+  /// Why: those bytes are C1 controls in Latin-1, which no mail text means, while Windows
+  /// mailers label their Windows-1252 text (`’`, `“`, `€`) iso-8859-1 or send it raw; browsers
+  /// read the label the same way. The five bytes Windows-1252 leaves undefined keep their
+  /// Latin-1 code points, so no byte is lost.
+  static func decodeLatin1ReadingC1AsWindows<C: Collection>(_ bytes: C) -> String
+  where C.Element == UInt8 {
+    guard let windows = upperHalves["windows-1252"] else { return decodeLatin1(bytes) }
+    var s = String.UnicodeScalarView()
+    for b in bytes {
+      if b >= 0x80, b <= 0x9F, windows[Int(b) - 0x80] != 0xFFFD,
+         let scalar = Unicode.Scalar(UInt32(windows[Int(b) - 0x80])) {
+        s.append(scalar)
+      } else {
+        s.append(Unicode.Scalar(b))
+      }
+    }
+    return String(s)
   }
 
   /// Every byte as the Unicode scalar of the same number.

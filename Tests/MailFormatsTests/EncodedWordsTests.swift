@@ -89,6 +89,21 @@ import Testing
     #expect(decoded == "café")
   }
 
+  @Test func latin1LabelledWordReadsWindowsPunctuationInTheC1Range() {
+    // Outlook labels Windows-1252 text iso-8859-1; 0x92 is its apostrophe, never a C1 control.
+    #expect(EncodedWords.decode("=?iso-8859-1?Q?It=92s_=93done=94?=") == "It’s “done”")
+  }
+
+  @Test func rawEightBitHeaderTextReadsWindowsPunctuationInTheC1Range() {
+    let bytes: [UInt8] = Array("It".utf8) + [0x92] + Array("s caf".utf8) + [0xE9]
+    let decoded = bytes.withUnsafeBufferPointer { EncodedWords.decode($0) }
+    #expect(decoded == "It’s café")
+  }
+
+  @Test func latin1BytesThatWindows1252LeavesUndefinedKeepTheirCodePoints() {
+    #expect(Charsets.decode([0x61, 0x81, 0x9D], charset: "iso-8859-1") == "a\u{81}\u{9D}")
+  }
+
   @Test func unknownCharsetFallsBackToUTF8() {
     #expect(EncodedWords.decode("=?x-unknown?q?caf=C3=A9?=") == "café")
   }
