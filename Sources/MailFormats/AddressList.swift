@@ -19,6 +19,7 @@ public enum AddressList {
     var result: [MailboxAddress] = []
     var item = Item()
     let n = v.count
+    var memo = EncodedWords.TextScanMemo()
     var i = 0
     while i < n {
       let b = v[i]
@@ -56,7 +57,7 @@ public enum AddressList {
           // An encoded word is one atom even when it holds a raw `,` or `:` (RFC 2047 5(3)
           // forbids them, but mailers write them).
           if v[j] == 0x3D, j + 1 < n, v[j + 1] == 0x3F,
-             let word = EncodedWords.parseWord(v, at: j) {
+             let word = EncodedWords.parseWord(v, at: j, memo: &memo) {
             j = word.end
           } else {
             j += 1
