@@ -100,6 +100,18 @@ import Testing
     #expect(h.subject == "one")
   }
 
+  @Test func aRepeatedDateFieldCountsFromTheFirstOneThatParses() {
+    let block = "Date: Tuesday\nDate: Tue, 1 Jul 2003 10:52:37 +0200\n"
+      + "Date: Wed, 2 Jul 2003 10:52:37 +0200\n\n"
+    let h = MessageHeaders.parse(Data(block.utf8))
+    #expect(h.date == Date(timeIntervalSince1970: 1_057_049_557))
+  }
+
+  @Test func aRepeatedMessageIdFieldCountsFromTheFirstOneHoldingAnId() {
+    let block = "Message-ID:\nMessage-ID: <b@example.com>\nMessage-ID: <c@example.com>\n\n"
+    #expect(MessageHeaders.parse(Data(block.utf8)).messageId == "<b@example.com>")
+  }
+
   @Test func emptyInputGivesEmptyHeaders() {
     #expect(MessageHeaders.parse(Data()) == MessageHeaders())
     #expect(HeaderFields.parse(Data()).bodyOffset == 0)
