@@ -76,9 +76,10 @@ public enum AddressList {
   /// One mailbox being read.
   struct Item {
     var phrase: [UInt8] = []
-    /// The bare addr-spec candidate being built, and the last finished one holding an `@`.
+    /// The bare addr-spec candidate being built, and the finished ones holding an `@` (more
+    /// than one when a list forgot its commas: `ann@x bob@y`).
     var spec: [UInt8] = []
-    var lastSpecWithAt: [UInt8]? = nil
+    var finishedSpecsWithAt: [[UInt8]] = []
     var angle: [UInt8]? = nil
     var comment: [UInt8]? = nil
     var sawSpace = false
@@ -93,7 +94,7 @@ public enum AddressList {
     mutating func addSpecToken(_ token: UnsafeBufferPointer<UInt8>) {
       if sawSpace, let lb = spec.last, let fb = token.first,
          lb != 0x2E, lb != 0x40, fb != 0x2E, fb != 0x40 {
-        if spec.contains(0x40) { lastSpecWithAt = spec }
+        if spec.contains(0x40) { finishedSpecsWithAt.append(spec) }
         spec.removeAll(keepingCapacity: true)
       }
       spec.append(contentsOf: token)
@@ -109,11 +110,13 @@ public enum AddressList {
         result.append(MailboxAddress(displayName: name, address: address))
         return
       }
-      let candidate = spec.contains(0x40) ? spec : lastSpecWithAt
-      guard let candidate else { return }
-      let name = comment.flatMap(displayName)
-      result.append(
-        MailboxAddress(displayName: name, address: Charsets.decodeUTF8OrLatin1(candidate)))
+      var specs = finishedSpecsWithAt
+      if spec.contains(0x40) { specs.append(spec) }
+      let name = specs.count == 1 ? comment.flatMap(displayName) : nil
+      for candidate in specs {
+        result.append(
+          MailboxAddress(displayName: name, address: Charsets.decodeUTF8OrLatin1(candidate)))
+      }
     }
 
     func displayName(_ bytes: [UInt8]) -> String? {

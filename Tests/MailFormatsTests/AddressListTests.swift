@@ -86,6 +86,13 @@ import Testing
     ])
   }
 
+  @Test func bareAddressesSeparatedOnlyBySpacesAreAllKept() {
+    // Scripts calling mail(1) write recipient lists without commas.
+    #expect(parse("ann@example.com bob@example.com") == [
+      mailbox(nil, "ann@example.com"), mailbox(nil, "bob@example.com"),
+    ])
+  }
+
   @Test func rawUTF8DisplayNameIsAccepted() {
     #expect(parse("Jürgen Groß <jg@example.de>") == [mailbox("Jürgen Groß", "jg@example.de")])
   }
