@@ -48,6 +48,15 @@ import Testing
     #expect(fields.fields.map(\.name) == ["To"])
   }
 
+  @Test func leadingByteOrderMarkIsSkipped() {
+    // .eml files saved by Windows editors start with a UTF-8 byte-order mark.
+    let message = Data([0xEF, 0xBB, 0xBF] + Array("From: Ann <a@b>\nSubject: Hi\n\nBody".utf8))
+    let headers = MessageHeaders.parse(message)
+    #expect(headers.from == [MailboxAddress(displayName: "Ann", address: "a@b")])
+    #expect(headers.subject == "Hi")
+    #expect(HeaderFields.parse(message).bodyOffset == message.count - 4)
+  }
+
   @Test func fromFieldWithObsoleteSpaceIsNotTakenForAnMboxLine() {
     let headers = MessageHeaders.parse(Data("From : Ann <a@b>\n\n".utf8))
     #expect(headers.from == [MailboxAddress(displayName: "Ann", address: "a@b")])
