@@ -14,8 +14,9 @@ struct RawField {
 ///
 /// Why bytes: indexing parses 100,000+ header blocks, and building a `String` of each block
 /// would cost more than the parse itself. Line breaks are LF, CRLF or a bare CR. A leading
-/// byte-order mark and a leading mbox `From ` line are skipped. The block ends at an empty line or, when the separator is
-/// missing, at the first line that is neither a field nor a continuation.
+/// byte-order mark and a leading mbox `From ` line are skipped. The block ends at an empty
+/// line or, when the separator is missing, at the first line that is neither a field nor a
+/// continuation.
 enum HeaderScanner {
   /// Calls `visit` for each field in order and returns the offset where the body starts
   /// (after the empty separator line, or at the first line that is not part of the header).
