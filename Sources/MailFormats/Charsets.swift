@@ -139,6 +139,7 @@ public enum Charsets {
     case "cyrillic": return "iso-8859-5"
     case "greek": return "iso-8859-7"
     case "hebrew": return "iso-8859-8"
+    case "tis-620", "tis620", "iso-ir-166": return "iso-8859-11"
     default: break
     }
     if n.hasPrefix("iso8859-") { return "iso-" + n.dropFirst(3) }
@@ -174,6 +175,8 @@ public enum Charsets {
       return cfEncoding(0x0A06)  // kCFStringEncodingBig5_HKSCS_1999
     case "euc-kr", "ks-c-5601-1987", "ks-c-5601", "ksc5601", "cp949", "windows-949", "uhc":
       return cfEncoding(0x0422)  // kCFStringEncodingDOSKorean (CP949, a superset of EUC-KR)
+    case "windows-874", "cp874", "ms874", "x-windows-874":
+      return cfEncoding(0x041D)  // kCFStringEncodingDOSThai
     default: return nil
     }
   }

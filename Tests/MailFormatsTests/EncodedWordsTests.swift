@@ -51,6 +51,12 @@ import Testing
     #expect(EncodedWords.decode("=?ks_c_5601-1987?B?sMW4uw==?=") == "거말")
   }
 
+  @Test func thaiCharsetsAreDecoded() {
+    // ภก in TIS-620; Windows-874 adds punctuation such as the en dash at 0x96.
+    #expect(EncodedWords.decode("=?TIS-620?Q?=C0=A1?=") == "ภก")
+    #expect(EncodedWords.decode("=?windows-874?Q?=C0=A1=96?=") == "ภก–")
+  }
+
   @Test func latin1AliasesAreUnderstood() {
     #expect(EncodedWords.decode("=?latin1?Q?na=EFve?=") == "naïve")
     #expect(EncodedWords.decode("=?ISO8859-1?Q?na=EFve?=") == "naïve")
