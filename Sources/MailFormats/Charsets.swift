@@ -38,12 +38,57 @@ public enum Charsets {
       || upperHalves[name] != nil || foundationEncoding(name) != nil
   }
 
-  /// Bytes as UTF-8 when they are valid UTF-8 (RFC 6532 headers), else as Latin-1 with the
-  /// C1 range read as Windows-1252 (see `decodeLatin1ReadingC1AsWindows`).
+  /// Bytes as UTF-8 when they are valid UTF-8 (RFC 6532 headers); otherwise each valid UTF-8
+  /// sequence as UTF-8 and every other byte as Latin-1 with the C1 range read as Windows-1252
+  /// (see `decodeLatin1ReadingC1AsWindows`).
+  ///
+  /// Why per sequence: a header that mixes both (a Latin-1 list tag before a UTF-8 subject)
+  /// keeps each part readable; a multi-byte UTF-8 sequence is all but impossible by chance in
+  /// Latin-1 text, where it would need an accented capital followed by a C1 or symbol byte.
   public static func decodeUTF8OrLatin1<C: Collection>(_ bytes: C) -> String
   where C.Element == UInt8 {
     if isValidUTF8(bytes) { return String(decoding: bytes, as: UTF8.self) }
-    return decodeLatin1ReadingC1AsWindows(bytes)
+    let a = Array(bytes)
+    var s = String.UnicodeScalarView()
+    var i = 0
+    while i < a.count {
+      let length = a[i] < 0x80 ? 1 : validSequenceLength(a, at: i)
+      if length > 1 {
+        s.append(contentsOf: String(decoding: a[i..<(i + length)], as: UTF8.self).unicodeScalars)
+        i += length
+      } else {
+        s.append(latin1ReadingC1AsWindows(a[i]))
+        i += 1
+      }
+    }
+    return String(s)
+  }
+
+  /// The length of the valid multi-byte UTF-8 sequence starting at `i`, or 0.
+  static func validSequenceLength(_ a: [UInt8], at i: Int) -> Int {
+    let b0 = a[i]
+    let need: Int
+    var lowerBound: UInt8 = 0x80, upperBound: UInt8 = 0xBF
+    switch b0 {
+    case 0xC2...0xDF: need = 1
+    case 0xE0: need = 2; lowerBound = 0xA0
+    case 0xE1...0xEC, 0xEE, 0xEF: need = 2
+    case 0xED: need = 2; upperBound = 0x9F
+    case 0xF0: need = 3; lowerBound = 0x90
+    case 0xF1...0xF3: need = 3
+    case 0xF4: need = 3; upperBound = 0x8F
+    default: return 0
+    }
+    guard i + need < a.count else { return 0 }
+    for k in 1...need {
+      let b = a[i + k]
+      if k == 1 {
+        if b < lowerBound || b > upperBound { return 0 }
+      } else if b < 0x80 || b > 0xBF {
+        return 0
+      }
+    }
+    return need + 1
   }
 
   /// Latin-1, except that bytes 0x80-0x9F are read as Windows-1252 where it defines them.
@@ -54,18 +99,22 @@ public enum Charsets {
   /// Latin-1 code points, so no byte is lost.
   static func decodeLatin1ReadingC1AsWindows<C: Collection>(_ bytes: C) -> String
   where C.Element == UInt8 {
-    guard let windows = upperHalves["windows-1252"] else { return decodeLatin1(bytes) }
     var s = String.UnicodeScalarView()
-    for b in bytes {
-      if b >= 0x80, b <= 0x9F, windows[Int(b) - 0x80] != 0xFFFD,
-         let scalar = Unicode.Scalar(UInt32(windows[Int(b) - 0x80])) {
-        s.append(scalar)
-      } else {
-        s.append(Unicode.Scalar(b))
-      }
-    }
+    for b in bytes { s.append(latin1ReadingC1AsWindows(b)) }
     return String(s)
   }
+
+  /// One byte as `decodeLatin1ReadingC1AsWindows` reads it.
+  @inline(__always)
+  static func latin1ReadingC1AsWindows(_ b: UInt8) -> Unicode.Scalar {
+    if b >= 0x80, b <= 0x9F, let windows = windows1252UpperHalf,
+       windows[Int(b) - 0x80] != 0xFFFD, let scalar = Unicode.Scalar(windows[Int(b) - 0x80]) {
+      return scalar
+    }
+    return Unicode.Scalar(b)
+  }
+
+  static let windows1252UpperHalf = upperHalves["windows-1252"]
 
   /// Every byte as the Unicode scalar of the same number.
   static func decodeLatin1<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {

@@ -5,7 +5,8 @@
 /// separated only by whitespace are joined without that whitespace (and when they share a
 /// charset their bytes are joined before conversion, so a character split across two
 /// B-words survives), a malformed encoded word is left as written, and raw 8-bit text is
-/// read as UTF-8 or, when invalid, Latin-1.
+/// read as UTF-8, with bytes that are not valid UTF-8 read as Latin-1 (see
+/// `Charsets.decodeUTF8OrLatin1`).
 public enum EncodedWords {
   /// Decodes the encoded words in a header value given as a `String`.
   public static func decode(_ value: String) -> String {

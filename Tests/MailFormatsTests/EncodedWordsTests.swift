@@ -110,6 +110,14 @@ import Testing
     #expect(Charsets.decode([0x61, 0x81, 0x9D], charset: "iso-8859-1") == "a\u{81}\u{9D}")
   }
 
+  @Test func rawHeaderMixingUTF8AndLatin1KeepsEachPartReadable() {
+    // A UTF-8 subject behind a list tag some gateway wrote in Latin-1.
+    let bytes: [UInt8] = Array("[B".utf8) + [0xFC] + Array("cher] Gr".utf8) + [0xC3, 0xBC]
+      + Array("\u{DF}e".utf8)
+    let decoded = bytes.withUnsafeBufferPointer { EncodedWords.decode($0) }
+    #expect(decoded == "[Bücher] Grüße")
+  }
+
   @Test func unknownCharsetFallsBackToUTF8() {
     #expect(EncodedWords.decode("=?x-unknown?q?caf=C3=A9?=") == "café")
   }
