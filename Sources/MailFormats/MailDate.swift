@@ -69,9 +69,10 @@ public enum MailDate {
           }
           continue
         }
-        // Four digits after a time and a year, without a sign: a zone whose `+` was dropped.
+        // Four digits after a time and a year, without a sign: a zone whose `+` was dropped
+        // (only a real offset, up to 14 hours: a repeated year stays an error).
         if digits == 4, year >= 0, hour >= 0, !numericZoneSet {
-          guard value % 100 < 60 else { return nil }
+          guard value / 100 <= 14, value % 100 < 60 else { return nil }
           zoneSeconds = (value / 100 * 3600 + value % 100 * 60)
           zoneSet = true
           numericZoneSet = true

@@ -54,6 +54,7 @@ import Testing
   @Test func fourDigitZoneWithoutSignIsReadAsEastOfUTC() {
     // Seen from old mailers that drop the `+`; the year is already known, so it is a zone.
     #expect(seconds("Tue, 1 Jul 2003 10:52:37 0200") == 1_057_049_557)
+    #expect(seconds("Tue, 1 Jul 2003 10:52:37 2003") == nil)
   }
 
   @Test func zoneWithColonBetweenHoursAndMinutesIsRead() {
@@ -63,6 +64,7 @@ import Testing
 
   @Test func hyphensBetweenDayMonthAndYearAreSeparatorsNotAZone() {
     #expect(seconds("Tue, 1-Jul-2003 10:52:37 +0200") == 1_057_049_557)
+    #expect(seconds("Tuesday, 01-Jul-03 08:52:37 GMT") == 1_057_049_557)
   }
 
   @Test func numericZoneOfADateWithoutTimeIsRead() {
