@@ -5,8 +5,9 @@ import Foundation
 /// Handles `Name <a@b>`, bare `a@b`, quoted display names with commas and escaped quotes,
 /// nested comments, groups (`Team: a@b, c@d;` gives the members, `undisclosed-recipients:;`
 /// gives none), obsolete routes (`<@route:a@b>`), quoted local parts, a missing closing `>`,
-/// and a trailing comment as the display name (`a@b (Ann Lee)`). Display names are RFC 2047
-/// decoded (also inside quotes, as mail in the wild does); addresses are returned as written.
+/// encoded words holding raw specials, and a trailing comment as the display name
+/// (`a@b (Ann Lee)`). Display names are RFC 2047 decoded (also inside quotes, as mail in the
+/// wild does); addresses are returned as written.
 public enum AddressList {
   /// Parses an unfolded address-list header value.
   public static func parse(_ value: String) -> [MailboxAddress] {
@@ -18,7 +19,7 @@ public enum AddressList {
     var result: [MailboxAddress] = []
     var item = Item()
     let n = v.count
-    let lastClose = v.lastIndex(of: 0x3E) ?? -1
+    var memo = EncodedWords.TextScanMemo()
     var i = 0
     while i < n {
       let b = v[i]
@@ -37,7 +38,7 @@ public enum AddressList {
         item.addSpecToken(UnsafeBufferPointer(rebasing: v[i..<end]))
         i = end
       case 0x3C:  // <
-        let (content, end) = readAngle(v, from: i, lastClose: lastClose)
+        let (content, end) = readAngle(v, from: i)
         if item.angle == nil { item.angle = content }
         item.sawSpace = true
         i = end
@@ -52,7 +53,16 @@ public enum AddressList {
         i += 1
       default:
         var j = i
-        while j < n, !isSpecial(v[j]) { j += 1 }
+        while j < n, !isSpecial(v[j]) {
+          // An encoded word is one atom even when it holds a raw `,` or `:` (RFC 2047 5(3)
+          // forbids them, but mailers write them).
+          if v[j] == 0x3D, j + 1 < n, v[j + 1] == 0x3F,
+             let word = EncodedWords.parseWord(v, at: j, memo: &memo) {
+            j = word.end
+          } else {
+            j += 1
+          }
+        }
         let token = UnsafeBufferPointer(rebasing: v[i..<j])
         item.addPhrase(token)
         item.addSpecToken(token)
@@ -66,9 +76,10 @@ public enum AddressList {
   /// One mailbox being read.
   struct Item {
     var phrase: [UInt8] = []
-    /// The bare addr-spec candidate being built, and the last finished one holding an `@`.
+    /// The bare addr-spec candidate being built, and the finished ones holding an `@` (more
+    /// than one when a list forgot its commas: `ann@x bob@y`).
     var spec: [UInt8] = []
-    var lastSpecWithAt: [UInt8]? = nil
+    var finishedSpecsWithAt: [[UInt8]] = []
     var angle: [UInt8]? = nil
     var comment: [UInt8]? = nil
     var sawSpace = false
@@ -83,7 +94,7 @@ public enum AddressList {
     mutating func addSpecToken(_ token: UnsafeBufferPointer<UInt8>) {
       if sawSpace, let lb = spec.last, let fb = token.first,
          lb != 0x2E, lb != 0x40, fb != 0x2E, fb != 0x40 {
-        if spec.contains(0x40) { lastSpecWithAt = spec }
+        if spec.contains(0x40) { finishedSpecsWithAt.append(spec) }
         spec.removeAll(keepingCapacity: true)
       }
       spec.append(contentsOf: token)
@@ -99,11 +110,13 @@ public enum AddressList {
         result.append(MailboxAddress(displayName: name, address: address))
         return
       }
-      let candidate = spec.contains(0x40) ? spec : lastSpecWithAt
-      guard let candidate else { return }
-      let name = comment.flatMap(displayName)
-      result.append(
-        MailboxAddress(displayName: name, address: Charsets.decodeUTF8OrLatin1(candidate)))
+      var specs = finishedSpecsWithAt
+      if spec.contains(0x40) { specs.append(spec) }
+      let name = specs.count == 1 ? comment.flatMap(displayName) : nil
+      for candidate in specs {
+        result.append(
+          MailboxAddress(displayName: name, address: Charsets.decodeUTF8OrLatin1(candidate)))
+      }
     }
 
     func displayName(_ bytes: [UInt8]) -> String? {
@@ -179,18 +192,18 @@ public enum AddressList {
   }
 
   /// An angle address from `<` at `start`: the address without whitespace, comments or an
-  /// obsolete route, and the offset after `>`. Without a closing `>` anywhere, the address
-  /// ends at the next comma.
-  static func readAngle(
-    _ v: UnsafeBufferPointer<UInt8>, from start: Int, lastClose: Int
-  ) -> ([UInt8], Int) {
+  /// obsolete route, and the offset after `>`. Without a closing `>` before the next `<`, the
+  /// address ends at the next comma (or that `<`).
+  static func readAngle(_ v: UnsafeBufferPointer<UInt8>, from start: Int) -> ([UInt8], Int) {
     var out: [UInt8] = []
     var i = start + 1
-    let hasClose = lastClose > start
+    var k = i
+    while k < v.count, v[k] != 0x3E, v[k] != 0x3C { k += 1 }
+    let hasClose = k < v.count && v[k] == 0x3E
     while i < v.count {
       let b = v[i]
       if b == 0x3E { i += 1; break }
-      if !hasClose, b == 0x2C { break }
+      if !hasClose, b == 0x2C || b == 0x3C { break }
       switch b {
       case 0x20, 0x09, 0x0D, 0x0A:
         i += 1

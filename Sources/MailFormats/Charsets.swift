@@ -6,7 +6,7 @@ import Foundation
 /// names are normalized first. UTF-8, US-ASCII, the ISO-8859 family and the Windows-125x
 /// family are decoded exactly from built-in tables; other names are tried through
 /// Foundation's `String.Encoding`; what still fails falls back to UTF-8, then Latin-1, so no
-/// text is ever lost.
+/// text is ever lost. Latin-1 (the label and the fallback) reads 0x80-0x9F as Windows-1252.
 public enum Charsets {
   /// Decodes `bytes` in `charset` (any spelling); unknown charsets fall back to UTF-8, then
   /// Latin-1.
@@ -18,7 +18,7 @@ public enum Charsets {
     case "utf-8", "us-ascii":
       return decodeUTF8OrLatin1(bytes)
     case "iso-8859-1":
-      return decodeLatin1(bytes)
+      return decodeLatin1ReadingC1AsWindows(bytes)
     default:
       if let table = upperHalves[name] {
         return decodeSingleByte(bytes, upperHalf: table)
@@ -38,12 +38,83 @@ public enum Charsets {
       || upperHalves[name] != nil || foundationEncoding(name) != nil
   }
 
-  /// Bytes as UTF-8 when they are valid UTF-8 (RFC 6532 headers), else as Latin-1.
+  /// Bytes as UTF-8 when they are valid UTF-8 (RFC 6532 headers); otherwise each valid UTF-8
+  /// sequence as UTF-8 and every other byte as Latin-1 with the C1 range read as Windows-1252
+  /// (see `decodeLatin1ReadingC1AsWindows`).
+  ///
+  /// Why per sequence: a header that mixes both (a Latin-1 list tag before a UTF-8 subject)
+  /// keeps each part readable; a multi-byte UTF-8 sequence is all but impossible by chance in
+  /// Latin-1 text, where it would need an accented capital followed by a C1 or symbol byte.
   public static func decodeUTF8OrLatin1<C: Collection>(_ bytes: C) -> String
   where C.Element == UInt8 {
     if isValidUTF8(bytes) { return String(decoding: bytes, as: UTF8.self) }
-    return decodeLatin1(bytes)
+    let a = Array(bytes)
+    var s = String.UnicodeScalarView()
+    var i = 0
+    while i < a.count {
+      let length = a[i] < 0x80 ? 1 : validSequenceLength(a, at: i)
+      if length > 1 {
+        s.append(contentsOf: String(decoding: a[i..<(i + length)], as: UTF8.self).unicodeScalars)
+        i += length
+      } else {
+        s.append(latin1ReadingC1AsWindows(a[i]))
+        i += 1
+      }
+    }
+    return String(s)
   }
+
+  /// The length of the valid multi-byte UTF-8 sequence starting at `i`, or 0.
+  static func validSequenceLength(_ a: [UInt8], at i: Int) -> Int {
+    let b0 = a[i]
+    let need: Int
+    var lowerBound: UInt8 = 0x80, upperBound: UInt8 = 0xBF
+    switch b0 {
+    case 0xC2...0xDF: need = 1
+    case 0xE0: need = 2; lowerBound = 0xA0
+    case 0xE1...0xEC, 0xEE, 0xEF: need = 2
+    case 0xED: need = 2; upperBound = 0x9F
+    case 0xF0: need = 3; lowerBound = 0x90
+    case 0xF1...0xF3: need = 3
+    case 0xF4: need = 3; upperBound = 0x8F
+    default: return 0
+    }
+    guard i + need < a.count else { return 0 }
+    for k in 1...need {
+      let b = a[i + k]
+      if k == 1 {
+        if b < lowerBound || b > upperBound { return 0 }
+      } else if b < 0x80 || b > 0xBF {
+        return 0
+      }
+    }
+    return need + 1
+  }
+
+  /// Latin-1, except that bytes 0x80-0x9F are read as Windows-1252 where it defines them.
+  ///
+  /// Why: those bytes are C1 controls in Latin-1, which no mail text means, while Windows
+  /// mailers label their Windows-1252 text (`’`, `“`, `€`) iso-8859-1 or send it raw; browsers
+  /// read the label the same way. The five bytes Windows-1252 leaves undefined keep their
+  /// Latin-1 code points, so no byte is lost.
+  static func decodeLatin1ReadingC1AsWindows<C: Collection>(_ bytes: C) -> String
+  where C.Element == UInt8 {
+    var s = String.UnicodeScalarView()
+    for b in bytes { s.append(latin1ReadingC1AsWindows(b)) }
+    return String(s)
+  }
+
+  /// One byte as `decodeLatin1ReadingC1AsWindows` reads it.
+  @inline(__always)
+  static func latin1ReadingC1AsWindows(_ b: UInt8) -> Unicode.Scalar {
+    if b >= 0x80, b <= 0x9F, let windows = windows1252UpperHalf,
+       windows[Int(b) - 0x80] != 0xFFFD, let scalar = Unicode.Scalar(windows[Int(b) - 0x80]) {
+      return scalar
+    }
+    return Unicode.Scalar(b)
+  }
+
+  static let windows1252UpperHalf = upperHalves["windows-1252"]
 
   /// Every byte as the Unicode scalar of the same number.
   static func decodeLatin1<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
@@ -117,6 +188,7 @@ public enum Charsets {
     case "cyrillic": return "iso-8859-5"
     case "greek": return "iso-8859-7"
     case "hebrew": return "iso-8859-8"
+    case "tis-620", "tis620", "iso-ir-166": return "iso-8859-11"
     default: break
     }
     if n.hasPrefix("iso8859-") { return "iso-" + n.dropFirst(3) }
@@ -144,7 +216,22 @@ public enum Charsets {
     case "euc-jp": return .japaneseEUC
     case "iso-2022-jp": return .iso2022JP
     case "macintosh", "mac", "x-mac-roman": return .macOSRoman
+    // Chinese and Korean mail labels its text by the older, smaller charset while writing
+    // characters of the superset, so each label maps to the superset (as browsers do).
+    case "gb2312", "gbk", "gb18030", "euc-cn", "cp936", "x-gbk", "ms936", "csgb2312":
+      return cfEncoding(0x0632)  // kCFStringEncodingGB_18030_2000
+    case "big5", "x-big5", "cn-big5", "csbig5", "big5-hkscs":
+      return cfEncoding(0x0A06)  // kCFStringEncodingBig5_HKSCS_1999
+    case "euc-kr", "ks-c-5601-1987", "ks-c-5601", "ksc5601", "cp949", "windows-949", "uhc":
+      return cfEncoding(0x0422)  // kCFStringEncodingDOSKorean (CP949, a superset of EUC-KR)
+    case "windows-874", "cp874", "ms874", "x-windows-874":
+      return cfEncoding(0x041D)  // kCFStringEncodingDOSThai
     default: return nil
     }
+  }
+
+  /// The `String.Encoding` of a CoreFoundation encoding number (the high bit marks it).
+  static func cfEncoding(_ number: UInt) -> String.Encoding {
+    String.Encoding(rawValue: 0x8000_0000 | number)
   }
 }

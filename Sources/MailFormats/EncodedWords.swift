@@ -5,7 +5,8 @@
 /// separated only by whitespace are joined without that whitespace (and when they share a
 /// charset their bytes are joined before conversion, so a character split across two
 /// B-words survives), a malformed encoded word is left as written, and raw 8-bit text is
-/// read as UTF-8 or, when invalid, Latin-1.
+/// read as UTF-8, with bytes that are not valid UTF-8 read as Latin-1 (see
+/// `Charsets.decodeUTF8OrLatin1`).
 public enum EncodedWords {
   /// Decodes the encoded words in a header value given as a `String`.
   public static func decode(_ value: String) -> String {
@@ -29,6 +30,7 @@ public enum EncodedWords {
     var pending: [UInt8] = []
     var pendingCharset: String? = nil
     var lastWordEnd = -1
+    var memo = TextScanMemo()
     var i = 0
     func flushPending() {
       if let cs = pendingCharset { out += Charsets.decode(pending, charset: cs) }
@@ -36,7 +38,7 @@ public enum EncodedWords {
       pendingCharset = nil
     }
     while i + 1 < n {
-      guard v[i] == 0x3D, v[i + 1] == 0x3F, let word = parseWord(v, at: i) else {
+      guard v[i] == 0x3D, v[i + 1] == 0x3F, let word = parseWord(v, at: i, memo: &memo) else {
         i += 1
         continue
       }
@@ -62,10 +64,30 @@ public enum EncodedWords {
     return out
   }
 
+  /// What a failed search for an encoded word's closing `?=` learned: no `?=` and no
+  /// whitespace start in `start..<end`; `blocked` when the search stopped at whitespace or the
+  /// end of the value, which every search starting inside the range meets too.
+  ///
+  /// Why: in a long damaged value (`=?a?q?x=?a?q?x...`) every `=?` would otherwise scan the
+  /// same text again, up to 4 KiB each, and one header could take seconds.
+  struct TextScanMemo {
+    var start = 0
+    var end = 0
+    var blocked = false
+  }
+
   /// One well-formed encoded word starting at `start` (`=?`): its charset, decoded bytes and
   /// the offset after its closing `?=`. Nil when malformed.
   static func parseWord(
     _ v: UnsafeBufferPointer<UInt8>, at start: Int
+  ) -> (charset: String, bytes: [UInt8], end: Int)? {
+    var memo = TextScanMemo()
+    return parseWord(v, at: start, memo: &memo)
+  }
+
+  /// `parseWord(_:at:)` reusing what earlier failed searches in the same value learned.
+  static func parseWord(
+    _ v: UnsafeBufferPointer<UInt8>, at start: Int, memo: inout TextScanMemo
   ) -> (charset: String, bytes: [UInt8], end: Int)? {
     let n = v.count
     var i = start + 2
@@ -85,12 +107,22 @@ public enum EncodedWords {
     guard encoding == 0x62 || encoding == 0x71 else { return nil }
     let textStart = i + 3
     var j = textStart
+    if memo.start <= textStart, textStart < memo.end {
+      if memo.blocked { return nil }
+      j = memo.end
+    }
     while j + 1 < n, !(v[j] == 0x3F && v[j + 1] == 0x3D) {
       let b = v[j]
-      if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || j - textStart > 4096 { return nil }
+      if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || j - textStart > 4096 {
+        memo = TextScanMemo(start: textStart, end: j, blocked: j - textStart <= 4096)
+        return nil
+      }
       j += 1
     }
-    guard j + 1 < n else { return nil }
+    guard j + 1 < n else {
+      memo = TextScanMemo(start: textStart, end: j, blocked: true)
+      return nil
+    }
     let text = UnsafeBufferPointer(rebasing: v[textStart..<j])
     let bytes = encoding == 0x62 ? TransferEncoding.decodeBase64(text) : decodeQ(text)
     return (charset, bytes, j + 2)

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Not an HTML parser: mail HTML is read to show it in a terminal, so the rules are few.
 /// script, style, head and comments are dropped; block elements and `<br>` become line
-/// breaks, `<li>` starts a `- ` line, table cells are separated by spaces; the common
+/// breaks, `<li>` starts a `- ` line, table cells are separated by spaces; HTML 4's named
 /// character references and numeric ones are decoded; runs of whitespace collapse to one
 /// space and runs of blank lines to one; link text is kept (the URL is not).
 public enum HTMLText {
@@ -130,24 +130,29 @@ public enum HTMLText {
       let end = find(s, ">", from: i).map { $0 + 1 } ?? n
       return Tag(name: "!", isClosing: false, isSelfClosing: true, alt: nil, end: end)
     }
+    // A tag name starts with an ASCII letter; `3<5` and `total<100` are text.
+    guard i < n, ("a"..."z").contains(s[i]) || ("A"..."Z").contains(s[i]) else { return nil }
     var name = ""
     while i < n, s[i].properties.isAlphabetic || ("0"..."9").contains(s[i]) {
       name.unicodeScalars.append(s[i])
       i += 1
     }
     guard !name.isEmpty else { return nil }
-    // Attributes up to `>`, quotes respected.
+    // Attributes up to `>`, quoted values respected. A quote opens a value only right after
+    // `=`: in `width=50%'` the apostrophe is part of an unquoted value, as browsers read it.
     var quote: Unicode.Scalar? = nil
+    var previous: Unicode.Scalar = " "
     let attrStart = i
     while i < n {
       let c = s[i]
       if let q = quote {
         if c == q { quote = nil }
-      } else if c == "\"" || c == "'" {
+      } else if (c == "\"" || c == "'"), previous == "=" {
         quote = c
       } else if c == ">" {
         break
       }
+      if c != " ", c != "\t", c != "\n", c != "\r" { previous = c }
       i += 1
     }
     let attrEnd = min(i, n)
@@ -225,6 +230,10 @@ public enum HTMLText {
       } else {
         value = UInt32(digits)
       }
+      // 0x80-0x9F name Windows-1252 characters, as browsers read them (`&#146;` is ’).
+      if let value, value >= 0x80, value <= 0x9F {
+        return (Charsets.decodeLatin1ReadingC1AsWindows([UInt8(value)]), end)
+      }
       if let value, let scalar = Unicode.Scalar(value), value != 0 {
         return (String(scalar), end)
       }
@@ -236,14 +245,47 @@ public enum HTMLText {
     return ("&", start + 1)
   }
 
+  /// The HTML 4 character entities (the Latin-1, symbol and special sets: every name HTML
+  /// mail uses in practice); soft hyphen, zero-width joiners and direction marks read as
+  /// nothing.
   static let namedEntities: [String: String] = [
-    "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}",
-    "copy": "©", "reg": "®", "trade": "™", "mdash": "—", "ndash": "–", "hellip": "…",
-    "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "laquo": "«", "raquo": "»",
-    "euro": "€", "pound": "£", "yen": "¥", "cent": "¢", "sect": "§", "deg": "°",
-    "bull": "•", "middot": "·", "times": "×", "divide": "÷", "shy": "",
-    "zwnj": "", "zwj": "", "auml": "ä", "ouml": "ö", "uuml": "ü", "Auml": "Ä",
-    "Ouml": "Ö", "Uuml": "Ü", "szlig": "ß", "eacute": "é", "egrave": "è", "agrave": "à",
-    "ccedil": "ç", "iexcl": "¡", "iquest": "¿", "ntilde": "ñ",
+    "Aacute": "Á", "aacute": "á", "Acirc": "Â", "acirc": "â", "acute": "´", "AElig": "Æ",
+    "aelig": "æ", "Agrave": "À", "agrave": "à", "alefsym": "ℵ", "Alpha": "Α", "alpha": "α",
+    "amp": "&", "and": "∧", "ang": "∠", "apos": "'", "Aring": "Å", "aring": "å", "asymp": "≈",
+    "Atilde": "Ã", "atilde": "ã", "Auml": "Ä", "auml": "ä", "bdquo": "„", "Beta": "Β", "beta": "β",
+    "brvbar": "¦", "bull": "•", "cap": "∩", "Ccedil": "Ç", "ccedil": "ç", "cedil": "¸", "cent": "¢",
+    "Chi": "Χ", "chi": "χ", "circ": "ˆ", "clubs": "♣", "cong": "≅", "copy": "©", "crarr": "↵",
+    "cup": "∪", "curren": "¤", "Dagger": "‡", "dagger": "†", "dArr": "⇓", "darr": "↓", "deg": "°",
+    "Delta": "Δ", "delta": "δ", "diams": "♦", "divide": "÷", "Eacute": "É", "eacute": "é",
+    "Ecirc": "Ê", "ecirc": "ê", "Egrave": "È", "egrave": "è", "empty": "∅", "emsp": "\u{2003}",
+    "ensp": "\u{2002}", "Epsilon": "Ε", "epsilon": "ε", "equiv": "≡", "Eta": "Η", "eta": "η",
+    "ETH": "Ð", "eth": "ð", "Euml": "Ë", "euml": "ë", "euro": "€", "exist": "∃", "fnof": "ƒ",
+    "forall": "∀", "frac12": "½", "frac14": "¼", "frac34": "¾", "frasl": "⁄", "Gamma": "Γ",
+    "gamma": "γ", "ge": "≥", "gt": ">", "hArr": "⇔", "harr": "↔", "hearts": "♥", "hellip": "…",
+    "Iacute": "Í", "iacute": "í", "Icirc": "Î", "icirc": "î", "iexcl": "¡", "Igrave": "Ì",
+    "igrave": "ì", "image": "ℑ", "infin": "∞", "int": "∫", "Iota": "Ι", "iota": "ι", "iquest": "¿",
+    "isin": "∈", "Iuml": "Ï", "iuml": "ï", "Kappa": "Κ", "kappa": "κ", "Lambda": "Λ", "lambda": "λ",
+    "lang": "〈", "laquo": "«", "lArr": "⇐", "larr": "←", "lceil": "⌈", "ldquo": "“", "le": "≤",
+    "lfloor": "⌊", "lowast": "∗", "loz": "◊", "lrm": "", "lsaquo": "‹", "lsquo": "‘", "lt": "<",
+    "macr": "¯", "mdash": "—", "micro": "µ", "middot": "·", "minus": "−", "Mu": "Μ", "mu": "μ",
+    "nabla": "∇", "nbsp": "\u{A0}", "ndash": "–", "ne": "≠", "ni": "∋", "not": "¬", "notin": "∉",
+    "nsub": "⊄", "Ntilde": "Ñ", "ntilde": "ñ", "Nu": "Ν", "nu": "ν", "Oacute": "Ó", "oacute": "ó",
+    "Ocirc": "Ô", "ocirc": "ô", "OElig": "Œ", "oelig": "œ", "Ograve": "Ò", "ograve": "ò",
+    "oline": "‾", "Omega": "Ω", "omega": "ω", "Omicron": "Ο", "omicron": "ο", "oplus": "⊕",
+    "or": "∨", "ordf": "ª", "ordm": "º", "Oslash": "Ø", "oslash": "ø", "Otilde": "Õ", "otilde": "õ",
+    "otimes": "⊗", "Ouml": "Ö", "ouml": "ö", "para": "¶", "part": "∂", "permil": "‰", "perp": "⊥",
+    "Phi": "Φ", "phi": "φ", "Pi": "Π", "pi": "π", "piv": "ϖ", "plusmn": "±", "pound": "£",
+    "Prime": "″", "prime": "′", "prod": "∏", "prop": "∝", "Psi": "Ψ", "psi": "ψ", "quot": "\"",
+    "radic": "√", "rang": "〉", "raquo": "»", "rArr": "⇒", "rarr": "→", "rceil": "⌉", "rdquo": "”",
+    "real": "ℜ", "reg": "®", "rfloor": "⌋", "Rho": "Ρ", "rho": "ρ", "rlm": "", "rsaquo": "›",
+    "rsquo": "’", "sbquo": "‚", "Scaron": "Š", "scaron": "š", "sdot": "⋅", "sect": "§", "shy": "",
+    "Sigma": "Σ", "sigma": "σ", "sigmaf": "ς", "sim": "∼", "spades": "♠", "sub": "⊂", "sube": "⊆",
+    "sum": "∑", "sup": "⊃", "sup1": "¹", "sup2": "²", "sup3": "³", "supe": "⊇", "szlig": "ß",
+    "Tau": "Τ", "tau": "τ", "there4": "∴", "Theta": "Θ", "theta": "θ", "thetasym": "ϑ",
+    "thinsp": "\u{2009}", "THORN": "Þ", "thorn": "þ", "tilde": "˜", "times": "×", "trade": "™",
+    "Uacute": "Ú", "uacute": "ú", "uArr": "⇑", "uarr": "↑", "Ucirc": "Û", "ucirc": "û",
+    "Ugrave": "Ù", "ugrave": "ù", "uml": "¨", "upsih": "ϒ", "Upsilon": "Υ", "upsilon": "υ",
+    "Uuml": "Ü", "uuml": "ü", "weierp": "℘", "Xi": "Ξ", "xi": "ξ", "Yacute": "Ý", "yacute": "ý",
+    "yen": "¥", "Yuml": "Ÿ", "yuml": "ÿ", "Zeta": "Ζ", "zeta": "ζ", "zwj": "", "zwnj": "",
   ]
 }

@@ -32,8 +32,8 @@ public struct HeaderFields: Hashable, Sendable {
     self.fields = fields; self.bodyOffset = bodyOffset
   }
 
-  /// Parses the header block at the start of `bytes` (a leading mbox `From ` line is
-  /// skipped; a missing separator is tolerated).
+  /// Parses the header block at the start of `bytes` (a leading byte-order mark and mbox
+  /// `From ` line are skipped; a missing separator is tolerated).
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> HeaderFields {
     var fields: [HeaderField] = []
     let bodyOffset = HeaderScanner.scan(bytes) { f in

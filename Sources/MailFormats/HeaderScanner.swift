@@ -13,9 +13,10 @@ struct RawField {
 /// `HeaderFields`.
 ///
 /// Why bytes: indexing parses 100,000+ header blocks, and building a `String` of each block
-/// would cost more than the parse itself. Line breaks are LF, CRLF or a bare CR. A leading mbox
-/// `From ` line is skipped. The block ends at an empty line or, when the separator is
-/// missing, at the first line that is neither a field nor a continuation.
+/// would cost more than the parse itself. Line breaks are LF, CRLF or a bare CR. A leading
+/// byte-order mark and a leading mbox `From ` line are skipped. The block ends at an empty
+/// line or, when the separator is missing, at the first line that is neither a field nor a
+/// continuation.
 enum HeaderScanner {
   /// Calls `visit` for each field in order and returns the offset where the body starts
   /// (after the empty separator line, or at the first line that is not part of the header).
@@ -26,11 +27,14 @@ enum HeaderScanner {
     let n = p.count
     guard n > 0 else { return 0 }
     var i = 0
+    // A UTF-8 byte-order mark, written by Windows editors that saved the message.
+    if n >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { i = 3 }
     // An mbox `From ` separator line (but not a `From :` field with obsolete spacing).
-    if n >= 5, p[0] == 0x46, p[1] == 0x72, p[2] == 0x6F, p[3] == 0x6D, p[4] == 0x20 {
-      var j = 5
+    if n - i >= 5, p[i] == 0x46, p[i + 1] == 0x72, p[i + 2] == 0x6F, p[i + 3] == 0x6D,
+       p[i + 4] == 0x20 {
+      var j = i + 5
       while j < n, p[j] == 0x20 || p[j] == 0x09 { j += 1 }
-      if j >= n || p[j] != 0x3A { i = nextLine(p, from: 0) }
+      if j >= n || p[j] != 0x3A { i = nextLine(p, from: i) }
     }
     var current: RawField? = nil
     while i < n {

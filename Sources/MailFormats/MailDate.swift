@@ -5,10 +5,12 @@ import Foundation
 /// Why by hand: `DateFormatter` costs tens of microseconds per call and knows one layout;
 /// indexing needs a few hundred nanoseconds and mail in the wild uses many layouts. Accepted:
 /// an optional weekday (with or without comma), day, month name, year (two digits: 00-49 →
-/// 20xx, 50-99 → 19xx; three digits: + 1900), `hh:mm[:ss]`, a numeric zone or an obsolete
-/// zone name (UT, GMT, Z, EST/EDT, CST/CDT, MST/MDT, PST/PDT; military letters and unknown
-/// names count as -0000 per RFC 5322 4.3), comments and extra whitespace anywhere. The
-/// asctime order (`Mon Jan  2 15:04:05 2006`) reads too. Anything else gives nil.
+/// 20xx, 50-99 → 19xx; three digits: + 1900), `hh:mm[:ss[.fff]]`, a numeric zone (also
+/// `+hh:mm`, and `hhmm` without its sign after the year) or an obsolete zone name (UT, GMT,
+/// Z, EST/EDT, CST/CDT, MST/MDT, PST/PDT; military letters and unknown names count as -0000
+/// per RFC 5322 4.3), comments and extra whitespace anywhere; `-` between day, month and
+/// year is a separator. The asctime order (`Mon Jan  2 15:04:05 2006`) reads too. Anything
+/// else gives nil.
 public enum MailDate {
   /// Parses a Date header value.
   public static func parse(_ value: String) -> Date? {
@@ -60,7 +62,20 @@ public enum MailDate {
             guard sd <= 2 else { return nil }
             second = s
             i = sEnd
+            // Fractional seconds (`:37.250`), written by some mailers: dropped.
+            if i + 1 < n, v[i] == 0x2E || v[i] == 0x2C, isDigit(v[i + 1]) {
+              i = readNumber(v, from: i + 1).end
+            }
           }
+          continue
+        }
+        // Four digits after a time and a year, without a sign: a zone whose `+` was dropped
+        // (only a real offset, up to 14 hours: a repeated year stays an error).
+        if digits == 4, year >= 0, hour >= 0, !numericZoneSet {
+          guard value / 100 <= 14, value % 100 < 60 else { return nil }
+          zoneSeconds = (value / 100 * 3600 + value % 100 * 60)
+          zoneSet = true
+          numericZoneSet = true
           continue
         }
         if digits >= 3 {
@@ -75,15 +90,25 @@ public enum MailDate {
         }
         continue
       }
-      if (b == 0x2B || b == 0x2D), i + 1 < n, isDigit(v[i + 1]) {
+      // A sign starts a zone once the time (or, without a time, the year) is read; before
+      // that a `-` separates day, month and year (`1-Jul-2003`).
+      if (b == 0x2B || b == 0x2D), i + 1 < n, isDigit(v[i + 1]), hour >= 0 || year >= 0 {
         let (value, digits, end) = readNumber(v, from: i + 1)
         i = end
         guard !numericZoneSet else { continue }
-        let hh: Int, mm: Int
+        let hh: Int
+        var mm: Int
         switch digits {
         case 4: hh = value / 100; mm = value % 100
         case 1, 2: hh = value; mm = 0
         default: return nil
+        }
+        // `+05:30`: hours and minutes split by a colon.
+        if digits <= 2, i + 2 < n, v[i] == 0x3A, isDigit(v[i + 1]) {
+          let (minutes, minuteDigits, minutesEnd) = readNumber(v, from: i + 1)
+          guard minuteDigits == 2 else { return nil }
+          mm = minutes
+          i = minutesEnd
         }
         guard mm < 60 else { return nil }
         zoneSeconds = (hh * 3600 + mm * 60) * (b == 0x2D ? -1 : 1)

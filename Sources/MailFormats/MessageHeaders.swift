@@ -34,8 +34,9 @@ public struct MessageHeaders: Hashable, Sendable {
   ///
   /// Why bytes: this runs once per message while indexing. Only the eight fields held here
   /// are unfolded and decoded; every other field is skipped after its name is compared. The
-  /// first Message-ID, Date, Subject, From, In-Reply-To and References count; To and Cc
-  /// fields add up.
+  /// first Subject, From, In-Reply-To and References count, and the first Message-ID and
+  /// Date that can be read (RFC 5322 allows one of each; a broken first one should not cost
+  /// the message its id or date when a later copy is fine); To and Cc fields add up.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> MessageHeaders {
     var h = MessageHeaders()
     var seen: UInt8 = 0
@@ -45,13 +46,13 @@ public struct MessageHeaders: Hashable, Sendable {
       switch bytes[f.nameStart] | 0x20 {
       case 0x6D:  // m
         if seen & 1 == 0, HeaderScanner.nameEquals(bytes, f, "message-id") {
-          seen |= 1
           h.messageId = withValue(bytes, f) { MessageIDs.parse($0, limit: 1).first }
+          if h.messageId != nil { seen |= 1 }
         }
       case 0x64:  // d
         if seen & 2 == 0, HeaderScanner.nameEquals(bytes, f, "date") {
-          seen |= 2
           h.date = withValue(bytes, f) { MailDate.parse($0) }
+          if h.date != nil { seen |= 2 }
         }
       case 0x73:  // s
         if seen & 4 == 0, HeaderScanner.nameEquals(bytes, f, "subject") {

@@ -2,16 +2,32 @@ import Foundation
 
 /// Content-Transfer-Encoding decoders (RFC 2045 section 6), tolerant of damaged input.
 public enum TransferEncoding {
-  /// Decodes base64, skipping whitespace, padding and any byte outside the alphabet; a final
-  /// group of two or three characters still gives its whole bytes.
+  /// Decodes base64, skipping whitespace and any byte outside the alphabet; a group of two
+  /// or three characters ended by padding or by the end still gives its whole bytes.
+  ///
+  /// Padding inside the data ends its group, so text encoded line by line (`SGk=` `IQ==`)
+  /// decodes as each piece would alone instead of shifting every later bit.
   public static func decodeBase64<C: Collection>(_ input: C) -> [UInt8] where C.Element == UInt8 {
     var out = [UInt8]()
     out.reserveCapacity(input.count / 4 * 3)
     var acc: UInt32 = 0
     var count = 0
+    func flushPartialGroup() {
+      if count == 2 {
+        out.append(UInt8(acc >> 4 & 0xFF))
+      } else if count == 3 {
+        out.append(UInt8(acc >> 10 & 0xFF))
+        out.append(UInt8(acc >> 2 & 0xFF))
+      }
+      acc = 0
+      count = 0
+    }
     for b in input {
       let v: UInt32
       switch b {
+      case 0x3D:  // `=`: padding
+        if count > 0 { flushPartialGroup() }
+        continue
       case 0x41...0x5A: v = UInt32(b - 0x41)
       case 0x61...0x7A: v = UInt32(b - 0x61 + 26)
       case 0x30...0x39: v = UInt32(b - 0x30 + 52)
@@ -29,12 +45,7 @@ public enum TransferEncoding {
         count = 0
       }
     }
-    if count == 2 {
-      out.append(UInt8(acc >> 4 & 0xFF))
-    } else if count == 3 {
-      out.append(UInt8(acc >> 10 & 0xFF))
-      out.append(UInt8(acc >> 2 & 0xFF))
-    }
+    flushPartialGroup()
     return out
   }
 

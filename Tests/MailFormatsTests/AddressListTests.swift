@@ -71,6 +71,28 @@ import Testing
       == [mailbox("Renée D.", "r@example.com")])
   }
 
+  @Test func encodedWordWithARawCommaOrColonIsOneDisplayName() {
+    // Against RFC 2047 5(3), but some mailers write `,` and `:` unencoded in Q words.
+    #expect(parse("=?UTF-8?Q?M=C3=BCller,_J=C3=BCrgen?= <jm@example.de>, bob@example.com") == [
+      mailbox("Müller, Jürgen", "jm@example.de"), mailbox(nil, "bob@example.com"),
+    ])
+    #expect(parse("=?utf-8?Q?Sales:_Ann?= <ann@example.com>")
+      == [mailbox("Sales: Ann", "ann@example.com")])
+  }
+
+  @Test func unclosedAngleAddressEndsAtTheCommaBeforeTheNextAngleAddress() {
+    #expect(parse("Ann <ann@example.com, Bob <bob@example.com>") == [
+      mailbox("Ann", "ann@example.com"), mailbox("Bob", "bob@example.com"),
+    ])
+  }
+
+  @Test func bareAddressesSeparatedOnlyBySpacesAreAllKept() {
+    // Scripts calling mail(1) write recipient lists without commas.
+    #expect(parse("ann@example.com bob@example.com") == [
+      mailbox(nil, "ann@example.com"), mailbox(nil, "bob@example.com"),
+    ])
+  }
+
   @Test func rawUTF8DisplayNameIsAccepted() {
     #expect(parse("Jürgen Groß <jg@example.de>") == [mailbox("Jürgen Groß", "jg@example.de")])
   }

@@ -37,6 +37,26 @@ import Testing
     #expect(EncodedWords.decode("=?shift_jis?B?k/qWe4zq?=") == "日本語")
   }
 
+  @Test func chineseCharsetsAreDecodedAsTheirGB18030AndBig5Supersets() {
+    // 你好 in GB2312 (also valid GBK and GB18030), 中文 in Big5.
+    #expect(EncodedWords.decode("=?gb2312?B?xOO6ww==?=") == "你好")
+    #expect(EncodedWords.decode("=?GBK?B?xOO6ww==?=") == "你好")
+    #expect(EncodedWords.decode("=?gb18030?B?xOO6ww==?=") == "你好")
+    #expect(EncodedWords.decode("=?big5?B?pKSk5Q==?=") == "中文")
+  }
+
+  @Test func koreanCharsetsAreDecoded() {
+    // 거말 in EUC-KR; Outlook labels the same bytes ks_c_5601-1987.
+    #expect(EncodedWords.decode("=?euc-kr?B?sMW4uw==?=") == "거말")
+    #expect(EncodedWords.decode("=?ks_c_5601-1987?B?sMW4uw==?=") == "거말")
+  }
+
+  @Test func thaiCharsetsAreDecoded() {
+    // ภก in TIS-620; Windows-874 adds punctuation such as the en dash at 0x96.
+    #expect(EncodedWords.decode("=?TIS-620?Q?=C0=A1?=") == "ภก")
+    #expect(EncodedWords.decode("=?windows-874?Q?=C0=A1=96?=") == "ภก–")
+  }
+
   @Test func latin1AliasesAreUnderstood() {
     #expect(EncodedWords.decode("=?latin1?Q?na=EFve?=") == "naïve")
     #expect(EncodedWords.decode("=?ISO8859-1?Q?na=EFve?=") == "naïve")
@@ -73,6 +93,29 @@ import Testing
     let bytes: [UInt8] = Array("caf".utf8) + [0xE9]
     let decoded = bytes.withUnsafeBufferPointer { EncodedWords.decode($0) }
     #expect(decoded == "café")
+  }
+
+  @Test func latin1LabelledWordReadsWindowsPunctuationInTheC1Range() {
+    // Outlook labels Windows-1252 text iso-8859-1; 0x92 is its apostrophe, never a C1 control.
+    #expect(EncodedWords.decode("=?iso-8859-1?Q?It=92s_=93done=94?=") == "It’s “done”")
+  }
+
+  @Test func rawEightBitHeaderTextReadsWindowsPunctuationInTheC1Range() {
+    let bytes: [UInt8] = Array("It".utf8) + [0x92] + Array("s caf".utf8) + [0xE9]
+    let decoded = bytes.withUnsafeBufferPointer { EncodedWords.decode($0) }
+    #expect(decoded == "It’s café")
+  }
+
+  @Test func latin1BytesThatWindows1252LeavesUndefinedKeepTheirCodePoints() {
+    #expect(Charsets.decode([0x61, 0x81, 0x9D], charset: "iso-8859-1") == "a\u{81}\u{9D}")
+  }
+
+  @Test func rawHeaderMixingUTF8AndLatin1KeepsEachPartReadable() {
+    // A UTF-8 subject behind a list tag some gateway wrote in Latin-1.
+    let bytes: [UInt8] = Array("[B".utf8) + [0xFC] + Array("cher] Gr".utf8) + [0xC3, 0xBC]
+      + Array("\u{DF}e".utf8)
+    let decoded = bytes.withUnsafeBufferPointer { EncodedWords.decode($0) }
+    #expect(decoded == "[Bücher] Grüße")
   }
 
   @Test func unknownCharsetFallsBackToUTF8() {

@@ -43,6 +43,27 @@ import Testing
     #expect(text("tail <b") == "tail")
   }
 
+  @Test func lessThanBeforeADigitIsText() {
+    #expect(text("<p>Orders with total<100 ship in 3<5 days.</p>")
+      == "Orders with total<100 ship in 3<5 days.")
+  }
+
+  @Test func apostropheInsideAnUnquotedAttributeValueDoesNotOpenAQuote() {
+    #expect(text("<td width=50%'>Hello, it's me</td><td>there</td>") == "Hello, it's me there")
+  }
+
+  @Test func numericReferencesInTheC1RangeAreReadAsWindows1252() {
+    // HTML reads &#146; as Windows-1252 0x92 (’), as browsers do.
+    #expect(text("It&#146;s &#147;ok&#148; &#128;5") == "It’s “ok” €5")
+  }
+
+  @Test func latin1NamedEntitiesAreDecoded() {
+    #expect(text("Informaci&oacute;n para Jos&eacute; Mu&ntilde;oz &ndash; S&atilde;o Paulo")
+      == "Información para José Muñoz – São Paulo")
+    #expect(text("&Aacute;&Ccedil;&Otilde;&ecirc;&icirc;&ucirc;&yuml;&frac12;&para;")
+      == "ÁÇÕêîûÿ½¶")
+  }
+
   @Test func tableCellsAreSeparated() {
     #expect(text("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>")
       == "a b\nc")

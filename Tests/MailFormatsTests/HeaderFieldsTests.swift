@@ -48,6 +48,15 @@ import Testing
     #expect(fields.fields.map(\.name) == ["To"])
   }
 
+  @Test func leadingByteOrderMarkIsSkipped() {
+    // .eml files saved by Windows editors start with a UTF-8 byte-order mark.
+    let message = Data([0xEF, 0xBB, 0xBF] + Array("From: Ann <a@b>\nSubject: Hi\n\nBody".utf8))
+    let headers = MessageHeaders.parse(message)
+    #expect(headers.from == [MailboxAddress(displayName: "Ann", address: "a@b")])
+    #expect(headers.subject == "Hi")
+    #expect(HeaderFields.parse(message).bodyOffset == message.count - 4)
+  }
+
   @Test func fromFieldWithObsoleteSpaceIsNotTakenForAnMboxLine() {
     let headers = MessageHeaders.parse(Data("From : Ann <a@b>\n\n".utf8))
     #expect(headers.from == [MailboxAddress(displayName: "Ann", address: "a@b")])
@@ -98,6 +107,18 @@ import Testing
   @Test func firstSubjectWinsAndHeaderAfterBodyIsIgnored() {
     let h = MessageHeaders.parse(Data("Subject: one\nSubject: two\n\nSubject: three\n".utf8))
     #expect(h.subject == "one")
+  }
+
+  @Test func aRepeatedDateFieldCountsFromTheFirstOneThatParses() {
+    let block = "Date: Tuesday\nDate: Tue, 1 Jul 2003 10:52:37 +0200\n"
+      + "Date: Wed, 2 Jul 2003 10:52:37 +0200\n\n"
+    let h = MessageHeaders.parse(Data(block.utf8))
+    #expect(h.date == Date(timeIntervalSince1970: 1_057_049_557))
+  }
+
+  @Test func aRepeatedMessageIdFieldCountsFromTheFirstOneHoldingAnId() {
+    let block = "Message-ID:\nMessage-ID: <b@example.com>\nMessage-ID: <c@example.com>\n\n"
+    #expect(MessageHeaders.parse(Data(block.utf8)).messageId == "<b@example.com>")
   }
 
   @Test func emptyInputGivesEmptyHeaders() {

@@ -70,6 +70,12 @@ import Testing
     #expect(text(TransferEncoding.decodeBase64(Array("SGk=".utf8))) == "Hi")
   }
 
+  @Test func base64PaddingInsideTheDataEndsAGroupWithoutShiftingTheRest() {
+    // Mailers that encode each line on its own pad mid-stream: "Hi" + " there" + "!".
+    let lines = "SGk=\r\nIHRoZXJl\r\nIQ==\r\n"
+    #expect(text(TransferEncoding.decodeBase64(Array(lines.utf8))) == "Hi there!")
+  }
+
   @Test func quotedPrintableSoftBreaksJoinLines() {
     let qp = "This is a long line that was =\r\nbroken, and this one=\n too.=  \r\nEnd"
     #expect(text(TransferEncoding.decodeQuotedPrintable(Array(qp.utf8)))

@@ -51,6 +51,30 @@ import Testing
     #expect(seconds("Tue, 1 Jul 2003 10:52:37 GMT+0200") == 1_057_049_557)
   }
 
+  @Test func fourDigitZoneWithoutSignIsReadAsEastOfUTC() {
+    // Seen from old mailers that drop the `+`; the year is already known, so it is a zone.
+    #expect(seconds("Tue, 1 Jul 2003 10:52:37 0200") == 1_057_049_557)
+    #expect(seconds("Tue, 1 Jul 2003 10:52:37 2003") == nil)
+  }
+
+  @Test func zoneWithColonBetweenHoursAndMinutesIsRead() {
+    #expect(seconds("Tue, 1 Jul 2003 14:22:37 +05:30") == 1_057_049_557)
+    #expect(seconds("Tue, 1 Jul 2003 10:52:37 GMT+02:00") == 1_057_049_557)
+  }
+
+  @Test func hyphensBetweenDayMonthAndYearAreSeparatorsNotAZone() {
+    #expect(seconds("Tue, 1-Jul-2003 10:52:37 +0200") == 1_057_049_557)
+    #expect(seconds("Tuesday, 01-Jul-03 08:52:37 GMT") == 1_057_049_557)
+  }
+
+  @Test func numericZoneOfADateWithoutTimeIsRead() {
+    #expect(seconds("1 Jul 2003 +0200") == 1_057_010_400)
+  }
+
+  @Test func fractionalSecondsAreIgnored() {
+    #expect(seconds("Tue, 1 Jul 2003 10:52:37.250 +0200") == 1_057_049_557)
+  }
+
   @Test func asctimeOrderIsRead() {
     #expect(seconds("Tue Jul  1 08:52:37 2003") == 1_057_049_557)
   }
