@@ -42,11 +42,13 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
   public static func parse(_ raw: String) -> Result<ICalendarRecurrenceRule, ICalendarValueError> {
     var parts: [String: String] = [:]
     for part in raw.split(separator: ";", omittingEmptySubsequences: true) {
-      let pair = part.split(separator: "=", maxSplits: 1)
-      let key = pair[0].trimmingCharacters(in: .whitespaces).uppercased()
+      let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      let printablePart = ICalendarReader.printable(String(part))
       guard pair.count == 2 else {
-        return .failure(.init("RRULE part '\(ICalendarReader.printable(String(part)))' has no '='"))
+        return .failure(.init("RRULE part '\(printablePart)' has no '='"))
       }
+      let key = pair[0].trimmingCharacters(in: .whitespaces).uppercased()
+      guard !key.isEmpty else { return .failure(.init("RRULE part '\(printablePart)' has no name")) }
       guard parts[key] == nil else { return .failure(.init("RRULE repeats \(key)")) }
       parts[key] = pair[1].trimmingCharacters(in: .whitespaces)
     }

@@ -164,6 +164,25 @@ import Testing
     #expect(calendar.warnings.contains { $0.contains("BYMONTH value '13' is out of range") })
   }
 
+  /// A review found that an RRULE part with nothing around its '=' (`;=;`, as a writer
+  /// that joins empty pairs leaves it) crashed the reader on an out-of-range index.
+  @Test func ruleWithAnEmptyPartIsReportedInsteadOfCrashing() throws {
+    let calendar = ICS.event(["DTSTART:20250101T100000Z", "RRULE:FREQ=DAILY;=;COUNT=3"])
+    #expect(try ICS.starts(calendar) == dates(["2025-01-01T10:00:00Z"]))
+    #expect(calendar.warnings.contains { $0.contains("RRULE part '=' has no name") })
+  }
+
+  @Test func timezoneRuleWithAnEmptyPartIsReportedInsteadOfCrashing() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VTIMEZONE", "TZID:Custom", "BEGIN:STANDARD", "DTSTART:19701025T030000",
+      "RRULE:FREQ=YEARLY;=;BYMONTH=10;BYDAY=-1SU", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100",
+      "END:STANDARD", "END:VTIMEZONE",
+      "BEGIN:VEVENT", "UID:e1", "DTSTART;TZID=Custom:20250115T100000", "END:VEVENT",
+    ])
+    #expect(try ICS.starts(calendar) == dates(["2025-01-15T09:00:00Z"]))
+    #expect(calendar.warnings.contains { $0.contains("RRULE part '=' has no name") })
+  }
+
   /// A review found hourly series kept as their first occurrence, so one begun in 2020
   /// showed nothing this week.
   @Test func hourlyWithIntervalAcrossMidnight() throws {
