@@ -48,7 +48,9 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
         return .failure(.init("RRULE part '\(printablePart)' has no '='"))
       }
       let key = pair[0].trimmingCharacters(in: .whitespaces).uppercased()
-      guard !key.isEmpty else { return .failure(.init("RRULE part '\(printablePart)' has no name")) }
+      guard !key.isEmpty else {
+        return .failure(.init("RRULE part '\(printablePart)' has no name"))
+      }
       guard parts[key] == nil else { return .failure(.init("RRULE repeats \(key)")) }
       parts[key] = pair[1].trimmingCharacters(in: .whitespaces)
     }
