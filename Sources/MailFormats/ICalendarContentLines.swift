@@ -261,6 +261,16 @@ public enum ICalendarReader {
             stack.append(ICalendarComponent(name: "X-INVALID", line: line))
             continue
           }
+          // A calendar component never nests in another: one still open lost its END.
+          if calendarLevel.contains(compName),
+             let open = stack.lastIndex(where: { calendarLevel.contains($0.name) })
+          {
+            while stack.count > open {
+              warnings.append("line \(stack[stack.count - 1].line): BEGIN:"
+                              + "\(stack[stack.count - 1].name) has no END")
+              close(into: &stack)
+            }
+          }
           stack.append(ICalendarComponent(name: compName, line: line))
         } else if property.name == "END" {
           let compName = property.value.trimmingCharacters(in: .whitespaces).uppercased()
@@ -291,6 +301,11 @@ public enum ICalendarReader {
     }
     return ICalendarDocument(components: top, warnings: warnings)
   }
+
+  /// The components that stand directly in a VCALENDAR (RFC 5545 3.6) and so cannot
+  /// open inside one another.
+  static let calendarLevel: Set<String> = ["VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY",
+                                           "VTIMEZONE", "VAVAILABILITY"]
 
   /// Names are letters, digits and `-` (RFC 5545 3.1, iana-token and x-name).
   static func isName(_ s: String) -> Bool {

@@ -123,6 +123,26 @@ enum ICS {
     #expect(calendar.warnings.contains("line 1: BEGIN:VCALENDAR has no END"))
   }
 
+  /// A review found that an event whose END:VEVENT was lost swallowed the next event: the
+  /// second BEGIN:VEVENT opened inside the first, so its meeting was never read.
+  @Test func eventWithoutEndDoesNotSwallowTheNextEvent() throws {
+    let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
+                "BEGIN:VEVENT", "UID:b", "DTSTART:20250102T100000Z", "END:VEVENT",
+                "END:VCALENDAR"]
+    let calendar = ICalendar.parse(text.joined(separator: "\r\n"))
+    #expect(calendar.events.map(\.uid) == ["a", "b"])
+    #expect(calendar.warnings == ["line 2: BEGIN:VEVENT has no END"])
+  }
+
+  @Test func alarmInsideAnEventStillNestsInIt() throws {
+    let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
+                "BEGIN:VALARM", "TRIGGER:-PT15M", "SUMMARY:alarm", "END:VALARM",
+                "SUMMARY:event", "END:VEVENT", "END:VCALENDAR"]
+    let calendar = ICalendar.parse(text.joined(separator: "\r\n"))
+    #expect(calendar.events.map(\.summary) == ["event"])
+    #expect(calendar.warnings.isEmpty)
+  }
+
   @Test func eventsOfEveryCalendarInTheFileAreRead() {
     let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
                 "END:VEVENT", "END:VCALENDAR", "BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:b",
