@@ -138,10 +138,47 @@ public struct ICalendar: Hashable, Sendable {
       return parse(text)
     }
     if let text = String(data: data, encoding: .utf8) { return parse(text) }
+    if let text = String(data: movingFoldsOutOfCharacters(data), encoding: .utf8) {
+      return parse(text)
+    }
     let latin1 = String(String.UnicodeScalarView(data.map { Unicode.Scalar($0) }))
     var calendar = parse(latin1)
     calendar.warnings.insert("not UTF-8; read as Latin-1", at: 0)
     return calendar
+  }
+
+  /// The bytes with every fold (CRLF, LF or CR, then a space or tab) that splits a UTF-8
+  /// character moved to just after that character.
+  ///
+  /// RFC 5545 3.1 folds at 75 octets, so a writer may split a multi-octet character; the
+  /// fold is meant to be removed before decoding. Moving it keeps the line count (line
+  /// numbers in messages stay right) and unfolding later gives the same text.
+  static func movingFoldsOutOfCharacters(_ data: Data) -> Data {
+    let bytes = [UInt8](data)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    func isContinuation(_ b: UInt8) -> Bool { b & 0xC0 == 0x80 }
+    var i = 0
+    while i < bytes.count {
+      let b = bytes[i]
+      // A fold right after a lead or continuation octet, followed by a continuation octet.
+      if (b == 0x0D || b == 0x0A), let last = out.last, last >= 0x80 {
+        var j = i + 1
+        if b == 0x0D, j < bytes.count, bytes[j] == 0x0A { j += 1 }
+        if j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09,
+           j + 1 < bytes.count, isContinuation(bytes[j + 1])
+        {
+          var k = j + 1
+          while k < bytes.count, isContinuation(bytes[k]) { out.append(bytes[k]); k += 1 }
+          out.append(contentsOf: bytes[i...j])
+          i = k
+          continue
+        }
+      }
+      out.append(b)
+      i += 1
+    }
+    return Data(out)
   }
 
   public static func parse(_ text: String) -> ICalendar {

@@ -179,6 +179,21 @@ enum ICS {
     #expect(calendar.warnings.isEmpty)
   }
 
+  /// A review found that a writer folding at 75 octets in the middle of a UTF-8 character
+  /// (RFC 5545 3.1 allows it: the fold is removed before the octets are read as UTF-8) made
+  /// the whole file fall back to Latin-1, every accent in it garbled.
+  @Test func foldInsideAUTF8CharacterIsJoinedBeforeDecoding() throws {
+    let e = Array("é".utf8), euro = Array("€".utf8)
+    var bytes = Array("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\nSUMMARY:Caf".utf8)
+    bytes += [e[0]] + Array("\r\n ".utf8) + [e[1]]
+    bytes += Array(" 5 ".utf8) + euro[0..<2] + Array("\n\t".utf8) + [euro[2]]
+    bytes += Array("\r\nDTSTART:20250101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n".utf8)
+    let calendar = ICalendar.parse(Data(bytes))
+    #expect(calendar.events.first?.summary == "Café 5 €")
+    #expect(calendar.warnings.isEmpty)
+    #expect(calendar.events.first?.start.local.year == 2025)
+  }
+
   @Test func latin1BytesAreReadWithAWarning() throws {
     var data = Data(
       "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:u\nDTSTART:20250101T100000Z\nSUMMARY:Caf".utf8)
