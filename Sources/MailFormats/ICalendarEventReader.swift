@@ -65,6 +65,10 @@ enum ICalendarEventReader {
     } else if let bad = brokenLine("DURATION") {
       return skip(bad.reason)
     }
+    if let d = duration, Int64(d.days) * 86_400 + Int64(d.seconds) < 0 {
+      warnings.append("\(label): DURATION is negative; ignored")
+      duration = nil
+    }
     if end != nil && duration != nil {
       warnings.append("\(label): both DTEND and DURATION; DURATION ignored")
       duration = nil

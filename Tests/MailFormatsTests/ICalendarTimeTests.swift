@@ -128,6 +128,17 @@ import Testing
     #expect(occurrence.end == (try ICS.date("2025-03-01T11:00:00Z")))
   }
 
+  /// A review found a negative DURATION read as written, so the meeting ended before it
+  /// began; a DTEND before DTSTART was already ignored with a warning, and so is this now.
+  @Test func negativeDurationIsIgnoredWithAWarning() throws {
+    let calendar = ICS.event(["DTSTART:20250301T093000Z", "DURATION:-PT30M"])
+    let occurrence = try #require(calendar.occurrences(
+      startingIn: ICS.all, timeZone: try ICS.zone("UTC")).first)
+    #expect(occurrence.start == (try ICS.date("2025-03-01T09:30:00Z")))
+    #expect(occurrence.end == nil)
+    #expect(calendar.warnings == ["VEVENT at line 3 (UID e1): DURATION is negative; ignored"])
+  }
+
   @Test func timeInTheSpringForwardGapUsesTheOffsetBeforeIt() throws {
     let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:20250330T023000"])
     #expect(try ICS.starts(calendar) == [try ICS.date("2025-03-30T01:30:00Z")])
