@@ -14,20 +14,27 @@ public struct ICalendarAddress: Hashable, Sendable {
   }
 
   /// Reads an ORGANIZER or ATTENDEE property. A value without `mailto:` that still looks
-  /// like an address (`ann@fabrikam.example`) is accepted as one.
+  /// like an address (`ann@fabrikam.example`) is accepted as one; when the value is no
+  /// address at all (`urn:uuid:...`), the EMAIL parameter (RFC 7986 6.2) gives it.
   public static func parse(_ property: ICalendarProperty) -> ICalendarAddress {
-    var text = property.value.trimmingCharacters(in: .whitespaces)
+    let cn = property.parameter("CN")
+    return ICalendarAddress(
+      value: property.value,
+      address: emailAddress(property.value) ?? property.parameter("EMAIL").flatMap(emailAddress),
+      name: cn?.isEmpty == true ? nil : cn)
+  }
+
+  /// The address in `mailto:ann@fabrikam.example` (any case) or `ann@fabrikam.example`.
+  static func emailAddress(_ raw: String) -> String? {
+    var text = raw.trimmingCharacters(in: .whitespaces)
     if text.count >= 7, text.prefix(7).lowercased() == "mailto:" {
       text = String(text.dropFirst(7)).trimmingCharacters(in: .whitespaces)
     }
-    let looksLikeAddress: Bool = {
-      guard let at = text.lastIndex(of: "@"), at != text.startIndex,
-            text.index(after: at) != text.endIndex else { return false }
-      return !text.contains { $0.isWhitespace || "<>,;\"".contains($0) }
-    }()
-    let cn = property.parameter("CN")
-    return ICalendarAddress(value: property.value, address: looksLikeAddress ? text : nil,
-                            name: cn?.isEmpty == true ? nil : cn)
+    guard let at = text.lastIndex(of: "@"), at != text.startIndex,
+          text.index(after: at) != text.endIndex,
+          !text.contains(where: { $0.isWhitespace || "<>,;\"".contains($0) })
+    else { return nil }
+    return text
   }
 }
 

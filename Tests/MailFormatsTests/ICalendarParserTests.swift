@@ -115,6 +115,21 @@ enum ICS {
     #expect(event.attendees.last?.name == "Room 4")
   }
 
+  /// A review found that an attendee whose calendar address is not a mailto: URI but who
+  /// carries the RFC 7986 (6.2) EMAIL parameter had no address, so the meeting did not
+  /// relate to the contact whose address it names.
+  @Test func emailParameterGivesTheAddressOfANonMailtoAttendee() throws {
+    let calendar = ICS.event([
+      "DTSTART:20250101T100000Z",
+      "ORGANIZER;CN=Ann;EMAIL=ann@fabrikam.example:urn:uuid:6f9a1c2e-4b7d-4e8f-9a0b-1c2d3e4f5a6b",
+      #"ATTENDEE;CN=Bo;EMAIL="bo@contoso.example":https://cal.contoso.example/p/bo"#,
+      "ATTENDEE;EMAIL=other@contoso.example:mailto:cy@contoso.example",
+    ])
+    let event = try #require(calendar.events.first)
+    #expect(event.organizer?.address == "ann@fabrikam.example")
+    #expect(event.attendees.map(\.address) == ["bo@contoso.example", "cy@contoso.example"])
+  }
+
   @Test func missingEndLinesAreClosedWithAWarning() throws {
     let calendar = ICalendar.parse(
       "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:u\nDTSTART:20250101T100000Z\n")
