@@ -1,5 +1,5 @@
 import Foundation
-import MailFormats
+@testable import MailFormats
 import Testing
 
 @Suite struct ICalendarTimeTests {
@@ -43,6 +43,32 @@ import Testing
     let calendar = ICS.event(["DTSTART;TZID=/mozilla.org/20050126_1/Europe/Berlin:20250115T090000"])
     #expect(calendar.warnings.isEmpty)
     #expect(try ICS.starts(calendar) == [try ICS.date("2025-01-15T08:00:00Z")])
+  }
+
+  /// A review found only 16 Windows zone names known: an Outlook-style TZID such as
+  /// `Russian Standard Time` without its VTIMEZONE was read as floating time, hours off.
+  @Test(arguments: [
+    ("Russian Standard Time", "2025-01-15T06:00:00Z"),
+    ("Singapore Standard Time", "2025-01-15T01:00:00Z"),
+    ("E. South America Standard Time", "2025-01-15T12:00:00Z"),
+    ("US Mountain Standard Time", "2025-01-15T16:00:00Z"),
+    ("New Zealand Standard Time", "2025-01-14T20:00:00Z"),
+    ("GTB Standard Time", "2025-01-15T07:00:00Z"),
+    ("Arabian Standard Time", "2025-01-15T05:00:00Z"),
+    ("W. Australia Standard Time", "2025-01-15T01:00:00Z"),
+  ])
+  func windowsZoneNameWithoutVtimezoneIsPlaced(name: String, utc: String) throws {
+    let calendar = ICS.event(["DTSTART;TZID=\"\(name)\":20250115T090000"])
+    #expect(calendar.warnings.isEmpty)
+    #expect(try ICS.starts(calendar, userZone: "America/Chicago") == [try ICS.date(utc)])
+  }
+
+  @Test func everyKnownWindowsZoneNameResolves() throws {
+    let unresolved = ICalendarZoneNames.windowsNames.keys.filter {
+      ICalendarZoneNames.foundationZone($0) == nil
+    }
+    #expect(unresolved.isEmpty)
+    #expect(ICalendarZoneNames.windowsNames.count > 130)
   }
 
   @Test func fileTimezoneWinsOverTheIANAZoneOfTheSameName() throws {
