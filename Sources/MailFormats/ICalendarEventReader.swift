@@ -76,6 +76,9 @@ enum ICalendarEventReader {
     if let e = end, e.isDate != start.isDate {
       warnings.append("\(label): DTEND and DTSTART differ in value type; DTEND ignored")
       end = nil
+    } else if let e = end, e.isDate, e.local == start.local {
+      warnings.append("\(label): DTEND is DTSTART's day (DTEND is exclusive); read as one day")
+      end = nil
     } else if let e = end, e.local < start.local, e.zone == start.zone {
       warnings.append("\(label): DTEND is before DTSTART; DTEND ignored")
       end = nil

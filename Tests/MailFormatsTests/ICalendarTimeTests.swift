@@ -139,6 +139,18 @@ import Testing
     #expect(occurrence.end == (try ICS.date("2025-03-30T22:00:00Z")))
   }
 
+  /// A review found an all-day event whose DTEND repeats its DTSTART (written so by some
+  /// exporters) given no length at all; DTEND is exclusive, so it is read as one day.
+  @Test func allDayEventEndingOnItsStartDayLastsOneDay() throws {
+    let calendar = ICS.event(["DTSTART;VALUE=DATE:20250101", "DTEND;VALUE=DATE:20250101"])
+    let occurrence = try #require(calendar.occurrences(
+      startingIn: ICS.all, timeZone: try ICS.zone("UTC")).first)
+    #expect(occurrence.end == (try ICS.date("2025-01-02T00:00:00Z")))
+    #expect(calendar.warnings == [
+      "VEVENT at line 3 (UID e1): DTEND is DTSTART's day (DTEND is exclusive); read as one day",
+    ])
+  }
+
   @Test func durationOfOneDayKeepsTheLocalTimeAcrossDST() throws {
     let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:20250329T100000", "DURATION:P1D"])
     let occurrence = try #require(calendar.occurrences(
