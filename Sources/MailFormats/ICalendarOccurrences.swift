@@ -51,18 +51,32 @@ struct ICalendarOccurrenceExpander {
 
   func instant(_ dt: ICalendarDateTime) -> Int64 { zoneRule(dt).instant(of: dt.local) }
 
+  /// The instant of an EXDATE or RECURRENCE-ID of a series that starts at `seriesStart`.
+  ///
+  /// A floating date-time naming an occurrence of a zoned (or UTC) series is read in the
+  /// series' zone: read in the user's zone it would match nothing for a user elsewhere,
+  /// and where the two zones agree the answer is the same.
+  func instant(_ dt: ICalendarDateTime, ofSeriesStartingAt seriesStart: ICalendarDateTime)
+    -> Int64
+  {
+    guard dt.zone == .floating, !dt.isDate, !seriesStart.isDate, seriesStart.zone != .floating
+    else { return instant(dt) }
+    return zoneRule(seriesStart).instant(of: dt.local)
+  }
+
   func contains(_ t: Int64) -> Bool { window.contains(Date(timeIntervalSince1970: Double(t))) }
 
   // MARK: - Groups
 
   mutating func expandGroup(_ events: [ICalendarEvent]) -> [ICalendarOccurrence] {
     let masters = events.filter { $0.recurrenceId == nil }
+    let seriesStart = masters.max { $0.sequence < $1.sequence }?.start
     // One override per original start: the highest SEQUENCE, the later one on a tie.
     var latestOverride: [Int64: ICalendarEvent] = [:]
     var overrideOrder: [Int64] = []
     for o in events {
       guard let rid = o.recurrenceId else { continue }
-      let key = instant(rid)
+      let key = instant(rid, ofSeriesStartingAt: seriesStart ?? o.start)
       if let current = latestOverride[key] {
         if current.sequence > o.sequence { continue }
       } else {
@@ -81,7 +95,7 @@ struct ICalendarOccurrenceExpander {
     var out: [ICalendarOccurrence] = []
     for o in overrides {
       guard let rid = o.recurrenceId else { continue }
-      let ridInstant = instant(rid)
+      let ridInstant = instant(rid, ofSeriesStartingAt: seriesStart ?? o.start)
       overridden.insert(ridInstant)
       if o.recurrenceIdThisAndFuture {
         let message = "UID \(o.uid ?? "?"): RANGE=THISANDFUTURE read as one occurrence"
@@ -159,7 +173,8 @@ struct ICalendarOccurrenceExpander {
       instances.append((zone.wallClock(ofUTC: t), t, end))
     }
 
-    let excluded = Set(event.exdates.filter { !$0.isDate || event.start.isDate }.map(instant))
+    let excluded = Set(event.exdates.filter { !$0.isDate || event.start.isDate }
+      .map { instant($0, ofSeriesStartingAt: event.start) })
     let excludedDays = Set(event.exdates.filter { $0.isDate && !event.start.isDate }
       .map { $0.local.dayNumber })
     var seen = Set<Int64>()

@@ -141,6 +141,29 @@ import Testing
     #expect(try ICS.starts(calendar) == dates(["2025-01-01T09:00:00Z", "2025-01-02T09:00:00Z"]))
   }
 
+  /// A review found an EXDATE written without TZID on a zoned series read in the user's
+  /// zone: for a user elsewhere than the series it matched nothing and the excluded
+  /// meeting came back. It is read in the series' zone (the same answer when they agree).
+  @Test func floatingExdateOfAZonedSeriesIsReadInTheSeriesZone() throws {
+    let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:20250101T100000",
+                              "RRULE:FREQ=DAILY;COUNT=3", "EXDATE:20250102T100000"])
+    let expected = try dates(["2025-01-01T09:00:00Z", "2025-01-03T09:00:00Z"])
+    #expect(try ICS.starts(calendar, userZone: "America/Chicago") == expected)
+    #expect(try ICS.starts(calendar, userZone: "Europe/Berlin") == expected)
+  }
+
+  @Test func floatingRecurrenceIdOfAZonedSeriesReplacesItsOccurrence() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VEVENT", "UID:w", "DTSTART;TZID=Europe/Berlin:20250106T100000",
+      "RRULE:FREQ=WEEKLY;COUNT=3", "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID:20250113T100000",
+      "DTSTART;TZID=Europe/Berlin:20250113T150000", "END:VEVENT",
+    ])
+    #expect(try ICS.starts(calendar, userZone: "Asia/Tokyo") == dates([
+      "2025-01-06T09:00:00Z", "2025-01-13T14:00:00Z", "2025-01-20T09:00:00Z",
+    ]))
+  }
+
   @Test func rdateAddsOneOccurrence() throws {
     let calendar = ICS.event(["DTSTART:20250101T100000Z", "DTEND:20250101T110000Z",
                               "RRULE:FREQ=DAILY;COUNT=2", "RDATE:20250110T140000Z"])
