@@ -71,7 +71,8 @@ public struct ICalendarEvent: Hashable, Sendable {
   public var exdates: [ICalendarDateTime]
   public var rdates: [ICalendarRecurrenceDate]
   public var recurrenceId: ICalendarDateTime?
-  /// `RANGE=THISANDFUTURE` on RECURRENCE-ID. Treated as an override of that one occurrence.
+  /// `RANGE=THISANDFUTURE` on RECURRENCE-ID: the override also stands for every later
+  /// occurrence of the series.
   public var recurrenceIdThisAndFuture: Bool
   public var sequence: Int
   /// The line of its BEGIN:VEVENT.

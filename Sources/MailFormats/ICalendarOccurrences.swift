@@ -5,8 +5,9 @@ import Foundation
 /// Events are grouped by UID: the one without RECURRENCE-ID is the series (master), the
 /// others replace single occurrences. A master occurrence whose original start has an
 /// override is dropped wherever the override moved it, so an override can move an
-/// occurrence into or out of the window. `RANGE=THISANDFUTURE` is read as an override of
-/// that one occurrence only.
+/// occurrence into or out of the window. An override with `RANGE=THISANDFUTURE` also
+/// stands for every later occurrence (RFC 5545 3.8.4.4): each is moved by the same
+/// wall-clock shift and takes the override's length and details.
 struct ICalendarOccurrenceExpander {
   let calendar: ICalendar
   let userZone: TimeZone
@@ -92,16 +93,25 @@ struct ICalendarOccurrenceExpander {
                       + "RECURRENCE-ID; the one with the highest SEQUENCE is used")
     }
     var overridden = Set<Int64>()
+    var future: [FutureOverride] = []
     var out: [ICalendarOccurrence] = []
     for o in overrides {
       guard let rid = o.recurrenceId else { continue }
       let ridInstant = instant(rid, ofSeriesStartingAt: seriesStart ?? o.start)
       overridden.insert(ridInstant)
-      if o.recurrenceIdThisAndFuture {
-        let message = "UID \(o.uid ?? "?"): RANGE=THISANDFUTURE read as one occurrence"
-        if !warnings.contains(message) { warnings.append(message) }
-      }
       let start = instant(o.start)
+      if o.recurrenceIdThisAndFuture, let master {
+        // The shift on the series' wall clock, so later occurrences keep their local hour.
+        let zone = zoneRule(master.start)
+        let shift = zone.wallClock(ofUTC: start).secondsAsUTC
+          - zone.wallClock(ofUTC: ridInstant).secondsAsUTC
+        if abs(shift) <= 366 * 86_400 {
+          future.append(FutureOverride(from: ridInstant, event: o, shift: shift))
+        } else {
+          warnings.append("UID \(o.uid ?? "?"): RANGE=THISANDFUTURE moves the series by "
+                          + "more than a year; read as one occurrence")
+        }
+      }
       guard contains(start) else { continue }
       var end = endInstant(of: o, startWall: o.start.local, startInstant: start,
                            zone: zoneRule(o.start))
@@ -115,12 +125,21 @@ struct ICalendarOccurrenceExpander {
                             recurrenceId: ridInstant, isOverride: true))
     }
     guard let master else { return out }
-    out += expandMaster(master, overridden: overridden)
+    out += expandMaster(master, overridden: overridden,
+                        future: future.sorted { $0.from < $1.from })
     return out
   }
 
-  mutating func expandMaster(_ event: ICalendarEvent, overridden: Set<Int64>)
-    -> [ICalendarOccurrence]
+  /// A `RANGE=THISANDFUTURE` override: the occurrences of the series after `from` are moved
+  /// by `shift` seconds of wall clock and take the details of `event`.
+  struct FutureOverride {
+    var from: Int64
+    var event: ICalendarEvent
+    var shift: Int64
+  }
+
+  mutating func expandMaster(_ event: ICalendarEvent, overridden: Set<Int64>,
+                             future: [FutureOverride] = []) -> [ICalendarOccurrence]
   {
     let zone = zoneRule(event.start)
     let startInstant = zone.instant(of: event.start.local)
@@ -133,8 +152,8 @@ struct ICalendarOccurrenceExpander {
     }
 
     // Wall clocks of the series, found with two days of margin around the window: no zone
-    // is more than 26 hours from UTC.
-    let margin: Int64 = 2 * 86_400
+    // is more than 26 hours from UTC. A THISANDFUTURE shift widens it by its size.
+    let margin: Int64 = 2 * 86_400 + (future.map { abs($0.shift) }.max() ?? 0)
     let lower = ICalendarLocalDateTime(
       secondsAsUTC: Int64(window.lowerBound.timeIntervalSince1970.rounded(.down)) - margin)
     let upper = ICalendarLocalDateTime(
@@ -180,11 +199,24 @@ struct ICalendarOccurrenceExpander {
     var seen = Set<Int64>()
     var out: [ICalendarOccurrence] = []
     for instance in instances.sorted(by: { $0.start < $1.start }) {
-      guard contains(instance.start), !seen.contains(instance.start),
+      guard !seen.contains(instance.start),
             !excluded.contains(instance.start), !overridden.contains(instance.start),
             !excludedDays.contains(zone.wallClock(ofUTC: instance.start).dayNumber)
       else { continue }
       seen.insert(instance.start)
+      if let f = future.last(where: { $0.from < instance.start }) {
+        let wall = ICalendarLocalDateTime(secondsAsUTC: instance.wall.secondsAsUTC + f.shift)
+        let start = zone.instant(of: wall)
+        guard contains(start) else { continue }
+        let ownLength = f.event.end != nil || f.event.duration != nil
+          || f.event.start.isDate != event.start.isDate
+        let end = endInstant(of: ownLength ? f.event : event, startWall: wall,
+                             startInstant: start, zone: zone)
+        out.append(occurrence(of: f.event, fallback: event, start: start, end: end,
+                              recurrenceId: instance.start, isOverride: true))
+        continue
+      }
+      guard contains(instance.start) else { continue }
       let end = instance.end ?? endInstant(of: event, startWall: instance.wall,
                                            startInstant: instance.start, zone: zone)
       out.append(occurrence(of: event, fallback: nil, start: instance.start, end: end,

@@ -320,18 +320,61 @@ import Testing
     #expect(occurrences[1].start == (try ICS.date("2025-01-13T10:00:00Z")))
   }
 
-  @Test func thisAndFutureOverrideIsReadAsOneOccurrence() throws {
+  /// A review found `RANGE=THISANDFUTURE` read as an override of its one occurrence, so
+  /// after "move this and all following" the later meetings kept their old time and title.
+  @Test func thisAndFutureOverrideMovesEveryLaterOccurrence() throws {
     let calendar = ICS.calendar([
-      "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "RRULE:FREQ=WEEKLY;COUNT=3",
-      "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "DTEND:20250106T110000Z",
+      "SUMMARY:Sync", "RRULE:FREQ=WEEKLY;COUNT=4", "END:VEVENT",
       "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID;RANGE=THISANDFUTURE:20250113T100000Z",
-      "DTSTART:20250113T120000Z", "END:VEVENT",
+      "DTSTART:20250113T120000Z", "DTEND:20250113T123000Z", "SUMMARY:Sync (new time)",
+      "SEQUENCE:1", "END:VEVENT",
     ])
     let expansion = calendar.expandOccurrences(startingIn: ICS.all, timeZone: try ICS.zone("UTC"))
-    #expect(expansion.occurrences.map(\.start) == (try dates([
-      "2025-01-06T10:00:00Z", "2025-01-13T12:00:00Z", "2025-01-20T10:00:00Z",
+    let occurrences = expansion.occurrences
+    #expect(occurrences.map(\.start) == (try dates([
+      "2025-01-06T10:00:00Z", "2025-01-13T12:00:00Z", "2025-01-20T12:00:00Z",
+      "2025-01-27T12:00:00Z",
     ])))
-    #expect(expansion.warnings.contains { $0.contains("THISANDFUTURE") })
+    #expect(occurrences.map(\.end) == (try dates([
+      "2025-01-06T11:00:00Z", "2025-01-13T12:30:00Z", "2025-01-20T12:30:00Z",
+      "2025-01-27T12:30:00Z",
+    ])))
+    #expect(occurrences.map(\.recurrenceId) == (try dates([
+      "2025-01-06T10:00:00Z", "2025-01-13T10:00:00Z", "2025-01-20T10:00:00Z",
+      "2025-01-27T10:00:00Z",
+    ])))
+    #expect(occurrences.map(\.summary) == ["Sync", "Sync (new time)", "Sync (new time)",
+                                            "Sync (new time)"])
+    #expect(occurrences.map(\.sequence) == [0, 1, 1, 1])
+    #expect(expansion.warnings.isEmpty)
+  }
+
+  @Test func thisAndFutureShiftKeepsTheLocalHourAcrossDST() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VEVENT", "UID:w", "DTSTART;TZID=Europe/Berlin:20250310T100000",
+      "RRULE:FREQ=WEEKLY;COUNT=4", "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:"
+        + "20250317T100000", "DTSTART;TZID=Europe/Berlin:20250317T140000", "END:VEVENT",
+    ])
+    // Berlin moves to summer time on 30 March: 14:00 is 13:00Z before, 12:00Z after.
+    #expect(try ICS.starts(calendar) == dates([
+      "2025-03-10T09:00:00Z", "2025-03-17T13:00:00Z", "2025-03-24T13:00:00Z",
+      "2025-03-31T12:00:00Z",
+    ]))
+  }
+
+  @Test func thisAndFutureShiftBringsALaterOccurrenceIntoTheWindow() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "RRULE:FREQ=WEEKLY",
+      "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID;RANGE=THISANDFUTURE:20250113T100000Z",
+      "DTSTART:20250116T100000Z", "END:VEVENT",
+    ])
+    let window = try ICS.date("2025-01-23T00:00:00Z")...ICS.date("2025-01-23T23:59:59Z")
+    let occurrences = calendar.occurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+    #expect(occurrences.map(\.start) == [try ICS.date("2025-01-23T10:00:00Z")])
+    #expect(occurrences.map(\.recurrenceId) == [try ICS.date("2025-01-20T10:00:00Z")])
   }
 
   @Test func windowIncludesBothEndsExactly() throws {
