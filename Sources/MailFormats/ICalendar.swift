@@ -119,7 +119,21 @@ public struct ICalendarOccurrence: Hashable, Sendable {
 /// Occurrences in a window and what was met while computing them.
 public struct ICalendarExpansion: Hashable, Sendable {
   public var occurrences: [ICalendarOccurrence]
+  /// Occurrences whose original start lies in the window but that an override moved out
+  /// of it: another file's copy of that occurrence is stale.
+  public var movedAway: [ICalendarMovedOccurrence] = []
   public var warnings: [String]
+}
+
+/// An occurrence an override moved out of the window (see `ICalendarExpansion.movedAway`).
+public struct ICalendarMovedOccurrence: Hashable, Sendable {
+  public var uid: String?
+  /// The occurrence's original start.
+  public var recurrenceId: Date
+  /// Where it starts now.
+  public var start: Date
+  public var sequence: Int
+  public var isCancelled: Bool
 }
 
 /// A parsed iCalendar file (RFC 5545): its events and time zones, and what it could not read.

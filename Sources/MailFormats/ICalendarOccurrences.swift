@@ -13,6 +13,7 @@ struct ICalendarOccurrenceExpander {
   let userZone: TimeZone
   let window: ClosedRange<Date>
   var warnings: [String] = []
+  var movedAway: [ICalendarMovedOccurrence] = []
 
   init(calendar: ICalendar, userZone: TimeZone, window: ClosedRange<Date>) {
     self.calendar = calendar; self.userZone = userZone; self.window = window
@@ -33,7 +34,7 @@ struct ICalendarOccurrenceExpander {
     }
     for event in loose { result += expandGroup([event]) }
     result.sort { ($0.start, $0.uid ?? "") < ($1.start, $1.uid ?? "") }
-    return ICalendarExpansion(occurrences: result, warnings: warnings)
+    return ICalendarExpansion(occurrences: result, movedAway: movedAway, warnings: warnings)
   }
 
   // MARK: - Zones
@@ -112,7 +113,10 @@ struct ICalendarOccurrenceExpander {
                           + "more than a year; read as one occurrence")
         }
       }
-      guard contains(start) else { continue }
+      guard contains(start) else {
+        if contains(ridInstant) { noteMovedAway(o, recurrenceId: ridInstant, start: start) }
+        continue
+      }
       var end = endInstant(of: o, startWall: o.start.local, startInstant: start,
                            zone: zoneRule(o.start))
       if end == nil, o.end == nil, o.duration == nil, let master, master.start.isDate
@@ -207,7 +211,12 @@ struct ICalendarOccurrenceExpander {
       if let f = future.last(where: { $0.from < instance.start }) {
         let wall = ICalendarLocalDateTime(secondsAsUTC: instance.wall.secondsAsUTC + f.shift)
         let start = zone.instant(of: wall)
-        guard contains(start) else { continue }
+        guard contains(start) else {
+          if contains(instance.start) {
+            noteMovedAway(f.event, recurrenceId: instance.start, start: start)
+          }
+          continue
+        }
         let ownLength = f.event.end != nil || f.event.duration != nil
           || f.event.start.isDate != event.start.isDate
         let end = endInstant(of: ownLength ? f.event : event, startWall: wall,
@@ -226,6 +235,13 @@ struct ICalendarOccurrenceExpander {
   }
 
   // MARK: - Helpers
+
+  mutating func noteMovedAway(_ event: ICalendarEvent, recurrenceId: Int64, start: Int64) {
+    movedAway.append(ICalendarMovedOccurrence(
+      uid: event.uid, recurrenceId: Date(timeIntervalSince1970: Double(recurrenceId)),
+      start: Date(timeIntervalSince1970: Double(start)), sequence: event.sequence,
+      isCancelled: event.isCancelled || calendar.method == "CANCEL"))
+  }
 
   /// The end of an occurrence of `event` that starts at `startWall` / `startInstant`.
   func endInstant(of event: ICalendarEvent, startWall: ICalendarLocalDateTime,

@@ -15,7 +15,9 @@ import MailFormats
 /// wins a tie), so a cancellation notice beside the original invitation removes the
 /// meeting; a cancelled event without RECURRENCE-ID cancels the whole series in every file
 /// at the same or a lower SEQUENCE. On a tie, any copy wins over one from an attendee's
-/// reply (`METHOD:REPLY`), and otherwise the first file in path order stands.
+/// reply (`METHOD:REPLY`), then an override (RECURRENCE-ID) over the series' own
+/// occurrence, and otherwise the first file in path order stands. An override that moved
+/// the occurrence out of the window takes part too: when it wins, the occurrence is gone.
 public final class CalendarFiles: CalendarSource, @unchecked Sendable {
   /// The files and folders given, as given.
   public let paths: [String]
@@ -94,6 +96,13 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     cache = fresh
 
     struct Key: Hashable { var uid: String; var recurrenceId: Date? }
+    /// Highest SEQUENCE; on a tie a cancellation, then anything over an attendee's reply
+    /// (which carries little besides the reply), then an override over the series.
+    func rank(sequence: Int, isCancelled: Bool, isReply: Bool, isOverride: Bool)
+      -> (Int, Int, Int, Int)
+    {
+      (sequence, isCancelled ? 1 : 0, isReply ? 0 : 1, isOverride ? 1 : 0)
+    }
     var chosen: [Key: (occurrence: ICalendarOccurrence, source: String, isReply: Bool)] = [:]
     var seriesCancelled: [String: Int] = [:]
     for (path, calendar, expansion) in calendars {
@@ -111,14 +120,30 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
         let key = Key(uid: uid, recurrenceId: occurrence.recurrenceId)
         let isReply = calendar.method == "REPLY"
         if let current = chosen[key] {
-          // Highest SEQUENCE; on a tie a cancellation, then anything over an attendee's
-          // reply (which carries little besides the reply).
           let old = current.occurrence
-          let rank = (occurrence.sequence, occurrence.isCancelled ? 1 : 0, isReply ? 0 : 1)
-          let oldRank = (old.sequence, old.isCancelled ? 1 : 0, current.isReply ? 0 : 1)
-          if rank <= oldRank { continue }
+          let newRank = rank(sequence: occurrence.sequence, isCancelled: occurrence.isCancelled,
+                             isReply: isReply, isOverride: occurrence.isOverride)
+          let oldRank = rank(sequence: old.sequence, isCancelled: old.isCancelled,
+                             isReply: current.isReply, isOverride: old.isOverride)
+          if newRank <= oldRank { continue }
         }
         chosen[key] = (occurrence, path, isReply)
+      }
+    }
+    // An occurrence moved out of the window by a newer override in another file is gone.
+    for (_, calendar, expansion) in calendars {
+      for moved in expansion.movedAway {
+        guard let uid = moved.uid else { continue }
+        let key = Key(uid: uid, recurrenceId: moved.recurrenceId)
+        guard let current = chosen[key] else { continue }
+        let old = current.occurrence
+        if rank(sequence: moved.sequence, isCancelled: moved.isCancelled,
+                isReply: calendar.method == "REPLY", isOverride: true)
+          > rank(sequence: old.sequence, isCancelled: old.isCancelled,
+                 isReply: current.isReply, isOverride: old.isOverride)
+        {
+          chosen[key] = nil
+        }
       }
     }
 

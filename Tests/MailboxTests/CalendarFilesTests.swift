@@ -151,6 +151,34 @@ func vevent(uid: String, start: String, _ more: [String] = [],
       .map { Date(timeIntervalSince1970: $0) })
   }
 
+  /// A review found that an update in another file moving one occurrence out of the
+  /// window left the meeting at its old time: the moved copy starts outside the window, so
+  /// nothing stood against the series' occurrence.
+  @Test func updateInAnotherFileMovingAnOccurrenceAwayRemovesItFromTheWindow() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("invite.ics", vevent(uid: "d", start: "20251123T090000Z",
+                                          ["RRULE:FREQ=DAILY;COUNT=3"]), method: "REQUEST")
+    try folder.write("update.ics", vevent(
+      uid: "d", start: "20251203T090000Z", ["RECURRENCE-ID:20251124T090000Z", "SEQUENCE:1"]),
+      method: "REQUEST")
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.start) == [1_763_888_400, 1_764_061_200]
+      .map { Date(timeIntervalSince1970: $0) })
+  }
+
+  /// A review found that an override in another file with the series' SEQUENCE lost to
+  /// the series' own occurrence when the series' file came first in path order.
+  @Test func overrideInAnotherFileWinsOverTheSeriesOccurrenceOfTheSameSequence() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("a-series.ics", vevent(uid: "d", start: "20251123T090000Z",
+                                            ["RRULE:FREQ=DAILY;COUNT=3"]))
+    try folder.write("b-moved.ics", vevent(uid: "d", start: "20251124T140000Z",
+                                           ["RECURRENCE-ID:20251124T090000Z"]))
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.start) == [1_763_888_400, 1_763_992_800, 1_764_061_200]
+      .map { Date(timeIntervalSince1970: $0) })
+  }
+
   @Test func cancelledOverrideRemovesOnlyThatOccurrence() throws {
     let folder = try CalendarFolder(); defer { folder.remove() }
     let path = try folder.write("daily.ics",
