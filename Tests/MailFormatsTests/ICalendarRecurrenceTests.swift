@@ -262,8 +262,53 @@ import Testing
     }))
   }
 
-  @Test func countedSeriesTooLongToWalkStopsWithAWarning() throws {
+  /// A review found counted series walked period by period from their start: an hourly
+  /// one begun in 2000 hit the walking cap and lost this week's meetings, a daily one from
+  /// 1900 took a third of a second. Rules that give as many times in every period jump.
+  @Test func countedHourlySeriesBegunLongAgoReachesTheWindow() throws {
+    let calendar = ICS.event(["DTSTART:20000101T100000Z", "RRULE:FREQ=HOURLY;COUNT=999999999"])
+    let window = try ICS.date("2026-11-20T00:00:00Z")...ICS.date("2026-11-20T05:30:00Z")
+    let expansion = calendar.expandOccurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+    #expect(expansion.warnings.isEmpty)
+    #expect(expansion.occurrences.map(\.start) == (try (0...5).map {
+      try ICS.date("2026-11-20T0\($0):00:00Z")
+    }))
+  }
+
+  @Test func countedDailySeriesFromTheYear1000IsFoundInAWindowToday() throws {
     let calendar = ICS.event(["DTSTART:10000101T090000Z", "RRULE:FREQ=DAILY;COUNT=999999999"])
+    let window = try ICS.date("2026-11-20T00:00:00Z")...ICS.date("2026-11-26T00:00:00Z")
+    let expansion = calendar.expandOccurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+    #expect(expansion.warnings.isEmpty)
+    #expect(expansion.occurrences.count == 6)
+  }
+
+  @Test func countedWeeklySeriesEndsOnItsLastOccurrenceAfterAJump() throws {
+    // Monday, Wednesday and Friday from 3 January 2000: the 3000th is in the 1000th week.
+    let calendar = ICS.event(["DTSTART:20000103T100000Z",
+                              "RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=3000"])
+    let window = try ICS.date("2019-02-24T00:00:00Z")...ICS.date("2019-03-06T00:00:00Z")
+    #expect(calendar.occurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+      .map(\.start) == (try dates([
+        "2019-02-25T10:00:00Z", "2019-02-27T10:00:00Z", "2019-03-01T10:00:00Z",
+      ])))
+  }
+
+  @Test func countedDailySeriesWithSeveralTimesADayEndsOnItsLastOccurrence() throws {
+    // Two a day from 1 January 2000 at 09:00: the 10001st is 09:00 on day 5000.
+    let calendar = ICS.event(["DTSTART:20000101T090000Z",
+                              "RRULE:FREQ=DAILY;BYHOUR=9,15;COUNT=10001"])
+    let window = try ICS.date("2013-09-08T00:00:00Z")...ICS.date("2013-09-11T00:00:00Z")
+    #expect(calendar.occurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+      .map(\.start) == (try dates([
+        "2013-09-08T09:00:00Z", "2013-09-08T15:00:00Z", "2013-09-09T09:00:00Z",
+      ])))
+  }
+
+  @Test func countedSeriesTooLongToWalkStopsWithAWarning() throws {
+    // Only November days: not the same number of times in every period, so it is walked.
+    let calendar = ICS.event(["DTSTART:10000101T090000Z",
+                              "RRULE:FREQ=DAILY;BYMONTH=11;COUNT=999999999"])
     let window = try ICS.date("2026-11-20T00:00:00Z")...ICS.date("2026-11-26T00:00:00Z")
     let expansion = calendar.expandOccurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
     #expect(expansion.occurrences.isEmpty)
