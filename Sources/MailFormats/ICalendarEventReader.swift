@@ -99,6 +99,9 @@ enum ICalendarEventReader {
         rrule = r
         if let why = r.unsupported {
           warnings.append("\(label): \(why); read as a single occurrence")
+        } else if r.count != nil && r.until != nil {
+          warnings.append("\(label): RRULE has both COUNT and UNTIL; "
+                          + "the first limit reached ends it")
         }
       case .failure(let e):
         warnings.append("\(label): \(e); read as a single occurrence")

@@ -155,9 +155,6 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
         }
       }
     }
-    if rule.count != nil && rule.until != nil {
-      return .failure(.init("RRULE has both COUNT and UNTIL"))
-    }
     if rule.byDay.contains(where: { $0.ordinal != nil })
       && !(freq == .monthly || freq == .yearly)
     {

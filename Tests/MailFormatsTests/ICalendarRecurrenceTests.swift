@@ -206,6 +206,23 @@ import Testing
     #expect(calendar.warnings.contains { $0.contains("RRULE part '=' has no name") })
   }
 
+  /// A review found a rule with both COUNT and UNTIL (forbidden by RFC 5545 3.3.10, but
+  /// written by some generators) dropped whole: the meeting showed once. Both limits now
+  /// apply, whichever ends the series first.
+  @Test func ruleWithBothCountAndUntilEndsAtTheFirstLimitReached() throws {
+    let byUntil = ICS.event(["DTSTART:20250101T100000Z",
+                             "RRULE:FREQ=DAILY;COUNT=10;UNTIL=20250103T100000Z"])
+    #expect(try ICS.starts(byUntil) == dates([
+      "2025-01-01T10:00:00Z", "2025-01-02T10:00:00Z", "2025-01-03T10:00:00Z",
+    ]))
+    #expect(byUntil.warnings == [
+      "VEVENT at line 3 (UID e1): RRULE has both COUNT and UNTIL; the first limit reached ends it",
+    ])
+    let byCount = ICS.event(["DTSTART:20250101T100000Z",
+                             "RRULE:FREQ=DAILY;UNTIL=20251231T100000Z;COUNT=2"])
+    #expect(try ICS.starts(byCount) == dates(["2025-01-01T10:00:00Z", "2025-01-02T10:00:00Z"]))
+  }
+
   /// A review found hourly series kept as their first occurrence, so one begun in 2020
   /// showed nothing this week.
   @Test func hourlyWithIntervalAcrossMidnight() throws {
