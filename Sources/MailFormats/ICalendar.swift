@@ -85,6 +85,19 @@ public struct ICalendarEvent: Hashable, Sendable {
   }
 }
 
+/// A VEVENT that cancels a whole event or series but has no DTSTART to place it (RFC 5545
+/// 3.8.2.4 lets a file with a METHOD leave it out): from a `METHOD:CANCEL` file or with
+/// `STATUS:CANCELLED`, without RECURRENCE-ID.
+public struct ICalendarCancellation: Hashable, Sendable {
+  public var uid: String
+  public var sequence: Int
+  /// The line of its BEGIN:VEVENT.
+  public var line: Int
+  public init(uid: String, sequence: Int, line: Int) {
+    self.uid = uid; self.sequence = sequence; self.line = line
+  }
+}
+
 /// A VEVENT that was left out, and why.
 public struct ICalendarSkippedEvent: Error, Hashable, Sendable, CustomStringConvertible {
   public var uid: String?
@@ -145,6 +158,8 @@ public struct ICalendar: Hashable, Sendable {
   /// `REQUEST`, `CANCEL`, `PUBLISH`... upper-cased; nil when absent.
   public var method: String?
   public var events: [ICalendarEvent]
+  /// Cancellations of whole events that have no DTSTART (see `ICalendarCancellation`).
+  public var cancellations: [ICalendarCancellation] = []
   public var timezones: [String: ICalendarTimeZone]
   public var skippedEvents: [ICalendarSkippedEvent]
   public var warnings: [String]
@@ -246,9 +261,10 @@ public struct ICalendar: Hashable, Sendable {
     }
     for component in vevents {
       switch ICalendarEventReader.read(component, timezones: calendar.timezones,
-                                       warnings: &calendar.warnings) {
-      case .success(let event): calendar.events.append(event)
-      case .failure(let skipped): calendar.skippedEvents.append(skipped)
+                                       method: calendar.method, warnings: &calendar.warnings) {
+      case .event(let event): calendar.events.append(event)
+      case .skipped(let skipped): calendar.skippedEvents.append(skipped)
+      case .cancellation(let cancellation): calendar.cancellations.append(cancellation)
       }
     }
     return calendar

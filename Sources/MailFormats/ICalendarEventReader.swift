@@ -6,15 +6,27 @@ import Foundation
 /// event is skipped, since guessing would put a meeting at the wrong time. Lesser parts
 /// (an RRULE, one EXDATE) are dropped with a warning and the rest of the event is kept.
 enum ICalendarEventReader {
+  enum Outcome {
+    case event(ICalendarEvent)
+    case skipped(ICalendarSkippedEvent)
+    /// A cancellation of a whole event or series that has no DTSTART.
+    case cancellation(ICalendarCancellation)
+  }
+
+  /// `method` is the file's METHOD (upper-cased): without one, DTSTART is required.
   static func read(_ c: ICalendarComponent, timezones: [String: ICalendarTimeZone],
-                   warnings: inout [String]) -> Result<ICalendarEvent, ICalendarSkippedEvent>
+                   method: String?, warnings: inout [String]) -> Outcome
   {
     let uid = c.property("UID").map { $0.text.trimmingCharacters(in: .whitespaces) }
       .flatMap { $0.isEmpty ? nil : $0 }
     let label = "VEVENT at line \(c.line)" + (uid.map { " (UID \($0))" } ?? "")
-    func skip(_ reason: String) -> Result<ICalendarEvent, ICalendarSkippedEvent> {
-      .failure(ICalendarSkippedEvent(uid: uid, line: c.line, reason: reason))
+    func skip(_ reason: String) -> Outcome {
+      .skipped(ICalendarSkippedEvent(uid: uid, line: c.line, reason: reason))
     }
+    let status = c.property("STATUS")?.value.trimmingCharacters(in: .whitespaces).uppercased()
+    let sequence = c.property("SEQUENCE").flatMap {
+      Int($0.value.trimmingCharacters(in: .whitespaces))
+    } ?? 0
     func brokenLine(_ name: String) -> ICalendarMalformedLine? {
       c.malformedLines.first { $0.name == name }
     }
@@ -45,10 +57,24 @@ enum ICalendarEventReader {
       }
     }
 
+    var recurrenceId: ICalendarDateTime? = nil
+    switch date("RECURRENCE-ID") {
+    case .success(let r): recurrenceId = r
+    case .failure(let e): return skip(e.description)
+    }
     let start: ICalendarDateTime
     switch date("DTSTART") {
     case .success(let s?): start = s
-    case .success(nil): return skip("no DTSTART")
+    case .success(nil):
+      // RFC 5545 3.8.2.4: only a file without METHOD must give DTSTART (and a series).
+      guard method != nil, c.property("RRULE") == nil else { return skip("no DTSTART") }
+      if let recurrenceId {
+        start = recurrenceId
+      } else if let uid, method == "CANCEL" || status == "CANCELLED" {
+        return .cancellation(ICalendarCancellation(uid: uid, sequence: sequence, line: c.line))
+      } else {
+        return skip("no DTSTART")
+      }
     case .failure(let e): return skip(e.description)
     }
     var end: ICalendarDateTime? = nil
@@ -82,11 +108,6 @@ enum ICalendarEventReader {
     } else if let e = end, e.local < start.local, e.zone == start.zone {
       warnings.append("\(label): DTEND is before DTSTART; DTEND ignored")
       end = nil
-    }
-    var recurrenceId: ICalendarDateTime? = nil
-    switch date("RECURRENCE-ID") {
-    case .success(let r): recurrenceId = r
-    case .failure(let e): return skip(e.description)
     }
     let thisAndFuture = c.property("RECURRENCE-ID")?.parameter("RANGE")?.uppercased()
       == "THISANDFUTURE"
@@ -150,15 +171,11 @@ enum ICalendarEventReader {
       }
     }
 
-    let sequence = c.property("SEQUENCE").flatMap {
-      Int($0.value.trimmingCharacters(in: .whitespaces))
-    } ?? 0
     func text(_ name: String) -> String? {
       guard let t = c.property(name)?.text, !t.isEmpty else { return nil }
       return t
     }
-    let status = c.property("STATUS")?.value.trimmingCharacters(in: .whitespaces).uppercased()
-    return .success(ICalendarEvent(
+    return .event(ICalendarEvent(
       uid: uid, summary: text("SUMMARY"), description: text("DESCRIPTION"),
       location: text("LOCATION"), status: status, start: start, end: end, duration: duration,
       organizer: c.property("ORGANIZER").map(ICalendarAddress.parse),

@@ -112,6 +112,10 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
         }
         seriesCancelled[uid] = max(seriesCancelled[uid] ?? Int.min, event.sequence)
       }
+      for cancellation in calendar.cancellations {
+        let uid = cancellation.uid
+        seriesCancelled[uid] = max(seriesCancelled[uid] ?? Int.min, cancellation.sequence)
+      }
       for warning in expansion.warnings {
         problems.append(.malformed(path: path, reason: warning))
       }

@@ -130,6 +130,33 @@ enum ICS {
     #expect(event.attendees.map(\.address) == ["bo@contoso.example", "cy@contoso.example"])
   }
 
+  /// A review found that a VEVENT without DTSTART in a file with a METHOD (allowed by RFC
+  /// 5545 3.8.2.4, and how some servers write a cancellation) was skipped, so the
+  /// cancellation it carried was lost. An override stands at its RECURRENCE-ID.
+  @Test func overrideWithoutStartStandsAtItsRecurrenceId() throws {
+    let calendar = ICS.calendar(["METHOD:CANCEL", "BEGIN:VEVENT", "UID:d", "SEQUENCE:1",
+                                 "RECURRENCE-ID;TZID=Europe/Berlin:20251124T090000",
+                                 "END:VEVENT"])
+    #expect(calendar.skippedEvents.isEmpty)
+    let event = try #require(calendar.events.first)
+    #expect(event.start == event.recurrenceId)
+    #expect(event.start.zone == .named("Europe/Berlin"))
+  }
+
+  @Test func cancellationWithoutStartIsKeptAsACancellationOfTheSeries() throws {
+    let calendar = ICS.calendar(["METHOD:CANCEL", "BEGIN:VEVENT", "UID:d", "SEQUENCE:2",
+                                 "END:VEVENT"])
+    #expect(calendar.skippedEvents.isEmpty)
+    #expect(calendar.events.isEmpty)
+    #expect(calendar.cancellations == [ICalendarCancellation(uid: "d", sequence: 2, line: 4)])
+  }
+
+  @Test func eventWithoutStartOutsideACancellationIsStillSkipped() throws {
+    let calendar = ICS.calendar(["METHOD:REQUEST", "BEGIN:VEVENT", "UID:d", "END:VEVENT"])
+    #expect(calendar.skippedEvents.map(\.reason) == ["no DTSTART"])
+    #expect(calendar.cancellations.isEmpty)
+  }
+
   @Test func missingEndLinesAreClosedWithAWarning() throws {
     let calendar = ICalendar.parse(
       "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:u\nDTSTART:20250101T100000Z\n")

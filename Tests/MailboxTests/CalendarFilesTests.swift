@@ -179,6 +179,31 @@ func vevent(uid: String, start: String, _ more: [String] = [],
       .map { Date(timeIntervalSince1970: $0) })
   }
 
+  /// A review found a cancellation notice without DTSTART (valid in a METHOD file) skipped
+  /// as broken, so the cancelled meeting stayed.
+  @Test func cancellationWithoutStartRemovesTheSeries() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("invite.ics", vevent(uid: "d", start: "20251123T090000Z",
+                                          ["RRULE:FREQ=DAILY;COUNT=3"]), method: "REQUEST")
+    try folder.write("cancel.ics", ["BEGIN:VEVENT", "UID:d", "SEQUENCE:1", "END:VEVENT"],
+                     method: "CANCEL")
+    let source = CalendarFiles(paths: [folder.url.path])
+    #expect(try Self.meetings(source).isEmpty)
+    #expect(source.problems.isEmpty)
+  }
+
+  @Test func cancellationOfOneOccurrenceWithoutStartRemovesOnlyIt() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("invite.ics", vevent(uid: "d", start: "20251123T090000Z",
+                                          ["RRULE:FREQ=DAILY;COUNT=3"]), method: "REQUEST")
+    try folder.write("cancel.ics", ["BEGIN:VEVENT", "UID:d", "SEQUENCE:1",
+                                    "RECURRENCE-ID:20251124T090000Z", "END:VEVENT"],
+                     method: "CANCEL")
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.start) == [1_763_888_400, 1_764_061_200]
+      .map { Date(timeIntervalSince1970: $0) })
+  }
+
   @Test func cancelledOverrideRemovesOnlyThatOccurrence() throws {
     let folder = try CalendarFolder(); defer { folder.remove() }
     let path = try folder.write("daily.ics",
