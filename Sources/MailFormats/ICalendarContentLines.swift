@@ -261,9 +261,11 @@ public enum ICalendarReader {
             stack.append(ICalendarComponent(name: "X-INVALID", line: line))
             continue
           }
-          // A calendar component never nests in another: one still open lost its END.
-          if calendarLevel.contains(compName),
-             let open = stack.lastIndex(where: { calendarLevel.contains($0.name) })
+          // A calendar component never nests in another, nor a VCALENDAR in a VCALENDAR:
+          // one still open lost its END.
+          let peers: Set<String> = compName == "VCALENDAR" ? ["VCALENDAR"] : calendarLevel
+          if peers.contains(compName),
+             let open = stack.lastIndex(where: { peers.contains($0.name) })
           {
             while stack.count > open {
               warnings.append("line \(stack[stack.count - 1].line): BEGIN:"

@@ -176,6 +176,18 @@ enum ICS {
     #expect(calendar.warnings == ["line 2: BEGIN:VEVENT has no END"])
   }
 
+  /// As above for a calendar whose END:VCALENDAR was lost before the next calendar of a
+  /// concatenated file: the second calendar opened inside the first and its events were
+  /// never read.
+  @Test func calendarWithoutEndDoesNotSwallowTheNextCalendar() throws {
+    let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
+                "END:VEVENT", "BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:b",
+                "DTSTART:20250102T100000Z", "END:VEVENT", "END:VCALENDAR"]
+    let calendar = ICalendar.parse(text.joined(separator: "\r\n"))
+    #expect(calendar.events.map(\.uid) == ["a", "b"])
+    #expect(calendar.warnings == ["line 1: BEGIN:VCALENDAR has no END"])
+  }
+
   @Test func alarmInsideAnEventStillNestsInIt() throws {
     let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
                 "BEGIN:VALARM", "TRIGGER:-PT15M", "SUMMARY:alarm", "END:VALARM",
