@@ -77,6 +77,9 @@ public struct ICalendarEvent: Hashable, Sendable {
   public var sequence: Int
   /// The line of its BEGIN:VEVENT.
   public var line: Int
+  /// The METHOD of the VCALENDAR it stands in (upper-cased), or nil: a file may hold several
+  /// calendars, an invitation and its cancellation.
+  public var method: String? = nil
 
   public var isCancelled: Bool { status == "CANCELLED" }
   /// True when it repeats (a usable RRULE or any RDATE).
@@ -120,13 +123,15 @@ public struct ICalendarOccurrence: Hashable, Sendable {
   public var description: String?
   public var location: String?
   public var status: String?
-  /// STATUS:CANCELLED on the event (or its override), or the file's METHOD is CANCEL.
+  /// STATUS:CANCELLED on the event (or its override), or its calendar's METHOD is CANCEL.
   public var isCancelled: Bool
   public var organizer: ICalendarAddress?
   public var attendees: [ICalendarAddress]
   public var sequence: Int
   /// True when it comes from a VEVENT with RECURRENCE-ID.
   public var isOverride: Bool
+  /// The METHOD of the calendar the event (or its override) stands in, or nil.
+  public var method: String? = nil
 }
 
 /// Occurrences in a window and what was met while computing them.
@@ -147,6 +152,8 @@ public struct ICalendarMovedOccurrence: Hashable, Sendable {
   public var start: Date
   public var sequence: Int
   public var isCancelled: Bool
+  /// The METHOD of the calendar the override stands in, or nil.
+  public var method: String?
 }
 
 /// A parsed iCalendar file (RFC 5545): its events and time zones, and what it could not read.
@@ -155,7 +162,8 @@ public struct ICalendarMovedOccurrence: Hashable, Sendable {
 /// broken detail is ignored with a warning, and `problem` says when nothing in the text
 /// looks like iCalendar at all.
 public struct ICalendar: Hashable, Sendable {
-  /// `REQUEST`, `CANCEL`, `PUBLISH`... upper-cased; nil when absent.
+  /// `REQUEST`, `CANCEL`, `PUBLISH`... upper-cased; nil when absent. The first calendar's
+  /// when the file holds several (each event knows its own: `ICalendarEvent.method`).
   public var method: String?
   public var events: [ICalendarEvent]
   /// Cancellations of whole events that have no DTSTART (see `ICalendarCancellation`).
@@ -235,12 +243,12 @@ public struct ICalendar: Hashable, Sendable {
       return calendar
     }
     // Time zones first: events may refer to one defined later in the file.
-    var vevents: [ICalendarComponent] = []
+    var vevents: [(component: ICalendarComponent, method: String?)] = []
     for top in document.components {
       if top.name == "VCALENDAR" {
-        if let m = top.property("METHOD")?.value, calendar.method == nil {
-          calendar.method = m.trimmingCharacters(in: .whitespaces).uppercased()
-        }
+        let method = top.property("METHOD")
+          .map { $0.value.trimmingCharacters(in: .whitespaces).uppercased() }
+        if calendar.method == nil { calendar.method = method }
         for bad in top.malformedLines { calendar.warnings.append(bad.reason) }
         for sub in top.components {
           if sub.name == "VTIMEZONE" {
@@ -248,20 +256,21 @@ public struct ICalendar: Hashable, Sendable {
               calendar.timezones[tz.tzid] = tz
             }
           } else if sub.name == "VEVENT" {
-            vevents.append(sub)
+            vevents.append((sub, method))
           }
         }
       } else if top.name == "VEVENT" {
-        vevents.append(top)
+        vevents.append((top, nil))
       } else if top.name == "VTIMEZONE" {
         if let tz = ICalendarTimeZone.parse(top, warnings: &calendar.warnings) {
           calendar.timezones[tz.tzid] = tz
         }
       }
     }
-    for component in vevents {
+    for (component, method) in vevents {
       switch ICalendarEventReader.read(component, timezones: calendar.timezones,
-                                       method: calendar.method, warnings: &calendar.warnings) {
+                                       method: method ?? calendar.method,
+                                       warnings: &calendar.warnings) {
       case .event(let event): calendar.events.append(event)
       case .skipped(let skipped): calendar.skippedEvents.append(skipped)
       case .cancellation(let cancellation): calendar.cancellations.append(cancellation)

@@ -181,6 +181,7 @@ enum ICalendarEventReader {
       organizer: c.property("ORGANIZER").map(ICalendarAddress.parse),
       attendees: c.properties("ATTENDEE").map(ICalendarAddress.parse),
       rrule: rrule, exdates: exdates, rdates: rdates, recurrenceId: recurrenceId,
-      recurrenceIdThisAndFuture: thisAndFuture, sequence: sequence, line: c.line))
+      recurrenceIdThisAndFuture: thisAndFuture, sequence: sequence, line: c.line,
+      method: method))
   }
 }

@@ -240,7 +240,7 @@ struct ICalendarOccurrenceExpander {
     movedAway.append(ICalendarMovedOccurrence(
       uid: event.uid, recurrenceId: Date(timeIntervalSince1970: Double(recurrenceId)),
       start: Date(timeIntervalSince1970: Double(start)), sequence: event.sequence,
-      isCancelled: event.isCancelled || calendar.method == "CANCEL"))
+      isCancelled: event.isCancelled || event.method == "CANCEL", method: event.method))
   }
 
   /// The end of an occurrence of `event` that starts at `startWall` / `startInstant`.
@@ -271,7 +271,7 @@ struct ICalendarOccurrenceExpander {
   func occurrence(of event: ICalendarEvent, fallback master: ICalendarEvent?, start: Int64,
                   end: Int64?, recurrenceId: Int64?, isOverride: Bool) -> ICalendarOccurrence
   {
-    let cancelled = event.isCancelled || calendar.method == "CANCEL"
+    let cancelled = event.isCancelled || event.method == "CANCEL"
     return ICalendarOccurrence(
       uid: event.uid,
       recurrenceId: recurrenceId.map { Date(timeIntervalSince1970: Double($0)) },
@@ -286,6 +286,7 @@ struct ICalendarOccurrenceExpander {
       organizer: event.organizer ?? master?.organizer,
       attendees: event.attendees.isEmpty ? (master?.attendees ?? []) : event.attendees,
       sequence: event.sequence,
-      isOverride: isOverride)
+      isOverride: isOverride,
+      method: event.method)
   }
 }

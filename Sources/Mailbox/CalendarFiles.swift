@@ -9,7 +9,7 @@ import MailFormats
 /// unreadable folder, a file that is not iCalendar or a broken event is listed in
 /// `problems` with the file and reason, and everything else is still read.
 ///
-/// Cancellations: an event with `STATUS:CANCELLED`, or every event of a file whose METHOD
+/// Cancellations: an event with `STATUS:CANCELLED`, or every event of a calendar whose METHOD
 /// is `CANCEL`, is never captured. When the same occurrence (UID + recurrence id) comes
 /// from several files, the copy with the highest SEQUENCE stands for it (a cancellation
 /// wins a tie), so a cancellation notice beside the original invitation removes the
@@ -107,7 +107,7 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     var seriesCancelled: [String: Int] = [:]
     for (path, calendar, expansion) in calendars {
       for event in calendar.events where event.recurrenceId == nil {
-        guard let uid = event.uid, event.isCancelled || calendar.method == "CANCEL" else {
+        guard let uid = event.uid, event.isCancelled || event.method == "CANCEL" else {
           continue
         }
         seriesCancelled[uid] = max(seriesCancelled[uid] ?? Int.min, event.sequence)
@@ -122,7 +122,7 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
       for occurrence in expansion.occurrences {
         guard let uid = occurrence.uid else { continue }
         let key = Key(uid: uid, recurrenceId: occurrence.recurrenceId)
-        let isReply = calendar.method == "REPLY"
+        let isReply = occurrence.method == "REPLY"
         if let current = chosen[key] {
           let old = current.occurrence
           let newRank = rank(sequence: occurrence.sequence, isCancelled: occurrence.isCancelled,
@@ -135,14 +135,14 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
       }
     }
     // An occurrence moved out of the window by a newer override in another file is gone.
-    for (_, calendar, expansion) in calendars {
+    for (_, _, expansion) in calendars {
       for moved in expansion.movedAway {
         guard let uid = moved.uid else { continue }
         let key = Key(uid: uid, recurrenceId: moved.recurrenceId)
         guard let current = chosen[key] else { continue }
         let old = current.occurrence
         if rank(sequence: moved.sequence, isCancelled: moved.isCancelled,
-                isReply: calendar.method == "REPLY", isOverride: true)
+                isReply: moved.method == "REPLY", isOverride: true)
           > rank(sequence: old.sequence, isCancelled: old.isCancelled,
                  isReply: current.isReply, isOverride: old.isOverride)
         {

@@ -204,6 +204,20 @@ func vevent(uid: String, start: String, _ more: [String] = [],
       .map { Date(timeIntervalSince1970: $0) })
   }
 
+  /// A review found only the first VCALENDAR's METHOD read: an invitation and its
+  /// cancellation concatenated into one file (`cat invite.ics cancel.ics`) kept the meeting.
+  @Test func cancellationInTheSecondCalendarOfAFileRemovesTheMeeting() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    let file = folder.url.appendingPathComponent("both.ics")
+    let lines = ["BEGIN:VCALENDAR", "METHOD:REQUEST"]
+      + vevent(uid: "m", start: "20251124T090000Z") + ["END:VCALENDAR", "BEGIN:VCALENDAR",
+      "METHOD:CANCEL"] + vevent(uid: "m", start: "20251124T090000Z", ["SEQUENCE:1"])
+      + ["END:VCALENDAR"]
+    try (lines.joined(separator: "\r\n") + "\r\n").write(to: file, atomically: true,
+                                                           encoding: .utf8)
+    #expect(try Self.meetings(CalendarFiles(paths: [file.path])).isEmpty)
+  }
+
   @Test func cancelledOverrideRemovesOnlyThatOccurrence() throws {
     let folder = try CalendarFolder(); defer { folder.remove() }
     let path = try folder.write("daily.ics",
