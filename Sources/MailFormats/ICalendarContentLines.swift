@@ -143,6 +143,8 @@ public enum ICalendarReader {
         continue
       }
       if lineStart {
+        // A byte-order mark opening a line: files concatenated with theirs.
+        if s == "\u{FEFF}" { continue }
         lineStart = false
         if (s == " " || s == "\t") && hasCurrent {
           continue  // a fold: the line continues, the leading white space is dropped

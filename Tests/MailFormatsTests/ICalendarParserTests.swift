@@ -50,6 +50,17 @@ enum ICS {
     #expect(document.warnings.isEmpty)
   }
 
+  /// A review found that files concatenated with their byte-order marks
+  /// (`cat a.ics b.ics`) lost the second BEGIN:VCALENDAR, and with it that calendar's METHOD.
+  @Test func byteOrderMarkAtTheStartOfALaterLineIsDropped() {
+    let text = "\u{FEFF}BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+      + "\u{FEFF}BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n"
+    let document = ICalendarReader.parse(text)
+    #expect(document.components.map(\.name) == ["VCALENDAR", "VCALENDAR"])
+    #expect(document.components.last?.property("METHOD")?.value == "CANCEL")
+    #expect(document.warnings.isEmpty)
+  }
+
   @Test func quotedParameterValuesKeepCommasColonsAndSemicolons() throws {
     let line = "ATTENDEE;CN=\"Lee, Ann: Sales; EMEA\";DELEGATED-FROM=\"mailto:a@x.example\","
       + "\"mailto:b@x.example\";ROLE=REQ-PARTICIPANT:mailto:ann@x.example"
