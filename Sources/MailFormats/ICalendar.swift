@@ -237,13 +237,20 @@ public struct ICalendar: Hashable, Sendable {
         ? "the file is empty" : "no iCalendar component (no BEGIN line)"
       return calendar
     }
-    if !document.components.contains(where: { known.contains($0.name) }) {
-      let names = document.components.map { ICalendarReader.printable($0.name) }
-      calendar.problem = "no iCalendar component (found \(names.joined(separator: ", ")))"
-      return calendar
-    }
     // Time zones first: events may refer to one defined later in the file.
     var vevents: [(component: ICalendarComponent, method: String?)] = []
+    /// VEVENTs wrapped in a component this reader does not know: still meetings.
+    func wrappedEvents(in component: ICalendarComponent, method: String?) {
+      for sub in component.components {
+        if sub.name == "VEVENT" {
+          let wrapper = ICalendarReader.printable(component.name)
+          calendar.warnings.append("line \(sub.line): VEVENT inside \(wrapper) read as an event")
+          vevents.append((sub, method))
+        } else if !known.contains(sub.name) {
+          wrappedEvents(in: sub, method: method)
+        }
+      }
+    }
     for top in document.components {
       if top.name == "VCALENDAR" {
         let method = top.property("METHOD")
@@ -257,15 +264,24 @@ public struct ICalendar: Hashable, Sendable {
             }
           } else if sub.name == "VEVENT" {
             vevents.append((sub, method))
+          } else if !known.contains(sub.name) {
+            wrappedEvents(in: sub, method: method)
           }
         }
       } else if top.name == "VEVENT" {
         vevents.append((top, nil))
+      } else if !known.contains(top.name) {
+        wrappedEvents(in: top, method: nil)
       } else if top.name == "VTIMEZONE" {
         if let tz = ICalendarTimeZone.parse(top, warnings: &calendar.warnings) {
           calendar.timezones[tz.tzid] = tz
         }
       }
+    }
+    if !document.components.contains(where: { known.contains($0.name) }) && vevents.isEmpty {
+      let names = document.components.map { ICalendarReader.printable($0.name) }
+      calendar.problem = "no iCalendar component (found \(names.joined(separator: ", ")))"
+      return calendar
     }
     for (component, method) in vevents {
       switch ICalendarEventReader.read(component, timezones: calendar.timezones,

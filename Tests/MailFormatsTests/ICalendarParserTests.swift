@@ -208,6 +208,25 @@ enum ICS {
     #expect(calendar.warnings.isEmpty)
   }
 
+  /// A review found a VEVENT wrapped in a component this reader does not know (an x-comp
+  /// may not hold components, but some writers wrap events) dropped without a word.
+  @Test func eventInsideAnUnknownComponentIsReadWithAWarning() throws {
+    let text = ["BEGIN:VCALENDAR", "METHOD:REQUEST", "BEGIN:X-WRAPPER", "BEGIN:VEVENT",
+                "UID:a", "DTSTART:20250101T100000Z", "END:VEVENT", "END:X-WRAPPER",
+                "END:VCALENDAR"]
+    let calendar = ICalendar.parse(text.joined(separator: "\r\n"))
+    #expect(calendar.events.map(\.uid) == ["a"])
+    #expect(calendar.events.first?.method == "REQUEST")
+    #expect(calendar.warnings == ["line 4: VEVENT inside X-WRAPPER read as an event"])
+  }
+
+  @Test func eventInsideAnUnknownTopLevelComponentIsRead() throws {
+    let calendar = try ICalendarCorpusTests.calendar(
+      "calendars/issue_178_custom_component_contains_other.ics")
+    #expect(calendar.problem == nil)
+    #expect(calendar.events.map(\.uid) == ["12345"])
+  }
+
   @Test func eventsOfEveryCalendarInTheFileAreRead() {
     let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
                 "END:VEVENT", "END:VCALENDAR", "BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:b",
