@@ -14,10 +14,13 @@ import MailFormats
 /// from several files, the copy with the highest SEQUENCE stands for it (a cancellation
 /// wins a tie), so a cancellation notice beside the original invitation removes the
 /// meeting; a cancelled event without RECURRENCE-ID cancels the whole series in every file
-/// at the same or a lower SEQUENCE. On a tie, any copy wins over one from an attendee's
-/// reply (`METHOD:REPLY`), then an override (RECURRENCE-ID) over the series' own
-/// occurrence, and otherwise the first file in path order stands. An override that moved
-/// the occurrence out of the window takes part too: when it wins, the occurrence is gone.
+/// at the same or a lower SEQUENCE. An event without RECURRENCE-ID replaces the series
+/// occurrences of every lower SEQUENCE (a rescheduled series leaves no old times behind;
+/// older overrides still stand for their own occurrences). On a tie, any copy wins over
+/// one from an attendee's reply (`METHOD:REPLY`), then an override (RECURRENCE-ID) over the
+/// series' own occurrence, and otherwise the first file in path order stands. An override
+/// that moved the occurrence out of the window takes part too: when it wins, the
+/// occurrence is gone.
 public final class CalendarFiles: CalendarSource, @unchecked Sendable {
   /// The files and folders given, as given.
   public let paths: [String]
@@ -105,7 +108,14 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     }
     var chosen: [Key: (occurrence: ICalendarOccurrence, source: String, isReply: Bool)] = [:]
     var seriesCancelled: [String: Int] = [:]
+    // The highest SEQUENCE of each UID's event without RECURRENCE-ID (an attendee's reply
+    // aside): a newer one replaces the whole event, so older series' occurrences go.
+    var newestSeries: [String: Int] = [:]
     for (path, calendar, expansion) in calendars {
+      for event in calendar.events where event.recurrenceId == nil && event.method != "REPLY" {
+        guard let uid = event.uid else { continue }
+        newestSeries[uid] = max(newestSeries[uid] ?? Int.min, event.sequence)
+      }
       for event in calendar.events where event.recurrenceId == nil {
         guard let uid = event.uid, event.isCancelled || event.method == "CANCEL" else {
           continue
@@ -156,6 +166,11 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
       let occurrence = entry.occurrence
       if occurrence.isCancelled { continue }
       if let cancelledAt = seriesCancelled[key.uid], occurrence.sequence <= cancelledAt {
+        continue
+      }
+      if !occurrence.isOverride, let newest = newestSeries[key.uid],
+         occurrence.sequence < newest
+      {
         continue
       }
       let organizer = occurrence.organizer?.address.flatMap(EmailAddress.parse)

@@ -218,6 +218,33 @@ func vevent(uid: String, start: String, _ more: [String] = [],
     #expect(try Self.meetings(CalendarFiles(paths: [file.path])).isEmpty)
   }
 
+  /// A review found that when an update in another file rescheduled a whole series (a
+  /// higher SEQUENCE on the event without RECURRENCE-ID), the old series' occurrences that
+  /// the new one does not share stayed: Monday's meeting showed beside Tuesday's.
+  @Test func rescheduledSeriesInAnotherFileReplacesEveryOldOccurrence() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("invite.ics", vevent(uid: "w", start: "20251124T090000Z",
+                                          ["RRULE:FREQ=WEEKLY"]), method: "REQUEST")
+    try folder.write("update.ics", vevent(uid: "w", start: "20251125T090000Z",
+                                          ["RRULE:FREQ=WEEKLY", "SEQUENCE:1"]),
+                     method: "REQUEST")
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.start) == [Date(timeIntervalSince1970: 1_764_061_200)])
+  }
+
+  @Test func singleMeetingTurnedIntoASeriesIsNotShownTwice() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("invite.ics", vevent(uid: "m", start: "20251124T090000Z"),
+                     method: "REQUEST")
+    try folder.write("update.ics", vevent(uid: "m", start: "20251124T090000Z",
+                                          ["RRULE:FREQ=DAILY;COUNT=2", "SEQUENCE:1"]),
+                     method: "REQUEST")
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.start) == [1_763_974_800, 1_764_061_200]
+      .map { Date(timeIntervalSince1970: $0) })
+    #expect(meetings.allSatisfy { $0.recurrenceId != nil })
+  }
+
   @Test func cancelledOverrideRemovesOnlyThatOccurrence() throws {
     let folder = try CalendarFolder(); defer { folder.remove() }
     let path = try folder.write("daily.ics",
