@@ -14,20 +14,27 @@ public struct ICalendarAddress: Hashable, Sendable {
   }
 
   /// Reads an ORGANIZER or ATTENDEE property. A value without `mailto:` that still looks
-  /// like an address (`ann@fabrikam.example`) is accepted as one.
+  /// like an address (`ann@fabrikam.example`) is accepted as one; when the value is no
+  /// address at all (`urn:uuid:...`), the EMAIL parameter (RFC 7986 6.2) gives it.
   public static func parse(_ property: ICalendarProperty) -> ICalendarAddress {
-    var text = property.value.trimmingCharacters(in: .whitespaces)
+    let cn = property.parameter("CN")
+    return ICalendarAddress(
+      value: property.value,
+      address: emailAddress(property.value) ?? property.parameter("EMAIL").flatMap(emailAddress),
+      name: cn?.isEmpty == true ? nil : cn)
+  }
+
+  /// The address in `mailto:ann@fabrikam.example` (any case) or `ann@fabrikam.example`.
+  static func emailAddress(_ raw: String) -> String? {
+    var text = raw.trimmingCharacters(in: .whitespaces)
     if text.count >= 7, text.prefix(7).lowercased() == "mailto:" {
       text = String(text.dropFirst(7)).trimmingCharacters(in: .whitespaces)
     }
-    let looksLikeAddress: Bool = {
-      guard let at = text.lastIndex(of: "@"), at != text.startIndex,
-            text.index(after: at) != text.endIndex else { return false }
-      return !text.contains { $0.isWhitespace || "<>,;\"".contains($0) }
-    }()
-    let cn = property.parameter("CN")
-    return ICalendarAddress(value: property.value, address: looksLikeAddress ? text : nil,
-                            name: cn?.isEmpty == true ? nil : cn)
+    guard let at = text.lastIndex(of: "@"), at != text.startIndex,
+          text.index(after: at) != text.endIndex,
+          !text.contains(where: { $0.isWhitespace || "<>,;\"".contains($0) })
+    else { return nil }
+    return text
   }
 }
 
@@ -64,16 +71,33 @@ public struct ICalendarEvent: Hashable, Sendable {
   public var exdates: [ICalendarDateTime]
   public var rdates: [ICalendarRecurrenceDate]
   public var recurrenceId: ICalendarDateTime?
-  /// `RANGE=THISANDFUTURE` on RECURRENCE-ID. Treated as an override of that one occurrence.
+  /// `RANGE=THISANDFUTURE` on RECURRENCE-ID: the override also stands for every later
+  /// occurrence of the series.
   public var recurrenceIdThisAndFuture: Bool
   public var sequence: Int
   /// The line of its BEGIN:VEVENT.
   public var line: Int
+  /// The METHOD of the VCALENDAR it stands in (upper-cased), or nil: a file may hold several
+  /// calendars, an invitation and its cancellation.
+  public var method: String? = nil
 
   public var isCancelled: Bool { status == "CANCELLED" }
   /// True when it repeats (a usable RRULE or any RDATE).
   public var isRecurring: Bool {
     (rrule != nil && rrule?.unsupported == nil) || !rdates.isEmpty
+  }
+}
+
+/// A VEVENT that cancels a whole event or series but has no DTSTART to place it (RFC 5545
+/// 3.8.2.4 lets a file with a METHOD leave it out): from a `METHOD:CANCEL` file or with
+/// `STATUS:CANCELLED`, without RECURRENCE-ID.
+public struct ICalendarCancellation: Hashable, Sendable {
+  public var uid: String
+  public var sequence: Int
+  /// The line of its BEGIN:VEVENT.
+  public var line: Int
+  public init(uid: String, sequence: Int, line: Int) {
+    self.uid = uid; self.sequence = sequence; self.line = line
   }
 }
 
@@ -99,19 +123,37 @@ public struct ICalendarOccurrence: Hashable, Sendable {
   public var description: String?
   public var location: String?
   public var status: String?
-  /// STATUS:CANCELLED on the event (or its override), or the file's METHOD is CANCEL.
+  /// STATUS:CANCELLED on the event (or its override), or its calendar's METHOD is CANCEL.
   public var isCancelled: Bool
   public var organizer: ICalendarAddress?
   public var attendees: [ICalendarAddress]
   public var sequence: Int
   /// True when it comes from a VEVENT with RECURRENCE-ID.
   public var isOverride: Bool
+  /// The METHOD of the calendar the event (or its override) stands in, or nil.
+  public var method: String? = nil
 }
 
 /// Occurrences in a window and what was met while computing them.
 public struct ICalendarExpansion: Hashable, Sendable {
   public var occurrences: [ICalendarOccurrence]
+  /// Occurrences whose original start lies in the window but that an override moved out
+  /// of it: another file's copy of that occurrence is stale.
+  public var movedAway: [ICalendarMovedOccurrence] = []
   public var warnings: [String]
+}
+
+/// An occurrence an override moved out of the window (see `ICalendarExpansion.movedAway`).
+public struct ICalendarMovedOccurrence: Hashable, Sendable {
+  public var uid: String?
+  /// The occurrence's original start.
+  public var recurrenceId: Date
+  /// Where it starts now.
+  public var start: Date
+  public var sequence: Int
+  public var isCancelled: Bool
+  /// The METHOD of the calendar the override stands in, or nil.
+  public var method: String?
 }
 
 /// A parsed iCalendar file (RFC 5545): its events and time zones, and what it could not read.
@@ -120,9 +162,12 @@ public struct ICalendarExpansion: Hashable, Sendable {
 /// broken detail is ignored with a warning, and `problem` says when nothing in the text
 /// looks like iCalendar at all.
 public struct ICalendar: Hashable, Sendable {
-  /// `REQUEST`, `CANCEL`, `PUBLISH`... upper-cased; nil when absent.
+  /// `REQUEST`, `CANCEL`, `PUBLISH`... upper-cased; nil when absent. The first calendar's
+  /// when the file holds several (each event knows its own: `ICalendarEvent.method`).
   public var method: String?
   public var events: [ICalendarEvent]
+  /// Cancellations of whole events that have no DTSTART (see `ICalendarCancellation`).
+  public var cancellations: [ICalendarCancellation] = []
   public var timezones: [String: ICalendarTimeZone]
   public var skippedEvents: [ICalendarSkippedEvent]
   public var warnings: [String]
@@ -138,10 +183,47 @@ public struct ICalendar: Hashable, Sendable {
       return parse(text)
     }
     if let text = String(data: data, encoding: .utf8) { return parse(text) }
+    if let text = String(data: movingFoldsOutOfCharacters(data), encoding: .utf8) {
+      return parse(text)
+    }
     let latin1 = String(String.UnicodeScalarView(data.map { Unicode.Scalar($0) }))
     var calendar = parse(latin1)
     calendar.warnings.insert("not UTF-8; read as Latin-1", at: 0)
     return calendar
+  }
+
+  /// The bytes with every fold (CRLF, LF or CR, then a space or tab) that splits a UTF-8
+  /// character moved to just after that character.
+  ///
+  /// RFC 5545 3.1 folds at 75 octets, so a writer may split a multi-octet character; the
+  /// fold is meant to be removed before decoding. Moving it keeps the line count (line
+  /// numbers in messages stay right) and unfolding later gives the same text.
+  static func movingFoldsOutOfCharacters(_ data: Data) -> Data {
+    let bytes = [UInt8](data)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    func isContinuation(_ b: UInt8) -> Bool { b & 0xC0 == 0x80 }
+    var i = 0
+    while i < bytes.count {
+      let b = bytes[i]
+      // A fold right after a lead or continuation octet, followed by a continuation octet.
+      if (b == 0x0D || b == 0x0A), let last = out.last, last >= 0x80 {
+        var j = i + 1
+        if b == 0x0D, j < bytes.count, bytes[j] == 0x0A { j += 1 }
+        if j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09,
+           j + 1 < bytes.count, isContinuation(bytes[j + 1])
+        {
+          var k = j + 1
+          while k < bytes.count, isContinuation(bytes[k]) { out.append(bytes[k]); k += 1 }
+          out.append(contentsOf: bytes[i...j])
+          i = k
+          continue
+        }
+      }
+      out.append(b)
+      i += 1
+    }
+    return Data(out)
   }
 
   public static func parse(_ text: String) -> ICalendar {
@@ -155,18 +237,25 @@ public struct ICalendar: Hashable, Sendable {
         ? "the file is empty" : "no iCalendar component (no BEGIN line)"
       return calendar
     }
-    if !document.components.contains(where: { known.contains($0.name) }) {
-      let names = document.components.map { ICalendarReader.printable($0.name) }
-      calendar.problem = "no iCalendar component (found \(names.joined(separator: ", ")))"
-      return calendar
-    }
     // Time zones first: events may refer to one defined later in the file.
-    var vevents: [ICalendarComponent] = []
+    var vevents: [(component: ICalendarComponent, method: String?)] = []
+    /// VEVENTs wrapped in a component this reader does not know: still meetings.
+    func wrappedEvents(in component: ICalendarComponent, method: String?) {
+      for sub in component.components {
+        if sub.name == "VEVENT" {
+          let wrapper = ICalendarReader.printable(component.name)
+          calendar.warnings.append("line \(sub.line): VEVENT inside \(wrapper) read as an event")
+          vevents.append((sub, method))
+        } else if !known.contains(sub.name) {
+          wrappedEvents(in: sub, method: method)
+        }
+      }
+    }
     for top in document.components {
       if top.name == "VCALENDAR" {
-        if let m = top.property("METHOD")?.value, calendar.method == nil {
-          calendar.method = m.trimmingCharacters(in: .whitespaces).uppercased()
-        }
+        let method = top.property("METHOD")
+          .map { $0.value.trimmingCharacters(in: .whitespaces).uppercased() }
+        if calendar.method == nil { calendar.method = method }
         for bad in top.malformedLines { calendar.warnings.append(bad.reason) }
         for sub in top.components {
           if sub.name == "VTIMEZONE" {
@@ -174,22 +263,33 @@ public struct ICalendar: Hashable, Sendable {
               calendar.timezones[tz.tzid] = tz
             }
           } else if sub.name == "VEVENT" {
-            vevents.append(sub)
+            vevents.append((sub, method))
+          } else if !known.contains(sub.name) {
+            wrappedEvents(in: sub, method: method)
           }
         }
       } else if top.name == "VEVENT" {
-        vevents.append(top)
+        vevents.append((top, nil))
+      } else if !known.contains(top.name) {
+        wrappedEvents(in: top, method: nil)
       } else if top.name == "VTIMEZONE" {
         if let tz = ICalendarTimeZone.parse(top, warnings: &calendar.warnings) {
           calendar.timezones[tz.tzid] = tz
         }
       }
     }
-    for component in vevents {
+    if !document.components.contains(where: { known.contains($0.name) }) && vevents.isEmpty {
+      let names = document.components.map { ICalendarReader.printable($0.name) }
+      calendar.problem = "no iCalendar component (found \(names.joined(separator: ", ")))"
+      return calendar
+    }
+    for (component, method) in vevents {
       switch ICalendarEventReader.read(component, timezones: calendar.timezones,
+                                       method: method ?? calendar.method,
                                        warnings: &calendar.warnings) {
-      case .success(let event): calendar.events.append(event)
-      case .failure(let skipped): calendar.skippedEvents.append(skipped)
+      case .event(let event): calendar.events.append(event)
+      case .skipped(let skipped): calendar.skippedEvents.append(skipped)
+      case .cancellation(let cancellation): calendar.cancellations.append(cancellation)
       }
     }
     return calendar

@@ -143,6 +143,8 @@ public enum ICalendarReader {
         continue
       }
       if lineStart {
+        // A byte-order mark opening a line: files concatenated with theirs.
+        if s == "\u{FEFF}" { continue }
         lineStart = false
         if (s == " " || s == "\t") && hasCurrent {
           continue  // a fold: the line continues, the leading white space is dropped
@@ -261,6 +263,18 @@ public enum ICalendarReader {
             stack.append(ICalendarComponent(name: "X-INVALID", line: line))
             continue
           }
+          // A calendar component never nests in another, nor a VCALENDAR in a VCALENDAR:
+          // one still open lost its END.
+          let peers: Set<String> = compName == "VCALENDAR" ? ["VCALENDAR"] : calendarLevel
+          if peers.contains(compName),
+             let open = stack.lastIndex(where: { peers.contains($0.name) })
+          {
+            while stack.count > open {
+              warnings.append("line \(stack[stack.count - 1].line): BEGIN:"
+                              + "\(stack[stack.count - 1].name) has no END")
+              close(into: &stack)
+            }
+          }
           stack.append(ICalendarComponent(name: compName, line: line))
         } else if property.name == "END" {
           let compName = property.value.trimmingCharacters(in: .whitespaces).uppercased()
@@ -291,6 +305,11 @@ public enum ICalendarReader {
     }
     return ICalendarDocument(components: top, warnings: warnings)
   }
+
+  /// The components that stand directly in a VCALENDAR (RFC 5545 3.6) and so cannot
+  /// open inside one another.
+  static let calendarLevel: Set<String> = ["VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY",
+                                           "VTIMEZONE", "VAVAILABILITY"]
 
   /// Names are letters, digits and `-` (RFC 5545 3.1, iana-token and x-name).
   static func isName(_ s: String) -> Bool {

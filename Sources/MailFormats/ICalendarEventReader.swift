@@ -6,15 +6,27 @@ import Foundation
 /// event is skipped, since guessing would put a meeting at the wrong time. Lesser parts
 /// (an RRULE, one EXDATE) are dropped with a warning and the rest of the event is kept.
 enum ICalendarEventReader {
+  enum Outcome {
+    case event(ICalendarEvent)
+    case skipped(ICalendarSkippedEvent)
+    /// A cancellation of a whole event or series that has no DTSTART.
+    case cancellation(ICalendarCancellation)
+  }
+
+  /// `method` is the file's METHOD (upper-cased): without one, DTSTART is required.
   static func read(_ c: ICalendarComponent, timezones: [String: ICalendarTimeZone],
-                   warnings: inout [String]) -> Result<ICalendarEvent, ICalendarSkippedEvent>
+                   method: String?, warnings: inout [String]) -> Outcome
   {
     let uid = c.property("UID").map { $0.text.trimmingCharacters(in: .whitespaces) }
       .flatMap { $0.isEmpty ? nil : $0 }
     let label = "VEVENT at line \(c.line)" + (uid.map { " (UID \($0))" } ?? "")
-    func skip(_ reason: String) -> Result<ICalendarEvent, ICalendarSkippedEvent> {
-      .failure(ICalendarSkippedEvent(uid: uid, line: c.line, reason: reason))
+    func skip(_ reason: String) -> Outcome {
+      .skipped(ICalendarSkippedEvent(uid: uid, line: c.line, reason: reason))
     }
+    let status = c.property("STATUS")?.value.trimmingCharacters(in: .whitespaces).uppercased()
+    let sequence = c.property("SEQUENCE").flatMap {
+      Int($0.value.trimmingCharacters(in: .whitespaces))
+    } ?? 0
     func brokenLine(_ name: String) -> ICalendarMalformedLine? {
       c.malformedLines.first { $0.name == name }
     }
@@ -45,10 +57,24 @@ enum ICalendarEventReader {
       }
     }
 
+    var recurrenceId: ICalendarDateTime? = nil
+    switch date("RECURRENCE-ID") {
+    case .success(let r): recurrenceId = r
+    case .failure(let e): return skip(e.description)
+    }
     let start: ICalendarDateTime
     switch date("DTSTART") {
     case .success(let s?): start = s
-    case .success(nil): return skip("no DTSTART")
+    case .success(nil):
+      // RFC 5545 3.8.2.4: only a file without METHOD must give DTSTART (and a series).
+      guard method != nil, c.property("RRULE") == nil else { return skip("no DTSTART") }
+      if let recurrenceId {
+        start = recurrenceId
+      } else if let uid, method == "CANCEL" || status == "CANCELLED" {
+        return .cancellation(ICalendarCancellation(uid: uid, sequence: sequence, line: c.line))
+      } else {
+        return skip("no DTSTART")
+      }
     case .failure(let e): return skip(e.description)
     }
     var end: ICalendarDateTime? = nil
@@ -65,6 +91,10 @@ enum ICalendarEventReader {
     } else if let bad = brokenLine("DURATION") {
       return skip(bad.reason)
     }
+    if let d = duration, Int64(d.days) * 86_400 + Int64(d.seconds) < 0 {
+      warnings.append("\(label): DURATION is negative; ignored")
+      duration = nil
+    }
     if end != nil && duration != nil {
       warnings.append("\(label): both DTEND and DURATION; DURATION ignored")
       duration = nil
@@ -72,14 +102,12 @@ enum ICalendarEventReader {
     if let e = end, e.isDate != start.isDate {
       warnings.append("\(label): DTEND and DTSTART differ in value type; DTEND ignored")
       end = nil
+    } else if let e = end, e.isDate, e.local == start.local {
+      warnings.append("\(label): DTEND is DTSTART's day (DTEND is exclusive); read as one day")
+      end = nil
     } else if let e = end, e.local < start.local, e.zone == start.zone {
       warnings.append("\(label): DTEND is before DTSTART; DTEND ignored")
       end = nil
-    }
-    var recurrenceId: ICalendarDateTime? = nil
-    switch date("RECURRENCE-ID") {
-    case .success(let r): recurrenceId = r
-    case .failure(let e): return skip(e.description)
     }
     let thisAndFuture = c.property("RECURRENCE-ID")?.parameter("RANGE")?.uppercased()
       == "THISANDFUTURE"
@@ -92,6 +120,9 @@ enum ICalendarEventReader {
         rrule = r
         if let why = r.unsupported {
           warnings.append("\(label): \(why); read as a single occurrence")
+        } else if r.count != nil && r.until != nil {
+          warnings.append("\(label): RRULE has both COUNT and UNTIL; "
+                          + "the first limit reached ends it")
         }
       case .failure(let e):
         warnings.append("\(label): \(e); read as a single occurrence")
@@ -140,20 +171,17 @@ enum ICalendarEventReader {
       }
     }
 
-    let sequence = c.property("SEQUENCE").flatMap {
-      Int($0.value.trimmingCharacters(in: .whitespaces))
-    } ?? 0
     func text(_ name: String) -> String? {
       guard let t = c.property(name)?.text, !t.isEmpty else { return nil }
       return t
     }
-    let status = c.property("STATUS")?.value.trimmingCharacters(in: .whitespaces).uppercased()
-    return .success(ICalendarEvent(
+    return .event(ICalendarEvent(
       uid: uid, summary: text("SUMMARY"), description: text("DESCRIPTION"),
       location: text("LOCATION"), status: status, start: start, end: end, duration: duration,
       organizer: c.property("ORGANIZER").map(ICalendarAddress.parse),
       attendees: c.properties("ATTENDEE").map(ICalendarAddress.parse),
       rrule: rrule, exdates: exdates, rdates: rdates, recurrenceId: recurrenceId,
-      recurrenceIdThisAndFuture: thisAndFuture, sequence: sequence, line: c.line))
+      recurrenceIdThisAndFuture: thisAndFuture, sequence: sequence, line: c.line,
+      method: method))
   }
 }

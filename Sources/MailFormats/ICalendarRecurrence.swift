@@ -42,10 +42,14 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
   public static func parse(_ raw: String) -> Result<ICalendarRecurrenceRule, ICalendarValueError> {
     var parts: [String: String] = [:]
     for part in raw.split(separator: ";", omittingEmptySubsequences: true) {
-      let pair = part.split(separator: "=", maxSplits: 1)
-      let key = pair[0].trimmingCharacters(in: .whitespaces).uppercased()
+      let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      let printablePart = ICalendarReader.printable(String(part))
       guard pair.count == 2 else {
-        return .failure(.init("RRULE part '\(ICalendarReader.printable(String(part)))' has no '='"))
+        return .failure(.init("RRULE part '\(printablePart)' has no '='"))
+      }
+      let key = pair[0].trimmingCharacters(in: .whitespaces).uppercased()
+      guard !key.isEmpty else {
+        return .failure(.init("RRULE part '\(printablePart)' has no name"))
       }
       guard parts[key] == nil else { return .failure(.init("RRULE repeats \(key)")) }
       parts[key] = pair[1].trimmingCharacters(in: .whitespaces)
@@ -151,9 +155,6 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
         }
       }
     }
-    if rule.count != nil && rule.until != nil {
-      return .failure(.init("RRULE has both COUNT and UNTIL"))
-    }
     if rule.byDay.contains(where: { $0.ordinal != nil })
       && !(freq == .monthly || freq == .yearly)
     {
@@ -214,19 +215,27 @@ struct ICalendarRecurrenceExpander {
     let startMonthIndex = start.year * 12 + (start.month - 1)
     let interval = rule.interval
 
-    var k = 0
-    if rule.count == nil && lower > start {
+    // The period just before the one holding `lower`.
+    var periodBeforeLower = 0
+    if lower > start {
       let lowerDay = lower.dayNumber
       switch rule.frequency {
-      case .hourly: k = (lowerDay * 24 + lower.hour - startHour) / interval - 1
-      case .daily: k = (lowerDay - startDay) / interval - 1
-      case .weekly: k = (lowerDay - weekAnchor) / (7 * interval) - 1
-      case .monthly: k = (lower.year * 12 + lower.month - 1 - startMonthIndex) / interval - 1
-      case .yearly: k = (lower.year - start.year) / interval - 1
-      default: k = 0
+      case .hourly: periodBeforeLower = (lowerDay * 24 + lower.hour - startHour) / interval - 1
+      case .daily: periodBeforeLower = (lowerDay - startDay) / interval - 1
+      case .weekly: periodBeforeLower = (lowerDay - weekAnchor) / (7 * interval) - 1
+      case .monthly:
+        periodBeforeLower = (lower.year * 12 + lower.month - 1 - startMonthIndex) / interval - 1
+      case .yearly: periodBeforeLower = (lower.year - start.year) / interval - 1
+      default: periodBeforeLower = 0
       }
-      k = max(0, k)
+      periodBeforeLower = max(0, periodBeforeLower)
     }
+    var k = rule.count == nil ? periodBeforeLower : 0
+    // With COUNT, a rule giving as many times in every period walks the first period (where
+    // times before the start do not count), then counts the skipped ones instead of
+    // listing them.
+    let countedJump: (to: Int, perPeriod: Int)? = rule.count != nil && periodBeforeLower > 1
+      ? timesInEveryPeriod.map { (periodBeforeLower, $0) } : nil
 
     let upperDay = upper.dayNumber
     var walked = 0
@@ -296,9 +305,40 @@ struct ICalendarRecurrenceExpander {
           return Result(occurrences: found, hitCap: false)
         }
       }
+      if k == 0, let jump = countedJump, let count = rule.count {
+        let (skipped, overflow) = (jump.to - 1).multipliedReportingOverflow(by: jump.perPeriod)
+        // The series ends in the skipped periods, all before the range.
+        if overflow || skipped >= count - emitted {
+          return Result(occurrences: found, hitCap: false)
+        }
+        emitted += skipped
+        k = jump.to
+        continue
+      }
       k += 1
     }
     return Result(occurrences: found, hitCap: false)
+  }
+
+  /// How many times every period of the rule gives, when that number is the same for all
+  /// (no BYSETPOS, and no day rule that keeps some periods' days and not others'); else nil.
+  private var timesInEveryPeriod: Int? {
+    guard rule.bySetPos.isEmpty, rule.byMonth.isEmpty else { return nil }
+    let minutesAndSeconds = max(1, rule.byMinute.count) * max(1, rule.bySecond.count)
+    let timesPerDay = max(1, rule.byHour.count) * minutesAndSeconds
+    switch rule.frequency {
+    case .hourly:
+      guard rule.byHour.isEmpty, rule.byMonthDay.isEmpty, rule.byDay.isEmpty else { return nil }
+      return minutesAndSeconds
+    case .daily:
+      guard rule.byMonthDay.isEmpty, rule.byDay.isEmpty else { return nil }
+      return timesPerDay
+    case .weekly:
+      let weekdays = rule.byDay.isEmpty ? 1 : Set(rule.byDay.map(\.weekday)).count
+      return weekdays * timesPerDay
+    default:
+      return nil
+    }
   }
 
   static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }

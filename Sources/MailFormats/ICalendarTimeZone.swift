@@ -222,17 +222,4 @@ enum ICalendarZoneNames {
     if let name = windowsNames[trimmed], let tz = TimeZone(identifier: name) { return tz }
     return nil
   }
-
-  /// Windows zone names as Outlook writes them, for the zones most often met.
-  static let windowsNames: [String: String] = [
-    "UTC": "UTC", "GMT Standard Time": "Europe/London",
-    "W. Europe Standard Time": "Europe/Berlin", "Romance Standard Time": "Europe/Paris",
-    "Central Europe Standard Time": "Europe/Budapest",
-    "Central European Standard Time": "Europe/Warsaw",
-    "E. Europe Standard Time": "Europe/Chisinau", "FLE Standard Time": "Europe/Kiev",
-    "Eastern Standard Time": "America/New_York", "Central Standard Time": "America/Chicago",
-    "Mountain Standard Time": "America/Denver", "Pacific Standard Time": "America/Los_Angeles",
-    "India Standard Time": "Asia/Kolkata", "China Standard Time": "Asia/Shanghai",
-    "Tokyo Standard Time": "Asia/Tokyo", "AUS Eastern Standard Time": "Australia/Sydney",
-  ]
 }

@@ -9,13 +9,18 @@ import MailFormats
 /// unreadable folder, a file that is not iCalendar or a broken event is listed in
 /// `problems` with the file and reason, and everything else is still read.
 ///
-/// Cancellations: an event with `STATUS:CANCELLED`, or every event of a file whose METHOD
+/// Cancellations: an event with `STATUS:CANCELLED`, or every event of a calendar whose METHOD
 /// is `CANCEL`, is never captured. When the same occurrence (UID + recurrence id) comes
 /// from several files, the copy with the highest SEQUENCE stands for it (a cancellation
 /// wins a tie), so a cancellation notice beside the original invitation removes the
 /// meeting; a cancelled event without RECURRENCE-ID cancels the whole series in every file
-/// at the same or a lower SEQUENCE. On a tie, any copy wins over one from an attendee's
-/// reply (`METHOD:REPLY`), and otherwise the first file in path order stands.
+/// at the same or a lower SEQUENCE. An event without RECURRENCE-ID replaces the series
+/// occurrences of every lower SEQUENCE (a rescheduled series leaves no old times behind;
+/// older overrides still stand for their own occurrences). On a tie, any copy wins over
+/// one from an attendee's reply (`METHOD:REPLY`), then an override (RECURRENCE-ID) over the
+/// series' own occurrence, and otherwise the first file in path order stands. An override
+/// that moved the occurrence out of the window takes part too: when it wins, the
+/// occurrence is gone.
 public final class CalendarFiles: CalendarSource, @unchecked Sendable {
   /// The files and folders given, as given.
   public let paths: [String]
@@ -94,14 +99,32 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     cache = fresh
 
     struct Key: Hashable { var uid: String; var recurrenceId: Date? }
+    /// Highest SEQUENCE; on a tie a cancellation, then anything over an attendee's reply
+    /// (which carries little besides the reply), then an override over the series.
+    func rank(sequence: Int, isCancelled: Bool, isReply: Bool, isOverride: Bool)
+      -> (Int, Int, Int, Int)
+    {
+      (sequence, isCancelled ? 1 : 0, isReply ? 0 : 1, isOverride ? 1 : 0)
+    }
     var chosen: [Key: (occurrence: ICalendarOccurrence, source: String, isReply: Bool)] = [:]
     var seriesCancelled: [String: Int] = [:]
+    // The highest SEQUENCE of each UID's event without RECURRENCE-ID (an attendee's reply
+    // aside): a newer one replaces the whole event, so older series' occurrences go.
+    var newestSeries: [String: Int] = [:]
     for (path, calendar, expansion) in calendars {
+      for event in calendar.events where event.recurrenceId == nil && event.method != "REPLY" {
+        guard let uid = event.uid else { continue }
+        newestSeries[uid] = max(newestSeries[uid] ?? Int.min, event.sequence)
+      }
       for event in calendar.events where event.recurrenceId == nil {
-        guard let uid = event.uid, event.isCancelled || calendar.method == "CANCEL" else {
+        guard let uid = event.uid, event.isCancelled || event.method == "CANCEL" else {
           continue
         }
         seriesCancelled[uid] = max(seriesCancelled[uid] ?? Int.min, event.sequence)
+      }
+      for cancellation in calendar.cancellations {
+        let uid = cancellation.uid
+        seriesCancelled[uid] = max(seriesCancelled[uid] ?? Int.min, cancellation.sequence)
       }
       for warning in expansion.warnings {
         problems.append(.malformed(path: path, reason: warning))
@@ -109,16 +132,32 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
       for occurrence in expansion.occurrences {
         guard let uid = occurrence.uid else { continue }
         let key = Key(uid: uid, recurrenceId: occurrence.recurrenceId)
-        let isReply = calendar.method == "REPLY"
+        let isReply = occurrence.method == "REPLY"
         if let current = chosen[key] {
-          // Highest SEQUENCE; on a tie a cancellation, then anything over an attendee's
-          // reply (which carries little besides the reply).
           let old = current.occurrence
-          let rank = (occurrence.sequence, occurrence.isCancelled ? 1 : 0, isReply ? 0 : 1)
-          let oldRank = (old.sequence, old.isCancelled ? 1 : 0, current.isReply ? 0 : 1)
-          if rank <= oldRank { continue }
+          let newRank = rank(sequence: occurrence.sequence, isCancelled: occurrence.isCancelled,
+                             isReply: isReply, isOverride: occurrence.isOverride)
+          let oldRank = rank(sequence: old.sequence, isCancelled: old.isCancelled,
+                             isReply: current.isReply, isOverride: old.isOverride)
+          if newRank <= oldRank { continue }
         }
         chosen[key] = (occurrence, path, isReply)
+      }
+    }
+    // An occurrence moved out of the window by a newer override in another file is gone.
+    for (_, _, expansion) in calendars {
+      for moved in expansion.movedAway {
+        guard let uid = moved.uid else { continue }
+        let key = Key(uid: uid, recurrenceId: moved.recurrenceId)
+        guard let current = chosen[key] else { continue }
+        let old = current.occurrence
+        if rank(sequence: moved.sequence, isCancelled: moved.isCancelled,
+                isReply: moved.method == "REPLY", isOverride: true)
+          > rank(sequence: old.sequence, isCancelled: old.isCancelled,
+                 isReply: current.isReply, isOverride: old.isOverride)
+        {
+          chosen[key] = nil
+        }
       }
     }
 
@@ -127,6 +166,11 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
       let occurrence = entry.occurrence
       if occurrence.isCancelled { continue }
       if let cancelledAt = seriesCancelled[key.uid], occurrence.sequence <= cancelledAt {
+        continue
+      }
+      if !occurrence.isOverride, let newest = newestSeries[key.uid],
+         occurrence.sequence < newest
+      {
         continue
       }
       let organizer = occurrence.organizer?.address.flatMap(EmailAddress.parse)

@@ -50,6 +50,17 @@ enum ICS {
     #expect(document.warnings.isEmpty)
   }
 
+  /// A review found that files concatenated with their byte-order marks
+  /// (`cat a.ics b.ics`) lost the second BEGIN:VCALENDAR, and with it that calendar's METHOD.
+  @Test func byteOrderMarkAtTheStartOfALaterLineIsDropped() {
+    let text = "\u{FEFF}BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+      + "\u{FEFF}BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n"
+    let document = ICalendarReader.parse(text)
+    #expect(document.components.map(\.name) == ["VCALENDAR", "VCALENDAR"])
+    #expect(document.components.last?.property("METHOD")?.value == "CANCEL")
+    #expect(document.warnings.isEmpty)
+  }
+
   @Test func quotedParameterValuesKeepCommasColonsAndSemicolons() throws {
     let line = "ATTENDEE;CN=\"Lee, Ann: Sales; EMEA\";DELEGATED-FROM=\"mailto:a@x.example\","
       + "\"mailto:b@x.example\";ROLE=REQ-PARTICIPANT:mailto:ann@x.example"
@@ -115,12 +126,105 @@ enum ICS {
     #expect(event.attendees.last?.name == "Room 4")
   }
 
+  /// A review found that an attendee whose calendar address is not a mailto: URI but who
+  /// carries the RFC 7986 (6.2) EMAIL parameter had no address, so the meeting did not
+  /// relate to the contact whose address it names.
+  @Test func emailParameterGivesTheAddressOfANonMailtoAttendee() throws {
+    let calendar = ICS.event([
+      "DTSTART:20250101T100000Z",
+      "ORGANIZER;CN=Ann;EMAIL=ann@fabrikam.example:urn:uuid:6f9a1c2e-4b7d-4e8f-9a0b-1c2d3e4f5a6b",
+      #"ATTENDEE;CN=Bo;EMAIL="bo@contoso.example":https://cal.contoso.example/p/bo"#,
+      "ATTENDEE;EMAIL=other@contoso.example:mailto:cy@contoso.example",
+    ])
+    let event = try #require(calendar.events.first)
+    #expect(event.organizer?.address == "ann@fabrikam.example")
+    #expect(event.attendees.map(\.address) == ["bo@contoso.example", "cy@contoso.example"])
+  }
+
+  /// A review found that a VEVENT without DTSTART in a file with a METHOD (allowed by RFC
+  /// 5545 3.8.2.4, and how some servers write a cancellation) was skipped, so the
+  /// cancellation it carried was lost. An override stands at its RECURRENCE-ID.
+  @Test func overrideWithoutStartStandsAtItsRecurrenceId() throws {
+    let calendar = ICS.calendar(["METHOD:CANCEL", "BEGIN:VEVENT", "UID:d", "SEQUENCE:1",
+                                 "RECURRENCE-ID;TZID=Europe/Berlin:20251124T090000",
+                                 "END:VEVENT"])
+    #expect(calendar.skippedEvents.isEmpty)
+    let event = try #require(calendar.events.first)
+    #expect(event.start == event.recurrenceId)
+    #expect(event.start.zone == .named("Europe/Berlin"))
+  }
+
+  @Test func cancellationWithoutStartIsKeptAsACancellationOfTheSeries() throws {
+    let calendar = ICS.calendar(["METHOD:CANCEL", "BEGIN:VEVENT", "UID:d", "SEQUENCE:2",
+                                 "END:VEVENT"])
+    #expect(calendar.skippedEvents.isEmpty)
+    #expect(calendar.events.isEmpty)
+    #expect(calendar.cancellations == [ICalendarCancellation(uid: "d", sequence: 2, line: 4)])
+  }
+
+  @Test func eventWithoutStartOutsideACancellationIsStillSkipped() throws {
+    let calendar = ICS.calendar(["METHOD:REQUEST", "BEGIN:VEVENT", "UID:d", "END:VEVENT"])
+    #expect(calendar.skippedEvents.map(\.reason) == ["no DTSTART"])
+    #expect(calendar.cancellations.isEmpty)
+  }
+
   @Test func missingEndLinesAreClosedWithAWarning() throws {
     let calendar = ICalendar.parse(
       "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:u\nDTSTART:20250101T100000Z\n")
     #expect(calendar.events.count == 1)
     #expect(calendar.warnings.contains("line 2: BEGIN:VEVENT has no END"))
     #expect(calendar.warnings.contains("line 1: BEGIN:VCALENDAR has no END"))
+  }
+
+  /// A review found that an event whose END:VEVENT was lost swallowed the next event: the
+  /// second BEGIN:VEVENT opened inside the first, so its meeting was never read.
+  @Test func eventWithoutEndDoesNotSwallowTheNextEvent() throws {
+    let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
+                "BEGIN:VEVENT", "UID:b", "DTSTART:20250102T100000Z", "END:VEVENT",
+                "END:VCALENDAR"]
+    let calendar = ICalendar.parse(text.joined(separator: "\r\n"))
+    #expect(calendar.events.map(\.uid) == ["a", "b"])
+    #expect(calendar.warnings == ["line 2: BEGIN:VEVENT has no END"])
+  }
+
+  /// As above for a calendar whose END:VCALENDAR was lost before the next calendar of a
+  /// concatenated file: the second calendar opened inside the first and its events were
+  /// never read.
+  @Test func calendarWithoutEndDoesNotSwallowTheNextCalendar() throws {
+    let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
+                "END:VEVENT", "BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:b",
+                "DTSTART:20250102T100000Z", "END:VEVENT", "END:VCALENDAR"]
+    let calendar = ICalendar.parse(text.joined(separator: "\r\n"))
+    #expect(calendar.events.map(\.uid) == ["a", "b"])
+    #expect(calendar.warnings == ["line 1: BEGIN:VCALENDAR has no END"])
+  }
+
+  @Test func alarmInsideAnEventStillNestsInIt() throws {
+    let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
+                "BEGIN:VALARM", "TRIGGER:-PT15M", "SUMMARY:alarm", "END:VALARM",
+                "SUMMARY:event", "END:VEVENT", "END:VCALENDAR"]
+    let calendar = ICalendar.parse(text.joined(separator: "\r\n"))
+    #expect(calendar.events.map(\.summary) == ["event"])
+    #expect(calendar.warnings.isEmpty)
+  }
+
+  /// A review found a VEVENT wrapped in a component this reader does not know (an x-comp
+  /// may not hold components, but some writers wrap events) dropped without a word.
+  @Test func eventInsideAnUnknownComponentIsReadWithAWarning() throws {
+    let text = ["BEGIN:VCALENDAR", "METHOD:REQUEST", "BEGIN:X-WRAPPER", "BEGIN:VEVENT",
+                "UID:a", "DTSTART:20250101T100000Z", "END:VEVENT", "END:X-WRAPPER",
+                "END:VCALENDAR"]
+    let calendar = ICalendar.parse(text.joined(separator: "\r\n"))
+    #expect(calendar.events.map(\.uid) == ["a"])
+    #expect(calendar.events.first?.method == "REQUEST")
+    #expect(calendar.warnings == ["line 4: VEVENT inside X-WRAPPER read as an event"])
+  }
+
+  @Test func eventInsideAnUnknownTopLevelComponentIsRead() throws {
+    let calendar = try ICalendarCorpusTests.calendar(
+      "calendars/issue_178_custom_component_contains_other.ics")
+    #expect(calendar.problem == nil)
+    #expect(calendar.events.map(\.uid) == ["12345"])
   }
 
   @Test func eventsOfEveryCalendarInTheFileAreRead() {
@@ -157,6 +261,21 @@ enum ICS {
     let calendar = ICalendar.parse(data)
     #expect(calendar.events.first?.summary == "Réunion")
     #expect(calendar.warnings.isEmpty)
+  }
+
+  /// A review found that a writer folding at 75 octets in the middle of a UTF-8 character
+  /// (RFC 5545 3.1 allows it: the fold is removed before the octets are read as UTF-8) made
+  /// the whole file fall back to Latin-1, every accent in it garbled.
+  @Test func foldInsideAUTF8CharacterIsJoinedBeforeDecoding() throws {
+    let e = Array("é".utf8), euro = Array("€".utf8)
+    var bytes = Array("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\nSUMMARY:Caf".utf8)
+    bytes += [e[0]] + Array("\r\n ".utf8) + [e[1]]
+    bytes += Array(" 5 ".utf8) + euro[0..<2] + Array("\n\t".utf8) + [euro[2]]
+    bytes += Array("\r\nDTSTART:20250101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n".utf8)
+    let calendar = ICalendar.parse(Data(bytes))
+    #expect(calendar.events.first?.summary == "Café 5 €")
+    #expect(calendar.warnings.isEmpty)
+    #expect(calendar.events.first?.start.local.year == 2025)
   }
 
   @Test func latin1BytesAreReadWithAWarning() throws {

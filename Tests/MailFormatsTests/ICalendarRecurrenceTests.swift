@@ -141,6 +141,29 @@ import Testing
     #expect(try ICS.starts(calendar) == dates(["2025-01-01T09:00:00Z", "2025-01-02T09:00:00Z"]))
   }
 
+  /// A review found an EXDATE written without TZID on a zoned series read in the user's
+  /// zone: for a user elsewhere than the series it matched nothing and the excluded
+  /// meeting came back. It is read in the series' zone (the same answer when they agree).
+  @Test func floatingExdateOfAZonedSeriesIsReadInTheSeriesZone() throws {
+    let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:20250101T100000",
+                              "RRULE:FREQ=DAILY;COUNT=3", "EXDATE:20250102T100000"])
+    let expected = try dates(["2025-01-01T09:00:00Z", "2025-01-03T09:00:00Z"])
+    #expect(try ICS.starts(calendar, userZone: "America/Chicago") == expected)
+    #expect(try ICS.starts(calendar, userZone: "Europe/Berlin") == expected)
+  }
+
+  @Test func floatingRecurrenceIdOfAZonedSeriesReplacesItsOccurrence() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VEVENT", "UID:w", "DTSTART;TZID=Europe/Berlin:20250106T100000",
+      "RRULE:FREQ=WEEKLY;COUNT=3", "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID:20250113T100000",
+      "DTSTART;TZID=Europe/Berlin:20250113T150000", "END:VEVENT",
+    ])
+    #expect(try ICS.starts(calendar, userZone: "Asia/Tokyo") == dates([
+      "2025-01-06T09:00:00Z", "2025-01-13T14:00:00Z", "2025-01-20T09:00:00Z",
+    ]))
+  }
+
   @Test func rdateAddsOneOccurrence() throws {
     let calendar = ICS.event(["DTSTART:20250101T100000Z", "DTEND:20250101T110000Z",
                               "RRULE:FREQ=DAILY;COUNT=2", "RDATE:20250110T140000Z"])
@@ -162,6 +185,42 @@ import Testing
     let calendar = ICS.event(["DTSTART:20250101T100000Z", "RRULE:FREQ=DAILY;BYMONTH=13"])
     #expect(try ICS.starts(calendar) == dates(["2025-01-01T10:00:00Z"]))
     #expect(calendar.warnings.contains { $0.contains("BYMONTH value '13' is out of range") })
+  }
+
+  /// A review found that an RRULE part with nothing around its '=' (`;=;`, as a writer
+  /// that joins empty pairs leaves it) crashed the reader on an out-of-range index.
+  @Test func ruleWithAnEmptyPartIsReportedInsteadOfCrashing() throws {
+    let calendar = ICS.event(["DTSTART:20250101T100000Z", "RRULE:FREQ=DAILY;=;COUNT=3"])
+    #expect(try ICS.starts(calendar) == dates(["2025-01-01T10:00:00Z"]))
+    #expect(calendar.warnings.contains { $0.contains("RRULE part '=' has no name") })
+  }
+
+  @Test func timezoneRuleWithAnEmptyPartIsReportedInsteadOfCrashing() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VTIMEZONE", "TZID:Custom", "BEGIN:STANDARD", "DTSTART:19701025T030000",
+      "RRULE:FREQ=YEARLY;=;BYMONTH=10;BYDAY=-1SU", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100",
+      "END:STANDARD", "END:VTIMEZONE",
+      "BEGIN:VEVENT", "UID:e1", "DTSTART;TZID=Custom:20250115T100000", "END:VEVENT",
+    ])
+    #expect(try ICS.starts(calendar) == dates(["2025-01-15T09:00:00Z"]))
+    #expect(calendar.warnings.contains { $0.contains("RRULE part '=' has no name") })
+  }
+
+  /// A review found a rule with both COUNT and UNTIL (forbidden by RFC 5545 3.3.10, but
+  /// written by some generators) dropped whole: the meeting showed once. Both limits now
+  /// apply, whichever ends the series first.
+  @Test func ruleWithBothCountAndUntilEndsAtTheFirstLimitReached() throws {
+    let byUntil = ICS.event(["DTSTART:20250101T100000Z",
+                             "RRULE:FREQ=DAILY;COUNT=10;UNTIL=20250103T100000Z"])
+    #expect(try ICS.starts(byUntil) == dates([
+      "2025-01-01T10:00:00Z", "2025-01-02T10:00:00Z", "2025-01-03T10:00:00Z",
+    ]))
+    #expect(byUntil.warnings == [
+      "VEVENT at line 3 (UID e1): RRULE has both COUNT and UNTIL; the first limit reached ends it",
+    ])
+    let byCount = ICS.event(["DTSTART:20250101T100000Z",
+                             "RRULE:FREQ=DAILY;UNTIL=20251231T100000Z;COUNT=2"])
+    #expect(try ICS.starts(byCount) == dates(["2025-01-01T10:00:00Z", "2025-01-02T10:00:00Z"]))
   }
 
   /// A review found hourly series kept as their first occurrence, so one begun in 2020
@@ -220,8 +279,53 @@ import Testing
     }))
   }
 
-  @Test func countedSeriesTooLongToWalkStopsWithAWarning() throws {
+  /// A review found counted series walked period by period from their start: an hourly
+  /// one begun in 2000 hit the walking cap and lost this week's meetings, a daily one from
+  /// 1900 took a third of a second. Rules that give as many times in every period jump.
+  @Test func countedHourlySeriesBegunLongAgoReachesTheWindow() throws {
+    let calendar = ICS.event(["DTSTART:20000101T100000Z", "RRULE:FREQ=HOURLY;COUNT=999999999"])
+    let window = try ICS.date("2026-11-20T00:00:00Z")...ICS.date("2026-11-20T05:30:00Z")
+    let expansion = calendar.expandOccurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+    #expect(expansion.warnings.isEmpty)
+    #expect(expansion.occurrences.map(\.start) == (try (0...5).map {
+      try ICS.date("2026-11-20T0\($0):00:00Z")
+    }))
+  }
+
+  @Test func countedDailySeriesFromTheYear1000IsFoundInAWindowToday() throws {
     let calendar = ICS.event(["DTSTART:10000101T090000Z", "RRULE:FREQ=DAILY;COUNT=999999999"])
+    let window = try ICS.date("2026-11-20T00:00:00Z")...ICS.date("2026-11-26T00:00:00Z")
+    let expansion = calendar.expandOccurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+    #expect(expansion.warnings.isEmpty)
+    #expect(expansion.occurrences.count == 6)
+  }
+
+  @Test func countedWeeklySeriesEndsOnItsLastOccurrenceAfterAJump() throws {
+    // Monday, Wednesday and Friday from 3 January 2000: the 3000th is in the 1000th week.
+    let calendar = ICS.event(["DTSTART:20000103T100000Z",
+                              "RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=3000"])
+    let window = try ICS.date("2019-02-24T00:00:00Z")...ICS.date("2019-03-06T00:00:00Z")
+    #expect(calendar.occurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+      .map(\.start) == (try dates([
+        "2019-02-25T10:00:00Z", "2019-02-27T10:00:00Z", "2019-03-01T10:00:00Z",
+      ])))
+  }
+
+  @Test func countedDailySeriesWithSeveralTimesADayEndsOnItsLastOccurrence() throws {
+    // Two a day from 1 January 2000 at 09:00: the 10001st is 09:00 on day 5000.
+    let calendar = ICS.event(["DTSTART:20000101T090000Z",
+                              "RRULE:FREQ=DAILY;BYHOUR=9,15;COUNT=10001"])
+    let window = try ICS.date("2013-09-08T00:00:00Z")...ICS.date("2013-09-11T00:00:00Z")
+    #expect(calendar.occurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+      .map(\.start) == (try dates([
+        "2013-09-08T09:00:00Z", "2013-09-08T15:00:00Z", "2013-09-09T09:00:00Z",
+      ])))
+  }
+
+  @Test func countedSeriesTooLongToWalkStopsWithAWarning() throws {
+    // Only November days: not the same number of times in every period, so it is walked.
+    let calendar = ICS.event(["DTSTART:10000101T090000Z",
+                              "RRULE:FREQ=DAILY;BYMONTH=11;COUNT=999999999"])
     let window = try ICS.date("2026-11-20T00:00:00Z")...ICS.date("2026-11-26T00:00:00Z")
     let expansion = calendar.expandOccurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
     #expect(expansion.occurrences.isEmpty)
@@ -278,18 +382,61 @@ import Testing
     #expect(occurrences[1].start == (try ICS.date("2025-01-13T10:00:00Z")))
   }
 
-  @Test func thisAndFutureOverrideIsReadAsOneOccurrence() throws {
+  /// A review found `RANGE=THISANDFUTURE` read as an override of its one occurrence, so
+  /// after "move this and all following" the later meetings kept their old time and title.
+  @Test func thisAndFutureOverrideMovesEveryLaterOccurrence() throws {
     let calendar = ICS.calendar([
-      "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "RRULE:FREQ=WEEKLY;COUNT=3",
-      "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "DTEND:20250106T110000Z",
+      "SUMMARY:Sync", "RRULE:FREQ=WEEKLY;COUNT=4", "END:VEVENT",
       "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID;RANGE=THISANDFUTURE:20250113T100000Z",
-      "DTSTART:20250113T120000Z", "END:VEVENT",
+      "DTSTART:20250113T120000Z", "DTEND:20250113T123000Z", "SUMMARY:Sync (new time)",
+      "SEQUENCE:1", "END:VEVENT",
     ])
     let expansion = calendar.expandOccurrences(startingIn: ICS.all, timeZone: try ICS.zone("UTC"))
-    #expect(expansion.occurrences.map(\.start) == (try dates([
-      "2025-01-06T10:00:00Z", "2025-01-13T12:00:00Z", "2025-01-20T10:00:00Z",
+    let occurrences = expansion.occurrences
+    #expect(occurrences.map(\.start) == (try dates([
+      "2025-01-06T10:00:00Z", "2025-01-13T12:00:00Z", "2025-01-20T12:00:00Z",
+      "2025-01-27T12:00:00Z",
     ])))
-    #expect(expansion.warnings.contains { $0.contains("THISANDFUTURE") })
+    #expect(occurrences.map(\.end) == (try dates([
+      "2025-01-06T11:00:00Z", "2025-01-13T12:30:00Z", "2025-01-20T12:30:00Z",
+      "2025-01-27T12:30:00Z",
+    ])))
+    #expect(occurrences.map(\.recurrenceId) == (try dates([
+      "2025-01-06T10:00:00Z", "2025-01-13T10:00:00Z", "2025-01-20T10:00:00Z",
+      "2025-01-27T10:00:00Z",
+    ])))
+    #expect(occurrences.map(\.summary) == ["Sync", "Sync (new time)", "Sync (new time)",
+                                            "Sync (new time)"])
+    #expect(occurrences.map(\.sequence) == [0, 1, 1, 1])
+    #expect(expansion.warnings.isEmpty)
+  }
+
+  @Test func thisAndFutureShiftKeepsTheLocalHourAcrossDST() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VEVENT", "UID:w", "DTSTART;TZID=Europe/Berlin:20250310T100000",
+      "RRULE:FREQ=WEEKLY;COUNT=4", "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:"
+        + "20250317T100000", "DTSTART;TZID=Europe/Berlin:20250317T140000", "END:VEVENT",
+    ])
+    // Berlin moves to summer time on 30 March: 14:00 is 13:00Z before, 12:00Z after.
+    #expect(try ICS.starts(calendar) == dates([
+      "2025-03-10T09:00:00Z", "2025-03-17T13:00:00Z", "2025-03-24T13:00:00Z",
+      "2025-03-31T12:00:00Z",
+    ]))
+  }
+
+  @Test func thisAndFutureShiftBringsALaterOccurrenceIntoTheWindow() throws {
+    let calendar = ICS.calendar([
+      "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "RRULE:FREQ=WEEKLY",
+      "END:VEVENT",
+      "BEGIN:VEVENT", "UID:w", "RECURRENCE-ID;RANGE=THISANDFUTURE:20250113T100000Z",
+      "DTSTART:20250116T100000Z", "END:VEVENT",
+    ])
+    let window = try ICS.date("2025-01-23T00:00:00Z")...ICS.date("2025-01-23T23:59:59Z")
+    let occurrences = calendar.occurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+    #expect(occurrences.map(\.start) == [try ICS.date("2025-01-23T10:00:00Z")])
+    #expect(occurrences.map(\.recurrenceId) == [try ICS.date("2025-01-20T10:00:00Z")])
   }
 
   @Test func windowIncludesBothEndsExactly() throws {

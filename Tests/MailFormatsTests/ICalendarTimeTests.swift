@@ -1,5 +1,5 @@
 import Foundation
-import MailFormats
+@testable import MailFormats
 import Testing
 
 @Suite struct ICalendarTimeTests {
@@ -43,6 +43,32 @@ import Testing
     let calendar = ICS.event(["DTSTART;TZID=/mozilla.org/20050126_1/Europe/Berlin:20250115T090000"])
     #expect(calendar.warnings.isEmpty)
     #expect(try ICS.starts(calendar) == [try ICS.date("2025-01-15T08:00:00Z")])
+  }
+
+  /// A review found only 16 Windows zone names known: an Outlook-style TZID such as
+  /// `Russian Standard Time` without its VTIMEZONE was read as floating time, hours off.
+  @Test(arguments: [
+    ("Russian Standard Time", "2025-01-15T06:00:00Z"),
+    ("Singapore Standard Time", "2025-01-15T01:00:00Z"),
+    ("E. South America Standard Time", "2025-01-15T12:00:00Z"),
+    ("US Mountain Standard Time", "2025-01-15T16:00:00Z"),
+    ("New Zealand Standard Time", "2025-01-14T20:00:00Z"),
+    ("GTB Standard Time", "2025-01-15T07:00:00Z"),
+    ("Arabian Standard Time", "2025-01-15T05:00:00Z"),
+    ("W. Australia Standard Time", "2025-01-15T01:00:00Z"),
+  ])
+  func windowsZoneNameWithoutVtimezoneIsPlaced(name: String, utc: String) throws {
+    let calendar = ICS.event(["DTSTART;TZID=\"\(name)\":20250115T090000"])
+    #expect(calendar.warnings.isEmpty)
+    #expect(try ICS.starts(calendar, userZone: "America/Chicago") == [try ICS.date(utc)])
+  }
+
+  @Test func everyKnownWindowsZoneNameResolves() throws {
+    let unresolved = ICalendarZoneNames.windowsNames.keys.filter {
+      ICalendarZoneNames.foundationZone($0) == nil
+    }
+    #expect(unresolved.isEmpty)
+    #expect(ICalendarZoneNames.windowsNames.count > 130)
   }
 
   @Test func fileTimezoneWinsOverTheIANAZoneOfTheSameName() throws {
@@ -113,6 +139,18 @@ import Testing
     #expect(occurrence.end == (try ICS.date("2025-03-30T22:00:00Z")))
   }
 
+  /// A review found an all-day event whose DTEND repeats its DTSTART (written so by some
+  /// exporters) given no length at all; DTEND is exclusive, so it is read as one day.
+  @Test func allDayEventEndingOnItsStartDayLastsOneDay() throws {
+    let calendar = ICS.event(["DTSTART;VALUE=DATE:20250101", "DTEND;VALUE=DATE:20250101"])
+    let occurrence = try #require(calendar.occurrences(
+      startingIn: ICS.all, timeZone: try ICS.zone("UTC")).first)
+    #expect(occurrence.end == (try ICS.date("2025-01-02T00:00:00Z")))
+    #expect(calendar.warnings == [
+      "VEVENT at line 3 (UID e1): DTEND is DTSTART's day (DTEND is exclusive); read as one day",
+    ])
+  }
+
   @Test func durationOfOneDayKeepsTheLocalTimeAcrossDST() throws {
     let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:20250329T100000", "DURATION:P1D"])
     let occurrence = try #require(calendar.occurrences(
@@ -126,6 +164,17 @@ import Testing
     let occurrence = try #require(calendar.occurrences(
       startingIn: ICS.all, timeZone: try ICS.zone("UTC")).first)
     #expect(occurrence.end == (try ICS.date("2025-03-01T11:00:00Z")))
+  }
+
+  /// A review found a negative DURATION read as written, so the meeting ended before it
+  /// began; a DTEND before DTSTART was already ignored with a warning, and so is this now.
+  @Test func negativeDurationIsIgnoredWithAWarning() throws {
+    let calendar = ICS.event(["DTSTART:20250301T093000Z", "DURATION:-PT30M"])
+    let occurrence = try #require(calendar.occurrences(
+      startingIn: ICS.all, timeZone: try ICS.zone("UTC")).first)
+    #expect(occurrence.start == (try ICS.date("2025-03-01T09:30:00Z")))
+    #expect(occurrence.end == nil)
+    #expect(calendar.warnings == ["VEVENT at line 3 (UID e1): DURATION is negative; ignored"])
   }
 
   @Test func timeInTheSpringForwardGapUsesTheOffsetBeforeIt() throws {

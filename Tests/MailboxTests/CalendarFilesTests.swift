@@ -151,6 +151,100 @@ func vevent(uid: String, start: String, _ more: [String] = [],
       .map { Date(timeIntervalSince1970: $0) })
   }
 
+  /// A review found that an update in another file moving one occurrence out of the
+  /// window left the meeting at its old time: the moved copy starts outside the window, so
+  /// nothing stood against the series' occurrence.
+  @Test func updateInAnotherFileMovingAnOccurrenceAwayRemovesItFromTheWindow() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("invite.ics", vevent(uid: "d", start: "20251123T090000Z",
+                                          ["RRULE:FREQ=DAILY;COUNT=3"]), method: "REQUEST")
+    try folder.write("update.ics", vevent(
+      uid: "d", start: "20251203T090000Z", ["RECURRENCE-ID:20251124T090000Z", "SEQUENCE:1"]),
+      method: "REQUEST")
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.start) == [1_763_888_400, 1_764_061_200]
+      .map { Date(timeIntervalSince1970: $0) })
+  }
+
+  /// A review found that an override in another file with the series' SEQUENCE lost to
+  /// the series' own occurrence when the series' file came first in path order.
+  @Test func overrideInAnotherFileWinsOverTheSeriesOccurrenceOfTheSameSequence() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("a-series.ics", vevent(uid: "d", start: "20251123T090000Z",
+                                            ["RRULE:FREQ=DAILY;COUNT=3"]))
+    try folder.write("b-moved.ics", vevent(uid: "d", start: "20251124T140000Z",
+                                           ["RECURRENCE-ID:20251124T090000Z"]))
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.start) == [1_763_888_400, 1_763_992_800, 1_764_061_200]
+      .map { Date(timeIntervalSince1970: $0) })
+  }
+
+  /// A review found a cancellation notice without DTSTART (valid in a METHOD file) skipped
+  /// as broken, so the cancelled meeting stayed.
+  @Test func cancellationWithoutStartRemovesTheSeries() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("invite.ics", vevent(uid: "d", start: "20251123T090000Z",
+                                          ["RRULE:FREQ=DAILY;COUNT=3"]), method: "REQUEST")
+    try folder.write("cancel.ics", ["BEGIN:VEVENT", "UID:d", "SEQUENCE:1", "END:VEVENT"],
+                     method: "CANCEL")
+    let source = CalendarFiles(paths: [folder.url.path])
+    #expect(try Self.meetings(source).isEmpty)
+    #expect(source.problems.isEmpty)
+  }
+
+  @Test func cancellationOfOneOccurrenceWithoutStartRemovesOnlyIt() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("invite.ics", vevent(uid: "d", start: "20251123T090000Z",
+                                          ["RRULE:FREQ=DAILY;COUNT=3"]), method: "REQUEST")
+    try folder.write("cancel.ics", ["BEGIN:VEVENT", "UID:d", "SEQUENCE:1",
+                                    "RECURRENCE-ID:20251124T090000Z", "END:VEVENT"],
+                     method: "CANCEL")
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.start) == [1_763_888_400, 1_764_061_200]
+      .map { Date(timeIntervalSince1970: $0) })
+  }
+
+  /// A review found only the first VCALENDAR's METHOD read: an invitation and its
+  /// cancellation concatenated into one file (`cat invite.ics cancel.ics`) kept the meeting.
+  @Test func cancellationInTheSecondCalendarOfAFileRemovesTheMeeting() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    let file = folder.url.appendingPathComponent("both.ics")
+    let lines = ["BEGIN:VCALENDAR", "METHOD:REQUEST"]
+      + vevent(uid: "m", start: "20251124T090000Z") + ["END:VCALENDAR", "BEGIN:VCALENDAR",
+      "METHOD:CANCEL"] + vevent(uid: "m", start: "20251124T090000Z", ["SEQUENCE:1"])
+      + ["END:VCALENDAR"]
+    try (lines.joined(separator: "\r\n") + "\r\n").write(to: file, atomically: true,
+                                                           encoding: .utf8)
+    #expect(try Self.meetings(CalendarFiles(paths: [file.path])).isEmpty)
+  }
+
+  /// A review found that when an update in another file rescheduled a whole series (a
+  /// higher SEQUENCE on the event without RECURRENCE-ID), the old series' occurrences that
+  /// the new one does not share stayed: Monday's meeting showed beside Tuesday's.
+  @Test func rescheduledSeriesInAnotherFileReplacesEveryOldOccurrence() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("invite.ics", vevent(uid: "w", start: "20251124T090000Z",
+                                          ["RRULE:FREQ=WEEKLY"]), method: "REQUEST")
+    try folder.write("update.ics", vevent(uid: "w", start: "20251125T090000Z",
+                                          ["RRULE:FREQ=WEEKLY", "SEQUENCE:1"]),
+                     method: "REQUEST")
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.start) == [Date(timeIntervalSince1970: 1_764_061_200)])
+  }
+
+  @Test func singleMeetingTurnedIntoASeriesIsNotShownTwice() throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write("invite.ics", vevent(uid: "m", start: "20251124T090000Z"),
+                     method: "REQUEST")
+    try folder.write("update.ics", vevent(uid: "m", start: "20251124T090000Z",
+                                          ["RRULE:FREQ=DAILY;COUNT=2", "SEQUENCE:1"]),
+                     method: "REQUEST")
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.start) == [1_763_974_800, 1_764_061_200]
+      .map { Date(timeIntervalSince1970: $0) })
+    #expect(meetings.allSatisfy { $0.recurrenceId != nil })
+  }
+
   @Test func cancelledOverrideRemovesOnlyThatOccurrence() throws {
     let folder = try CalendarFolder(); defer { folder.remove() }
     let path = try folder.write("daily.ics",
