@@ -490,15 +490,22 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     }
     summary.scannedDirectories += 1
     let folder = (path as NSString).lastPathComponent
-    let (slices, tail, appendOnly): ([MboxLayout.Slice], Int64, Bool) = data.withUnsafeBytes {
-      bytes in
+    let (slices, tail, appendOnly, unread): ([MboxLayout.Slice], Int64, Bool, Int) =
+      data.withUnsafeBytes { bytes in
+      let unread = MboxLayout.bytesBeforeFirstMessage(bytes)
       let tail = MailboxIndex.tailHash(bytes, end: bytes.count)
       if let known, let oldSize = known.size, let oldTail = known.tailHash,
          oldSize < Int64(bytes.count),
          MailboxIndex.tailHash(bytes, end: Int(oldSize)) == oldTail {
-        return (MboxLayout.slices(bytes, from: Int(oldSize)), tail, true)
+        return (MboxLayout.slices(bytes, from: Int(oldSize)), tail, true, unread)
       }
-      return (MboxLayout.slices(bytes), tail, false)
+      return (MboxLayout.slices(bytes), tail, false, unread)
+    }
+    if unread > 0 {
+      problems.append(MailSourceFailure(path: path, reason: unread == data.count
+        ? "not an mbox: no line starting with 'From ' begins a message (a single message "
+          + "saved as a file?); nothing in it was read"
+        : "the first \(unread) bytes come before the first 'From ' line and were not read"))
     }
     var files: [String: (id: Int64, name: String)] = [:]
     if let known, !appendOnly { files = try knownFiles(dirId: known.id) }
@@ -512,7 +519,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     plan.removals += files.values.map(\.id)
     plan.mboxData[path] = data
     plan.mboxMtime[path] = status.mtime
+    // Bytes left unread keep the file unsettled, so the next run says so again.
     let settled = Date().timeIntervalSince1970 - status.mtime > MailboxIndex.settleSeconds
+      && unread == 0
     plan.dirUpdates.append(DirState(
       path: path, kind: "mbox", root: path, folder: folder,
       mtimeNanoseconds: settled ? status.mtimeNanoseconds : nil, size: Int64(data.count),

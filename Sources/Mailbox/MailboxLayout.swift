@@ -115,6 +115,23 @@ public enum MboxLayout {
     public var length: Int
   }
 
+  /// How many bytes come before the first message's `From ` line: 0 for a well-formed mbox
+  /// (blank lines before it aside), the whole size when no message begins anywhere (a single
+  /// message saved as a file, a text file named by mistake). Those bytes are never read as
+  /// mail, so the caller reports them.
+  public static func bytesBeforeFirstMessage(_ bytes: UnsafeRawBufferPointer) -> Int {
+    let first = slices(bytes).first.map { fromLineStart(bytes, body: $0.offset) } ?? bytes.count
+    let blank: Set<UInt8> = [0x20, 0x09, 0x0D, 0x0A]
+    return bytes[..<first].allSatisfy { blank.contains($0) } ? 0 : first
+  }
+
+  /// Where the `From ` line ends at `body` begins.
+  private static func fromLineStart(_ bytes: UnsafeRawBufferPointer, body: Int) -> Int {
+    var i = body - 1  // the line feed that ends the `From ` line
+    while i > 0, bytes[i - 1] != 0x0A { i -= 1 }
+    return max(0, i)
+  }
+
   /// The messages of `bytes` starting at `from` (0, or where an earlier scan ended when the
   /// file only grew); `from` itself may hold a `From ` line.
   public static func slices(_ bytes: UnsafeRawBufferPointer, from: Int = 0) -> [Slice] {

@@ -221,6 +221,38 @@ import Testing
     #expect(summary.skipped.map(\.description).contains { $0.contains("not an mbox file") })
   }
 
+  /// A review found a message saved as a file and named as an mbox indexed as nothing, with
+  /// no word of it.
+  @Test func aFileThatIsNotAnMboxIsReportedAgainOnEachRun() throws {
+    let tree = try MailTree("not-mbox")
+    let eml = tree.root.deletingLastPathComponent().appendingPathComponent("quote.eml")
+    try Data(mailText(id: "<e@t>").utf8).write(to: eml)
+    let index = try tree.open(mboxes: [eml.path])
+    for _ in 0..<2 {
+      let summary = try index.refresh(progress: nil)
+      #expect(summary.skipped.map(\.description).contains {
+        $0.contains(eml.path) && $0.contains("not an mbox") })
+    }
+  }
+
+  @Test func textBeforeTheFirstMessageOfAnMboxIsReportedAndTheMessagesKept() throws {
+    let tree = try MailTree("mbox-prefix")
+    let mbox = try tree.writeMbox()
+    let messages = try Data(contentsOf: mbox)
+    try (Data("\u{FEFF}Exported by Mailer 1.0\n\n".utf8) + messages).write(to: mbox)
+    let summary = try tree.open(mboxes: [mbox.path]).refresh(progress: nil)
+    #expect(summary.skipped.map(\.description).contains {
+      $0.contains(mbox.path) && $0.contains("the first 27 bytes come before") })
+    #expect(try tree.open(mboxes: [mbox.path]).ids(["ann@fabrikam.example"]).contains("<o@t>"))
+  }
+
+  @Test func blankLinesBeforeTheFirstMessageAreNotReported() throws {
+    let tree = try MailTree("mbox-blank")
+    let mbox = try tree.writeMbox()
+    try (Data("\n\r\n".utf8) + Data(contentsOf: mbox)).write(to: mbox)
+    #expect(try tree.open(mboxes: [mbox.path]).refresh(progress: nil).skipped.isEmpty)
+  }
+
   @Test func anMboxStillGivenButGoneForNowKeepsItsMessages() throws {
     let tree = try MailTree("mbox-gone")
     let mbox = try tree.writeMbox()
