@@ -32,7 +32,10 @@ struct ConfigFile {
   /// The config file, or nil when there is none; a broken file is an error naming it.
   /// A file named by `AUTOCAPTURE_CONFIG` must exist: a typo there must not quietly run
   /// without the settings it was meant to bring (an empty file brings none).
+  /// `/dev/null` is read as an empty file, as `GIT_CONFIG=/dev/null` is: the usual way to say
+  /// "no settings".
   static func load(from path: String = defaultPath) throws -> ConfigFile? {
+    if path == "/dev/null" { return ConfigFile() }
     guard let type = fileType(path) else {
       if let named = Environment.value("AUTOCAPTURE_CONFIG"), named == path {
         throw CLIError("no config file at \(path) (named by AUTOCAPTURE_CONFIG)")

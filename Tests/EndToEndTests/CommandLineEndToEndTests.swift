@@ -166,6 +166,14 @@ import TestSupport
     #expect(notAFile.stderr == "Error: config file \(directory) is not a file\n")
   }
 
+  @Test func devNullAsTheConfigFileSetsNothing() throws {
+    let f = try CaptureFixture.imported()
+    let result = try CLIRunner.run(["timeline", "--json", "--record", "account:a-fab"]
+      + f.sources(withMail: false), environment: ["AUTOCAPTURE_CONFIG": "/dev/null"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("\"a-fab\""))
+  }
+
   @Test func aFailureInsideACommandExitsWithOneAndNamesTheThing() throws {
     let f = try CaptureFixture.imported()
     let result = try CLIRunner.run(["timeline", "--json", "--record", "account:nope"]
