@@ -167,7 +167,10 @@ public final class AppRunner {
       work.async {
         guard inbox.isCurrentTimeline(generation) else { return }
         do {
-          inbox.post(.timelineLoaded(ref, try service.timeline(for: ref, user: user, now: now)))
+          let timeline = try service.timeline(for: ref, user: user, now: now) { done, total in
+            inbox.post(.indexing(done: done, total: total))
+          }
+          inbox.post(.timelineLoaded(ref, timeline))
         } catch {
           inbox.post(.timelineFailed(ref, AppRunner.describe(error)))
         }

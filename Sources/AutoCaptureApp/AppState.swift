@@ -18,6 +18,13 @@ public enum BodyState: Hashable, Sendable {
   case failed(String)
 }
 
+/// New messages the mailbox index has read, of those it found.
+public struct IndexingProgress: Hashable, Sendable {
+  public var done: Int
+  public var total: Int
+  public init(done: Int, total: Int) { self.done = done; self.total = total }
+}
+
 /// A timeline as the app holds it: what was asked for and what came back.
 public enum TimelineState: Hashable, Sendable {
   case empty
@@ -69,6 +76,9 @@ public struct AppState: Hashable, Sendable {
   public var settingsRow = 0
   /// A transient message for the status line (why `t` did nothing, "Tracking requested"...).
   public var message: String?
+  /// How far the mailbox index's catch-up has got while a timeline loads (the first index
+  /// of a large mailbox takes seconds): new messages read, of how many.
+  public var indexing: IndexingProgress?
   public var isRunning = true
   /// Terminal size; the screens lay out from it.
   public var width = 80

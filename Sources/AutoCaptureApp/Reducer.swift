@@ -37,6 +37,8 @@ public enum Action: Hashable, Sendable {
   /// The screens scrolled to keep the selection visible; remembered for the next frame.
   case viewport(recordsOffset: Int, timelineOffset: Int, bodyScroll: Int, overlayScroll: Int)
   case syncFailed(String)
+  /// The mailbox index's catch-up before a timeline: new messages read, of how many.
+  case indexing(done: Int, total: Int)
   /// Records, the user and what they may do, read again (`r`).
   case recordsLoaded([RecordSummary], User, CapturePermissions)
 }
@@ -83,7 +85,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.width = w
     state.height = h
     return []
+  case .indexing(let done, let total):
+    state.indexing = IndexingProgress(done: done, total: total)
+    return []
   case .timelineLoaded(let ref, let timeline):
+    state.indexing = nil
     guard state.currentRecord?.ref == ref else { return [] }
     let previous = state.currentItem
     let expanded = state.items.first { $0.id == state.expandedItem }
@@ -105,6 +111,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     if state.overlay == .problems && timeline.problems.isEmpty { state.overlay = nil }
     return []
   case .timelineFailed(let ref, let message):
+    state.indexing = nil
     guard state.currentRecord?.ref == ref else { return [] }
     state.timeline = .failed(ref, message)
     return []

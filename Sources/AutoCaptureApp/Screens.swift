@@ -219,7 +219,13 @@ public enum Screens {
       buffer.put(" Select a record", x: inner.x, y: inner.y, role: .dim, maxWidth: inner.width)
       return 0
     case .loading:
-      buffer.put(" Loading…", x: inner.x, y: inner.y, role: .dim, maxWidth: inner.width)
+      var text = "Loading…"
+      if let p = state.indexing, p.total > 0 {
+        text = "Indexing your mailbox: \(grouped(p.done)) of \(grouped(p.total)) new messages…"
+      }
+      TextBlock(text, role: .dim).draw(
+        into: &buffer, in: Rect(x: inner.x + 1, y: inner.y, width: max(0, inner.width - 1),
+                                height: inner.height))
       return 0
     case .failed(_, let message):
       TextBlock("Could not load the timeline: \(message)", role: .error)
@@ -253,6 +259,17 @@ public enum Screens {
                           below: timeline.items.count - shown.upperBound)
       return shown.lowerBound
     }
+  }
+
+  /// `n` with its thousands apart, `100,000`: counts of messages read as numbers.
+  static func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (k, digit) in digits.enumerated() {
+      if k > 0, (digits.count - k) % 3 == 0 { out.append(",") }
+      out.append(digit)
+    }
+    return (n < 0 ? "-" : "") + out
   }
 
   /// Lays tiles out top to bottom from an offset that keeps the selected tile in view;

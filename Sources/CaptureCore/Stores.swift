@@ -178,8 +178,10 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
 
 /// The user's mail, through the private index.
 public protocol MailSource: Sendable {
-  /// Brings the index up to date with the mailbox (cheap when nothing changed).
-  func refresh() throws
+  /// Brings the index up to date with the mailbox (cheap when nothing changed). `reporting`
+  /// hears how many new messages have been read of how many, so a long catch-up (a first
+  /// index) can show how far it has got; it is called from the refreshing thread.
+  func refresh(reporting: (@Sendable (_ done: Int, _ total: Int) -> Void)?) throws
   /// The `limit` newest messages with any of `addresses` in From, To or Cc; newest first,
   /// equal dates by Message-ID ascending; one item per Message-ID.
   func newestMessages(matching addresses: Set<EmailAddress>, limit: Int) throws -> [CapturedEmail]
@@ -187,6 +189,11 @@ public protocol MailSource: Sendable {
   func message(messageId: String) throws -> MessageContent
   /// Files and folders the latest refresh could not read (path and reason), not fatal.
   var problems: [MailSourceError] { get }
+}
+
+extension MailSource {
+  /// Brings the index up to date with the mailbox, quietly.
+  public func refresh() throws { try refresh(reporting: nil) }
 }
 
 /// One occurrence of a meeting from the user's calendar files.

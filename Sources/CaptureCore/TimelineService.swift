@@ -32,7 +32,10 @@ public final class TimelineService: Sendable {
 
   /// The timeline of `record` for `user` at `now`: tracked activities regarding it merged
   /// with the items captured from the user's mailbox and calendar, newest first.
-  public func timeline(for record: RecordRef, user: User, now: Date) throws -> Timeline {
+  /// `indexing` hears the progress of the mailbox index's catch-up first (`MailSource`).
+  public func timeline(for record: RecordRef, user: User, now: Date,
+                       indexing: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil)
+    throws -> Timeline {
     guard let summary = try store.recordSummary(record) else {
       throw CRMError.unknownRecord(record)
     }
@@ -46,7 +49,8 @@ public final class TimelineService: Sendable {
       if !addresses.isEmpty {
         let requests = try requestsByItem(user: user, record: record)
         if let mail {
-          let (mailItems, used) = try capturedEmails(mail, addresses: addresses, requests: requests)
+          let (mailItems, used) = try capturedEmails(mail, addresses: addresses,
+                                                     requests: requests, indexing: indexing)
           items += mailItems
           shownActivities.formUnion(used)
           problems += mail.problems.map(\.description)
@@ -195,9 +199,10 @@ public final class TimelineService: Sendable {
   }
 
   private func capturedEmails(_ mail: any MailSource, addresses: Set<EmailAddress>,
-                              requests: [String: TrackRequest]) throws
+                              requests: [String: TrackRequest],
+                              indexing: (@Sendable (Int, Int) -> Void)?) throws
     -> (items: [TimelineItem], activities: Set<String>) {
-    try mail.refresh()
+    try mail.refresh(reporting: indexing)
     let emails = try mail.newestMessages(matching: addresses, limit: limits.maxEmails)
     let tracked = try store.emailActivities(messageIds: emails.map(\.messageId))
     var byMessageId: [String: Activity] = [:]

@@ -156,8 +156,10 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     return lastSummaryStorage
   }
 
-  public func refresh() throws {
-    _ = try refresh(progress: nil)
+  public func refresh(reporting: (@Sendable (_ done: Int, _ total: Int) -> Void)?) throws {
+    var progress: (@Sendable (MailboxIndexProgress) -> Void)?
+    if let reporting { progress = { reporting($0.done, $0.total) } }
+    _ = try refresh(progress: progress)
   }
 
   /// Messages in the index.

@@ -221,6 +221,20 @@ import Testing
     #expect(summary.skipped.map(\.description).contains { $0.contains("not an mbox file") })
   }
 
+  /// The TUI shows a first index's progress through the `MailSource` protocol.
+  @Test func aRefreshReportsHowManyNewMessagesItHasRead() throws {
+    let tree = try MailTree("reporting")
+    for k in 0..<3 { try tree.write(mailText(id: "<r\(k)@t>"), name: "r\(k):2,S") }
+    let heard = Heard()
+    let source: any MailSource = try tree.open()
+    try source.refresh { done, total in heard.add(done, total) }
+    #expect(heard.calls.first?.0 == 0)
+    #expect(heard.calls.last?.0 == 3)
+    #expect(heard.calls.allSatisfy { $0.1 == 3 })
+    try source.refresh { done, total in heard.add(done, total) }
+    #expect(heard.calls.count == 2)  // nothing new: nothing to report
+  }
+
   /// A review found a message saved as a file and named as an mbox indexed as nothing, with
   /// no word of it.
   @Test func aFileThatIsNotAnMboxIsReportedAgainOnEachRun() throws {
@@ -395,4 +409,12 @@ final class ConcurrentResults: @unchecked Sendable {
       }
     }
   }
+}
+
+/// What a progress callback heard, from whichever thread.
+final class Heard: @unchecked Sendable {
+  private let lock = NSLock()
+  private var list: [(Int, Int)] = []
+  func add(_ done: Int, _ total: Int) { lock.withLock { list.append((done, total)) } }
+  var calls: [(Int, Int)] { lock.withLock { list } }
 }
