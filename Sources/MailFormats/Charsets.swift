@@ -66,29 +66,26 @@ public enum Charsets {
 
   /// The length of the valid multi-byte UTF-8 sequence starting at `i`, or 0.
   static func validSequenceLength(_ a: [UInt8], at i: Int) -> Int {
-    let b0 = a[i]
-    let need: Int
-    var lowerBound: UInt8 = 0x80, upperBound: UInt8 = 0xBF
-    switch b0 {
-    case 0xC2...0xDF: need = 1
-    case 0xE0: need = 2; lowerBound = 0xA0
-    case 0xE1...0xEC, 0xEE, 0xEF: need = 2
-    case 0xED: need = 2; upperBound = 0x9F
-    case 0xF0: need = 3; lowerBound = 0x90
-    case 0xF1...0xF3: need = 3
-    case 0xF4: need = 3; upperBound = 0x8F
-    default: return 0
-    }
-    guard i + need < a.count else { return 0 }
-    for k in 1...need {
-      let b = a[i + k]
-      if k == 1 {
-        if b < lowerBound || b > upperBound { return 0 }
-      } else if b < 0x80 || b > 0xBF {
-        return 0
-      }
-    }
+    guard let (need, second) = continuation(after: a[i]), i + need < a.count,
+          second.contains(a[i + 1]), a[(i + 2)..<(i + need + 1)].allSatisfy({ $0 & 0xC0 == 0x80 })
+    else { return 0 }
     return need + 1
+  }
+
+  /// For a UTF-8 lead byte: how many continuation bytes follow, and the range the first of
+  /// them must fall in (which rules out overlongs, surrogates and code points above
+  /// U+10FFFF); nil for a byte that cannot lead a multi-byte sequence.
+  static func continuation(after lead: UInt8) -> (count: Int, first: ClosedRange<UInt8>)? {
+    switch lead {
+    case 0xC2...0xDF: return (1, 0x80...0xBF)
+    case 0xE0: return (2, 0xA0...0xBF)
+    case 0xE1...0xEC, 0xEE, 0xEF: return (2, 0x80...0xBF)
+    case 0xED: return (2, 0x80...0x9F)
+    case 0xF0: return (3, 0x90...0xBF)
+    case 0xF1...0xF3: return (3, 0x80...0xBF)
+    case 0xF4: return (3, 0x80...0x8F)
+    default: return nil
+    }
   }
 
   /// Latin-1, except that bytes 0x80-0x9F are read as Windows-1252 where it defines them.
@@ -140,27 +137,12 @@ public enum Charsets {
   /// A strict UTF-8 check (no overlongs, no surrogates, nothing above U+10FFFF).
   static func isValidUTF8<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
     var it = bytes.makeIterator()
-    while let b0 = it.next() {
-      if b0 < 0x80 { continue }
-      let need: Int
-      var lowerBound: UInt8 = 0x80, upperBound: UInt8 = 0xBF
-      switch b0 {
-      case 0xC2...0xDF: need = 1
-      case 0xE0: need = 2; lowerBound = 0xA0
-      case 0xE1...0xEC, 0xEE, 0xEF: need = 2
-      case 0xED: need = 2; upperBound = 0x9F
-      case 0xF0: need = 3; lowerBound = 0x90
-      case 0xF1...0xF3: need = 3
-      case 0xF4: need = 3; upperBound = 0x8F
-      default: return false
-      }
-      for i in 0..<need {
-        guard let b = it.next() else { return false }
-        if i == 0 {
-          if b < lowerBound || b > upperBound { return false }
-        } else if b < 0x80 || b > 0xBF {
-          return false
-        }
+    while let lead = it.next() {
+      if lead < 0x80 { continue }
+      guard let (need, first) = continuation(after: lead), let b1 = it.next(), first.contains(b1)
+      else { return false }
+      for _ in 1..<need {
+        guard let b = it.next(), b & 0xC0 == 0x80 else { return false }
       }
     }
     return true

@@ -30,6 +30,21 @@ import Testing
     return d
   }
 
+  /// The strict check agrees with the standard library's validation; bytes biased to lead
+  /// and continuation bytes so that sequences, overlongs and surrogates all occur.
+  @Test func utf8CheckAgreesWithTheStandardLibrary() async {
+    let pieces: [[UInt8]] = [[0x41], [0xC3, 0xA9], [0xC0, 0x80], [0xE0, 0x9F, 0x80],
+                             [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98, 0x80], [0xF4, 0x90, 0x80, 0x80],
+                             [0x80], [0xBF], [0xC2], [0xE2, 0x82], [0xFF]]
+    let gen = Gen.int(in: 0...(pieces.count - 1)).array(of: 0...12)
+    await propertyCheck(count: 500, input: gen) { picks in
+      let bytes = picks.flatMap { pieces[$0] }
+      #expect(Charsets.isValidUTF8(bytes) == (String(validating: bytes, as: UTF8.self) != nil))
+      // Decoding keeps every valid sequence whole and never loses a byte to nothing.
+      #expect(!Charsets.decodeUTF8OrLatin1(bytes).isEmpty || bytes.isEmpty)
+    }
+  }
+
   @Test func headerParserAcceptsArbitraryBytes() async {
     await propertyCheck(count: 300, input: Self.pieces, Self.bytes) { pieces, bytes in
       let d = Self.data(pieces, bytes)
