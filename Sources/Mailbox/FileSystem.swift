@@ -121,9 +121,14 @@ struct HeaderBlockReader {
 
   func deallocate() { buffer.deallocate() }
 
-  /// Reads `path`'s header block and calls `body` with its bytes and the file's mtime.
+  /// Reads `path`'s header block and calls `body` with its bytes, the file's mtime, and a
+  /// function that reads the rest of the file and returns the FNV-1a of all of it (for the
+  /// rare message that needs it: nothing past the header block is read unless it is called).
   mutating func withHeaderBlock<R>(
-    path: String, _ body: (UnsafeRawBufferPointer, Double) -> R
+    path: String,
+    _ body: (_ block: UnsafeRawBufferPointer, _ mtime: Double,
+             _ wholeFileHash: () throws(MailSourceFailure) -> Int64) throws(MailSourceFailure)
+      -> R
   ) throws(MailSourceFailure) -> R {
     // Non-blocking, so a FIFO left in a Maildir is opened (and refused below) rather than
     // waited on forever; a regular file reads as usual.
@@ -161,11 +166,38 @@ struct HeaderBlockReader {
       filled += n
       let view = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
       if let end = HeaderBlockReader.headerEnd(view, from: scanFrom) {
-        return body(UnsafeRawBufferPointer(rebasing: view[0..<end]), mtime)
+        return try body(UnsafeRawBufferPointer(rebasing: view[0..<end]), mtime) {
+          () throws(MailSourceFailure) in
+          try HeaderBlockReader.wholeFileHash(fd: fd, path: path, readSoFar: view)
+        }
       }
       scanFrom = max(0, filled - 2)
     }
-    return body(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]), mtime)
+    let all = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+    return try body(all, mtime) { () throws(MailSourceFailure) in
+      try HeaderBlockReader.wholeFileHash(fd: fd, path: path, readSoFar: all)
+    }
+  }
+
+  /// The FNV-1a of a whole file: the `readSoFar` bytes it begins with, then the rest read
+  /// from `fd` (which stands just after them) in 64 KiB pieces, so a message of any size
+  /// is hashed in bounded memory.
+  private static func wholeFileHash(fd: Int32, path: String, readSoFar: UnsafeRawBufferPointer)
+    throws(MailSourceFailure) -> Int64
+  {
+    var hash = IndexSchema.fnv1a(readSoFar)
+    let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+    defer { piece.deallocate() }
+    while let base = piece.baseAddress {
+      let n = read(fd, base, piece.count)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw MailSourceFailure(path: path, errno: errno)
+      }
+      if n == 0 { break }
+      hash = IndexSchema.fnv1a(UnsafeRawBufferPointer(rebasing: piece[0..<n]), continuing: hash)
+    }
+    return hash
   }
 
   /// The length of the header block in `bytes` (through the newline that ends the last

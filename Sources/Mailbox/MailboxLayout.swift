@@ -213,12 +213,20 @@ struct IndexedHeader: Sendable {
   var to: [String]
   var cc: [String]
 
-  /// Parses a header block; a missing Message-ID becomes a stable synthetic one from a hash
-  /// of the block, a missing or unusable Date becomes `mtime` (flagged).
-  init(headerBlock: UnsafeRawBufferPointer, mtime: Double) {
+  /// Parses a header block; a missing or unusable Date becomes `mtime` (flagged).
+  ///
+  /// A missing Message-ID becomes a stable synthetic one from `wholeMessageHash`, the
+  /// FNV-1a of the whole message, header block and body, which is asked for only then:
+  /// such messages are rare, and every other one is read no further than its header block.
+  /// As in notmuch (which hashes the file too), two messages whose header blocks match byte
+  /// for byte but whose bodies differ (two cron reports sent in one second) are two items,
+  /// and a true copy in another folder is one.
+  init(headerBlock: UnsafeRawBufferPointer, mtime: Double,
+       wholeMessageHash: () throws(MailSourceFailure) -> Int64) throws(MailSourceFailure) {
     let h = MessageHeaders.parse(headerBlock)
     let mid = h.messageId?.trimmingWhitespace() ?? ""
-    messageId = mid.isEmpty ? IndexedHeader.syntheticMessageId(headerBlock) : mid
+    messageId = mid.isEmpty
+      ? IndexedHeader.syntheticMessageId(hash: try wholeMessageHash()) : mid
     if let d = h.date, d.timeIntervalSince1970.isFinite {
       date = d.timeIntervalSince1970
       dateIsFallback = false
@@ -247,10 +255,11 @@ struct IndexedHeader: Sendable {
     return out
   }
 
-  /// `<fnv1a64-hex@autocapture.invalid>` of the header block: the same bytes always give the
-  /// same id, so a message without Message-ID keeps its identity across indexings.
-  static func syntheticMessageId(_ block: UnsafeRawBufferPointer) -> String {
-    let hex = String(UInt64(bitPattern: IndexSchema.fnv1a(block)), radix: 16)
+  /// `<fnv1a64-hex@autocapture.invalid>` for the hash of a whole message: the same bytes
+  /// always give the same id, so a message without Message-ID keeps its identity across
+  /// indexings.
+  static func syntheticMessageId(hash: Int64) -> String {
+    let hex = String(UInt64(bitPattern: hash), radix: 16)
     return "<" + String(repeating: "0", count: 16 - hex.count) + hex + "@autocapture.invalid>"
   }
 
