@@ -200,10 +200,21 @@ struct HeaderBlockReader {
     return hash
   }
 
-  /// The length of the header block in `bytes` (through the newline that ends the last
+  /// The length of the header block in `bytes` (through the line break that ends the last
   /// header line, without the empty line), or nil when no empty line starts at or after
   /// `from`.
+  ///
+  /// Lines end in LF or CRLF, or in a bare CR (files saved on classic Mac OS). LF is looked
+  /// for first, with `memchr`, as nearly every message has it; only when no empty line is
+  /// found so is a CR followed by a CR looked for, so a large bare-CR message is not read
+  /// whole (and refused as a header block over 1 MiB). MailFormats' header parser reads
+  /// lines the same three ways.
   static func headerEnd(_ bytes: UnsafeRawBufferPointer, from: Int = 0) -> Int? {
+    lineFeedHeaderEnd(bytes, from: from) ?? bareCarriageReturnHeaderEnd(bytes, from: from)
+  }
+
+  /// `headerEnd` with lines ended by LF or CRLF.
+  private static func lineFeedHeaderEnd(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
     guard let base = bytes.baseAddress else { return nil }
     let count = bytes.count
     if from == 0, count > 0 {
@@ -218,6 +229,24 @@ struct HeaderBlockReader {
         if bytes[next] == 0x0A { return next }
         if bytes[next] == 0x0D, next + 1 < count, bytes[next + 1] == 0x0A { return next }
       }
+      i = next
+    }
+    return nil
+  }
+
+  /// `headerEnd` with lines ended by a bare CR: the empty line is a CR right after the CR
+  /// that ends a line. (`\r\r\n` ends the block there too, as the header parser reads it.)
+  private static func bareCarriageReturnHeaderEnd(_ bytes: UnsafeRawBufferPointer, from: Int)
+    -> Int?
+  {
+    guard let base = bytes.baseAddress else { return nil }
+    let count = bytes.count
+    if from == 0, count > 1, bytes[0] == 0x0D, bytes[1] != 0x0A { return 0 }
+    var i = from
+    while i < count {
+      guard let p = memchr(base + i, 0x0D, count - i) else { return nil }
+      let next = base.distance(to: UnsafeRawPointer(p)) + 1
+      if next < count, bytes[next] == 0x0D { return next }
       i = next
     }
     return nil
