@@ -107,7 +107,8 @@ struct MailSourceFailure: Error, Sendable {
 /// Reads the header block of message files with one reusable buffer (one per worker thread).
 ///
 /// Only the bytes up to the first empty line are read, in 8 KiB steps: the body, often
-/// most of a message, is never touched while indexing.
+/// most of a message, is never touched while indexing. An empty file, or one of NUL bytes
+/// alone, is refused naming the file, like an unreadable one: it holds no message.
 struct HeaderBlockReader {
   private var buffer: UnsafeMutableRawBufferPointer
   /// A header block longer than this is not read as mail: the file is reported (a broken
@@ -147,6 +148,9 @@ struct HeaderBlockReader {
     while let base = buffer.baseAddress {
       if filled == buffer.count {
         guard buffer.count < HeaderBlockReader.maximumHeaderBytes else {
+          if try onlyNulBytes(fd: fd, path: path) {
+            throw MailSourceFailure(path: path, reason: HeaderBlockReader.onlyNulBytes)
+          }
           throw MailSourceFailure(
             path: path, reason: "its header block is longer than 1 MiB (not read as mail)")
         }
@@ -174,8 +178,34 @@ struct HeaderBlockReader {
       scanFrom = max(0, filled - 2)
     }
     let all = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+    // What a crash or a full disk leaves: nothing to index, and worth a look.
+    if all.isEmpty { throw MailSourceFailure(path: path, reason: "empty file") }
+    if all.allSatisfy({ $0 == 0 }) {
+      throw MailSourceFailure(path: path, reason: HeaderBlockReader.onlyNulBytes)
+    }
     return try body(all, mtime) { () throws(MailSourceFailure) in
       try HeaderBlockReader.wholeFileHash(fd: fd, path: path, readSoFar: all)
+    }
+  }
+
+  /// Why a file of NUL bytes alone is not indexed: a crash after its size was written but
+  /// before its data (delayed allocation) leaves such files, up to megabytes long.
+  static let onlyNulBytes = "not a message: only NUL bytes"
+
+  /// Whether the full buffer and the rest of the file (read into the buffer, which is
+  /// given up) hold NUL bytes alone; for a file whose header block seems over 1 MiB.
+  private func onlyNulBytes(fd: Int32, path: String) throws(MailSourceFailure) -> Bool {
+    guard buffer.allSatisfy({ $0 == 0 }), let base = buffer.baseAddress else { return false }
+    while true {
+      let n = read(fd, base, buffer.count)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw MailSourceFailure(path: path, errno: errno)
+      }
+      if n == 0 { return true }
+      if !UnsafeRawBufferPointer(rebasing: buffer[0..<n]).allSatisfy({ $0 == 0 }) {
+        return false
+      }
     }
   }
 
