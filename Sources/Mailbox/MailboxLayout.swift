@@ -113,7 +113,9 @@ public enum MaildirLayout {
 /// address, `-`, or `"quoted words"@host`; pipermail's `ann at host`; or none), then an
 /// asctime-like date: an optional weekday (two, when the sender is named like one), a month
 /// name, a day, a time `hh:mm` or `hh:mm:ss`, up to two zone words (`+0000`, `MET DST`) and
-/// a 4-digit year; anything after the year (`remote from host`) is ignored. So
+/// a 4-digit year; anything after the year (`remote from host`) is ignored. An RFC 5322
+/// date (`Tue, 18 Apr 2023 13:38:40 +0000`), which a few exporters write there, is taken
+/// too. So
 /// `From - Mon Jan  1 00:00:00 2024` (Thunderbird) and
 /// `From 1234@xxx Sat Nov 07 12:18:47 +0000 2020` (Gmail Takeout) begin messages, while an
 /// unquoted body line such as `From here on, all prices are in EUR.` (mboxcl and mboxcl2
@@ -191,7 +193,7 @@ public enum MboxLayout {
   }
 
   /// Whether `line` (a line starting `From `, its line break included or not) is a
-  /// separator: `From `, a sender, and an asctime-like date (the rule in the type's doc).
+  /// separator: `From `, a sender, and a date (the rule in the type's doc).
   static func isSeparator(_ line: UnsafeRawBufferPointer) -> Bool {
     var end = line.count
     while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
@@ -205,7 +207,7 @@ public enum MboxLayout {
     }
     let senderStart = skipSpaces(5)
     // No sender: the date follows `From ` directly.
-    if isAsctimeDate(text, from: senderStart) { return true }
+    if isSeparatorDate(text, from: senderStart) { return true }
     // The sender: up to the first blank outside double quotes (`"Ann Lee"@host`).
     var k = senderStart
     var quoted = false
@@ -219,35 +221,49 @@ public enum MboxLayout {
     }
     guard !quoted, k > senderStart else { return false }
     let afterSender = skipSpaces(k)
-    if isAsctimeDate(text, from: afterSender) { return true }
+    if isSeparatorDate(text, from: afterSender) { return true }
     // pipermail archives write the sender as `ann at example.org`.
     let words = MboxLayout.words(text, from: afterSender, limit: 2)
     guard words.count == 2, text[words[0]].elementsEqual("at".utf8) else { return false }
-    return isAsctimeDate(text, from: skipSpaces(words[1].upperBound))
+    return isSeparatorDate(text, from: skipSpaces(words[1].upperBound))
   }
 
-  /// Whether the words from `from` read `[Weekday [Weekday]] Month Day hh:mm[:ss]
-  /// [zone [zone]] yyyy`, with anything after the year.
-  private static func isAsctimeDate(_ text: UnsafeRawBufferPointer, from: Int) -> Bool {
-    let w = words(text, from: from, limit: 9)
+  /// Whether the words from `from` are a date as mbox writers put it: asctime's
+  /// `[Weekday [Weekday]] Month Day hh:mm[:ss] [zone [zone]] yyyy`, or RFC 5322's
+  /// `[Weekday,] Day Month yyyy hh:mm[:ss]` (a few exporters write that one); anything may
+  /// follow.
+  private static func isSeparatorDate(_ text: UnsafeRawBufferPointer, from: Int) -> Bool {
+    let w = words(text, from: from, limit: 9).map { text[$0] }
+    func isWeekday(_ k: Int) -> Bool {
+      guard k < w.count else { return false }
+      let word = w[k].last == 0x2C ? w[k].dropLast() : w[k]  // `Tue,`
+      return word.count == 3 && weekdays.contains(lowercased(word))
+    }
+    func isMonth(_ k: Int) -> Bool {
+      k < w.count && w[k].count >= 3 && w[k].allSatisfy(isLetter)
+        && months.contains(lowercased(w[k].prefix(3)))
+    }
+    func isNumber(_ k: Int, digits: ClosedRange<Int>) -> Bool {
+      k < w.count && digits.contains(w[k].count) && w[k].allSatisfy(isDigit)
+    }
+    func isTime(_ k: Int) -> Bool { k < w.count && MboxLayout.isTime(w[k]) }
+    func startsZone(_ k: Int, signed: Bool) -> Bool {
+      guard k < w.count, let first = w[k].first else { return false }
+      return isLetter(first) || signed && (first == 0x2B || first == 0x2D)
+    }
     var i = 0
-    func word(_ k: Int) -> Swift.Slice<UnsafeRawBufferPointer>? { k < w.count ? text[w[k]] : nil }
-    for _ in 0..<2 {
-      if let d = word(i), d.count == 3, weekdays.contains(lowercased(d)) { i += 1 }
+    while i < 2, isWeekday(i) { i += 1 }
+    if isMonth(i), isNumber(i + 1, digits: 1...2), isTime(i + 2) {
+      i += 3
+      if startsZone(i, signed: true) {
+        i += 1
+        if startsZone(i, signed: false) { i += 1 }
+      }
+      return isNumber(i, digits: 4...4)
     }
-    guard let month = word(i), month.count >= 3, month.allSatisfy(isLetter),
-          months.contains(lowercased(month.prefix(3))) else { return false }
-    guard let day = word(i + 1), (1...2).contains(day.count), day.allSatisfy(isDigit)
-    else { return false }
-    guard let time = word(i + 2), isTime(time) else { return false }
-    i += 3
-    if let zone = word(i), let first = zone.first,
-       isLetter(first) || first == 0x2B || first == 0x2D {
-      i += 1
-      if let second = word(i), let first = second.first, isLetter(first) { i += 1 }
-    }
-    guard let year = word(i), year.count == 4, year.allSatisfy(isDigit) else { return false }
-    return true
+    i = isWeekday(0) ? 1 : 0
+    return isNumber(i, digits: 1...2) && isMonth(i + 1) && isNumber(i + 2, digits: 4...4)
+      && isTime(i + 3)
   }
 
   private static let weekdays: Set<String> = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]

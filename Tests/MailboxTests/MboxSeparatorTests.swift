@@ -26,6 +26,7 @@ import Testing
     "From ann at fabrikam.example  Tue Apr 18 13:38:40 2023",  // pipermail archives
     "From Tue Apr 18 13:38:40 2023",  // no sender
     "From ann@fabrikam.example Tue Apr 18 13:38:40 2023\r",  // a CRLF mbox
+    "From ann@fabrikam.example Tue, 18 Apr 2023 13:38:40 +0000",  // an RFC 5322 date
   ])
   func aRealWritersSeparatorBeginsAMessage(separator: String) {
     #expect(slices(separator: separator).count == 2)
