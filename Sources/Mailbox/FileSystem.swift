@@ -107,7 +107,8 @@ struct MailSourceFailure: Error, Sendable {
 /// Reads the header block of message files with one reusable buffer (one per worker thread).
 ///
 /// Only the bytes up to the first empty line are read, in 8 KiB steps: the body, often
-/// most of a message, is never touched while indexing.
+/// most of a message, is never touched while indexing. An empty file, or one of NUL bytes
+/// alone, is refused naming the file, like an unreadable one: it holds no message.
 struct HeaderBlockReader {
   private var buffer: UnsafeMutableRawBufferPointer
   /// A header block longer than this is not read as mail: the file is reported (a broken
@@ -121,9 +122,14 @@ struct HeaderBlockReader {
 
   func deallocate() { buffer.deallocate() }
 
-  /// Reads `path`'s header block and calls `body` with its bytes and the file's mtime.
+  /// Reads `path`'s header block and calls `body` with its bytes, the file's mtime, and a
+  /// function that reads the rest of the file and returns the FNV-1a of all of it (for the
+  /// rare message that needs it: nothing past the header block is read unless it is called).
   mutating func withHeaderBlock<R>(
-    path: String, _ body: (UnsafeRawBufferPointer, Double) -> R
+    path: String,
+    _ body: (_ block: UnsafeRawBufferPointer, _ mtime: Double,
+             _ wholeFileHash: () throws(MailSourceFailure) -> Int64) throws(MailSourceFailure)
+      -> R
   ) throws(MailSourceFailure) -> R {
     // Non-blocking, so a FIFO left in a Maildir is opened (and refused below) rather than
     // waited on forever; a regular file reads as usual.
@@ -142,6 +148,9 @@ struct HeaderBlockReader {
     while let base = buffer.baseAddress {
       if filled == buffer.count {
         guard buffer.count < HeaderBlockReader.maximumHeaderBytes else {
+          if try onlyNulBytes(fd: fd, path: path) {
+            throw MailSourceFailure(path: path, reason: HeaderBlockReader.onlyNulBytes)
+          }
           throw MailSourceFailure(
             path: path, reason: "its header block is longer than 1 MiB (not read as mail)")
         }
@@ -161,17 +170,81 @@ struct HeaderBlockReader {
       filled += n
       let view = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
       if let end = HeaderBlockReader.headerEnd(view, from: scanFrom) {
-        return body(UnsafeRawBufferPointer(rebasing: view[0..<end]), mtime)
+        return try body(UnsafeRawBufferPointer(rebasing: view[0..<end]), mtime) {
+          () throws(MailSourceFailure) in
+          try HeaderBlockReader.wholeFileHash(fd: fd, path: path, readSoFar: view)
+        }
       }
       scanFrom = max(0, filled - 2)
     }
-    return body(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]), mtime)
+    let all = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+    // What a crash or a full disk leaves: nothing to index, and worth a look.
+    if all.isEmpty { throw MailSourceFailure(path: path, reason: "empty file") }
+    if all.allSatisfy({ $0 == 0 }) {
+      throw MailSourceFailure(path: path, reason: HeaderBlockReader.onlyNulBytes)
+    }
+    return try body(all, mtime) { () throws(MailSourceFailure) in
+      try HeaderBlockReader.wholeFileHash(fd: fd, path: path, readSoFar: all)
+    }
   }
 
-  /// The length of the header block in `bytes` (through the newline that ends the last
+  /// Why a file of NUL bytes alone is not indexed: a crash after its size was written but
+  /// before its data (delayed allocation) leaves such files, up to megabytes long.
+  static let onlyNulBytes = "not a message: only NUL bytes"
+
+  /// Whether the full buffer and the rest of the file (read into the buffer, which is
+  /// given up) hold NUL bytes alone; for a file whose header block seems over 1 MiB.
+  private func onlyNulBytes(fd: Int32, path: String) throws(MailSourceFailure) -> Bool {
+    guard buffer.allSatisfy({ $0 == 0 }), let base = buffer.baseAddress else { return false }
+    while true {
+      let n = read(fd, base, buffer.count)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw MailSourceFailure(path: path, errno: errno)
+      }
+      if n == 0 { return true }
+      if !UnsafeRawBufferPointer(rebasing: buffer[0..<n]).allSatisfy({ $0 == 0 }) {
+        return false
+      }
+    }
+  }
+
+  /// The FNV-1a of a whole file: the `readSoFar` bytes it begins with, then the rest read
+  /// from `fd` (which stands just after them) in 64 KiB pieces, so a message of any size
+  /// is hashed in bounded memory.
+  private static func wholeFileHash(fd: Int32, path: String, readSoFar: UnsafeRawBufferPointer)
+    throws(MailSourceFailure) -> Int64
+  {
+    var hash = IndexSchema.fnv1a(readSoFar)
+    let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+    defer { piece.deallocate() }
+    while let base = piece.baseAddress {
+      let n = read(fd, base, piece.count)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw MailSourceFailure(path: path, errno: errno)
+      }
+      if n == 0 { break }
+      hash = IndexSchema.fnv1a(UnsafeRawBufferPointer(rebasing: piece[0..<n]), continuing: hash)
+    }
+    return hash
+  }
+
+  /// The length of the header block in `bytes` (through the line break that ends the last
   /// header line, without the empty line), or nil when no empty line starts at or after
   /// `from`.
+  ///
+  /// Lines end in LF or CRLF, or in a bare CR (files saved on classic Mac OS). LF is looked
+  /// for first, with `memchr`, as nearly every message has it; only when no empty line is
+  /// found so is a CR followed by a CR looked for, so a large bare-CR message is not read
+  /// whole (and refused as a header block over 1 MiB). MailFormats' header parser reads
+  /// lines the same three ways.
   static func headerEnd(_ bytes: UnsafeRawBufferPointer, from: Int = 0) -> Int? {
+    lineFeedHeaderEnd(bytes, from: from) ?? bareCarriageReturnHeaderEnd(bytes, from: from)
+  }
+
+  /// `headerEnd` with lines ended by LF or CRLF.
+  private static func lineFeedHeaderEnd(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
     guard let base = bytes.baseAddress else { return nil }
     let count = bytes.count
     if from == 0, count > 0 {
@@ -186,6 +259,24 @@ struct HeaderBlockReader {
         if bytes[next] == 0x0A { return next }
         if bytes[next] == 0x0D, next + 1 < count, bytes[next + 1] == 0x0A { return next }
       }
+      i = next
+    }
+    return nil
+  }
+
+  /// `headerEnd` with lines ended by a bare CR: the empty line is a CR right after the CR
+  /// that ends a line. (`\r\r\n` ends the block there too, as the header parser reads it.)
+  private static func bareCarriageReturnHeaderEnd(_ bytes: UnsafeRawBufferPointer, from: Int)
+    -> Int?
+  {
+    guard let base = bytes.baseAddress else { return nil }
+    let count = bytes.count
+    if from == 0, count > 1, bytes[0] == 0x0D, bytes[1] != 0x0A { return 0 }
+    var i = from
+    while i < count {
+      guard let p = memchr(base + i, 0x0D, count - i) else { return nil }
+      let next = base.distance(to: UnsafeRawPointer(p)) + 1
+      if next < count, bytes[next] == 0x0D { return next }
       i = next
     }
     return nil

@@ -38,9 +38,12 @@ import GRDB
 /// refreshes take turns through `flock`); postings are sorted once.
 ///
 /// The index is derived data: a file with an older schema is emptied and filled again by
-/// the next refresh rather than migrated.
+/// the next refresh rather than migrated. A change in what is stored, not only in the
+/// tables, takes a new version too: schema 4 names a message without Message-ID by a hash
+/// of its whole bytes (schema 3 hashed its header block, which merged messages that
+/// differed only in their bodies).
 enum IndexSchema {
-  static let version = 3
+  static let version = 4
 
   static func create(_ db: Database) throws {
     let found = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
@@ -108,9 +111,17 @@ enum IndexSchema {
   /// FNV-1a (64-bit) of a Message-ID's UTF-8: the key `message` rows are found by.
   static func midHash(_ messageId: String) -> Int64 { fnv1a(messageId.utf8) }
 
+  /// FNV-1a's 64-bit offset basis: the hash of no bytes.
+  static let fnv1aStart = Int64(bitPattern: 0xcbf2_9ce4_8422_2325)
+
   /// FNV-1a, 64-bit: fast, and spread well enough for keys and change checks.
-  static func fnv1a(_ bytes: some Sequence<UInt8>) -> Int64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+  ///
+  /// `continuing` is the hash of the bytes before these, so a file read in pieces hashes
+  /// as it would in one piece.
+  static func fnv1a(_ bytes: some Sequence<UInt8>, continuing start: Int64 = fnv1aStart)
+    -> Int64
+  {
+    var hash = UInt64(bitPattern: start)
     for byte in bytes {
       hash ^= UInt64(byte)
       hash &*= 0x0000_0100_0000_01B3

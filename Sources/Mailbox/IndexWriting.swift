@@ -242,14 +242,19 @@ struct WaveParser: Sendable {
         let hi = min(lo + Int(length), all.count)
         let slice = UnsafeRawBufferPointer(rebasing: all[lo..<hi])
         let end = HeaderBlockReader.headerEnd(slice) ?? slice.count
-        return .success(IndexedHeader(
-          headerBlock: UnsafeRawBufferPointer(rebasing: slice[0..<end]), mtime: mtime))
+        // Without a Message-ID, the message as it is shown (its `From ` quoting undone) is
+        // hashed, so the same message saved in a Maildir gets the same id.
+        return Result { () throws(MailSourceFailure) in
+          try IndexedHeader(
+            headerBlock: UnsafeRawBufferPointer(rebasing: slice[0..<end]), mtime: mtime,
+            wholeMessageHash: { IndexSchema.fnv1a(MboxLayout.unquoted(Data(slice))) })
+        }
       }
     }
     do {
       return .success(try reader.withHeaderBlock(path: file.dirPath + "/" + file.name) {
-        block, mtime in
-        IndexedHeader(headerBlock: block, mtime: mtime)
+        block, mtime, wholeFileHash throws(MailSourceFailure) in
+        try IndexedHeader(headerBlock: block, mtime: mtime, wholeMessageHash: wholeFileHash)
       })
     } catch {
       return .failure(error)

@@ -505,8 +505,8 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     }
     if unread > 0 {
       problems.append(MailSourceFailure(path: path, reason: unread == data.count
-        ? "not an mbox: no line starting with 'From ' begins a message (a single message "
-          + "saved as a file?); nothing in it was read"
+        ? "not an mbox: no 'From ' line with a sender and date begins a message (a single "
+          + "message saved as a file?); nothing in it was read"
         : "the first \(unread) bytes come before the first 'From ' line and were not read"))
     }
     var files: [String: (id: Int64, name: String)] = [:]

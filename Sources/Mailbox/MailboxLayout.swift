@@ -104,10 +104,22 @@ public enum MaildirLayout {
 
 /// Where messages start and end in an mbox file.
 ///
-/// A message begins after a `From ` line that opens the file or follows an empty line
-/// (mboxo and mboxrd both write that empty line); it ends before the empty line that precedes
-/// the next `From ` line. LF and CRLF files are both read. Messages are addressed by byte
-/// offset and length, so the index never copies mbox contents.
+/// A message begins after a separator line that opens the file or follows an empty line
+/// (every mbox writer puts that empty line); it ends before the empty line that precedes the
+/// next separator. LF and CRLF files are both read. Messages are addressed by byte offset
+/// and length, so the index never copies mbox contents.
+///
+/// A separator is a `From ` line as mutt's `is_from` reads it: `From`, the sender (an
+/// address, `-`, or `"quoted words"@host`; pipermail's `ann at host`; or none), then an
+/// asctime-like date: an optional weekday (two, when the sender is named like one), a month
+/// name, a day, a time `hh:mm` or `hh:mm:ss`, up to two zone words (`+0000`, `MET DST`) and
+/// a 4-digit year; anything after the year (`remote from host`) is ignored. An RFC 5322
+/// date (`Tue, 18 Apr 2023 13:38:40 +0000`), which a few exporters write there, is taken
+/// too. So
+/// `From - Mon Jan  1 00:00:00 2024` (Thunderbird) and
+/// `From 1234@xxx Sat Nov 07 12:18:47 +0000 2020` (Gmail Takeout) begin messages, while an
+/// unquoted body line such as `From here on, all prices are in EUR.` (mboxcl and mboxcl2
+/// writers do not quote body lines) stays in its message, even after an empty line.
 public enum MboxLayout {
   /// One message of an mbox: byte offset of its first header line, and its length.
   public struct Slice: Hashable, Sendable {
@@ -150,7 +162,9 @@ public enum MboxLayout {
     var previousLineEmpty = true
     while i < count {
       let end = lineEnd(i)
-      if previousLineEmpty && isFromLine(i) {
+      if previousLineEmpty && isFromLine(i)
+        && isSeparator(UnsafeRawBufferPointer(rebasing: bytes[i..<end]))
+      {
         starts.append((i, end))
       }
       let length = end - i
@@ -174,6 +188,117 @@ public enum MboxLayout {
         }
       }
       out.append(Slice(offset: start.body, length: max(0, end - start.body)))
+    }
+    return out
+  }
+
+  /// Whether `line` (a line starting `From `, its line break included or not) is a
+  /// separator: `From `, a sender, and a date (the rule in the type's doc).
+  static func isSeparator(_ line: UnsafeRawBufferPointer) -> Bool {
+    var end = line.count
+    while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
+    let text = UnsafeRawBufferPointer(rebasing: line[0..<end])
+    guard text.count > 5 else { return false }
+    func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+    func skipSpaces(_ k: Int) -> Int {
+      var k = k
+      while k < text.count, isSpace(text[k]) { k += 1 }
+      return k
+    }
+    let senderStart = skipSpaces(5)
+    // No sender: the date follows `From ` directly.
+    if isSeparatorDate(text, from: senderStart) { return true }
+    // The sender: up to the first blank outside double quotes (`"Ann Lee"@host`).
+    var k = senderStart
+    var quoted = false
+    while k < text.count, quoted || !isSpace(text[k]) {
+      if text[k] == 0x5C {  // backslash: the next byte is taken as it is
+        k += 1
+      } else if text[k] == 0x22 {
+        quoted.toggle()
+      }
+      k += 1
+    }
+    guard !quoted, k > senderStart else { return false }
+    let afterSender = skipSpaces(k)
+    if isSeparatorDate(text, from: afterSender) { return true }
+    // pipermail archives write the sender as `ann at example.org`.
+    let words = MboxLayout.words(text, from: afterSender, limit: 2)
+    guard words.count == 2, text[words[0]].elementsEqual("at".utf8) else { return false }
+    return isSeparatorDate(text, from: skipSpaces(words[1].upperBound))
+  }
+
+  /// Whether the words from `from` are a date as mbox writers put it: asctime's
+  /// `[Weekday [Weekday]] Month Day hh:mm[:ss] [zone [zone]] yyyy`, or RFC 5322's
+  /// `[Weekday,] Day Month yyyy hh:mm[:ss]` (a few exporters write that one); anything may
+  /// follow.
+  private static func isSeparatorDate(_ text: UnsafeRawBufferPointer, from: Int) -> Bool {
+    let w = words(text, from: from, limit: 9).map { text[$0] }
+    func isWeekday(_ k: Int) -> Bool {
+      guard k < w.count else { return false }
+      let word = w[k].last == 0x2C ? w[k].dropLast() : w[k]  // `Tue,`
+      return word.count == 3 && weekdays.contains(lowercased(word))
+    }
+    func isMonth(_ k: Int) -> Bool {
+      k < w.count && w[k].count >= 3 && w[k].allSatisfy(isLetter)
+        && months.contains(lowercased(w[k].prefix(3)))
+    }
+    func isNumber(_ k: Int, digits: ClosedRange<Int>) -> Bool {
+      k < w.count && digits.contains(w[k].count) && w[k].allSatisfy(isDigit)
+    }
+    func isTime(_ k: Int) -> Bool { k < w.count && MboxLayout.isTime(w[k]) }
+    func startsZone(_ k: Int, signed: Bool) -> Bool {
+      guard k < w.count, let first = w[k].first else { return false }
+      return isLetter(first) || signed && (first == 0x2B || first == 0x2D)
+    }
+    var i = 0
+    while i < 2, isWeekday(i) { i += 1 }
+    if isMonth(i), isNumber(i + 1, digits: 1...2), isTime(i + 2) {
+      i += 3
+      if startsZone(i, signed: true) {
+        i += 1
+        if startsZone(i, signed: false) { i += 1 }
+      }
+      return isNumber(i, digits: 4...4)
+    }
+    i = isWeekday(0) ? 1 : 0
+    return isNumber(i, digits: 1...2) && isMonth(i + 1) && isNumber(i + 2, digits: 4...4)
+      && isTime(i + 3)
+  }
+
+  private static let weekdays: Set<String> = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+  private static let months: Set<String> = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+  ]
+
+  private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+  private static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+  private static func lowercased(_ word: some Sequence<UInt8>) -> String {
+    String(decoding: word.map { isLetter($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+  }
+
+  /// `h:mm`, `hh:mm`, `h:mm:ss` or `hh:mm:ss`.
+  private static func isTime(_ word: Swift.Slice<UnsafeRawBufferPointer>) -> Bool {
+    let parts = word.split(separator: 0x3A, omittingEmptySubsequences: false)
+    guard parts.count == 2 || parts.count == 3 else { return false }
+    for (k, part) in parts.enumerated() {
+      guard part.allSatisfy(isDigit), k == 0 ? (1...2).contains(part.count) : part.count == 2
+      else { return false }
+    }
+    return true
+  }
+
+  /// The ranges of up to `limit` blank-separated words of `text` from `from`.
+  private static func words(_ text: UnsafeRawBufferPointer, from: Int, limit: Int)
+    -> [Range<Int>]
+  {
+    var out: [Range<Int>] = []
+    var k = from
+    while k < text.count, out.count < limit {
+      while k < text.count, text[k] == 0x20 || text[k] == 0x09 { k += 1 }
+      let start = k
+      while k < text.count, text[k] != 0x20, text[k] != 0x09 { k += 1 }
+      if k > start { out.append(start..<k) }
     }
     return out
   }
@@ -213,12 +338,20 @@ struct IndexedHeader: Sendable {
   var to: [String]
   var cc: [String]
 
-  /// Parses a header block; a missing Message-ID becomes a stable synthetic one from a hash
-  /// of the block, a missing or unusable Date becomes `mtime` (flagged).
-  init(headerBlock: UnsafeRawBufferPointer, mtime: Double) {
+  /// Parses a header block; a missing or unusable Date becomes `mtime` (flagged).
+  ///
+  /// A missing Message-ID becomes a stable synthetic one from `wholeMessageHash`, the
+  /// FNV-1a of the whole message, header block and body, which is asked for only then:
+  /// such messages are rare, and every other one is read no further than its header block.
+  /// As in notmuch (which hashes the file too), two messages whose header blocks match byte
+  /// for byte but whose bodies differ (two cron reports sent in one second) are two items,
+  /// and a true copy in another folder is one.
+  init(headerBlock: UnsafeRawBufferPointer, mtime: Double,
+       wholeMessageHash: () throws(MailSourceFailure) -> Int64) throws(MailSourceFailure) {
     let h = MessageHeaders.parse(headerBlock)
     let mid = h.messageId?.trimmingWhitespace() ?? ""
-    messageId = mid.isEmpty ? IndexedHeader.syntheticMessageId(headerBlock) : mid
+    messageId = mid.isEmpty
+      ? IndexedHeader.syntheticMessageId(hash: try wholeMessageHash()) : mid
     if let d = h.date, d.timeIntervalSince1970.isFinite {
       date = d.timeIntervalSince1970
       dateIsFallback = false
@@ -247,10 +380,11 @@ struct IndexedHeader: Sendable {
     return out
   }
 
-  /// `<fnv1a64-hex@autocapture.invalid>` of the header block: the same bytes always give the
-  /// same id, so a message without Message-ID keeps its identity across indexings.
-  static func syntheticMessageId(_ block: UnsafeRawBufferPointer) -> String {
-    let hex = String(UInt64(bitPattern: IndexSchema.fnv1a(block)), radix: 16)
+  /// `<fnv1a64-hex@autocapture.invalid>` for the hash of a whole message: the same bytes
+  /// always give the same id, so a message without Message-ID keeps its identity across
+  /// indexings.
+  static func syntheticMessageId(hash: Int64) -> String {
+    let hex = String(UInt64(bitPattern: hash), radix: 16)
     return "<" + String(repeating: "0", count: 16 - hex.count) + hex + "@autocapture.invalid>"
   }
 

@@ -75,7 +75,7 @@ import Testing
   @Test func anIndexWrittenWithAnOlderSchemaIsFilledAgain() throws {
     let (tree, _) = try filledTree("older")
     try database(tree).writeWithoutTransaction { db in
-      try db.execute(sql: "PRAGMA user_version = 2")
+      try db.execute(sql: "PRAGMA user_version = \(IndexSchema.version - 1)")
     }
     let reopened = try tree.open()
     #expect(try reopened.messageCount() == 0)

@@ -51,7 +51,8 @@ import Testing
   }
 
   @Test func slicesStopBeforeTheSeparatingEmptyLine() {
-    let text = "From a\nSubject: one\n\nbody one\n\nFrom b\nSubject: two\n\nbody two\n"
+    let text = "From a@t Mon Apr 17 09:00:00 2023\nSubject: one\n\nbody one\n\n"
+      + "From b@t Tue Apr 18 09:00:00 2023\nSubject: two\n\nbody two\n"
     let slices = Array(text.utf8).withUnsafeBytes { MboxLayout.slices($0) }
     let parts = slices.map { s in
       String(decoding: Array(text.utf8)[s.offset..<(s.offset + s.length)], as: UTF8.self)
@@ -60,7 +61,8 @@ import Testing
   }
 
   @Test func aFromLineInsideABodyWithoutEmptyLineBeforeItIsNotASeparator() {
-    let text = "From a\nSubject: one\n\nline\nFrom here on\n"
+    let text = "From a@t Mon Apr 17 09:00:00 2023\nSubject: one\n\nline\n"
+      + "From b@t Tue Apr 18 09:00:00 2023\n"
     let slices = Array(text.utf8).withUnsafeBytes { MboxLayout.slices($0) }
     #expect(slices.count == 1)
   }
