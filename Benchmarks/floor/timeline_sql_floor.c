@@ -1,6 +1,6 @@
 // The SQLite floor of `autocapture timeline --json`: the statements a timeline of an
 // account runs (CaptureCore's TimelineService through CRMStore and Mailbox, as of index
-// schema 3), issued through the raw SQLite C API by a static C program, with the
+// schema 4), issued through the raw SQLite C API by a static C program, with the
 // JSON reduced to the fields a tile shows. What it costs is what SQLite alone needs
 // for the job, below any Swift, GRDB or Foundation overhead: `bench-vs-notmuch` times it
 // beside `timeline --json` to show how much of a one-shot process is ours to remove.

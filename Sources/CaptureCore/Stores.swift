@@ -166,9 +166,12 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
   case messageNotFound(String)
   case unreadable(path: String, reason: String)
   case malformed(path: String, reason: String)
+  /// A file or folder AutoCapture needed to make (the private index) could not be made.
+  case cannotCreate(path: String, reason: String)
 
   public var description: String {
     switch self {
+    case .cannotCreate(let p, let r): return "cannot create \(p): \(r)"
     case .messageNotFound(let id): return "message \(id) is no longer in the mailbox"
     case .unreadable(let p, let r): return "cannot read \(p): \(r)"
     case .malformed(let p, let r): return "\(p) is malformed: \(r)"

@@ -23,6 +23,22 @@ enum FileSystem {
     var mtime: Double { Double(mtimeNanoseconds) / 1_000_000_000 }
   }
 
+  /// Makes `path` and its missing parents (`mkdir -p`), each with `mode`. The failure names
+  /// the first directory that could not be made and why, in the system's words ("Permission
+  /// denied", or "not a directory" where a file stands in the way).
+  static func makeDirectories(_ path: String, mode: mode_t) -> MailSourceFailure? {
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for component in path.split(separator: "/") {
+      prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+      if case .success(let status) = status(prefix) {
+        if status.isDirectory { continue }
+        return MailSourceFailure(path: prefix, reason: "not a directory")
+      }
+      if mkdir(prefix, mode) != 0, errno != EEXIST { return MailSourceFailure(path: prefix, errno: errno) }
+    }
+    return nil
+  }
+
   /// The reason text for an errno code.
   static func errnoReason(_ code: Int32) -> String {
     String(cString: strerror(code))

@@ -70,16 +70,12 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     self.indexDirectory = indexDirectory
     self.maildirs = MailboxIndex.distinctSources(maildirs)
     self.mboxes = MailboxIndex.distinctSources(mboxes)
-    do {
-      // Only when missing: FileManager's call costs ~0.1 ms even for a directory that exists.
-      if case .failure = FileSystem.status(indexDirectory.path) {
-        try FileManager.default.createDirectory(
-          at: indexDirectory, withIntermediateDirectories: true,
-          attributes: [.posixPermissions: 0o700])
-      }
-    } catch {
-      throw MailSourceError.unreadable(
-        path: indexDirectory.path, reason: "cannot create the index directory: \(error.localizedDescription)")
+    if case .failure = FileSystem.status(indexDirectory.path),
+       let failure = FileSystem.makeDirectories(indexDirectory.path, mode: 0o700) {
+      let directory = indexDirectory.path
+      throw MailSourceError.cannotCreate(
+        path: directory, reason: failure.path == directory
+          ? failure.reason : "\(failure.path): \(failure.reason)")
     }
     let path = MailboxIndex.databasePath(in: indexDirectory)
     do {

@@ -221,6 +221,21 @@ import Testing
     #expect(summary.skipped.map(\.description).contains { $0.contains("not an mbox file") })
   }
 
+  /// A review found "NSCocoaErrorDomain error 512" where a file stood in the index's path.
+  @Test func anIndexDirectoryThatCannotBeMadeNamesWhatIsInTheWay() throws {
+    let tree = try MailTree("index-blocked")
+    let file = tree.root.deletingLastPathComponent().appendingPathComponent("a-file")
+    try Data("x".utf8).write(to: file)
+    let index = file.appendingPathComponent("index")
+    #expect(throws: MailSourceError.cannotCreate(
+      path: index.path, reason: "\(file.path): not a directory")) {
+      try MailboxIndex(indexDirectory: index, maildirs: [tree.root.path], mboxes: [])
+    }
+    let nested = tree.root.deletingLastPathComponent().appendingPathComponent("x/y/index")
+    _ = try MailboxIndex(indexDirectory: nested, maildirs: [tree.root.path], mboxes: [])
+    #expect(FileManager.default.fileExists(atPath: nested.path))
+  }
+
   /// The TUI shows a first index's progress through the `MailSource` protocol.
   @Test func aRefreshReportsHowManyNewMessagesItHasRead() throws {
     let tree = try MailTree("reporting")
