@@ -59,6 +59,14 @@ public enum Keymap {
     KeyBinding([.down, .up], .moveDown, help: "Move through matches"),
   ]
 
+  /// The only keys that work while the terminal is too small to draw the app: what they
+  /// would act on is not shown (a `t` would track an email unseen, a `q` typed into a hidden
+  /// filter), and the notice promises that q quits.
+  static let tooSmall: [KeyBinding] = [
+    KeyBinding([.character("q"), .ctrl("c")], .quit, help: "Quit"),
+    suspend,
+  ]
+
   /// The bindings of a context, in the order help lists them.
   public static func bindings(for context: KeyContext) -> [KeyBinding] {
     switch context {
@@ -131,6 +139,9 @@ public enum Keymap {
   /// The action a key asks for in the state's context; typing in the filter becomes text.
   public static func action(for key: KeyEvent, in state: AppState) -> Action? {
     if case .resize(let size) = key { return .resized(width: size.width, height: size.height) }
+    guard Screens.fits(state) else {
+      return tooSmall.first { $0.keys.contains(key) }.map { .command($0.command) }
+    }
     let context = context(of: state)
     if let binding = bindings(for: context).first(where: { $0.keys.contains(key) }) {
       if context == .filter, binding.command == .moveDown, key == .up {

@@ -30,9 +30,14 @@ public enum Screens {
   public static let minimumWidth = 60
   public static let minimumHeight = 16
 
+  /// Whether the state's terminal is big enough to draw the app (else a notice says so).
+  public static func fits(_ state: AppState) -> Bool {
+    state.width >= minimumWidth && state.height >= minimumHeight
+  }
+
   public static func render(_ state: AppState, _ context: RenderContext) -> Frame {
     var buffer = ScreenBuffer(width: max(1, state.width), height: max(1, state.height))
-    guard state.width >= minimumWidth, state.height >= minimumHeight else {
+    guard fits(state) else {
       drawTooSmall(&buffer, state)
       return Frame(buffer: buffer, recordsOffset: state.recordsOffset,
                    timelineOffset: state.timelineOffset, bodyScroll: state.bodyScroll,

@@ -2,6 +2,7 @@ import AutoCaptureApp
 import CaptureCore
 import Foundation
 import Testing
+import TerminalUI
 
 @Suite struct ReducerTests {
   static let dana = AppFixture.dana
@@ -279,5 +280,42 @@ import Testing
     let effects = reduce(&state, .recordsLoaded(Self.records, Self.dana, state.permissions))
     #expect(effects == [])
     #expect(state.currentItem?.id == "mail:<o@x>")
+  }
+}
+
+@Suite struct TooSmallTerminalTests {
+  /// A state at 50×12, below the minimum, where only the "too small" notice is drawn.
+  func tooSmall(_ configure: (inout AppState) -> Void = { _ in }) -> AppState {
+    var state = AppFixture.state(records: ReducerTests.records, items: [ReducerTests().email],
+                                 width: 50, height: 12)
+    configure(&state)
+    return state
+  }
+
+  @Test func keysThatActOnWhatIsHiddenDoNothingWhileTheTerminalIsTooSmall() {
+    let contexts: [(inout AppState) -> Void] = [
+      { _ in },
+      { $0.focus = .timeline },
+      { $0.isEditingFilter = true },
+      { $0.overlay = .settings },
+      { $0.overlay = .help },
+    ]
+    let keys: [KeyEvent] = [.character("j"), .character("t"), .character(" "), .enter,
+                            .character("/"), .character("x"), .tab, .escape, .character("o")]
+    for configure in contexts {
+      let state = tooSmall(configure)
+      for key in keys {
+        #expect(Keymap.action(for: key, in: state) == nil, "\(key) in \(Keymap.context(of: state))")
+      }
+    }
+  }
+
+  @Test func qQuitsWhileTheTerminalIsTooSmallAsItsNoticeSaysEvenWhenTypingAFilter() {
+    let state = tooSmall { $0.isEditingFilter = true }
+    #expect(Keymap.action(for: .character("q"), in: state) == .command(.quit))
+    #expect(Keymap.action(for: .ctrl("c"), in: state) == .command(.quit))
+    #expect(Keymap.action(for: .ctrl("z"), in: state) == .command(.suspend))
+    #expect(Keymap.action(for: .resize(TerminalSize(width: 80, height: 24)), in: state)
+      == .resized(width: 80, height: 24))
   }
 }
