@@ -194,6 +194,12 @@ public final class CursesTerminal: Terminal {
   /// code points that fit (zero-width ones dropped) and padded with spaces: the row stays
   /// aligned and the first emoji still shows.
   private func appendCursesText(of cell: Cell, to wide: inout [wchar_t]) {
+    guard capabilities.unicode else {
+      // Not a UTF-8 locale: curses would drop or misplace anything beyond ASCII.
+      let ascii = Cell.asciiFallback(cell.text, width: max(1, cell.width))
+      wide.append(contentsOf: ascii.unicodeScalars.map { wchar_t(bitPattern: $0.value) })
+      return
+    }
     let scalars = cell.text.unicodeScalars
     let plain = scalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x300 }
     if plain && scalars.count == cell.width {

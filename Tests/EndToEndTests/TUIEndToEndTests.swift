@@ -68,6 +68,38 @@ import TestSupport
   }
 }
 
+/// A terminal whose locale is not UTF-8 (LANG=C, as in many containers and ssh sessions).
+@Suite(.serialized) struct TUIAsciiLocaleEndToEndTests {
+  /// curses dropped the characters it could not encode (or drew them at another width), so
+  /// "Über-Angebot 見積もり 🚀" moved the rest of its row and the tile's border with it.
+  @Test func textTheLocaleCannotShowIsSpelledInAsciiAndBordersStayInPlace() throws {
+    var f = try CaptureFixture()
+    #expect(try f.importCRM().status == 0)
+    try f.message(id: "<hello@t>", date: "Sun, 22 Nov 2026 09:00:00 +0000",
+                  from: "Ann Lee <ann@fabrikam.example>", subject: "Über-Angebot 見積もり 🚀",
+                  body: "Grüße — Ann\n")
+    let tmux = try TmuxSession(
+      command: "env LANG=C LC_ALL=C " + f.tuiCommandLine(), width: 100, height: 30,
+      environment: CaptureFixture.tuiEnvironment)
+    defer { tmux.kill() }
+    try tmux.waitFor("Accounts")
+    try tmux.send(keys: "/")
+    try tmux.type("ann")
+    try tmux.send(keys: "Enter")
+    try tmux.waitFor("Ann Lee")
+    try tmux.send(keys: "Tab")
+    try tmux.send(keys: "Enter")
+    let screen = try tmux.waitFor("Gruse - Ann")
+    #expect(screen.contains("Uber-Angebot ???????? ??"))
+    let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+    for row in rows.dropFirst().prefix(28) {
+      #expect(row.count == 100 && (row.last == "|" || row.last == "+"),
+              "a row ends at the right border: \(row)")
+    }
+    try tmux.send(keys: "q")
+  }
+}
+
 /// Ctrl-Z under a job-control shell: the shell gets the terminal back, and `fg` brings the
 /// app back with its screen drawn again.
 @Suite(.serialized) struct TUISuspendEndToEndTests {
