@@ -1,4 +1,4 @@
-import AutoCaptureApp
+@testable import AutoCaptureApp
 import CaptureCore
 import Foundation
 import Testing
@@ -317,5 +317,19 @@ import TerminalUI
     #expect(Keymap.action(for: .ctrl("z"), in: state) == .command(.suspend))
     #expect(Keymap.action(for: .resize(TerminalSize(width: 80, height: 24)), in: state)
       == .resized(width: 80, height: 24))
+  }
+}
+
+@Suite struct FilterFoldTests {
+  /// The records filter folds all names at its first key a character at a time, each
+  /// distinct one once: it must match what folding each name whole gives.
+  @Test func foldingANameACharacterAtATimeGivesWhatFoldingItWholeGives() {
+    let names = ["Müller GmbH", "Société Lumière SA", "Ærø Færge", "Łódź Logistics", "Weiß AG",
+                 "Sven Ødegaard", "Rene\u{301}e Dubois", "桜電機株式会社 (Sakura Denki)",
+                 "عمر الفارسي", "ＡＢＣ Ｃｏｒｐ", "ÅSA İSTANBUL", "Zoë 🚀 Okonkwo", "ǅemal", "plain ascii"]
+    var memo: [Character: String] = [:]
+    for name in names {
+      #expect(AppState.fold(name, memo: &memo) == AppState.fold(name), "\(name)")
+    }
   }
 }
