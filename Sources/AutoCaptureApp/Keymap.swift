@@ -154,12 +154,16 @@ public enum Keymap {
   }
 
   /// Hints for the status line in the state's context, leaving out `t` when tracking is
-  /// not allowed (pressing it still says why).
+  /// not allowed (pressing it still says why); on the open tile, Enter says it closes.
   public static func hints(for state: AppState) -> [KeyHint] {
     let canTrack = state.permissions.trackRefusal == nil
-    return bindings(for: context(of: state)).compactMap { b in
+    let context = context(of: state)
+    let onOpenTile = context == .timeline && state.expandedItem != nil
+      && state.expandedItem == state.currentItem?.id
+    return bindings(for: context).compactMap { b in
       guard canTrack || b.command != .track else { return nil }
-      return b.hint.map { KeyHint(key: b.keys[0].displayName, label: $0) }
+      let label = b.command == .toggleExpand && onOpenTile ? "close" : b.hint
+      return label.map { KeyHint(key: b.keys[0].displayName, label: $0) }
     }
   }
 }

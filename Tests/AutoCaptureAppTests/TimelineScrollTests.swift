@@ -61,3 +61,16 @@ import Testing
     #expect(shown(s.render()) == first)
   }
 }
+
+@Suite struct TimelineHintTests {
+  /// The status line offered "Enter open" on a tile already open, where Enter closes it.
+  @Test func theStatusLineOffersEnterToCloseAnOpenTileAndToOpenAClosedOne() {
+    var s = AppFixture.state(items: TimelineScrollTests.emails(3))
+    s.focus = .timeline
+    #expect(s.render()[23].contains("Enter open"))
+    _ = reduce(&s, .command(.toggleExpand))
+    #expect(s.render()[23].contains("Enter close"))
+    _ = reduce(&s, .command(.moveDown))
+    #expect(s.render()[23].contains("Enter open"), "the cursor left the open tile")
+  }
+}
