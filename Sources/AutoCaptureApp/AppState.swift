@@ -95,13 +95,14 @@ public struct AppState: Hashable, Sendable {
       visibleRecords = allRecords
     } else {
       if foldedNames.count != allRecords.count {
-        var memo: [Character: String] = [:]
+        var memo: [Unicode.Scalar: String] = [:]
         foldedNames = allRecords.map { AppState.fold($0.name, memo: &memo) }
       }
       // On bytes: both sides are folded, and String.contains is far slower.
       let needle = Array(query.utf8)
-      visibleRecords = zip(allRecords, foldedNames).compactMap { record, name in
-        AppState.bytes(of: name, contain: needle) ? record : nil
+      // By index: a record is copied only when it matches.
+      visibleRecords = foldedNames.indices.compactMap { n in
+        AppState.bytes(of: foldedNames[n], contain: needle) ? allRecords[n] : nil
       }
     }
     visibleGroups = []
@@ -174,28 +175,35 @@ public struct AppState: Hashable, Sendable {
     return out
   }
 
-  /// `fold(s)` a character at a time, each non-ASCII character folded once per `memo`.
+  /// `fold(s)` a scalar at a time, each non-ASCII scalar folded once per `memo`.
   ///
   /// Folding all names at the first filter key went through Foundation for each of the 60,000
   /// non-ASCII names of a 100,000-record CRM and took that key 150 ms (release build); names
-  /// share few distinct characters. Folding case, marks and widths needs no context across
-  /// characters (a letter and its combining marks are one character), so the result is the
-  /// same.
-  static func fold(_ s: String, memo: inout [Character: String]) -> String {
+  /// share few distinct scalars. Folding case, marks and widths needs no context across
+  /// scalars ("e" and U+0301 give "e" either way).
+  static func fold(_ s: String, memo: inout [Unicode.Scalar: String]) -> String {
     if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.lowercased() }
-    var out = ""
-    for character in s {
-      if character.isASCII {
-        out += character.lowercased()
-      } else if let folded = memo[character] {
-        out += folded
-      } else {
-        let folded = fold(String(character))
-        memo[character] = folded
-        out += folded
+    var out = String.UnicodeScalarView()
+    for scalar in s.unicodeScalars {
+      if scalar.isASCII {
+        let v = scalar.value
+        out.append((0x41...0x5A).contains(v) ? Unicode.Scalar(UInt8(v + 0x20)) : scalar)
+        continue
       }
+      let folded: String
+      if let known = memo[scalar] {
+        folded = known
+      } else {
+        // Accents written as combining marks go, as in the name folded whole; other marks
+        // (a Devanagari vowel sign) are letters of their script and stay.
+        let isAccent = [0x300...0x36F, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF,
+                        0xFE20...0xFE2F].contains { $0.contains(scalar.value) }
+        folded = isAccent ? "" : fold(String(scalar))
+        memo[scalar] = folded
+      }
+      out.append(contentsOf: folded.unicodeScalars)
     }
-    return out
+    return String(out)
   }
 
   /// Lowercase letters with no decomposition, as typed without them.
