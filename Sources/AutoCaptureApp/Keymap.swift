@@ -86,7 +86,8 @@ public enum Keymap {
                    help: "Back to records"),
       ] + movement + global
     case .filter:
-      return filtering + [suspend]
+      // q is text here; Ctrl-C still quits, as help says it does anywhere.
+      return filtering + [KeyBinding([.ctrl("c")], .quit, help: "Quit"), suspend]
     case .help:
       return scrollingOverlay(closedBy: .character("?"), help: "Close help")
     case .problems:

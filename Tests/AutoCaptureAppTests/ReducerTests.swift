@@ -91,6 +91,17 @@ import TerminalUI
     }
   }
 
+  /// Help lists Ctrl-C under "Anywhere", but while a filter was typed it did nothing.
+  @Test func ctrlCQuitsWhileTypingAFilterAsEverywhereElse() {
+    var state = makeState()
+    _ = reduce(&state, .command(.startFilter))
+    _ = reduce(&state, .filterInput("mu"))
+    let action = Keymap.action(for: .ctrl("c"), in: state)
+    #expect(action == .command(.quit))
+    _ = action.map { reduce(&state, $0) }
+    #expect(!state.isRunning)
+  }
+
   @Test func escapeClearsTheFilterAndKeepsTheSelectedRecord() {
     var state = makeState()
     _ = reduce(&state, .command(.startFilter))
