@@ -70,8 +70,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.selectedRecord = 0
     return followSelection(&state)
   case .filterAccept:
+    // The match the cursor is on (↓/↑ move through matches while typing) stays selected.
     state.isEditingFilter = false
-    state.selectedRecord = 0
+    state.selectedRecord = min(state.selectedRecord, max(0, state.visibleRecords.count - 1))
     if state.visibleRecords.isEmpty { state.message = "no record matches '\(state.filter)'" }
     return followSelection(&state)
   case .filterCancel:

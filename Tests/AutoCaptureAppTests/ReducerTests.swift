@@ -91,6 +91,20 @@ import TerminalUI
     }
   }
 
+  /// Typing "mu" then ↓ to the second match and Enter went back to the first match.
+  @Test func enterKeepsTheMatchMovedToWhileFiltering() {
+    var state = makeState()
+    _ = reduce(&state, .command(.startFilter))
+    _ = reduce(&state, .filterInput("e"))
+    #expect(state.visibleRecords.map(\.name) == ["Müller GmbH", "Ann Lee"])
+    _ = reduce(&state, .command(.moveDown))
+    #expect(state.currentRecord?.name == "Ann Lee")
+    let effects = reduce(&state, .command(.acceptFilter))
+    #expect(state.currentRecord?.name == "Ann Lee")
+    #expect(!state.isEditingFilter)
+    #expect(effects.isEmpty, "the timeline shown is already Ann's")
+  }
+
   /// Help lists Ctrl-C under "Anywhere", but while a filter was typed it did nothing.
   @Test func ctrlCQuitsWhileTypingAFilterAsEverywhereElse() {
     var state = makeState()
