@@ -55,7 +55,7 @@ public enum Keymap {
   static let filtering: [KeyBinding] = [
     KeyBinding([.enter], .acceptFilter, hint: "keep", help: "Keep the filter"),
     KeyBinding([.escape], .cancelFilter, hint: "clear", help: "Clear the filter"),
-    KeyBinding([.backspace], .deleteFilterCharacter, help: "Delete a character"),
+    KeyBinding([.backspace], .deleteFilterCharacter, help: "Delete (empty: close)"),
     KeyBinding([.down, .up], .moveDown, help: "Move through matches"),
   ]
 

@@ -66,7 +66,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.recordsOffset = 0
     return followSelection(&state)
   case .filterBackspace:
-    if !state.filter.isEmpty { state.filter.removeLast() }
+    // Nothing left to delete: Backspace closes the prompt, as in a shell or mutt.
+    if state.filter.isEmpty { return reduce(&state, .filterCancel) }
+    state.filter.removeLast()
     state.selectedRecord = 0
     return followSelection(&state)
   case .filterAccept:

@@ -105,6 +105,20 @@ import TerminalUI
     #expect(effects.isEmpty, "the timeline shown is already Ann's")
   }
 
+  /// Backspace on an empty filter left the prompt open with nothing to delete; in a shell,
+  /// mutt or vim's `/` it closes the prompt.
+  @Test func backspaceOnAnEmptyFilterClosesThePrompt() {
+    var state = makeState()
+    _ = reduce(&state, .command(.moveDown))
+    _ = reduce(&state, .command(.startFilter))
+    _ = reduce(&state, .filterInput("m"))
+    _ = reduce(&state, .command(.deleteFilterCharacter))
+    #expect(state.isEditingFilter, "the first Backspace deletes the m")
+    _ = reduce(&state, .command(.deleteFilterCharacter))
+    #expect(!state.isEditingFilter)
+    #expect(state.filter.isEmpty)
+  }
+
   /// Help lists Ctrl-C under "Anywhere", but while a filter was typed it did nothing.
   @Test func ctrlCQuitsWhileTypingAFilterAsEverywhereElse() {
     var state = makeState()
