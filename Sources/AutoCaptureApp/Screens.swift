@@ -267,15 +267,7 @@ public enum Screens {
   }
 
   /// `n` with its thousands apart, `100,000`: counts of messages read as numbers.
-  static func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (k, digit) in digits.enumerated() {
-      if k > 0, (digits.count - k) % 3 == 0 { out.append(",") }
-      out.append(digit)
-    }
-    return (n < 0 ? "-" : "") + out
-  }
+  static func grouped(_ n: Int) -> String { n.groupedDigits }
 
   /// Lays tiles out top to bottom from an offset that keeps the selected tile in view;
   /// returns the indices of the tiles drawn.
