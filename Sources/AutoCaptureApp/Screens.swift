@@ -82,10 +82,20 @@ public enum Screens {
         + (state.problems.isEmpty ? 0 : 1)
       tiles = Rect(x: inner.x, y: inner.y + above, width: inner.width,
                    height: max(0, inner.height - above))
+      let open = state.items.first { $0.id == state.expandedItem }.map {
+        Tile(item: $0, isSelected: false, isExpanded: true, body: nil, bodyScroll: 0,
+             now: Date(), timeZone: .gmt, unicode: true,
+             canTrack: state.permissions.trackRefusal == nil)
+      }
+      openTileHeader = open?.collapsedHeight ?? 5
     }
 
-    /// The rows an open tile gives its body (From/To lines and text); the rest scrolls.
-    var bodyRows: Int { max(3, tiles.height - 6) }
+    /// The rows of the open tile other than its body: borders, subject, meta, status.
+    var openTileHeader: Int
+
+    /// The rows an open tile gives its body (From/To lines and text): what the pane has
+    /// left once the tile's other rows are placed; the rest scrolls.
+    var bodyRows: Int { max(3, tiles.height - openTileHeader) }
     /// The width the open tile wraps its body to.
     var bodyWidth: Int { max(1, tiles.width - 4) }
   }

@@ -74,3 +74,30 @@ import Testing
     #expect(s.render()[23].contains("Enter open"), "the cursor left the open tile")
   }
 }
+
+@Suite struct OpenTileHeightTests {
+  func openTile(_ state: ItemState, width: Int = 80, height: Int = 24) -> [String] {
+    var item = TimelineScrollTests.emails(1)[0]
+    item.state = state
+    var s = AppFixture.state(items: [item], width: width, height: height)
+    s.focus = .timeline
+    _ = reduce(&s, .command(.toggleExpand))
+    _ = reduce(&s, .bodyLoaded(itemId: item.id, (1...80).map { "line \($0)" }.joined(separator: "\n")))
+    return s.render()
+  }
+
+  /// An open message longer than the pane left two or three rows blank under its tile, so
+  /// 60×16 showed 6 lines of the message where 8 fit.
+  @Test func anOpenLongMessageFillsThePaneDownToItsBorder() {
+    for state in [ItemState.tracked, .untracked] {
+      for (width, height) in [(80, 24), (60, 16), (100, 30)] {
+        let screen = openTile(state, width: width, height: height)
+        // The pane's bottom border is row height-2; the tile's own is the row above it.
+        let tileBottom = screen[height - 3]
+        #expect(tileBottom.contains("└") || tileBottom.contains("┘"),
+                "\(state) at \(width)×\(height): \(tileBottom)")
+        #expect(tileBottom.contains("more"), "the tile's border, with its scroll marks")
+      }
+    }
+  }
+}
