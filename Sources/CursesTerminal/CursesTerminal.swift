@@ -78,6 +78,7 @@ public final class CursesTerminal: Terminal {
     noecho()
     nonl()
     _ = ac_keypad(1)
+    CursesTerminal.defineCommonKeySequences()
     curs_set(0)
 
     var depth = ColorDepth.monochrome
@@ -96,6 +97,24 @@ public final class CursesTerminal: Terminal {
   }
 
   deinit { shutdown() }
+
+  /// Teaches curses the Home and End sequences terminals send besides the one their TERM's
+  /// terminfo names.
+  ///
+  /// tmux, screen, PuTTY, rxvt and the Linux console send ESC [ 1 ~ and ESC [ 4 ~ (rxvt also
+  /// ESC [ 7 ~ and ESC [ 8 ~), xterm ESC [ H and ESC [ F outside keypad mode; under a TERM
+  /// naming another (xterm-256color names ESC O H and ESC O F) curses read them as Esc and
+  /// text, and Home and End did nothing. A sequence terminfo already binds is left alone.
+  private static func defineCommonKeySequences() {
+    let sequences: [(String, Int32)] = [
+      ("\u{1B}[1~", KEY_HOME), ("\u{1B}[7~", KEY_HOME), ("\u{1B}[H", KEY_HOME),
+      ("\u{1B}OH", KEY_HOME), ("\u{1B}[4~", KEY_END), ("\u{1B}[8~", KEY_END),
+      ("\u{1B}[F", KEY_END), ("\u{1B}OF", KEY_END),
+    ]
+    for (sequence, key) in sequences where key_defined(sequence) == 0 {
+      _ = define_key(sequence, key)
+    }
+  }
 
   /// Leaves curses mode for good (idempotent); the tty is as it was before.
   public func shutdown() {

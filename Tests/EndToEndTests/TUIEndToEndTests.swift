@@ -100,6 +100,51 @@ import TestSupport
   }
 }
 
+/// Home and End as terminals send them: tmux, PuTTY, rxvt and the Linux console send
+/// ESC [ 1 ~ and ESC [ 4 ~ (or ESC [ H, ESC [ F), while TERM=xterm-256color's terminfo
+/// names only ESC O H and ESC O F; curses read the others as Esc and text, and the keys
+/// did nothing.
+@Suite(.serialized) struct TUIHomeEndEndToEndTests {
+  @Test func homeAndEndMoveToTheFirstAndLastTileWhateverSequenceTheTerminalSends() throws {
+    var f = try CaptureFixture()
+    #expect(try f.importCRM().status == 0)
+    for n in 1...12 {
+      try f.message(id: "<m\(n)@t>", date: "Sun, \(n + 1) Nov 2026 09:00:00 +0000",
+                    from: "Ann Lee <ann@fabrikam.example>", subject: "Mail number \(n)")
+    }
+    let tmux = try TmuxSession(
+      command: f.tuiCommandLine(), width: 100, height: 30,
+      environment: CaptureFixture.tuiEnvironment)
+    defer { tmux.kill() }
+    try tmux.waitFor("Accounts")
+    try tmux.send(keys: "/")
+    try tmux.type("ann")
+    try tmux.send(keys: "Enter")
+    try tmux.waitFor("Ann Lee · Contact")
+    try tmux.send(keys: "Tab")
+    try tmux.waitFor("▸ Email")
+    // tmux's own Home/End, then the ones other terminals send, typed as raw sequences.
+    // One send-keys each, so Esc and the rest arrive together as a terminal sends them.
+    let ends = [["End"], ["Escape", "[4~"], ["Escape", "[F"], ["Escape", "OF"]]
+    let homes = [["Home"], ["Escape", "[1~"], ["Escape", "[H"], ["Escape", "OH"]]
+    func press(_ keys: [String]) throws {
+      if keys.count == 2 { try tmux.send(keys: keys[0], keys[1]) } else { try tmux.send(keys: keys[0]) }
+    }
+    for (end, home) in zip(ends, homes) {
+      try press(end)
+      try tmux.waitUntil("\(end) selects the last tile") { screen in
+        screen.split(separator: "\n").contains { $0.contains("▸ Email") }
+          && screen.contains("Mail number 1 ") && !screen.contains("more ─┘")
+      }
+      try press(home)
+      try tmux.waitUntil("\(home) selects the first tile") { screen in
+        screen.contains("Mail number 12") && screen.contains("more ─┘")
+      }
+    }
+    try tmux.send(keys: "q")
+  }
+}
+
 /// Ctrl-Z under a job-control shell: the shell gets the terminal back, and `fg` brings the
 /// app back with its screen drawn again.
 @Suite(.serialized) struct TUISuspendEndToEndTests {
