@@ -1,5 +1,6 @@
 import CaptureCore
 import Foundation
+import TerminalUI
 
 /// A named thing the user can ask for; keys map to these through the `Keymap`.
 public enum Command: String, Hashable, Sendable, CaseIterable {
@@ -160,6 +161,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.message = "Could not sync: \(message)"
     return []
   case .recordsLoaded(let records, let user, let permissions):
+    // Said even when nothing changed, else `r` reads as a key that does nothing.
+    if state.message == nil {
+      let plural = records.count == 1 ? "" : "s"
+      state.message = "Refreshed: \(records.count.groupedDigits) record\(plural)"
+    }
     let current = state.currentRecord?.ref
     state.allRecords = records
     state.user = user

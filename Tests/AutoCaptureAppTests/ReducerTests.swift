@@ -308,6 +308,14 @@ import TerminalUI
     #expect(state.message == "Could not sync: database is busy")
   }
 
+  /// `r` changed nothing on screen when nothing had changed, so it read as a dead key.
+  @Test func refreshSaysItIsDoneAndHowManyRecordsThereAre() {
+    var state = makeState()
+    _ = reduce(&state, .command(.refresh))
+    _ = reduce(&state, .recordsLoaded(Self.records, Self.dana, state.permissions))
+    #expect(state.message == "Refreshed: 3 records")
+  }
+
   @Test func refreshKeepsTheTimelineCursorWhenTheRecordIsStillThere() {
     var state = makeState()
     let ref = Self.records[0].ref

@@ -82,7 +82,8 @@ import Testing
     var s = AppFixture.state(items: [item], width: width, height: height)
     s.focus = .timeline
     _ = reduce(&s, .command(.toggleExpand))
-    _ = reduce(&s, .bodyLoaded(itemId: item.id, (1...80).map { "line \($0)" }.joined(separator: "\n")))
+    let body = (1...80).map { "line \($0)" }.joined(separator: "\n")
+    _ = reduce(&s, .bodyLoaded(itemId: item.id, body))
     return s.render()
   }
 

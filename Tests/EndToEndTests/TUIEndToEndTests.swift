@@ -128,7 +128,11 @@ import TestSupport
     let ends = [["End"], ["Escape", "[4~"], ["Escape", "[F"], ["Escape", "OF"]]
     let homes = [["Home"], ["Escape", "[1~"], ["Escape", "[H"], ["Escape", "OH"]]
     func press(_ keys: [String]) throws {
-      if keys.count == 2 { try tmux.send(keys: keys[0], keys[1]) } else { try tmux.send(keys: keys[0]) }
+      if keys.count == 2 {
+        try tmux.send(keys: keys[0], keys[1])
+      } else {
+        try tmux.send(keys: keys[0])
+      }
     }
     for (end, home) in zip(ends, homes) {
       try press(end)
