@@ -30,8 +30,8 @@ public enum Keymap {
   static let movement: [KeyBinding] = [
     KeyBinding([.character("j"), .down], .moveDown, help: "Move down"),
     KeyBinding([.character("k"), .up], .moveUp, help: "Move up"),
-    KeyBinding([.character("g"), .home], .top, help: "Top"),
-    KeyBinding([.character("G"), .end], .bottom, help: "Bottom"),
+    KeyBinding([.character("g"), .home], .top, help: "Top/open tile top"),
+    KeyBinding([.character("G"), .end], .bottom, help: "Bottom/open tile end"),
     KeyBinding([.pageDown, .ctrl("d")], .pageDown, help: "Page down/scroll tile"),
     KeyBinding([.pageUp, .ctrl("u")], .pageUp, help: "Page up"),
   ]

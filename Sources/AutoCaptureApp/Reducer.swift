@@ -328,12 +328,20 @@ private func move(_ command: Command, _ state: inout AppState) -> [Effect] {
     state.selectedRecord = step(state.selectedRecord, command, count: count, page: page)
     return state.selectedRecord == before ? [] : followSelection(&state)
   case .timeline:
-    if let id = state.expandedItem, state.currentItem?.id == id,
-       command == .pageDown || command == .pageUp {
-      // By the rows the body shows, so no line is skipped.
-      let rows = Screens.Layout(state).bodyRows
-      state.bodyScroll = max(0, state.bodyScroll + (command == .pageDown ? rows : -rows))
-      return []
+    if let id = state.expandedItem, state.currentItem?.id == id {
+      switch command {
+      case .pageDown, .pageUp:
+        // By the rows the body shows, so no line is skipped.
+        let rows = Screens.Layout(state).bodyRows
+        state.bodyScroll = max(0, state.bodyScroll + (command == .pageDown ? rows : -rows))
+        return []
+      case .top, .bottom:
+        // The open message's top or end, as in a pager; the frame clamps the end.
+        state.bodyScroll = command == .top ? 0 : Int.max / 2
+        return []
+      default:
+        break
+      }
     }
     let count = state.items.count
     guard count > 0 else { return [] }

@@ -102,3 +102,37 @@ import Testing
     }
   }
 }
+
+@Suite struct OpenTileEndsTests {
+  func openLongMessage() -> AppState {
+    var s = AppFixture.state(items: TimelineScrollTests.emails(3))
+    s.focus = .timeline
+    _ = reduce(&s, .command(.toggleExpand))
+    let body = (1...500).map { "line \($0)" }.joined(separator: "\n")
+    _ = reduce(&s, .bodyLoaded(itemId: "mail:<m0@t>", body))
+    _ = s.render()
+    return s
+  }
+
+  /// Reaching the end of a long open message took a PgDn per screenful (500 lines: 36);
+  /// End and G now go there, as in mutt's pager or less, and Home and g back to its top.
+  @Test func endAndGGoToTheEndOfTheOpenMessageAndHomeAndGBackToItsTop() {
+    var s = openLongMessage()
+    _ = reduce(&s, .command(.bottom))
+    var screen = s.render().joined(separator: "\n")
+    #expect(screen.contains("line 500"))
+    #expect(!screen.contains("line 1 "))
+    #expect(s.currentItem?.id == "mail:<m0@t>", "the cursor stays on the open message")
+    _ = reduce(&s, .command(.top))
+    screen = s.render().joined(separator: "\n")
+    #expect(screen.contains("line 1 "))
+    #expect(!screen.contains("line 500"))
+  }
+
+  @Test func endOnAClosedTileStillGoesToTheLastTile() {
+    var s = openLongMessage()
+    _ = reduce(&s, .command(.toggleExpand))
+    _ = reduce(&s, .command(.bottom))
+    #expect(s.currentItem?.id == "mail:<m2@t>")
+  }
+}
