@@ -224,7 +224,9 @@ public enum Screens {
                            _ openLines: [String], _ context: RenderContext) -> Int {
     let focused = state.focus == .timeline && state.overlay == nil
     var title = "Timeline"
-    if case .loaded(let t) = state.timeline { title += " · \(t.items.count) items" }
+    if case .loaded(let t) = state.timeline {
+      title += " · \(t.items.count.groupedDigits) item\(t.items.count == 1 ? "" : "s")"
+    }
     let box = Box(layout.timeline, border: .solid, role: focused ? .borderFocused : .border,
                   title: title, unicode: context.unicode)
     let inner = box.draw(into: &buffer)

@@ -136,3 +136,13 @@ import Testing
     #expect(s.currentItem?.id == "mail:<m2@t>")
   }
 }
+
+@Suite struct TimelineTitleTests {
+  /// The pane's title read "Timeline · 1 items".
+  @Test func theTimelineTitleCountsOneItemInTheSingular() {
+    var one = AppFixture.state(items: TimelineScrollTests.emails(1))
+    #expect(one.render()[1].contains("Timeline · 1 item "))
+    var many = AppFixture.state(items: TimelineScrollTests.emails(2))
+    #expect(many.render()[1].contains("Timeline · 2 items "))
+  }
+}
