@@ -317,13 +317,11 @@ public enum Screens {
     return offset..<n
   }
 
+  /// The status line: the transient message, then the key hints. A timeline's notice is not
+  /// repeated here: the pane shows it, and here it held the hints for as long as it lasted.
   static func drawStatus(_ buffer: inout ScreenBuffer, _ state: AppState) {
-    var message = state.message
+    let message = state.message
     var role = StyleRole.status
-    if message == nil, case .loaded(let t) = state.timeline, let notice = t.notice {
-      message = notice
-      role = .notice
-    }
     if let m = message, m.hasPrefix("Cannot") || m.hasPrefix("Could not") { role = .error }
     StatusLine(hints: Keymap.hints(for: state), message: message, messageRole: role)
       .draw(into: &buffer, y: state.height - 1, width: state.width)
