@@ -155,14 +155,17 @@ public enum Keymap {
   }
 
   /// Hints for the status line in the state's context, leaving out `t` when tracking is
-  /// not allowed (pressing it still says why); on the open tile, Enter says it closes.
+  /// not allowed (pressing it still says why) and Enter and `t` when no tile is selected;
+  /// on the open tile, Enter says it closes.
   public static func hints(for state: AppState) -> [KeyHint] {
-    let canTrack = state.permissions.trackRefusal == nil
     let context = context(of: state)
+    let noTile = context == .timeline && state.currentItem == nil
+    let canTrack = state.permissions.trackRefusal == nil && !noTile
     let onOpenTile = context == .timeline && state.expandedItem != nil
       && state.expandedItem == state.currentItem?.id
     return bindings(for: context).compactMap { b in
       guard canTrack || b.command != .track else { return nil }
+      guard !noTile || b.command != .toggleExpand else { return nil }
       let label = b.command == .toggleExpand && onOpenTile ? "close" : b.hint
       return label.map { KeyHint(key: b.keys[0].displayName, label: $0) }
     }

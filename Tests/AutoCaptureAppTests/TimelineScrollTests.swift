@@ -146,3 +146,14 @@ import Testing
     #expect(many.render()[1].contains("Timeline · 2 items "))
   }
 }
+
+@Suite struct EmptyTimelineHintTests {
+  /// With no tile to open or track, the status line still offered "Enter open" and "t track".
+  @Test func anEmptyTimelineOffersNeitherEnterNorT() {
+    var s = AppFixture.state(items: [])
+    s.focus = .timeline
+    let status = s.render()[23]
+    #expect(!status.contains("Enter open") && !status.contains("t track"), "\(status)")
+    #expect(status.contains("h records"))
+  }
+}
