@@ -74,6 +74,17 @@ public final class CursesTerminal: Terminal {
           + "(try TERM=xterm-256color, or install ncurses-term)")
     }
     cursesIsActive = true
+    // TERM=dumb (Emacs' shell, some CI) has an entry but no cursor addressing: curses would
+    // write every row in one place. Said plainly, with the terminal given back first.
+    let cursorAddress = tigetstr("cup")
+    if cursorAddress == nil || Int(bitPattern: cursorAddress) == -1 {
+      endwin()
+      cursesIsActive = false
+      let term = environment["TERM"].map { "'\($0)'" } ?? "(unset)"
+      throw CursesTerminalError(
+        description: "this terminal cannot move the cursor: TERM=\(term) "
+          + "(try TERM=xterm-256color)")
+    }
     raw()
     noecho()
     nonl()

@@ -155,6 +155,31 @@ import TestSupport
   /// A review found an unknown TERM answered by ncurses' own "Error opening terminal".
   /// Run on a terminal made by `script` (util-linux): the TUI refuses to start without one,
   /// and under tmux the error's first line can scroll into history (`TmuxSession.capture`).
+  /// TERM=dumb (Emacs' shell, some CI) has a terminfo entry but cannot move the cursor:
+  /// curses wrote every row at the same place and only the status line was left.
+  @Test func aTerminalThatCannotMoveTheCursorIsRefusedWithWhatToDo() throws {
+    let f = try CaptureFixture.imported()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = ["-qec", "TERM=dumb \(f.tuiCommandLine())", "/dev/null"]
+    process.environment = ProcessInfo.processInfo.environment
+      .merging(CaptureFixture.tuiEnvironment) { $1 }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Before the fix the app started and waited for keys that never came: end it (and its
+    // terminal) rather than hang the suite.
+    DispatchQueue.global().asyncAfter(deadline: .now() + 20) {
+      if process.isRunning { process.terminate() }
+    }
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1)
+    #expect(text.contains("Error: this terminal cannot move the cursor: TERM='dumb' "
+      + "(try TERM=xterm-256color)"), "\(text)")
+  }
+
   @Test func anUnknownTerminalTypeIsNamedWithWhatToDo() throws {
     let f = try CaptureFixture.imported()
     let process = Process()
