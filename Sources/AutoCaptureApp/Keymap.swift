@@ -30,8 +30,8 @@ public enum Keymap {
   static let movement: [KeyBinding] = [
     KeyBinding([.character("j"), .down], .moveDown, help: "Move down"),
     KeyBinding([.character("k"), .up], .moveUp, help: "Move up"),
-    KeyBinding([.character("g"), .home], .top, help: "Top"),
-    KeyBinding([.character("G"), .end], .bottom, help: "Bottom"),
+    KeyBinding([.character("g"), .home], .top, help: "Top/open tile top"),
+    KeyBinding([.character("G"), .end], .bottom, help: "Bottom/open tile end"),
     KeyBinding([.pageDown, .ctrl("d")], .pageDown, help: "Page down/scroll tile"),
     KeyBinding([.pageUp, .ctrl("u")], .pageUp, help: "Page up"),
   ]
@@ -55,8 +55,16 @@ public enum Keymap {
   static let filtering: [KeyBinding] = [
     KeyBinding([.enter], .acceptFilter, hint: "keep", help: "Keep the filter"),
     KeyBinding([.escape], .cancelFilter, hint: "clear", help: "Clear the filter"),
-    KeyBinding([.backspace], .deleteFilterCharacter, help: "Delete a character"),
+    KeyBinding([.backspace], .deleteFilterCharacter, help: "Delete (empty: close)"),
     KeyBinding([.down, .up], .moveDown, help: "Move through matches"),
+  ]
+
+  /// The only keys that work while the terminal is too small to draw the app: what they
+  /// would act on is not shown (a `t` would track an email unseen, a `q` typed into a hidden
+  /// filter), and the notice promises that q quits.
+  static let tooSmall: [KeyBinding] = [
+    KeyBinding([.character("q"), .ctrl("c")], .quit, help: "Quit"),
+    suspend,
   ]
 
   /// The bindings of a context, in the order help lists them.
@@ -78,7 +86,8 @@ public enum Keymap {
                    help: "Back to records"),
       ] + movement + global
     case .filter:
-      return filtering + [suspend]
+      // q is text here; Ctrl-C still quits, as help says it does anywhere.
+      return filtering + [KeyBinding([.ctrl("c")], .quit, help: "Quit"), suspend]
     case .help:
       return scrollingOverlay(closedBy: .character("?"), help: "Close help")
     case .problems:
@@ -131,6 +140,9 @@ public enum Keymap {
   /// The action a key asks for in the state's context; typing in the filter becomes text.
   public static func action(for key: KeyEvent, in state: AppState) -> Action? {
     if case .resize(let size) = key { return .resized(width: size.width, height: size.height) }
+    guard Screens.fits(state) else {
+      return tooSmall.first { $0.keys.contains(key) }.map { .command($0.command) }
+    }
     let context = context(of: state)
     if let binding = bindings(for: context).first(where: { $0.keys.contains(key) }) {
       if context == .filter, binding.command == .moveDown, key == .up {
@@ -143,12 +155,19 @@ public enum Keymap {
   }
 
   /// Hints for the status line in the state's context, leaving out `t` when tracking is
-  /// not allowed (pressing it still says why).
+  /// not allowed (pressing it still says why) and Enter and `t` when no tile is selected;
+  /// on the open tile, Enter says it closes.
   public static func hints(for state: AppState) -> [KeyHint] {
-    let canTrack = state.permissions.trackRefusal == nil
-    return bindings(for: context(of: state)).compactMap { b in
+    let context = context(of: state)
+    let noTile = context == .timeline && state.currentItem == nil
+    let canTrack = state.permissions.trackRefusal == nil && !noTile
+    let onOpenTile = context == .timeline && state.expandedItem != nil
+      && state.expandedItem == state.currentItem?.id
+    return bindings(for: context).compactMap { b in
       guard canTrack || b.command != .track else { return nil }
-      return b.hint.map { KeyHint(key: b.keys[0].displayName, label: $0) }
+      guard !noTile || b.command != .toggleExpand else { return nil }
+      let label = b.command == .toggleExpand && onOpenTile ? "close" : b.hint
+      return label.map { KeyHint(key: b.keys[0].displayName, label: $0) }
     }
   }
 }

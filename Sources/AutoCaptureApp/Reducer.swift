@@ -1,5 +1,6 @@
 import CaptureCore
 import Foundation
+import TerminalUI
 
 /// A named thing the user can ask for; keys map to these through the `Keymap`.
 public enum Command: String, Hashable, Sendable, CaseIterable {
@@ -66,12 +67,15 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.recordsOffset = 0
     return followSelection(&state)
   case .filterBackspace:
-    if !state.filter.isEmpty { state.filter.removeLast() }
+    // Nothing left to delete: Backspace closes the prompt, as in a shell or mutt.
+    if state.filter.isEmpty { return reduce(&state, .filterCancel) }
+    state.filter.removeLast()
     state.selectedRecord = 0
     return followSelection(&state)
   case .filterAccept:
+    // The match the cursor is on (↓/↑ move through matches while typing) stays selected.
     state.isEditingFilter = false
-    state.selectedRecord = 0
+    state.selectedRecord = min(state.selectedRecord, max(0, state.visibleRecords.count - 1))
     if state.visibleRecords.isEmpty { state.message = "no record matches '\(state.filter)'" }
     return followSelection(&state)
   case .filterCancel:
@@ -157,6 +161,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.message = "Could not sync: \(message)"
     return []
   case .recordsLoaded(let records, let user, let permissions):
+    // Said even when nothing changed, else `r` reads as a key that does nothing.
+    if state.message == nil {
+      let plural = records.count == 1 ? "" : "s"
+      state.message = "Refreshed: \(records.count.groupedDigits) record\(plural)"
+    }
     let current = state.currentRecord?.ref
     state.allRecords = records
     state.user = user
@@ -319,12 +328,20 @@ private func move(_ command: Command, _ state: inout AppState) -> [Effect] {
     state.selectedRecord = step(state.selectedRecord, command, count: count, page: page)
     return state.selectedRecord == before ? [] : followSelection(&state)
   case .timeline:
-    if let id = state.expandedItem, state.currentItem?.id == id,
-       command == .pageDown || command == .pageUp {
-      // By the rows the body shows, so no line is skipped.
-      let rows = Screens.Layout(state).bodyRows
-      state.bodyScroll = max(0, state.bodyScroll + (command == .pageDown ? rows : -rows))
-      return []
+    if let id = state.expandedItem, state.currentItem?.id == id {
+      switch command {
+      case .pageDown, .pageUp:
+        // By the rows the body shows, so no line is skipped.
+        let rows = Screens.Layout(state).bodyRows
+        state.bodyScroll = max(0, state.bodyScroll + (command == .pageDown ? rows : -rows))
+        return []
+      case .top, .bottom:
+        // The open message's top or end, as in a pager; the frame clamps the end.
+        state.bodyScroll = command == .top ? 0 : Int.max / 2
+        return []
+      default:
+        break
+      }
     }
     let count = state.items.count
     guard count > 0 else { return [] }

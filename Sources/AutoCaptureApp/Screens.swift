@@ -30,9 +30,14 @@ public enum Screens {
   public static let minimumWidth = 60
   public static let minimumHeight = 16
 
+  /// Whether the state's terminal is big enough to draw the app (else a notice says so).
+  public static func fits(_ state: AppState) -> Bool {
+    state.width >= minimumWidth && state.height >= minimumHeight
+  }
+
   public static func render(_ state: AppState, _ context: RenderContext) -> Frame {
     var buffer = ScreenBuffer(width: max(1, state.width), height: max(1, state.height))
-    guard state.width >= minimumWidth, state.height >= minimumHeight else {
+    guard fits(state) else {
       drawTooSmall(&buffer, state)
       return Frame(buffer: buffer, recordsOffset: state.recordsOffset,
                    timelineOffset: state.timelineOffset, bodyScroll: state.bodyScroll,
@@ -77,10 +82,20 @@ public enum Screens {
         + (state.problems.isEmpty ? 0 : 1)
       tiles = Rect(x: inner.x, y: inner.y + above, width: inner.width,
                    height: max(0, inner.height - above))
+      let open = state.items.first { $0.id == state.expandedItem }.map {
+        Tile(item: $0, isSelected: false, isExpanded: true, body: nil, bodyScroll: 0,
+             now: Date(), timeZone: .gmt, unicode: true,
+             canTrack: state.permissions.trackRefusal == nil)
+      }
+      openTileHeader = open?.collapsedHeight ?? 5
     }
 
-    /// The rows an open tile gives its body (From/To lines and text); the rest scrolls.
-    var bodyRows: Int { max(3, tiles.height - 6) }
+    /// The rows of the open tile other than its body: borders, subject, meta, status.
+    var openTileHeader: Int
+
+    /// The rows an open tile gives its body (From/To lines and text): what the pane has
+    /// left once the tile's other rows are placed; the rest scrolls.
+    var bodyRows: Int { max(3, tiles.height - openTileHeader) }
     /// The width the open tile wraps its body to.
     var bodyWidth: Int { max(1, tiles.width - 4) }
   }
@@ -209,7 +224,9 @@ public enum Screens {
                            _ openLines: [String], _ context: RenderContext) -> Int {
     let focused = state.focus == .timeline && state.overlay == nil
     var title = "Timeline"
-    if case .loaded(let t) = state.timeline { title += " · \(t.items.count) items" }
+    if case .loaded(let t) = state.timeline {
+      title += " · \(t.items.count.groupedDigits) item\(t.items.count == 1 ? "" : "s")"
+    }
     let box = Box(layout.timeline, border: .solid, role: focused ? .borderFocused : .border,
                   title: title, unicode: context.unicode)
     let inner = box.draw(into: &buffer)
@@ -262,15 +279,7 @@ public enum Screens {
   }
 
   /// `n` with its thousands apart, `100,000`: counts of messages read as numbers.
-  static func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (k, digit) in digits.enumerated() {
-      if k > 0, (digits.count - k) % 3 == 0 { out.append(",") }
-      out.append(digit)
-    }
-    return (n < 0 ? "-" : "") + out
-  }
+  static func grouped(_ n: Int) -> String { n.groupedDigits }
 
   /// Lays tiles out top to bottom from an offset that keeps the selected tile in view;
   /// returns the indices of the tiles drawn.
@@ -308,13 +317,11 @@ public enum Screens {
     return offset..<n
   }
 
+  /// The status line: the transient message, then the key hints. A timeline's notice is not
+  /// repeated here: the pane shows it, and here it held the hints for as long as it lasted.
   static func drawStatus(_ buffer: inout ScreenBuffer, _ state: AppState) {
-    var message = state.message
+    let message = state.message
     var role = StyleRole.status
-    if message == nil, case .loaded(let t) = state.timeline, let notice = t.notice {
-      message = notice
-      role = .notice
-    }
     if let m = message, m.hasPrefix("Cannot") || m.hasPrefix("Could not") { role = .error }
     StatusLine(hints: Keymap.hints(for: state), message: message, messageRole: role)
       .draw(into: &buffer, y: state.height - 1, width: state.width)

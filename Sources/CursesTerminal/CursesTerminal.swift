@@ -74,10 +74,22 @@ public final class CursesTerminal: Terminal {
           + "(try TERM=xterm-256color, or install ncurses-term)")
     }
     cursesIsActive = true
+    // TERM=dumb (Emacs' shell, some CI) has an entry but no cursor addressing: curses would
+    // write every row in one place. Said plainly, with the terminal given back first.
+    let cursorAddress = tigetstr("cup")
+    if cursorAddress == nil || Int(bitPattern: cursorAddress) == -1 {
+      endwin()
+      cursesIsActive = false
+      let term = environment["TERM"].map { "'\($0)'" } ?? "(unset)"
+      throw CursesTerminalError(
+        description: "this terminal cannot move the cursor: TERM=\(term) "
+          + "(try TERM=xterm-256color)")
+    }
     raw()
     noecho()
     nonl()
     _ = ac_keypad(1)
+    CursesTerminal.defineCommonKeySequences()
     curs_set(0)
 
     var depth = ColorDepth.monochrome
@@ -96,6 +108,24 @@ public final class CursesTerminal: Terminal {
   }
 
   deinit { shutdown() }
+
+  /// Teaches curses the Home and End sequences terminals send besides the one their TERM's
+  /// terminfo names.
+  ///
+  /// tmux, screen, PuTTY, rxvt and the Linux console send ESC [ 1 ~ and ESC [ 4 ~ (rxvt also
+  /// ESC [ 7 ~ and ESC [ 8 ~), xterm ESC [ H and ESC [ F outside keypad mode; under a TERM
+  /// naming another (xterm-256color names ESC O H and ESC O F) curses read them as Esc and
+  /// text, and Home and End did nothing. A sequence terminfo already binds is left alone.
+  private static func defineCommonKeySequences() {
+    let sequences: [(String, Int32)] = [
+      ("\u{1B}[1~", KEY_HOME), ("\u{1B}[7~", KEY_HOME), ("\u{1B}[H", KEY_HOME),
+      ("\u{1B}OH", KEY_HOME), ("\u{1B}[4~", KEY_END), ("\u{1B}[8~", KEY_END),
+      ("\u{1B}[F", KEY_END), ("\u{1B}OF", KEY_END),
+    ]
+    for (sequence, key) in sequences where key_defined(sequence) == 0 {
+      _ = define_key(sequence, key)
+    }
+  }
 
   /// Leaves curses mode for good (idempotent); the tty is as it was before.
   public func shutdown() {
@@ -194,6 +224,12 @@ public final class CursesTerminal: Terminal {
   /// code points that fit (zero-width ones dropped) and padded with spaces: the row stays
   /// aligned and the first emoji still shows.
   private func appendCursesText(of cell: Cell, to wide: inout [wchar_t]) {
+    guard capabilities.unicode else {
+      // Not a UTF-8 locale: curses would drop or misplace anything beyond ASCII.
+      let ascii = Cell.asciiFallback(cell.text, width: max(1, cell.width))
+      wide.append(contentsOf: ascii.unicodeScalars.map { wchar_t(bitPattern: $0.value) })
+      return
+    }
     let scalars = cell.text.unicodeScalars
     let plain = scalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x300 }
     if plain && scalars.count == cell.width {

@@ -122,8 +122,8 @@ public struct Box: Sendable {
   /// and below ("↑3 ↓12 more"); nothing when all are in view.
   public func drawScrollMarks(into buffer: inout ScreenBuffer, above: Int, below: Int) {
     guard above > 0 || below > 0, rect.width >= 6, rect.height >= 2 else { return }
-    let marks = (above > 0 ? "↑\(above)" : "") + (above > 0 && below > 0 ? " " : "")
-      + (below > 0 ? "↓\(below) more" : "")
+    let marks = (above > 0 ? "↑\(above.groupedDigits)" : "")
+      + (above > 0 && below > 0 ? " " : "") + (below > 0 ? "↓\(below.groupedDigits) more" : "")
     let text = " " + TextLayout.truncate(marks, toWidth: rect.width - 6) + " "
     buffer.put(text, x: rect.maxX - 2 - text.displayWidth, y: rect.maxY - 1, role: role)
   }

@@ -26,7 +26,7 @@ public struct ListRow: Hashable, Sendable {
   /// A group header (`list.group`), e.g. "Accounts", with an optional count.
   public static func group(_ title: String, count: Int? = nil) -> ListRow {
     ListRow(
-      text: title, trailing: count.map(String.init), role: .listGroup, isGroupHeader: true)
+      text: title, trailing: count.map(\.groupedDigits), role: .listGroup, isGroupHeader: true)
   }
 
   /// An ordinary selectable row, indented under its group.

@@ -169,3 +169,16 @@ extension String {
     utf8.contains(0x09) ? String(map { $0 == "\t" ? " " : $0 }) : self
   }
 }
+
+extension Int {
+  /// The number with its thousands apart, `100,000`: counts read as numbers at a glance.
+  public var groupedDigits: String {
+    let digits = String(magnitude)
+    var out = ""
+    for (k, digit) in digits.enumerated() {
+      if k > 0, (digits.count - k) % 3 == 0 { out.append(",") }
+      out.append(digit)
+    }
+    return (self < 0 ? "-" : "") + out
+  }
+}

@@ -1,7 +1,8 @@
-import AutoCaptureApp
+@testable import AutoCaptureApp
 import CaptureCore
 import Foundation
 import Testing
+import TerminalUI
 
 @Suite struct ReducerTests {
   static let dana = AppFixture.dana
@@ -88,6 +89,45 @@ import Testing
       #expect(effects == [.suspendToShell])
       #expect(state == before)
     }
+  }
+
+  /// Typing "mu" then ↓ to the second match and Enter went back to the first match.
+  @Test func enterKeepsTheMatchMovedToWhileFiltering() {
+    var state = makeState()
+    _ = reduce(&state, .command(.startFilter))
+    _ = reduce(&state, .filterInput("e"))
+    #expect(state.visibleRecords.map(\.name) == ["Müller GmbH", "Ann Lee"])
+    _ = reduce(&state, .command(.moveDown))
+    #expect(state.currentRecord?.name == "Ann Lee")
+    let effects = reduce(&state, .command(.acceptFilter))
+    #expect(state.currentRecord?.name == "Ann Lee")
+    #expect(!state.isEditingFilter)
+    #expect(effects.isEmpty, "the timeline shown is already Ann's")
+  }
+
+  /// Backspace on an empty filter left the prompt open with nothing to delete; in a shell,
+  /// mutt or vim's `/` it closes the prompt.
+  @Test func backspaceOnAnEmptyFilterClosesThePrompt() {
+    var state = makeState()
+    _ = reduce(&state, .command(.moveDown))
+    _ = reduce(&state, .command(.startFilter))
+    _ = reduce(&state, .filterInput("m"))
+    _ = reduce(&state, .command(.deleteFilterCharacter))
+    #expect(state.isEditingFilter, "the first Backspace deletes the m")
+    _ = reduce(&state, .command(.deleteFilterCharacter))
+    #expect(!state.isEditingFilter)
+    #expect(state.filter.isEmpty)
+  }
+
+  /// Help lists Ctrl-C under "Anywhere", but while a filter was typed it did nothing.
+  @Test func ctrlCQuitsWhileTypingAFilterAsEverywhereElse() {
+    var state = makeState()
+    _ = reduce(&state, .command(.startFilter))
+    _ = reduce(&state, .filterInput("mu"))
+    let action = Keymap.action(for: .ctrl("c"), in: state)
+    #expect(action == .command(.quit))
+    _ = action.map { reduce(&state, $0) }
+    #expect(!state.isRunning)
   }
 
   @Test func escapeClearsTheFilterAndKeepsTheSelectedRecord() {
@@ -268,6 +308,14 @@ import Testing
     #expect(state.message == "Could not sync: database is busy")
   }
 
+  /// `r` changed nothing on screen when nothing had changed, so it read as a dead key.
+  @Test func refreshSaysItIsDoneAndHowManyRecordsThereAre() {
+    var state = makeState()
+    _ = reduce(&state, .command(.refresh))
+    _ = reduce(&state, .recordsLoaded(Self.records, Self.dana, state.permissions))
+    #expect(state.message == "Refreshed: 3 records")
+  }
+
   @Test func refreshKeepsTheTimelineCursorWhenTheRecordIsStillThere() {
     var state = makeState()
     let ref = Self.records[0].ref
@@ -279,5 +327,58 @@ import Testing
     let effects = reduce(&state, .recordsLoaded(Self.records, Self.dana, state.permissions))
     #expect(effects == [])
     #expect(state.currentItem?.id == "mail:<o@x>")
+  }
+}
+
+@Suite struct TooSmallTerminalTests {
+  /// A state at 50×12, below the minimum, where only the "too small" notice is drawn.
+  func tooSmall(_ configure: (inout AppState) -> Void = { _ in }) -> AppState {
+    var state = AppFixture.state(records: ReducerTests.records, items: [ReducerTests().email],
+                                 width: 50, height: 12)
+    configure(&state)
+    return state
+  }
+
+  @Test func keysThatActOnWhatIsHiddenDoNothingWhileTheTerminalIsTooSmall() {
+    let contexts: [(inout AppState) -> Void] = [
+      { _ in },
+      { $0.focus = .timeline },
+      { $0.isEditingFilter = true },
+      { $0.overlay = .settings },
+      { $0.overlay = .help },
+    ]
+    let keys: [KeyEvent] = [.character("j"), .character("t"), .character(" "), .enter,
+                            .character("/"), .character("x"), .tab, .escape, .character("o")]
+    for configure in contexts {
+      let state = tooSmall(configure)
+      for key in keys {
+        #expect(Keymap.action(for: key, in: state) == nil, "\(key) in \(Keymap.context(of: state))")
+      }
+    }
+  }
+
+  @Test func qQuitsWhileTheTerminalIsTooSmallAsItsNoticeSaysEvenWhenTypingAFilter() {
+    let state = tooSmall { $0.isEditingFilter = true }
+    #expect(Keymap.action(for: .character("q"), in: state) == .command(.quit))
+    #expect(Keymap.action(for: .ctrl("c"), in: state) == .command(.quit))
+    #expect(Keymap.action(for: .ctrl("z"), in: state) == .command(.suspend))
+    #expect(Keymap.action(for: .resize(TerminalSize(width: 80, height: 24)), in: state)
+      == .resized(width: 80, height: 24))
+  }
+}
+
+@Suite struct FilterFoldTests {
+  /// The records filter folds all names at its first key into one buffer, a scalar at a
+  /// time, each distinct one once: it must match what folding each name whole gives.
+  @Test func foldingNamesAScalarAtATimeGivesWhatFoldingEachWholeGives() {
+    let names = ["Müller GmbH", "Société Lumière SA", "Ærø Færge", "Łódź Logistics", "Weiß AG",
+                 "Sven Ødegaard", "Rene\u{301}e Dubois", "桜電機株式会社 (Sakura Denki)",
+                 "عمر الفارسي", "ＡＢＣ Ｃｏｒｐ", "ÅSA İSTANBUL", "Zoë 🚀 Okonkwo", "ǅemal",
+                 "plain ascii", "", "हिन्दी नाम", "Ä\u{308}rger", "Ｍüller", "MIXED Case"]
+    let folded = FoldedNames(names)
+    #expect(folded.count == names.count)
+    for (n, name) in names.enumerated() {
+      #expect(folded.name(n) == AppState.fold(name), "\(name)")
+    }
   }
 }

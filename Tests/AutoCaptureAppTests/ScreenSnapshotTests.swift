@@ -119,6 +119,15 @@ import TestSupport
     assertSnapshot(render(s), named: "notice")
   }
 
+  /// The notice also took the status line, for as long as it held (all session when the
+  /// organization withholds untracked mail), and its key hints with it ("? help", "q quit");
+  /// the pane shows the notice in full.
+  @Test func aNoticeLeavesTheStatusLineItsKeyHints() {
+    let s = state(notice: "the organization's access policy blocks untracked email and meetings")
+    let status = render(s).text()[23]
+    #expect(status.contains("? help") && status.contains("q quit"), "\(status)")
+  }
+
   @Test func filterLineShowsWhatIsTyped() {
     var s = state()
     s.isEditingFilter = true

@@ -61,3 +61,99 @@ import Testing
     #expect(shown(s.render()) == first)
   }
 }
+
+@Suite struct TimelineHintTests {
+  /// The status line offered "Enter open" on a tile already open, where Enter closes it.
+  @Test func theStatusLineOffersEnterToCloseAnOpenTileAndToOpenAClosedOne() {
+    var s = AppFixture.state(items: TimelineScrollTests.emails(3))
+    s.focus = .timeline
+    #expect(s.render()[23].contains("Enter open"))
+    _ = reduce(&s, .command(.toggleExpand))
+    #expect(s.render()[23].contains("Enter close"))
+    _ = reduce(&s, .command(.moveDown))
+    #expect(s.render()[23].contains("Enter open"), "the cursor left the open tile")
+  }
+}
+
+@Suite struct OpenTileHeightTests {
+  func openTile(_ state: ItemState, width: Int = 80, height: Int = 24) -> [String] {
+    var item = TimelineScrollTests.emails(1)[0]
+    item.state = state
+    var s = AppFixture.state(items: [item], width: width, height: height)
+    s.focus = .timeline
+    _ = reduce(&s, .command(.toggleExpand))
+    let body = (1...80).map { "line \($0)" }.joined(separator: "\n")
+    _ = reduce(&s, .bodyLoaded(itemId: item.id, body))
+    return s.render()
+  }
+
+  /// An open message longer than the pane left two or three rows blank under its tile, so
+  /// 60×16 showed 6 lines of the message where 8 fit.
+  @Test func anOpenLongMessageFillsThePaneDownToItsBorder() {
+    for state in [ItemState.tracked, .untracked] {
+      for (width, height) in [(80, 24), (60, 16), (100, 30)] {
+        let screen = openTile(state, width: width, height: height)
+        // The pane's bottom border is row height-2; the tile's own is the row above it.
+        let tileBottom = screen[height - 3]
+        #expect(tileBottom.contains("└") || tileBottom.contains("┘"),
+                "\(state) at \(width)×\(height): \(tileBottom)")
+        #expect(tileBottom.contains("more"), "the tile's border, with its scroll marks")
+      }
+    }
+  }
+}
+
+@Suite struct OpenTileEndsTests {
+  func openLongMessage() -> AppState {
+    var s = AppFixture.state(items: TimelineScrollTests.emails(3))
+    s.focus = .timeline
+    _ = reduce(&s, .command(.toggleExpand))
+    let body = (1...500).map { "line \($0)" }.joined(separator: "\n")
+    _ = reduce(&s, .bodyLoaded(itemId: "mail:<m0@t>", body))
+    _ = s.render()
+    return s
+  }
+
+  /// Reaching the end of a long open message took a PgDn per screenful (500 lines: 36);
+  /// End and G now go there, as in mutt's pager or less, and Home and g back to its top.
+  @Test func endAndGGoToTheEndOfTheOpenMessageAndHomeAndGBackToItsTop() {
+    var s = openLongMessage()
+    _ = reduce(&s, .command(.bottom))
+    var screen = s.render().joined(separator: "\n")
+    #expect(screen.contains("line 500"))
+    #expect(!screen.contains("line 1 "))
+    #expect(s.currentItem?.id == "mail:<m0@t>", "the cursor stays on the open message")
+    _ = reduce(&s, .command(.top))
+    screen = s.render().joined(separator: "\n")
+    #expect(screen.contains("line 1 "))
+    #expect(!screen.contains("line 500"))
+  }
+
+  @Test func endOnAClosedTileStillGoesToTheLastTile() {
+    var s = openLongMessage()
+    _ = reduce(&s, .command(.toggleExpand))
+    _ = reduce(&s, .command(.bottom))
+    #expect(s.currentItem?.id == "mail:<m2@t>")
+  }
+}
+
+@Suite struct TimelineTitleTests {
+  /// The pane's title read "Timeline · 1 items".
+  @Test func theTimelineTitleCountsOneItemInTheSingular() {
+    var one = AppFixture.state(items: TimelineScrollTests.emails(1))
+    #expect(one.render()[1].contains("Timeline · 1 item "))
+    var many = AppFixture.state(items: TimelineScrollTests.emails(2))
+    #expect(many.render()[1].contains("Timeline · 2 items "))
+  }
+}
+
+@Suite struct EmptyTimelineHintTests {
+  /// With no tile to open or track, the status line still offered "Enter open" and "t track".
+  @Test func anEmptyTimelineOffersNeitherEnterNorT() {
+    var s = AppFixture.state(items: [])
+    s.focus = .timeline
+    let status = s.render()[23]
+    #expect(!status.contains("Enter open") && !status.contains("t track"), "\(status)")
+    #expect(status.contains("h records"))
+  }
+}

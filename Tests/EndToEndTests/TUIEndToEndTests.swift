@@ -68,12 +68,118 @@ import TestSupport
   }
 }
 
+/// A terminal whose locale is not UTF-8 (LANG=C, as in many containers and ssh sessions).
+@Suite(.serialized) struct TUIAsciiLocaleEndToEndTests {
+  /// curses dropped the characters it could not encode (or drew them at another width), so
+  /// "Über-Angebot 見積もり 🚀" moved the rest of its row and the tile's border with it.
+  @Test func textTheLocaleCannotShowIsSpelledInAsciiAndBordersStayInPlace() throws {
+    var f = try CaptureFixture()
+    #expect(try f.importCRM().status == 0)
+    try f.message(id: "<hello@t>", date: "Sun, 22 Nov 2026 09:00:00 +0000",
+                  from: "Ann Lee <ann@fabrikam.example>", subject: "Über-Angebot 見積もり 🚀",
+                  body: "Grüße — Ann\n")
+    let tmux = try TmuxSession(
+      command: "env LANG=C LC_ALL=C " + f.tuiCommandLine(), width: 100, height: 30,
+      environment: CaptureFixture.tuiEnvironment)
+    defer { tmux.kill() }
+    try tmux.waitFor("Accounts")
+    try tmux.send(keys: "/")
+    try tmux.type("ann")
+    try tmux.send(keys: "Enter")
+    try tmux.waitFor("Ann Lee")
+    try tmux.send(keys: "Tab")
+    try tmux.send(keys: "Enter")
+    let screen = try tmux.waitFor("Gruse - Ann")
+    #expect(screen.contains("Uber-Angebot ???????? ??"))
+    let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+    for row in rows.dropFirst().prefix(28) {
+      #expect(row.count == 100 && (row.last == "|" || row.last == "+"),
+              "a row ends at the right border: \(row)")
+    }
+    try tmux.send(keys: "q")
+  }
+}
+
+/// Home and End as terminals send them: tmux, PuTTY, rxvt and the Linux console send
+/// ESC [ 1 ~ and ESC [ 4 ~ (or ESC [ H, ESC [ F), while TERM=xterm-256color's terminfo
+/// names only ESC O H and ESC O F; curses read the others as Esc and text, and the keys
+/// did nothing.
+@Suite(.serialized) struct TUIHomeEndEndToEndTests {
+  @Test func homeAndEndMoveToTheFirstAndLastTileWhateverSequenceTheTerminalSends() throws {
+    var f = try CaptureFixture()
+    #expect(try f.importCRM().status == 0)
+    for n in 1...12 {
+      try f.message(id: "<m\(n)@t>", date: "Sun, \(n + 1) Nov 2026 09:00:00 +0000",
+                    from: "Ann Lee <ann@fabrikam.example>", subject: "Mail number \(n)")
+    }
+    let tmux = try TmuxSession(
+      command: f.tuiCommandLine(), width: 100, height: 30,
+      environment: CaptureFixture.tuiEnvironment)
+    defer { tmux.kill() }
+    try tmux.waitFor("Accounts")
+    try tmux.send(keys: "/")
+    try tmux.type("ann")
+    try tmux.send(keys: "Enter")
+    try tmux.waitFor("Ann Lee · Contact")
+    try tmux.send(keys: "Tab")
+    try tmux.waitFor("▸ Email")
+    // tmux's own Home/End, then the ones other terminals send, typed as raw sequences.
+    // One send-keys each, so Esc and the rest arrive together as a terminal sends them.
+    let ends = [["End"], ["Escape", "[4~"], ["Escape", "[F"], ["Escape", "OF"]]
+    let homes = [["Home"], ["Escape", "[1~"], ["Escape", "[H"], ["Escape", "OH"]]
+    func press(_ keys: [String]) throws {
+      if keys.count == 2 {
+        try tmux.send(keys: keys[0], keys[1])
+      } else {
+        try tmux.send(keys: keys[0])
+      }
+    }
+    for (end, home) in zip(ends, homes) {
+      try press(end)
+      try tmux.waitUntil("\(end) selects the last tile") { screen in
+        screen.split(separator: "\n").contains { $0.contains("▸ Email") }
+          && screen.contains("Mail number 1 ") && !screen.contains("more ─┘")
+      }
+      try press(home)
+      try tmux.waitUntil("\(home) selects the first tile") { screen in
+        screen.contains("Mail number 12") && screen.contains("more ─┘")
+      }
+    }
+    try tmux.send(keys: "q")
+  }
+}
+
 /// Ctrl-Z under a job-control shell: the shell gets the terminal back, and `fg` brings the
 /// app back with its screen drawn again.
 @Suite(.serialized) struct TUISuspendEndToEndTests {
   /// A review found an unknown TERM answered by ncurses' own "Error opening terminal".
   /// Run on a terminal made by `script` (util-linux): the TUI refuses to start without one,
   /// and under tmux the error's first line can scroll into history (`TmuxSession.capture`).
+  /// TERM=dumb (Emacs' shell, some CI) has a terminfo entry but cannot move the cursor:
+  /// curses wrote every row at the same place and only the status line was left.
+  @Test func aTerminalThatCannotMoveTheCursorIsRefusedWithWhatToDo() throws {
+    let f = try CaptureFixture.imported()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = ["-qec", "TERM=dumb \(f.tuiCommandLine())", "/dev/null"]
+    process.environment = ProcessInfo.processInfo.environment
+      .merging(CaptureFixture.tuiEnvironment) { $1 }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Before the fix the app started and waited for keys that never came: end it (and its
+    // terminal) rather than hang the suite.
+    DispatchQueue.global().asyncAfter(deadline: .now() + 20) {
+      if process.isRunning { process.terminate() }
+    }
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1)
+    #expect(text.contains("Error: this terminal cannot move the cursor: TERM='dumb' "
+      + "(try TERM=xterm-256color)"), "\(text)")
+  }
+
   @Test func anUnknownTerminalTypeIsNamedWithWhatToDo() throws {
     let f = try CaptureFixture.imported()
     let process = Process()

@@ -47,3 +47,20 @@ import TestSupport
     #expect(box.interior == Rect(x: 3, y: 4, width: 8, height: 3))
   }
 }
+
+/// Counts in a 100,000-record pane read "20001" and "↓99981 more" beside the indexing line's
+/// "98,304 of 100,000".
+@Suite struct GroupedCountTests {
+  @Test func scrollMarksGroupThousands() {
+    let box = Box(Rect(x: 0, y: 0, width: 30, height: 3))
+    var buffer = ScreenBuffer(width: 30, height: 3)
+    box.draw(into: &buffer)
+    box.drawScrollMarks(into: &buffer, above: 1_204, below: 99_981)
+    #expect(buffer.text()[2].contains("↑1,204 ↓99,981 more"))
+  }
+
+  @Test func aGroupHeadersCountGroupsThousands() {
+    #expect(ListRow.group("Accounts", count: 20_001).trailing == "20,001")
+    #expect(ListRow.group("Cases", count: 999).trailing == "999")
+  }
+}
