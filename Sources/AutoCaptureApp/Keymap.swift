@@ -140,6 +140,7 @@ public enum Keymap {
   /// The action a key asks for in the state's context; typing in the filter becomes text.
   public static func action(for key: KeyEvent, in state: AppState) -> Action? {
     if case .resize(let size) = key { return .resized(width: size.width, height: size.height) }
+    if key == .hangup { return .command(.quit) }
     guard Screens.fits(state) else {
       return tooSmall.first { $0.keys.contains(key) }.map { .command($0.command) }
     }

@@ -139,7 +139,7 @@ public final class CursesTerminal: Terminal {
     ac_timeout(timeout.map(milliseconds) ?? -1)
     var key: wint_t = 0
     let status = ac_get_wch(&key)
-    if status == ac_err() { return nil }
+    if status == ac_err() { return Self.inputHungUp() ? .hangup : nil }
     if status == ac_key_code_yes() { return functionKey(Int32(key)) }
     if key == 27 {
       // Esc alone, or Alt plus the key that follows immediately.
@@ -151,6 +151,15 @@ public final class CursesTerminal: Terminal {
       return .escape
     }
     return characterKey(UInt32(key))
+  }
+
+  /// Whether the terminal is gone. Curses then answers every read at once with no key, so
+  /// the loop would spin at full CPU where SIGHUP is ignored (`nohup`, some harnesses)
+  /// and nothing else ends it.
+  private static func inputHungUp() -> Bool {
+    var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+    guard poll(&input, 1, 0) == 1 else { return false }
+    return input.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
   }
 
   private func functionKey(_ code: Int32) -> KeyEvent? {

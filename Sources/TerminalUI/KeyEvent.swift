@@ -15,6 +15,8 @@ public enum KeyEvent: Hashable, Sendable {
   case alt(Character)
   /// The terminal now has this size.
   case resize(TerminalSize)
+  /// The terminal has gone (its window closed, the connection dropped): no key will come.
+  case hangup
 
   private static let named: [(String, KeyEvent)] = [
     ("enter", .enter), ("esc", .escape), ("tab", .tab), ("s-tab", .backTab),
@@ -32,6 +34,7 @@ public enum KeyEvent: Hashable, Sendable {
     case .ctrl(let letter): return "<c-\(letter)>"
     case .alt(let character): return "<a-\(character)>"
     case .resize(let size): return "<resize \(size)>"
+    case .hangup: return "<hangup>"
     default: return "<?>"
     }
   }
@@ -60,6 +63,7 @@ public enum KeyEvent: Hashable, Sendable {
     case .ctrl(let letter): return "Ctrl-\(letter.uppercased())"
     case .alt(let character): return "Alt-\(character)"
     case .resize(let size): return "resize \(size)"
+    case .hangup: return "hang-up"
     }
   }
 

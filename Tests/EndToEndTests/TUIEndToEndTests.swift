@@ -180,6 +180,55 @@ import TestSupport
       + "(try TERM=xterm-256color)"), "\(text)")
   }
 
+  /// A review saw the app spin at full CPU after its terminal went away: with SIGHUP
+  /// ignored (nohup, some harnesses) curses answered every read at once with no key.
+  @Test func theAppEndsWhenItsTerminalGoesAwayEvenWithHangupIgnored() throws {
+    let f = try CaptureFixture.imported()
+    let pidFile = f.root.appendingPathComponent("tui.pid").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = [
+      "-qec", "sh -c 'trap \"\" HUP; echo $$ > \(pidFile); exec \(f.tuiCommandLine())'",
+      "/dev/null",
+    ]
+    process.environment = ProcessInfo.processInfo.environment
+      .merging(CaptureFixture.tuiEnvironment) { $1 }
+    let output = Pipe()
+    let input = Pipe()
+    process.standardOutput = output
+    process.standardInput = input
+    try process.run()
+    func appPid() -> pid_t? {
+      (try? String(contentsOfFile: pidFile, encoding: .utf8))
+        .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+    func appIsRunning(_ pid: pid_t) -> Bool {
+      // Gone, or a zombie waiting for its new parent to reap it.
+      guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+      else { return false }
+      return !stat.contains(") Z ")
+    }
+    var waited = 0
+    while appPid() == nil || waited < 20 {  // started, and two seconds to draw
+      Thread.sleep(forTimeInterval: 0.1)
+      waited += 1
+      if waited > 200 { break }
+    }
+    let pid = try #require(appPid())
+    #expect(appIsRunning(pid))
+    // The terminal goes: script's end closes the pseudo-terminal's master side.
+    kill(process.processIdentifier, SIGKILL)
+    var ended = false
+    for _ in 0..<50 where !ended {
+      Thread.sleep(forTimeInterval: 0.1)
+      ended = !appIsRunning(pid)
+    }
+    if !ended { kill(pid, SIGKILL) }
+    // Only now: script's end is not seen while the app it started holds its pipe open.
+    process.waitUntilExit()
+    #expect(ended, "the app still ran 5 s after its terminal went away")
+  }
+
   @Test func anUnknownTerminalTypeIsNamedWithWhatToDo() throws {
     let f = try CaptureFixture.imported()
     let process = Process()
