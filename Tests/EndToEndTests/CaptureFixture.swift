@@ -144,6 +144,12 @@ struct CaptureFixture {
       .map { "'\($0)'" }.joined(separator: " ")
   }
 
+  /// The TUI on this workspace in a tmux session of 100×30, `prefix` before its command.
+  func tuiSession(prefix: String = "", withMail: Bool = true) throws -> TmuxSession {
+    try TmuxSession(command: prefix + tuiCommandLine(withMail: withMail), width: 100,
+                    height: 30, environment: CaptureFixture.tuiEnvironment)
+  }
+
   /// The environment of a TUI under tmux: no user config file, no colours.
   static let tuiEnvironment = ["AUTOCAPTURE_CONFIG": Fixtures.emptyConfigFile, "NO_COLOR": "1"]
 

@@ -5,15 +5,19 @@ import TestSupport
 /// The real binary under tmux: find a record, read a private email, track it, watch it turn
 /// tracked, hide private email in settings, resize, quit.
 @Suite(.serialized) struct TUIEndToEndTests {
-  @Test func aNewcomerFindsTracksAndHidesPrivateEmail() throws {
+  /// The imported CRM and one email from Ann Lee whose subject mixes an accent, CJK and emoji.
+  static func fixtureWithAnnsEmail(body: String) throws -> CaptureFixture {
     var f = try CaptureFixture()
     #expect(try f.importCRM().status == 0)
     try f.message(id: "<hello@t>", date: "Sun, 22 Nov 2026 09:00:00 +0000",
                   from: "Ann Lee <ann@fabrikam.example>", subject: "Über-Angebot 見積もり 🚀",
-                  body: "Hello from Ann, about the printers.\n")
-    let tmux = try TmuxSession(
-      command: f.tuiCommandLine(), width: 100, height: 30,
-      environment: CaptureFixture.tuiEnvironment)
+                  body: body)
+    return f
+  }
+
+  @Test func aNewcomerFindsTracksAndHidesPrivateEmail() throws {
+    let f = try Self.fixtureWithAnnsEmail(body: "Hello from Ann, about the printers.\n")
+    let tmux = try f.tuiSession()
     defer { tmux.kill() }
 
     try tmux.waitFor("Fabrikam")
@@ -73,21 +77,10 @@ import TestSupport
   /// curses dropped the characters it could not encode (or drew them at another width), so
   /// "Über-Angebot 見積もり 🚀" moved the rest of its row and the tile's border with it.
   @Test func textTheLocaleCannotShowIsSpelledInAsciiAndBordersStayInPlace() throws {
-    var f = try CaptureFixture()
-    #expect(try f.importCRM().status == 0)
-    try f.message(id: "<hello@t>", date: "Sun, 22 Nov 2026 09:00:00 +0000",
-                  from: "Ann Lee <ann@fabrikam.example>", subject: "Über-Angebot 見積もり 🚀",
-                  body: "Grüße — Ann\n")
-    let tmux = try TmuxSession(
-      command: "env LANG=C LC_ALL=C " + f.tuiCommandLine(), width: 100, height: 30,
-      environment: CaptureFixture.tuiEnvironment)
+    let f = try TUIEndToEndTests.fixtureWithAnnsEmail(body: "Grüße — Ann\n")
+    let tmux = try f.tuiSession(prefix: "env LANG=C LC_ALL=C ")
     defer { tmux.kill() }
-    try tmux.waitFor("Accounts")
-    try tmux.send(keys: "/")
-    try tmux.type("ann")
-    try tmux.send(keys: "Enter")
-    try tmux.waitFor("Ann Lee")
-    try tmux.send(keys: "Tab")
+    try tmux.focusAnnsTimeline(taken: "Ann Lee")  // no "·" in ASCII
     try tmux.send(keys: "Enter")
     let screen = try tmux.waitFor("Gruse - Ann")
     #expect(screen.contains("Uber-Angebot ???????? ??"))
@@ -112,16 +105,9 @@ import TestSupport
       try f.message(id: "<m\(n)@t>", date: "Sun, \(n + 1) Nov 2026 09:00:00 +0000",
                     from: "Ann Lee <ann@fabrikam.example>", subject: "Mail number \(n)")
     }
-    let tmux = try TmuxSession(
-      command: f.tuiCommandLine(), width: 100, height: 30,
-      environment: CaptureFixture.tuiEnvironment)
+    let tmux = try f.tuiSession()
     defer { tmux.kill() }
-    try tmux.waitFor("Accounts")
-    try tmux.send(keys: "/")
-    try tmux.type("ann")
-    try tmux.send(keys: "Enter")
-    try tmux.waitFor("Ann Lee · Contact")
-    try tmux.send(keys: "Tab")
+    try tmux.focusAnnsTimeline()
     try tmux.waitFor("▸ Email")
     // tmux's own Home/End, then the ones other terminals send, typed as raw sequences.
     // One send-keys each, so Esc and the rest arrive together as a terminal sends them.
@@ -152,6 +138,23 @@ import TestSupport
 /// Ctrl-Z under a job-control shell: the shell gets the terminal back, and `fg` brings the
 /// app back with its screen drawn again.
 @Suite(.serialized) struct TUISuspendEndToEndTests {
+  /// Runs `command` (a shell command line) on a terminal made by `script` (util-linux),
+  /// with the TUI's test environment; returns the running process and its output.
+  static func onScriptTerminal(_ command: String, input: Any = FileHandle.nullDevice) throws
+    -> (Process, Pipe)
+  {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = ["-qec", command, "/dev/null"]
+    process.environment = ProcessInfo.processInfo.environment
+      .merging(CaptureFixture.tuiEnvironment) { $1 }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardInput = input
+    try process.run()
+    return (process, output)
+  }
+
   /// A review found an unknown TERM answered by ncurses' own "Error opening terminal".
   /// Run on a terminal made by `script` (util-linux): the TUI refuses to start without one,
   /// and under tmux the error's first line can scroll into history (`TmuxSession.capture`).
@@ -159,15 +162,7 @@ import TestSupport
   /// curses wrote every row at the same place and only the status line was left.
   @Test func aTerminalThatCannotMoveTheCursorIsRefusedWithWhatToDo() throws {
     let f = try CaptureFixture.imported()
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-    process.arguments = ["-qec", "TERM=dumb \(f.tuiCommandLine())", "/dev/null"]
-    process.environment = ProcessInfo.processInfo.environment
-      .merging(CaptureFixture.tuiEnvironment) { $1 }
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
+    let (process, output) = try Self.onScriptTerminal("TERM=dumb \(f.tuiCommandLine())")
     // Before the fix the app started and waited for keys that never came: end it (and its
     // terminal) rather than hang the suite.
     DispatchQueue.global().asyncAfter(deadline: .now() + 20) {
@@ -185,19 +180,9 @@ import TestSupport
   @Test func theAppEndsWhenItsTerminalGoesAwayEvenWithHangupIgnored() throws {
     let f = try CaptureFixture.imported()
     let pidFile = f.root.appendingPathComponent("tui.pid").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-    process.arguments = [
-      "-qec", "sh -c 'trap \"\" HUP; echo $$ > \(pidFile); exec \(f.tuiCommandLine())'",
-      "/dev/null",
-    ]
-    process.environment = ProcessInfo.processInfo.environment
-      .merging(CaptureFixture.tuiEnvironment) { $1 }
-    let output = Pipe()
-    let input = Pipe()
-    process.standardOutput = output
-    process.standardInput = input
-    try process.run()
+    let input = Pipe()  // open for as long as the test runs: script waits on it
+    let (process, _) = try Self.onScriptTerminal(
+      "sh -c 'trap \"\" HUP; echo $$ > \(pidFile); exec \(f.tuiCommandLine())'", input: input)
     func appPid() -> pid_t? {
       (try? String(contentsOfFile: pidFile, encoding: .utf8))
         .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
@@ -231,15 +216,7 @@ import TestSupport
 
   @Test func anUnknownTerminalTypeIsNamedWithWhatToDo() throws {
     let f = try CaptureFixture.imported()
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-    process.arguments = ["-qec", "TERM=nosuchterm \(f.tuiCommandLine())", "/dev/null"]
-    process.environment = ProcessInfo.processInfo.environment
-      .merging(CaptureFixture.tuiEnvironment) { $1 }
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
+    let (process, output) = try Self.onScriptTerminal("TERM=nosuchterm \(f.tuiCommandLine())")
     let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     #expect(process.terminationStatus == 1)
@@ -281,5 +258,18 @@ import TestSupport
     _ = try tmux.waitUntil("the shell prompt is back after quitting") {
       $0.components(separatedBy: "shell-ready$").count >= 4 && !$0.contains("Accounts")
     }
+  }
+}
+
+extension TmuxSession {
+  /// Once the records show: filters to Ann Lee, takes her (`taken` on screen), and moves to
+  /// her timeline.
+  func focusAnnsTimeline(taken: String = "Ann Lee · Contact") throws {
+    try waitFor("Accounts")
+    try send(keys: "/")
+    try type("ann")
+    try send(keys: "Enter")
+    try waitFor(taken)
+    try send(keys: "Tab")
   }
 }
