@@ -238,7 +238,8 @@ public enum Screens {
     case .loading:
       var text = "Loading…"
       if let p = state.indexing, p.total > 0 {
-        text = "Indexing your mailbox: \(grouped(p.done)) of \(grouped(p.total)) new messages…"
+        text = "Indexing your mailbox: \(p.done.groupedDigits) of \(p.total.groupedDigits) "
+          + "new messages…"
       }
       TextBlock(text, role: .dim).draw(
         into: &buffer, in: Rect(x: inner.x + 1, y: inner.y, width: max(0, inner.width - 1),
@@ -277,9 +278,6 @@ public enum Screens {
       return shown.lowerBound
     }
   }
-
-  /// `n` with its thousands apart, `100,000`: counts of messages read as numbers.
-  static func grouped(_ n: Int) -> String { n.groupedDigits }
 
   /// Lays tiles out top to bottom from an offset that keeps the selected tile in view;
   /// returns the indices of the tiles drawn.
