@@ -34,7 +34,9 @@ enum FileSystem {
         if status.isDirectory { continue }
         return MailSourceFailure(path: prefix, reason: "not a directory")
       }
-      if mkdir(prefix, mode) != 0, errno != EEXIST { return MailSourceFailure(path: prefix, errno: errno) }
+      if mkdir(prefix, mode) != 0, errno != EEXIST {
+        return MailSourceFailure(path: prefix, errno: errno)
+      }
     }
     return nil
   }

@@ -130,23 +130,43 @@ public enum MboxLayout {
   /// How many bytes come before the first message's `From ` line: 0 for a well-formed mbox
   /// (blank lines before it aside), the whole size when no message begins anywhere (a single
   /// message saved as a file, a text file named by mistake). Those bytes are never read as
-  /// mail, so the caller reports them.
+  /// mail, so the caller reports them. Only the lines up to that `From ` line are read: the
+  /// caller scans the whole file for its messages anyway.
   public static func bytesBeforeFirstMessage(_ bytes: UnsafeRawBufferPointer) -> Int {
-    let first = slices(bytes).first.map { fromLineStart(bytes, body: $0.offset) } ?? bytes.count
+    let first = separators(bytes, from: 0, firstOnly: true).first?.fromLine ?? bytes.count
     let blank: Set<UInt8> = [0x20, 0x09, 0x0D, 0x0A]
     return bytes[..<first].allSatisfy { blank.contains($0) } ? 0 : first
-  }
-
-  /// Where the `From ` line ends at `body` begins.
-  private static func fromLineStart(_ bytes: UnsafeRawBufferPointer, body: Int) -> Int {
-    var i = body - 1  // the line feed that ends the `From ` line
-    while i > 0, bytes[i - 1] != 0x0A { i -= 1 }
-    return max(0, i)
   }
 
   /// The messages of `bytes` starting at `from` (0, or where an earlier scan ended when the
   /// file only grew); `from` itself may hold a `From ` line.
   public static func slices(_ bytes: UnsafeRawBufferPointer, from: Int = 0) -> [Slice] {
+    let count = bytes.count
+    let starts = separators(bytes, from: from, firstOnly: false)
+    var out: [Slice] = []
+    out.reserveCapacity(starts.count)
+    for (k, start) in starts.enumerated() {
+      var end = k + 1 < starts.count ? starts[k + 1].fromLine : count
+      // Drop the empty line that separates this message from the next (or ends the file).
+      if end - start.body >= 2, bytes[end - 1] == 0x0A {
+        if bytes[end - 2] == 0x0A {
+          end -= 1
+        } else if end - start.body >= 4, bytes[end - 2] == 0x0D, bytes[end - 3] == 0x0A {
+          end -= 2
+        } else if end - start.body >= 4, bytes[end - 2] == 0x0D, bytes[end - 3] == 0x0D {
+          end -= 2
+        }
+      }
+      out.append(Slice(offset: start.body, length: max(0, end - start.body)))
+    }
+    return out
+  }
+
+  /// The separator lines from `from` on (the rule in the type's doc): where each begins and
+  /// where its message's first header line begins; only the first when `firstOnly`.
+  private static func separators(_ bytes: UnsafeRawBufferPointer, from: Int, firstOnly: Bool)
+    -> [(fromLine: Int, body: Int)]
+  {
     guard let base = bytes.baseAddress else { return [] }
     let count = bytes.count
     var starts: [(fromLine: Int, body: Int)] = []
@@ -166,6 +186,7 @@ public enum MboxLayout {
         && isSeparator(UnsafeRawBufferPointer(rebasing: bytes[i..<end]))
       {
         starts.append((i, end))
+        if firstOnly { break }
       }
       let length = end - i
       previousLineEmpty =
@@ -173,23 +194,7 @@ public enum MboxLayout {
           && bytes[i + 1] == 0x0A)
       i = end
     }
-    var out: [Slice] = []
-    out.reserveCapacity(starts.count)
-    for (k, start) in starts.enumerated() {
-      var end = k + 1 < starts.count ? starts[k + 1].fromLine : count
-      // Drop the empty line that separates this message from the next (or ends the file).
-      if end - start.body >= 2, bytes[end - 1] == 0x0A {
-        if bytes[end - 2] == 0x0A {
-          end -= 1
-        } else if end - start.body >= 4, bytes[end - 2] == 0x0D, bytes[end - 3] == 0x0A {
-          end -= 2
-        } else if end - start.body >= 4, bytes[end - 2] == 0x0D, bytes[end - 3] == 0x0D {
-          end -= 2
-        }
-      }
-      out.append(Slice(offset: start.body, length: max(0, end - start.body)))
-    }
-    return out
+    return starts
   }
 
   /// Whether `line` (a line starting `From `, its line break included or not) is a
