@@ -25,13 +25,8 @@ public struct TextBlock: Sendable {
   /// The wrapped lines at `width` columns.
   public func lines(width: Int) -> [String] { wrapped ?? TextLayout.wrap(text, width: width) }
 
-  /// The largest useful scroll for a `rect` of this size (the last line at the bottom).
-  public func maxScroll(in rect: Rect) -> Int {
-    max(0, lines(width: rect.width).count - rect.height)
-  }
-
   /// Draws the visible lines into `rect` (blanking the rest) and returns the scroll used,
-  /// clamped to `0...maxScroll`.
+  /// clamped so that the last line is at most at the bottom.
   @discardableResult
   public func draw(into buffer: inout ScreenBuffer, in rect: Rect) -> Int {
     let wrapped = lines(width: rect.width)
