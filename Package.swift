@@ -65,7 +65,7 @@ let package = Package(
     .executableTarget(
       name: "AutoCaptureBench",
       dependencies: ["CaptureCore", "CRMStore", "Mailbox", "MailFormats", "TerminalUI",
-                     "AutoCaptureApp"],
+                     "AutoCaptureApp", "DemoWorkspace"],
       path: "Benchmarks/AutoCaptureBench"
     ),
     // The demo workspace behind `autocapture demo`: CRM import file, Maildir, calendar.
@@ -89,7 +89,8 @@ let package = Package(
     .testTarget(
       name: "MailboxTests",
       dependencies: [
-        "Mailbox", "MailFormats", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        "Mailbox", "MailFormats", "TestSupport", "DemoWorkspace",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
     .testTarget(name: "DemoWorkspaceTests", dependencies: ["DemoWorkspace", "TestSupport"]),

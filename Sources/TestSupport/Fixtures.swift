@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where the repository and the shared material live, found from this source file so tests
+/// Where the repository and its test material live, found from this source file so tests
 /// run from any working directory and never name a machine's paths.
 public enum Fixtures {
   /// The package root (the folder holding Package.swift).
@@ -15,7 +15,11 @@ public enum Fixtures {
     return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
   }()
 
-  /// `../shared` beside the package (the shared corpus, specs and tools).
+  /// Third-party mail and calendar files the tests read as they are (`Tests/Corpus`; its
+  /// README names each folder's origin and licence).
+  public static var corpus: URL { packageRoot.appendingPathComponent("Tests/Corpus") }
+
+  /// `../shared` beside the package: read only by the import test until it reads the docs.
   public static var shared: URL { packageRoot.deletingLastPathComponent().appendingPathComponent("shared") }
 
   /// An empty config file, for AUTOCAPTURE_CONFIG: the tests run with no settings of the

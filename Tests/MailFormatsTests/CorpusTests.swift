@@ -3,9 +3,9 @@ import Testing
 import TestSupport
 @testable import MailFormats
 
-/// The CPython email test messages (`../shared/corpus/email/cpython`), read as they are.
+/// The CPython email test messages (`Tests/Corpus/email/cpython`), read as they are.
 @Suite struct CorpusTests {
-  static let directory = Fixtures.shared.appendingPathComponent("corpus/email/cpython")
+  static let directory = Fixtures.corpus.appendingPathComponent("email/cpython")
 
   static func message(_ name: String) throws -> Data {
     try Data(contentsOf: directory.appendingPathComponent(name))

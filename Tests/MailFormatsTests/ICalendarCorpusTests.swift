@@ -3,9 +3,9 @@ import MailFormats
 import TestSupport
 import Testing
 
-/// The shared corpus of third-party .ics files (`corpus/calendar/icalendar`), read as they are.
+/// Third-party .ics files (`Tests/Corpus/calendar/icalendar`), read as they are.
 @Suite struct ICalendarCorpusTests {
-  static let corpus = Fixtures.shared.appendingPathComponent("corpus/calendar/icalendar")
+  static let corpus = Fixtures.corpus.appendingPathComponent("calendar/icalendar")
   static let everything = Date(timeIntervalSince1970: -2_000_000_000)
     ... Date(timeIntervalSince1970: 4_000_000_000)
 

@@ -399,7 +399,7 @@ func vevent(uid: String, start: String, _ more: [String] = [],
   }
 
   @Test func wholeCorpusIsReadAndItsBrokenFilesNamed() throws {
-    let corpus = Fixtures.shared.appendingPathComponent("corpus/calendar/icalendar").path
+    let corpus = Fixtures.corpus.appendingPathComponent("calendar/icalendar").path
     let source = CalendarFiles(paths: [corpus])
     let everyone: Set<EmailAddress> = [EmailAddress(normalized: "rembrand@daxlab.com")]
     let all = Date(timeIntervalSince1970: 0)...Date(timeIntervalSince1970: 4_000_000_000)

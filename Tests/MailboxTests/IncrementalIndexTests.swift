@@ -1,5 +1,6 @@
 import CaptureCore
 import Foundation
+import DemoWorkspace
 @testable import Mailbox
 import TestSupport
 import Testing
@@ -372,49 +373,23 @@ final class ConcurrentResults: @unchecked Sendable {
 }
 
 @Suite struct GeneratorTruth {
-  /// The generator's own answer for its sample address sets, checked message for message.
+  /// The synthetic mailbox's own answer for its sample address sets, checked message for
+  /// message: its truth comes from the addresses it wrote, not from any parser.
   @Test func newestFiftyMatchTheGeneratorsTruthForEverySampleSet() throws {
     let base = try Fixtures.temporaryDirectory("gen")
     defer { try? FileManager.default.removeItem(at: base) }
     let maildir = base.appendingPathComponent("Mail")
-    let truthFile = base.appendingPathComponent("truth.json")
-    let generator = Fixtures.shared.appendingPathComponent("tools/gen_maildir.py")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    // The test runner's threads block most signals and a child inherits that mask; the
-    // generator's process pool needs SIGTERM, so the mask is cleared before it starts.
-    let unblockThenExec = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, "
-      + "[]); os.execvp(sys.executable, [sys.executable] + sys.argv[1:])"
-    process.arguments = [
-      "python3", "-c", unblockThenExec, generator.path, "--out", maildir.path, "--messages", "2000", "--seed", "7",
-      "--contacts", "300", "--jobs", "1", "--truth", truthFile.path,
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    // The generator takes about a second; a stuck one fails the test rather than hanging it.
-    let deadline = Date().addingTimeInterval(120)
-    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-    if process.isRunning {
-      process.terminate()
-      Issue.record("gen_maildir.py did not finish within 120 s")
-      return
-    }
-    try #require(process.terminationStatus == 0)
-    struct Truth: Decodable {
-      struct Expected: Decodable { var matches: Int; var newest50: [String] }
-      var sets: [String: [String]]
-      var truth: [String: Expected]
-    }
-    let truth = try JSONDecoder().decode(Truth.self, from: Data(contentsOf: truthFile))
+    let truth = try SyntheticMailbox(seed: 7, contacts: 300, messages: 2000)
+      .write(into: maildir)
     let index = try MailboxIndex(
       indexDirectory: base.appendingPathComponent("index"), maildirs: [maildir.path], mboxes: [])
     let summary = try index.refresh(progress: nil)
     #expect(summary.added == 2000)
     #expect(summary.skipped.isEmpty)
-    #expect(truth.sets.count >= 4)
+    #expect(truth.sets.count == 4)
     for (name, addresses) in truth.sets.sorted(by: { $0.key < $1.key }) {
       let expected = try #require(truth.truth[name])
+      #expect(expected.matches > 0, "set \(name) names no message: the test would prove nothing")
       let found = try index.ids(addresses, limit: 50)
       let firstDifference = zip(found, expected.newest50).enumerated()
         .first { $0.element.0 != $0.element.1 }
@@ -423,6 +398,35 @@ final class ConcurrentResults: @unchecked Sendable {
         Issue.record("set \(name): position \(position) has \(got), the generator says \(want)")
       }
     }
+  }
+
+  /// A corpus written in two runs (the second "delivering" messages 500 and on, with the same
+  /// span) is the same bytes as one written at once, and the delivered part's truth leads.
+  @Test func deliveredMessagesContinueTheCorpusByteForByte() throws {
+    let base = try Fixtures.temporaryDirectory("gen")
+    defer { try? FileManager.default.removeItem(at: base) }
+    let whole = base.appendingPathComponent("Whole")
+    let wholeTruth = try SyntheticMailbox(seed: 3, contacts: 100, messages: 600).write(into: whole)
+    let split = base.appendingPathComponent("Split")
+    try SyntheticMailbox(seed: 3, contacts: 100, messages: 500, spanMessages: 600)
+      .write(into: split)
+    let delivered = try SyntheticMailbox(seed: 3, contacts: 100, messages: 600, startIndex: 500,
+                                         spanMessages: 600).write(into: split)
+    func files(_ root: URL) throws -> [String: Data] {
+      var all: [String: Data] = [:]
+      for sub in ["cur", "new"] {
+        let dir = root.appendingPathComponent(sub)
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+          all[sub + "/" + name] = try Data(contentsOf: dir.appendingPathComponent(name))
+        }
+      }
+      return all
+    }
+    let wholeFiles = try files(whole)
+    #expect(wholeFiles.count == 600)
+    #expect(try files(split) == wholeFiles)
+    let one = try #require(delivered.truth["one"]?.newest50.first)
+    #expect(wholeTruth.truth["one"]?.newest50.first == one)
   }
 }
 

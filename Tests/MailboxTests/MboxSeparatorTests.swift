@@ -61,9 +61,9 @@ import Testing
     #expect(shown.contains("From the minutes of Monday's meeting:\n- budget approved"))
   }
 
-  /// Two real messages with their original `From ` lines, from the shared corpus.
+  /// Two real messages with their original `From ` lines, from the test corpus.
   @Test func theCorpusMessagesSavedAsOneMboxAreTwoMessages() throws {
-    let dir = Fixtures.shared.appendingPathComponent("corpus/email/cpython")
+    let dir = Fixtures.corpus.appendingPathComponent("email/cpython")
     var text = ""
     for name in ["msg_25.txt", "msg_43.txt"] {
       let message = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
