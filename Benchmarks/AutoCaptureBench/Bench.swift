@@ -1,6 +1,7 @@
 import AutoCaptureApp
 import CRMStore
 import CaptureCore
+import DemoWorkspace
 import Foundation
 import Mailbox
 import TerminalUI
@@ -13,7 +14,6 @@ import TerminalUI
 /// the work directory matches the corpus for tools run after this one).
 final class Bench {
   let options: BenchOptions
-  let shared: URL
   let corpus: String
   let truthPath: String
   let work: URL
@@ -23,12 +23,10 @@ final class Bench {
 
   init(options: BenchOptions) throws {
     self.options = options
-    shared = options.shared.map { URL(fileURLWithPath: $0) }
-      ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
     let cache = (ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 }
       ?? "/tmp") + "/autocapture-bench"
-    corpus = options.corpus ?? "\(cache)/maildir-\(options.messages)"
-    truthPath = options.truth ?? "\(cache)/truth-\(options.messages).json"
+    corpus = options.corpus ?? "\(cache)/synthetic-\(options.messages)"
+    truthPath = options.truth ?? "\(cache)/synthetic-truth-\(options.messages).json"
     work = URL(fileURLWithPath: options.work
       ?? (NSTemporaryDirectory() + "autocapture-bench-\(UUID().uuidString)"))
     binary = options.binary ?? packageRoot.appendingPathComponent(".build/release/autocapture").path
@@ -37,7 +35,6 @@ final class Bench {
   var maildir: String { work.appendingPathComponent("maildir").path }
   var indexDir: String { work.appendingPathComponent("index").path }
   var dbPath: String { work.appendingPathComponent("crm.sqlite").path }
-  var generator: String { shared.appendingPathComponent("tools/gen_maildir.py").path }
 
   /// The environment the `autocapture` runs get: no user config file (an empty one: a file
   /// named by AUTOCAPTURE_CONFIG must exist), data under `work`.
@@ -96,19 +93,14 @@ final class Bench {
 
   // MARK: - Corpus and work directory
 
-  /// Generates the corpus (and its truth) when either is missing: seed and contacts as
-  /// PERFORMANCE.md, so every run measures the same mail.
+  /// Generates the corpus (and its truth) when either is missing: seed and contacts as the
+  /// recorded runs, so every run measures the same mail.
   func ensureCorpus() throws {
     let fm = FileManager.default
     if fm.fileExists(atPath: corpus + "/cur"), fm.fileExists(atPath: truthPath) { return }
-    guard fm.fileExists(atPath: generator) else {
-      throw BenchError("no generator at \(generator); pass --shared PATH")
-    }
     say("generating \(options.messages) messages into \(corpus) (truth \(truthPath))")
-    try runProgram("/usr/bin/env", [
-      "python3", generator, "--out", corpus, "--messages", "\(options.messages)",
-      "--seed", "\(options.seed)", "--contacts", "\(options.contacts)", "--truth", truthPath,
-    ])
+    try generateCorpus(seed: options.seed, contacts: options.contacts,
+                       messages: options.messages, into: corpus, truth: truthPath)
   }
 
   /// A hard-link copy of the corpus (cheap; deliveries land in the copy only), and no index.
@@ -187,7 +179,7 @@ final class Bench {
 
   var indexArguments: [String] { ["index", "--maildir", maildir, "--index-dir", indexDir] }
 
-  /// Delivers 100 new messages (generator `--start-index`, into `new/` as it does), times
+  /// Delivers 100 new messages (the corpus's next 100, dated after it), times
   /// the re-index that picks them up, then takes them out again; three rounds each way.
   func reindexAfterDelivery(_ index: MailboxIndex) throws {
     let n = options.messages
@@ -195,11 +187,9 @@ final class Bench {
     var whole: [Double] = []
     for round in 0..<6 {
       say("re-index after 100 new messages, round \(round + 1) of 6")
-      try runProgram("/usr/bin/env", [
-        "python3", generator, "--out", maildir, "--messages", "\(n + 100)",
-        "--start-index", "\(n)", "--span-messages", "\(n)", "--seed", "\(options.seed)",
-        "--contacts", "\(options.contacts)", "--jobs", "1",
-      ])
+      try SyntheticMailbox(seed: UInt64(options.seed), contacts: options.contacts,
+                           messages: n + 100, startIndex: n, spanMessages: n)
+        .write(into: URL(fileURLWithPath: maildir))
       if round % 2 == 0 {
         var summary = MailboxIndexSummary()
         inProcess.append(try timed { summary = try index.refresh(progress: nil) })
@@ -224,14 +214,12 @@ final class Bench {
     figures["reindex_100_process_s"] = b.median
   }
 
-  /// Removes the generator's messages numbered `first` and up (`...Q<i>.synthhost`).
+  /// Removes the generated messages numbered `first` and up.
   func removeDelivered(from first: Int) throws {
     for sub in ["new", "cur"] {
       let dir = maildir + "/" + sub
       for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
-        guard let q = name.range(of: "Q", options: .backwards),
-              let end = name.range(of: ".synthhost"),
-              let number = Int(name[q.upperBound..<end.lowerBound]), number >= first
+        guard let number = SyntheticMailbox.messageIndex(fileName: name), number >= first
         else { continue }
         try FileManager.default.removeItem(atPath: dir + "/" + name)
       }

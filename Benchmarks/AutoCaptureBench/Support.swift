@@ -1,3 +1,4 @@
+import DemoWorkspace
 import Foundation
 
 #if canImport(Glibc)
@@ -15,7 +16,6 @@ struct BenchOptions {
   var messages = 100_000
   var runs = 100
   var processRuns = 10
-  var shared: String?
   var binary: String?
   var work: String?
   var jsonOut: String?
@@ -24,10 +24,12 @@ struct BenchOptions {
 
   static let usage = """
     usage: AutoCaptureBench [--corpus DIR] [--truth T.json] [--messages N] [--runs 100]
-                            [--process-runs 10] [--shared PATH] [--binary PATH]
+                            [--process-runs 10] [--binary PATH]
                             [--work DIR] [--json-out FILE]
+           AutoCaptureBench generate --out DIR --messages N [--seed 42] [--contacts 20000]
+                            [--start-index K --span-messages M] [--truth T.json]
       --corpus DIR     the Maildir (generated with seed 42, 20000 contacts when missing)
-      --truth FILE     gen_maildir.py --truth output for that corpus (generated with it)
+      --truth FILE     that corpus's ground truth (written when it is generated)
       --binary PATH    the release `autocapture` (default .build/release/autocapture)
       --work DIR       keep the index, CRM database and import file here (default: temp)
       --json-out FILE  also write the figures as JSON (for Benchmarks/bench-vs-notmuch)
@@ -56,7 +58,6 @@ struct BenchOptions {
       case "--messages": o.messages = try number(a)
       case "--runs": o.runs = try number(a)
       case "--process-runs": o.processRuns = try number(a)
-      case "--shared": o.shared = try value(a)
       case "--binary": o.binary = try value(a)
       case "--work": o.work = try value(a)
       case "--json-out": o.jsonOut = try value(a)
@@ -79,7 +80,7 @@ struct BenchError: Error, CustomStringConvertible {
 }
 
 /// The package root (holding Package.swift), found from this source file as
-/// TestSupport.Fixtures does, so `../shared` and `.build/release` resolve from any directory.
+/// TestSupport.Fixtures does, so `.build/release` resolves from any directory.
 let packageRoot: URL = {
   var url = URL(fileURLWithPath: #filePath)
   while url.path != "/" {
@@ -264,3 +265,53 @@ struct Table {
 
 func ms(_ seconds: Double) -> String { String(format: "%.3f ms", seconds * 1000) }
 func secs(_ seconds: Double) -> String { String(format: "%.3f s", seconds) }
+
+/// Writes a synthetic corpus (SyntheticMailbox) and, when asked, its truth as JSON.
+func generateCorpus(seed: Int, contacts: Int, messages: Int, startIndex: Int = 0,
+                    spanMessages: Int? = nil, into directory: String, truth: String?) throws {
+  let result = try SyntheticMailbox(seed: UInt64(seed), contacts: contacts, messages: messages,
+                                    startIndex: startIndex, spanMessages: spanMessages)
+    .write(into: URL(fileURLWithPath: directory))
+  guard let truth else { return }
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.sortedKeys]
+  // Written aside and renamed, so an interrupted run leaves no truth for a partial corpus.
+  try encoder.encode(result).write(to: URL(fileURLWithPath: truth + ".partial"))
+  try? FileManager.default.removeItem(atPath: truth)
+  try FileManager.default.moveItem(atPath: truth + ".partial", toPath: truth)
+}
+
+/// `AutoCaptureBench generate`: the corpus for Benchmarks/bench-vs-notmuch and by hand.
+func generateCommand(_ arguments: [String]) throws {
+  var out: String?
+  var truth: String?
+  var messages: Int?
+  var seed = 42, contacts = 20_000, start = 0
+  var span: Int?
+  var k = 0
+  func number(_ name: String) throws -> Int {
+    k += 1
+    guard k < arguments.count, let n = Int(arguments[k]), n >= 0 else {
+      throw BenchError("\(name) wants a whole number")
+    }
+    return n
+  }
+  while k < arguments.count {
+    switch arguments[k] {
+    case "--out": k += 1; out = k < arguments.count ? arguments[k] : nil
+    case "--truth": k += 1; truth = k < arguments.count ? arguments[k] : nil
+    case "--messages": messages = try number("--messages")
+    case "--seed": seed = try number("--seed")
+    case "--contacts": contacts = try number("--contacts")
+    case "--start-index": start = try number("--start-index")
+    case "--span-messages": span = try number("--span-messages")
+    default: throw BenchError("generate: unknown argument '\(arguments[k])'\n\(BenchOptions.usage)")
+    }
+    k += 1
+  }
+  guard let out, let messages else {
+    throw BenchError("generate needs --out DIR and --messages N\n\(BenchOptions.usage)")
+  }
+  try generateCorpus(seed: seed, contacts: contacts, messages: messages, startIndex: start,
+                     spanMessages: span, into: out, truth: truth)
+}

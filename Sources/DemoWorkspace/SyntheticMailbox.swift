@@ -79,6 +79,15 @@ public struct SyntheticMailbox: Sendable {
       truth: found.mapValues { .init(matches: $0.count, newest50: $0.newest.reversed()) })
   }
 
+  /// The message index of a file this generator wrote (`<seconds>.M<index>P<seed>.synthetic`,
+  /// with or without its Maildir info), or nil for any other name.
+  public static func messageIndex(fileName: String) -> Int? {
+    guard let m = fileName.range(of: ".M"), let p = fileName[m.upperBound...].firstIndex(of: "P"),
+          fileName.contains(".synthetic")
+    else { return nil }
+    return Int(fileName[m.upperBound..<p])
+  }
+
   private static func writeFile(_ bytes: [UInt8], to path: String) throws {
     guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
       throw SyntheticMailboxError(path: path)
