@@ -27,12 +27,13 @@ public enum CLIRunner {
     return Fixtures.packageRoot.appendingPathComponent(".build/debug/autocapture")
   }
 
-  /// Runs `autocapture args...`, waits, and returns its exit status and output.
+  /// Runs `autocapture args...` (or the copy at `executable`), waits, and returns its exit
+  /// status and output.
   @discardableResult
   public static func run(_ arguments: [String], environment: [String: String] = [:],
-                         directory: URL? = nil) throws -> Result {
+                         directory: URL? = nil, executable: URL? = nil) throws -> Result {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = executable ?? binary
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"

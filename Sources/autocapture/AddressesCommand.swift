@@ -11,24 +11,22 @@ struct AddressesCommand {
     options: [
       .value("record", "TYPE:ID", "The record, as TYPE:ID (account:a-fab, project:p-1)."),
       .flag("json", "Print JSON instead of one line per address."),
-    ] + WorkspaceOptions.specs,
+    ] + WorkspaceOptions.specs(using: ["db"]),
     run: { try AddressesCommand($0).run() })
 
-  var record: String
+  var record: RecordRef
   var json: Bool
   var options: WorkspaceOptions
 
   init(_ arguments: ParsedArguments) throws {
-    record = try arguments.required("record", "TYPE:ID")
+    record = try arguments.record()
     json = arguments.flag("json")
     options = try WorkspaceOptions(arguments)
   }
 
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
-    guard let ref = RecordRef(parsing: record) else {
-      throw CLIError("bad record '\(record)': expected TYPE:ID such as account:a-fab")
-    }
+    let ref = record
     let dbPath = try workspace.requireDB()
     guard FileManager.default.fileExists(atPath: dbPath) else {
       throw CLIError("\(dbPath): no such CRM database")

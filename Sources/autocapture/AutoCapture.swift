@@ -7,10 +7,13 @@ enum AutoCapture {
   static let overview =
     "A keyboard-driven CRM timeline that captures related mail from your own mailbox."
 
+  /// The release this source is; `autocapture --version` prints it.
+  static let version = "0.14.0"
+
   static let commands: [CommandSpec] = [
     TUICommand.spec, DemoCommand.spec, ImportCommand.spec, IndexCommand.spec,
     AddressesCommand.spec, TimelineCommand.spec, TrackCommand.spec, SyncCommand.spec,
-    SettingsCommand.spec,
+    SettingsCommand.spec, CompletionsCommand.spec,
   ]
 
   static let defaultCommand = TUICommand.spec.name
@@ -26,6 +29,8 @@ enum AutoCapture {
       case .help(nil):
         print(CommandLineParser.help(
           commands: commands, defaultCommand: defaultCommand, overview: overview))
+      case .version:
+        print("autocapture \(version)")
       case .run(let command, let arguments):
         try command.run(arguments)
       }

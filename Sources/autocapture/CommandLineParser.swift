@@ -1,11 +1,12 @@
+import CaptureCore
 import Foundation
 
 /// The command line, parsed from a table of commands and their options.
 ///
 /// A hand-written parser rather than swift-argument-parser: that library builds each
-/// command's options by reflection (`Mirror`, generic metadata, protocol-conformance
-/// lookups), which cost about 5 ms of the ~10 ms a whole `autocapture timeline --json` took
-/// (perf, release build), and whole-process time is one of our benchmark goals. The
+/// command's options by reflection, which adds about 1.8 ms to every process of a ~5 ms
+/// `autocapture timeline --json` (Decisions.md has the measurement), and whole-process time
+/// is one of our benchmark goals. The
 /// grammar is the usual one: `--name value`, `--name=value`, flags, `--` before arguments
 /// that start with a dash, `-h`/`--help` anywhere. A repeated single-value option keeps its
 /// last value. Usage errors exit with 64 (EX_USAGE), other errors with 1.
@@ -24,6 +25,16 @@ struct OptionSpec: Sendable {
   /// The placeholder shown in help (`PATH`, `TYPE:ID`); unused for flags.
   let valueName: String
   let help: String
+  /// Whether the command uses it. Every command accepts the workspace options (cli.md), so
+  /// one config file and one habit serve them all, but help lists only those it uses.
+  var used = true
+
+  /// The same option, accepted but not used by the command at hand.
+  var unused: OptionSpec {
+    var copy = self
+    copy.used = false
+    return copy
+  }
 
   static func flag(_ name: String, _ help: String) -> OptionSpec {
     OptionSpec(name: name, kind: .flag, valueName: "", help: help)
@@ -75,6 +86,15 @@ struct ParsedArguments: Sendable {
     return value
   }
 
+  /// `--record TYPE:ID`, required; a malformed one is a usage mistake (exit 64).
+  func record() throws -> RecordRef {
+    let text = try required("record", "TYPE:ID")
+    guard let ref = RecordRef(parsing: text) else {
+      throw UsageError("bad record '\(text)': expected TYPE:ID such as account:a-fab")
+    }
+    return ref
+  }
+
   /// A whole-number option's value; anything else is a usage error naming the option.
   func integer(_ name: String) throws -> Int? {
     guard let text = value(name) else { return nil }
@@ -103,6 +123,8 @@ enum CommandLineParser {
     case run(CommandSpec, ParsedArguments)
     /// Help for one command, or for the program when nil.
     case help(CommandSpec?)
+    /// `--version` (or `-V`) as the only word.
+    case version
   }
 
   /// Picks the command (the first word when it names one, else `defaultCommand`) and
@@ -111,6 +133,7 @@ enum CommandLineParser {
     throws -> Request
   {
     var rest = words[...]
+    if rest.count == 1, rest.first == "--version" || rest.first == "-V" { return .version }
     if rest.first == "help" {
       rest = rest.dropFirst()
       guard let name = rest.first else { return .help(nil) }
@@ -249,12 +272,17 @@ enum CommandLineParser {
       lines += ["", "Arguments:", row(argument.name, argument.help)]
     }
     lines += ["", "Options:"]
-    for option in command.options {
+    for option in command.options where option.used {
       let left = "--\(option.name)" + (option.kind == .flag ? "" : " \(option.valueName)")
       let help = option.help + (option.kind == .repeated ? " Repeatable." : "")
       lines.append(row(left, help))
     }
     lines.append(row("-h, --help", "Show this help."))
+    let unused = command.options.filter { !$0.used }.map { "--\($0.name)" }
+    if !unused.isEmpty {
+      lines += ["", wrapped("Also accepted and unused here, as every command takes them: "
+        + unused.joined(separator: ", ") + ".")]
+    }
     return lines.joined(separator: "\n")
   }
 
@@ -264,7 +292,24 @@ enum CommandLineParser {
       lines.append(row(command.name + (command.name == defaultCommand ? " (default)" : ""),
                        command.abstract))
     }
-    lines += ["", "See 'autocapture help <command>' for a command's options."]
+    lines += ["", "Options:", row("-V, --version", "Print the version."),
+              row("-h, --help", "Show this help."),
+              "", "See 'autocapture help <command>' for a command's options."]
+    return lines.joined(separator: "\n")
+  }
+
+  /// Prose wrapped at 80 columns.
+  private static func wrapped(_ text: String) -> String {
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+      if !line.isEmpty, line.count + word.count + 1 > 80 {
+        lines.append(line)
+        line = ""
+      }
+      line += (line.isEmpty ? "" : " ") + word
+    }
+    lines.append(line)
     return lines.joined(separator: "\n")
   }
 

@@ -12,7 +12,8 @@ struct DemoCommand {
       .flag("reset", "Throw the demo workspace away and generate it afresh."),
       .flag("prepare-only", "Prepare the workspace and print where it is, without opening "
         + "the TUI."),
-      .value("theme", "NAME", "A theme from Themes/."),
+      .value("theme", "NAME", "A theme: default, light, high-contrast, monochrome, or one of "
+        + "your own (docs/themes.md)."),
     ],
     run: {
       try DemoCommand(reset: $0.flag("reset"), prepareOnly: $0.flag("prepare-only"),

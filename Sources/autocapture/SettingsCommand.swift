@@ -8,7 +8,7 @@ struct SettingsCommand {
     options: [
       .value("show-untracked", "yes|no",
              "Set \"Show email not tracked in the Activities list\": yes or no."),
-    ] + WorkspaceOptions.specs,
+    ] + WorkspaceOptions.specs(using: ["db", "user"]),
     run: { try SettingsCommand($0).run() })
 
   var options: WorkspaceOptions

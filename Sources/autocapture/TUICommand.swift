@@ -9,7 +9,8 @@ struct TUICommand {
     name: "tui",
     abstract: "The terminal UI (the default when a config file exists).",
     options: [
-      .value("theme", "NAME", "A theme from Themes/ (default, light, high-contrast, monochrome)."),
+      .value("theme", "NAME", "A theme: default, light, high-contrast, monochrome, or one of "
+        + "your own (docs/themes.md)."),
     ] + WorkspaceOptions.specs,
     run: { try TUICommand(options: WorkspaceOptions($0), theme: $0.value("theme")).run() })
 
@@ -55,20 +56,30 @@ enum TUILauncher {
       }
     }
     if let name, name != "default" {
-      throw CLIError("no theme named '\(name)' (looked in "
+      let known = Set(themeDirectories().flatMap {
+        (try? ThemeLoader(directory: $0).availableThemeNames()) ?? []
+      }).union(["default"]).sorted()
+      throw CLIError("no theme named '\(name)' (themes: \(known.joined(separator: ", ")); looked in "
         + themeDirectories().map(\.path).joined(separator: ", ") + ")")
     }
     return .builtInDefault
   }
 
-  /// `$XDG_CONFIG_HOME/autocapture/themes`, then `Themes/` of the package the binary was
-  /// built from (found by walking up from the executable), so `swift run` finds them.
+  /// The user's own (`$XDG_CONFIG_HOME/autocapture/themes`), then the shipped ones: in
+  /// `../share/autocapture/themes` beside an installed binary (`scripts/install` puts them
+  /// there), else `Themes/` of the package the binary was built from (found by walking up
+  /// from the executable), so `swift run` finds them.
   static func themeDirectories() -> [URL] {
     var dirs = [URL(fileURLWithPath: ConfigFile.defaultPath).deletingLastPathComponent()
       .appendingPathComponent("themes")]
     var dir = (Bundle.main.executableURL
       ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath()
       .deletingLastPathComponent()
+    let installed = dir.deletingLastPathComponent().appendingPathComponent("share/autocapture/themes")
+    if FileManager.default.fileExists(atPath: installed.path) {
+      dirs.append(installed)
+      return dirs
+    }
     for _ in 0..<5 {
       let candidate = dir.appendingPathComponent("Themes")
       if FileManager.default.fileExists(atPath: candidate.path) { dirs.append(candidate); break }

@@ -12,12 +12,12 @@ struct TimelineCommand {
     run: { try TimelineCommand($0).run() })
 
   var options: WorkspaceOptions
-  var record: String
+  var record: RecordRef
   var json: Bool
 
   init(_ arguments: ParsedArguments) throws {
     options = try WorkspaceOptions(arguments)
-    record = try arguments.required("record", "TYPE:ID")
+    record = try arguments.record()
     json = arguments.flag("json")
   }
 

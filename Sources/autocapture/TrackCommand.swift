@@ -13,12 +13,12 @@ struct TrackCommand {
     run: { try TrackCommand($0).run() })
 
   var options: WorkspaceOptions
-  var record: String
+  var record: RecordRef
   var item: String
 
   init(_ arguments: ParsedArguments) throws {
     options = try WorkspaceOptions(arguments)
-    record = try arguments.required("record", "TYPE:ID")
+    record = try arguments.record()
     item = try arguments.required("item", "ITEM_ID")
   }
 

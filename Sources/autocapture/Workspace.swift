@@ -50,11 +50,8 @@ struct Workspace {
     return user
   }
 
-  /// The record named by `TYPE:ID`, which must exist.
-  func record(_ text: String) throws -> RecordRef {
-    guard let ref = RecordRef(parsing: text) else {
-      throw CLIError("bad record '\(text)': expected TYPE:ID such as account:a-fab")
-    }
+  /// The record, which must exist.
+  func record(_ ref: RecordRef) throws -> RecordRef {
     guard try store.recordSummary(ref) != nil else { throw CRMError.unknownRecord(ref) }
     return ref
   }

@@ -34,6 +34,11 @@ struct WorkspaceOptions {
       + "are shown (default 72)."),
   ]
 
+  /// Every workspace option, those outside `used` marked unused (left out of help).
+  static func specs(using used: Set<String>) -> [OptionSpec] {
+    specs.map { used.contains($0.name) ? $0 : $0.unused }
+  }
+
   init(_ arguments: ParsedArguments) throws {
     // `~` too, where the shell left it: `--db=~/crm.sqlite`.
     func expanded(_ text: String) -> String { Environment.expandingTilde(text) }
