@@ -130,7 +130,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     let linking = state.items.first { $0.id == id }?.state == .tracked
     state.message = linking
       ? "Link requested: this record is added to the tracked item once sync has run"
-      : "Tracking requested: the item is shared once sync has copied it"
+      : "Tracking requested for this record: shared once sync has copied it"
     if let ref = state.currentRecord?.ref { return [.loadTimeline(ref), .syncNow] }
     return []
   case .trackRefused(_, let reason):

@@ -49,11 +49,13 @@ struct Tile {
     }
   }
 
-  /// A line under the meta line: the track hint, or why tracking failed.
+  /// A line under the meta line: the track hint, or why tracking failed. Tracking is per
+  /// record (one email can be pending on an opportunity and private on its account), so the
+  /// hint and the pending line say "this record".
   var statusLine: (String, StyleRole)? {
     switch item.state {
-    case .untracked: return canTrack ? ("[t] Track", .tilePrivateLabel) : nil
-    case .pending: return ("Tracking pending: shared once sync has copied it", .tilePending)
+    case .untracked: return canTrack ? ("[t] Track on this record", .tilePrivateLabel) : nil
+    case .pending: return ("Pending for this record: shared once synced", .tilePending)
     case .failed(let reason): return (canTrack ? "\(reason) · [t] retry" : reason, .tileFailed)
     case .tracked: return nil
     }

@@ -132,7 +132,8 @@ public final class TimelineService: Sendable {
     if item.state == .tracked {
       if let activityId = item.activityId,
          try store.activity(id: activityId)?.regarding.contains(record) ?? false {
-        throw NotAllowed("\(itemId) is already tracked")
+        throw NotAllowed("this \(item.kind == .appointment ? "meeting" : item.kind.rawValue) "
+          + "is already tracked on this record")
       }
     }
     let trackId = item.state == .tracked ? capturedId(of: item) : item.id

@@ -56,8 +56,8 @@ import Testing
       $0.contains("Where: Müller GmbH, Speicherstadt 12, Hamburg") })
   }
 
-  /// A review found "[t] Track" on tiles and "t track" in the footer where `t` could only
-  /// say no (sync method none).
+  /// No "[t] Track" on tiles nor "t track" in the footer where `t` could only say no (sync
+  /// method none); where it can, the hint says tracking is for this record.
   @Test func noTrackHintsWhereTrackingIsNotAllowed() {
     let mail = TimelineItem(id: "mail:<m@t>", kind: .email, state: .untracked, subject: "Quote",
                             at: Self.at("2026-11-23T10:00:00Z"), messageId: "<m@t>")
@@ -71,7 +71,7 @@ import Testing
       return s.render().joined(separator: "\n")
     }
     let allowed = render(AppFixture.dana)
-    #expect(allowed.contains("[t] Track") && allowed.contains("[t] retry")
+    #expect(allowed.contains("[t] Track on this record") && allowed.contains("[t] retry")
       && allowed.contains("t track"))
     var noSync = AppFixture.dana
     noSync.mailbox = MailboxSettings(syncMethod: .none)

@@ -1,0 +1,22 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// What tracking says to a person, through the real binary: in words, no internal ids.
+@Suite struct TrackingWordsEndToEndTests {
+  typealias F = CaptureFixture
+
+  @Test func trackingAgainFromTheSameRecordSaysSoInWords() throws {
+    var f = try CaptureFixture.imported(F.crmJSON())
+    try f.message(id: "<again@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "Ann Lee <ann@fabrikam.example>", subject: "Terms")
+    let track = ["track", "--record", "account:a-fab", "--item", "mail:<again@t>"]
+      + f.sources(user: "dana")
+    #expect(try CLIRunner.run(track).status == 0)
+    #expect(try CLIRunner.run(["sync"] + f.sources(user: "dana")).status == 0)
+    let again = try CLIRunner.run(track)
+    #expect(again.status != 0)
+    #expect(again.stderr == "Error: this email is already tracked on this record\n")
+    #expect(!again.stderr.contains("act-"))
+  }
+}
