@@ -56,7 +56,10 @@ public enum Keymap {
     KeyBinding([.enter], .acceptFilter, hint: "keep", help: "Keep the filter"),
     KeyBinding([.escape], .cancelFilter, hint: "clear", help: "Clear the filter"),
     KeyBinding([.backspace], .deleteFilterCharacter, help: "Delete (empty: close)"),
-    KeyBinding([.down, .up], .moveDown, help: "Move through matches"),
+    KeyBinding([.ctrl("w")], .deleteFilterWord, help: "Delete a word"),
+    KeyBinding([.ctrl("u")], .clearFilterText, help: "Delete all text"),
+    KeyBinding([.down], .moveDown, help: "Next match"),
+    KeyBinding([.up], .moveUp, help: "Previous match"),
   ]
 
   /// The only keys that work while the terminal is too small to draw the app: what they
@@ -67,24 +70,37 @@ public enum Keymap {
     suspend,
   ]
 
+  /// The records pane's own keys (help lists these under "Records pane").
+  static let recordsPane: [KeyBinding] = [
+    KeyBinding([.character("l"), .right, .enter], .focusTimeline, hint: "timeline",
+               help: "Open the timeline"),
+  ]
+
+  /// The timeline pane's own keys.
+  static let timelinePane: [KeyBinding] = [
+    KeyBinding([.enter, .character(" ")], .toggleExpand, hint: "open",
+               help: "Expand/collapse tile"),
+    KeyBinding([.character("t")], .track, hint: "track", help: "Track (share it)"),
+    KeyBinding([.character("h"), .left], .focusRecords, hint: "records",
+               help: "Back to records"),
+  ]
+
+  /// The settings overlay's own keys.
+  static let settingsOverlay: [KeyBinding] = [
+    KeyBinding([.character(" "), .enter], .toggleOption, hint: "toggle",
+               help: "Toggle, saved at once"),
+    KeyBinding([.escape, .character("o")], .close, hint: "close", help: "Close settings"),
+  ]
+
   /// The bindings of a context, in the order help lists them.
   public static func bindings(for context: KeyContext) -> [KeyBinding] {
     switch context {
     case .records:
-      return [
-        KeyBinding([.character("l"), .right, .enter], .focusTimeline, hint: "timeline",
-                   help: "Open the timeline"),
-        KeyBinding([.character("t")], .track, help: "Track (in the timeline)"),
-      ] + movement + global
+      // t in the records pane says where tracking happens rather than doing nothing.
+      return recordsPane + [KeyBinding([.character("t")], .track, help: "Track (in the timeline)")]
+        + movement + global
     case .timeline:
-      return [
-        KeyBinding([.enter, .character(" ")], .toggleExpand, hint: "open",
-                   help: "Expand/collapse tile"),
-        KeyBinding([.character("t")], .track, hint: "track",
-                   help: "Track (share it)"),
-        KeyBinding([.character("h"), .left], .focusRecords, hint: "records",
-                   help: "Back to records"),
-      ] + movement + global
+      return timelinePane + movement + global
     case .filter:
       // q is text here; Ctrl-C still quits, as help says it does anywhere.
       return filtering + [KeyBinding([.ctrl("c")], .quit, help: "Quit"), suspend]
@@ -93,10 +109,7 @@ public enum Keymap {
     case .problems:
       return scrollingOverlay(closedBy: .character("!"), help: "Close the list")
     case .settings:
-      return [
-        KeyBinding([.character(" "), .enter], .toggleOption, hint: "toggle",
-                   help: "Toggle, saved at once"),
-        KeyBinding([.escape, .character("o")], .close, hint: "close", help: "Close settings"),
+      return settingsOverlay + [
         KeyBinding([.character("q"), .ctrl("c")], .quit, help: "Quit"),
         suspend,
       ]
@@ -117,11 +130,11 @@ public enum Keymap {
   public static var helpSections: [(title: String, bindings: [KeyBinding])] {
     [
       ("Move (panes, help, problems)", movement),
-      ("Records pane", Array(bindings(for: .records).prefix(1))),
-      ("Timeline pane", Array(bindings(for: .timeline).prefix(3))),
+      ("Records pane", recordsPane),
+      ("Timeline pane", timelinePane),
+      ("Settings (o)", settingsOverlay),
       ("Anywhere", global),
       ("While filtering (/)", filtering),
-      ("Settings (o)", Array(bindings(for: .settings).prefix(2))),
     ]
   }
 
@@ -146,9 +159,6 @@ public enum Keymap {
     }
     let context = context(of: state)
     if let binding = bindings(for: context).first(where: { $0.keys.contains(key) }) {
-      if context == .filter, binding.command == .moveDown, key == .up {
-        return .command(.moveUp)
-      }
       return .command(binding.command)
     }
     if context == .filter, case .character(let c) = key { return .filterInput(String(c)) }

@@ -9,7 +9,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
   case toggleExpand, track, openSettings, startFilter, refresh, help, problems, quit, close
   case suspend
   case toggleOption
-  case acceptFilter, cancelFilter, deleteFilterCharacter
+  case acceptFilter, cancelFilter, deleteFilterCharacter, deleteFilterWord, clearFilterText
 
   /// The commands that move a cursor or scroll.
   var isMovement: Bool {
@@ -20,10 +20,8 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
 /// Everything that can happen to the app: a command, filter typing, or a service's answer.
 public enum Action: Hashable, Sendable {
   case command(Command)
+  /// Text typed into the records filter.
   case filterInput(String)
-  case filterBackspace
-  case filterAccept
-  case filterCancel
   case resized(width: Int, height: Int)
   case timelineLoaded(RecordRef, Timeline)
   case timelineFailed(RecordRef, String)
@@ -63,28 +61,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     return perform(command, &state)
   case .filterInput(let text):
     state.filter += text
-    state.selectedRecord = 0
-    state.recordsOffset = 0
-    return followSelection(&state)
-  case .filterBackspace:
-    // Nothing left to delete: Backspace closes the prompt, as in a shell or mutt.
-    if state.filter.isEmpty { return reduce(&state, .filterCancel) }
-    state.filter.removeLast()
-    state.selectedRecord = 0
-    return followSelection(&state)
-  case .filterAccept:
-    // The match the cursor is on (↓/↑ move through matches while typing) stays selected.
-    state.isEditingFilter = false
-    state.selectedRecord = min(state.selectedRecord, max(0, state.visibleRecords.count - 1))
-    if state.visibleRecords.isEmpty { state.message = "no record matches '\(state.filter)'" }
-    return followSelection(&state)
-  case .filterCancel:
-    state.isEditingFilter = false
-    let current = state.currentRecord
-    state.filter = ""
-    state.selectedRecord = current.flatMap { c in
-      state.allRecords.firstIndex(where: { $0.ref == c.ref }) } ?? 0
-    return followSelection(&state)
+    return filterChanged(&state)
   case .resized(let w, let h):
     state.width = w
     state.height = h
@@ -181,13 +158,49 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   }
 }
 
+/// The filter's text changed: the first match is selected.
+private func filterChanged(_ state: inout AppState) -> [Effect] {
+  state.selectedRecord = 0
+  state.recordsOffset = 0
+  return followSelection(&state)
+}
+
+private func acceptFilter(_ state: inout AppState) -> [Effect] {
+  // The match the cursor is on (↓/↑ move through matches while typing) stays selected.
+  state.isEditingFilter = false
+  state.selectedRecord = min(state.selectedRecord, max(0, state.visibleRecords.count - 1))
+  if state.visibleRecords.isEmpty { state.message = "no record matches '\(state.filter)'" }
+  return followSelection(&state)
+}
+
+private func cancelFilter(_ state: inout AppState) -> [Effect] {
+  state.isEditingFilter = false
+  let current = state.currentRecord
+  state.filter = ""
+  state.selectedRecord = current.flatMap { c in
+    state.allRecords.firstIndex(where: { $0.ref == c.ref }) } ?? 0
+  return followSelection(&state)
+}
+
 private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
   state.message = nil
   switch command {
   case .suspend: return [.suspendToShell]
-  case .acceptFilter: return reduce(&state, .filterAccept)
-  case .cancelFilter: return reduce(&state, .filterCancel)
-  case .deleteFilterCharacter: return reduce(&state, .filterBackspace)
+  case .acceptFilter: return acceptFilter(&state)
+  case .cancelFilter: return cancelFilter(&state)
+  case .deleteFilterCharacter:
+    // Nothing left to delete: Backspace closes the prompt, as in a shell or mutt.
+    if state.filter.isEmpty { return cancelFilter(&state) }
+    state.filter.removeLast()
+    return filterChanged(&state)
+  case .deleteFilterWord:
+    // Ctrl-W as in a shell: the spaces before the cursor, then the word before them.
+    while state.filter.last == " " { state.filter.removeLast() }
+    while let last = state.filter.last, last != " " { state.filter.removeLast() }
+    return filterChanged(&state)
+  case .clearFilterText:
+    state.filter = ""
+    return filterChanged(&state)
   default: break
   }
   if let overlay = state.overlay {
@@ -224,7 +237,7 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
       state.expandedItem = nil
       return []
     }
-    if !state.filter.isEmpty { return reduce(&state, .filterCancel) }
+    if !state.filter.isEmpty { return cancelFilter(&state) }
     return []
   case .switchPane:
     state.focus = state.focus == .records ? .timeline : .records
@@ -279,7 +292,8 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
       return []
     }
     return [.track(item, ref)]
-  case .toggleOption, .acceptFilter, .cancelFilter, .deleteFilterCharacter, .suspend:
+  case .toggleOption, .acceptFilter, .cancelFilter, .deleteFilterCharacter, .deleteFilterWord,
+       .clearFilterText, .suspend:
     return []
   }
 }

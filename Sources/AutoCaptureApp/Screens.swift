@@ -352,7 +352,8 @@ public enum Screens {
       return column - min(13, column * 2 / 5) - 3
     }
     let longest = sections.flatMap(\.bindings).map(\.help.displayWidth).max() ?? 0
-    let split = 3
+    // The four pane and overlay sections on the left, Anywhere and filtering on the right.
+    let split = 4
     let columns = helpWidth(columns: 2) >= longest
       ? [rows(sections.prefix(split)), rows(sections.dropFirst(split))]
       : [rows(sections[...])]

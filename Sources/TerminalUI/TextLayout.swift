@@ -48,11 +48,12 @@ public enum TextLayout {
     }
   }
 
-  /// `text` word-wrapped into lines of at most `width` columns.
+  /// `text` wrapped into lines of at most `width` columns, as a pager shows mail.
   ///
-  /// Newlines start new lines (an empty line for a blank one); runs of spaces between words
-  /// collapse to one at a break; a word wider than `width` is broken across lines by
-  /// columns. Tabs count as a single space.
+  /// Newlines start new lines (an empty line for a blank one). A line that fits is kept as
+  /// it is, its spacing included (tables, signatures, quoted code); a longer one breaks at
+  /// its last space that fits, the spaces at the break dropped, and a word wider than
+  /// `width` is broken by columns. Tabs stop at every eighth column, as in a terminal.
   ///
   /// A paragraph of ASCII, the bulk of most mail, is wrapped on its bytes: grapheme
   /// breaking made wrapping a 1 MB message take ~90 ms.
@@ -63,7 +64,7 @@ public enum TextLayout {
       if paragraph.utf8.allSatisfy({ $0 < 0x80 }) {
         wrapASCII(Array(paragraph.utf8), width: width, into: &lines)
       } else {
-        lines.append(contentsOf: wrapParagraph(String(paragraph).replacingTabs(), width: width))
+        lines.append(contentsOf: wrapParagraph(String(paragraph).expandingTabs(), width: width))
       }
     }
     return lines
@@ -92,81 +93,122 @@ public enum TextLayout {
   }
 
   /// `wrapParagraph` for a paragraph of bytes below 0x80: each is a character one column
-  /// wide (controls count one, as `displayWidth` has them), and a tab separates words.
-  private static func wrapASCII(_ bytes: [UInt8], width: Int, into lines: inout [String]) {
-    let first = lines.count
-    var line: [UInt8] = []
-    var index = 0
-    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-    while index < bytes.count {
-      if isSpace(bytes[index]) {
-        index += 1
-        continue
+  /// wide (controls count one, as `displayWidth` has them).
+  private static func wrapASCII(_ input: [UInt8], width: Int, into lines: inout [String]) {
+    var bytes: [UInt8] = []
+    if input.contains(0x09) {
+      for byte in input {
+        if byte == 0x09 {
+          bytes.append(contentsOf: repeatElement(0x20, count: 8 - bytes.count % 8))
+        } else {
+          bytes.append(byte)
+        }
       }
-      var end = index
-      while end < bytes.count, !isSpace(bytes[end]) { end += 1 }
-      var word = index..<end
-      index = end
-      let needed = line.isEmpty ? word.count : line.count + 1 + word.count
-      if needed <= width {
-        if !line.isEmpty { line.append(0x20) }
-        line.append(contentsOf: bytes[word])
-        continue
-      }
-      if !line.isEmpty {
-        lines.append(String(decoding: line, as: UTF8.self))
-        line.removeAll(keepingCapacity: true)
-      }
-      while word.count > width {
-        let head = word.lowerBound..<(word.lowerBound + width)
-        lines.append(String(decoding: bytes[head], as: UTF8.self))
-        word = head.upperBound..<word.upperBound
-      }
-      line.append(contentsOf: bytes[word])
+    } else {
+      bytes = input
     }
-    if !line.isEmpty || lines.count == first { lines.append(String(decoding: line, as: UTF8.self)) }
+    let first = lines.count
+    func emit(_ range: Range<Int>) {
+      var end = range.upperBound
+      while end > range.lowerBound, bytes[end - 1] == 0x20 { end -= 1 }
+      lines.append(String(decoding: bytes[range.lowerBound..<end], as: UTF8.self))
+    }
+    var start = 0
+    while true {
+      guard let text = bytes[start...].firstIndex(where: { $0 != 0x20 }) else {
+        if lines.count == first { lines.append("") }
+        return
+      }
+      let end = min(bytes.count, start + width)
+      if end == bytes.count {
+        emit(start..<end)
+        return
+      }
+      var cut: Int? = bytes[end] == 0x20 ? end : nil
+      if cut == nil {
+        var j = end - 1
+        while j > text, bytes[j] != 0x20 { j -= 1 }
+        if j > text { cut = j }
+      }
+      if let cut, cut > text {
+        emit(start..<cut)
+        start = cut
+        while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+        if start == bytes.count { return }
+      } else {
+        emit(start..<end)
+        start = end
+      }
+    }
   }
 
+  /// One paragraph (no newline, tabs already expanded) wrapped by grapheme clusters and
+  /// their display widths; `wrapASCII` is the same on bytes.
   static func wrapParagraph(_ paragraph: String, width: Int) -> [String] {
-    let words = paragraph.split(separator: " ", omittingEmptySubsequences: true)
-    if words.isEmpty { return [""] }
+    let characters = Array(paragraph)
+    let widths = characters.map { displayWidth(of: $0) }
     var lines: [String] = []
-    var line = ""
-    var lineWidth = 0
-    for word in words {
-      var word = String(word)
-      var wordWidth = word.displayWidth
-      let needed = lineWidth == 0 ? wordWidth : lineWidth + 1 + wordWidth
-      if needed <= width {
-        line += lineWidth == 0 ? word : " " + word
-        lineWidth = needed
-        continue
-      }
-      if lineWidth > 0 {
-        lines.append(line)
-        line = ""
-        lineWidth = 0
-      }
-      while wordWidth > width {
-        var head = prefix(word, width: width)
-        if head.isEmpty { head = String(word.prefix(1)) }  // a wide char in a 1-column field
-        lines.append(head)
-        word.removeFirst(head.count)
-        wordWidth = word.displayWidth
-      }
-      line = word
-      lineWidth = wordWidth
+    func emit(_ range: Range<Int>) {
+      var end = range.upperBound
+      while end > range.lowerBound, characters[end - 1] == " " { end -= 1 }
+      lines.append(String(characters[range.lowerBound..<end]))
     }
-    if lineWidth > 0 || lines.isEmpty { lines.append(line) }
-    return lines
+    var start = 0
+    while true {
+      guard let text = characters[start...].firstIndex(where: { $0 != " " }) else {
+        if lines.isEmpty { lines.append("") }
+        return lines
+      }
+      var end = start
+      var used = 0
+      while end < characters.count, used + widths[end] <= width {
+        used += widths[end]
+        end += 1
+      }
+      if end == characters.count {
+        emit(start..<end)
+        return lines
+      }
+      var cut: Int? = characters[end] == " " ? end : nil
+      if cut == nil {
+        var j = end - 1
+        while j > text, characters[j] != " " { j -= 1 }
+        if j > text { cut = j }
+      }
+      if let cut, cut > text {
+        emit(start..<cut)
+        start = cut
+        while start < characters.count, characters[start] == " " { start += 1 }
+        if start == characters.count { return lines }
+      } else {
+        // A wide character in a field narrower than it still moves on.
+        let stop = max(end, start + 1)
+        emit(start..<stop)
+        start = stop
+      }
+    }
   }
 }
 
 extension String {
-  /// Each tab a space. The test is on bytes: Foundation's `contains("\t")` does not find a
-  /// tab that a combining mark follows.
-  func replacingTabs() -> String {
-    utf8.contains(0x09) ? String(map { $0 == "\t" ? " " : $0 }) : self
+  /// Tabs replaced by the spaces that reach the next multiple of 8 columns, counting
+  /// display widths from the start of the text (one line). Compared by character:
+  /// Foundation's `contains("\t")` does not find a tab that a combining mark follows.
+  func expandingTabs() -> String {
+    guard utf8.contains(0x09) else { return self }
+    var out = ""
+    var column = 0
+    for character in self {
+      if character == "\t" {
+        let stop = 8 - column % 8
+        out += String(repeating: " ", count: stop)
+        column += stop
+      } else {
+        out.append(character)
+        column += TerminalUI.displayWidth(of: character)
+      }
+    }
+    return out
   }
 }
 

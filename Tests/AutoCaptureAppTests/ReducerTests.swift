@@ -43,7 +43,7 @@ import TerminalUI
     #expect(state.visibleRecords.map(\.name) == ["Müller GmbH"])
     #expect(typed == [.loadTimeline(RecordRef(type: .account, id: "a-mul"))])
     // The match's timeline is already on its way: Enter does not ask for it again.
-    #expect(reduce(&state, .filterAccept) == [])
+    #expect(reduce(&state, .command(.acceptFilter)) == [])
     #expect(!state.isEditingFilter)
     #expect(state.filter == "MULL")
     #expect(state.currentRecord?.ref.id == "a-mul")
@@ -119,6 +119,39 @@ import TerminalUI
     #expect(state.filter.isEmpty)
   }
 
+  /// Sends keys as the terminal would, through the keymap.
+  func press(_ keys: [KeyEvent], _ state: inout AppState) {
+    for key in keys {
+      if let action = Keymap.action(for: key, in: state) { _ = reduce(&state, action) }
+    }
+  }
+
+  @Test func ctrlWDeletesAWordAndCtrlUTheWholeFilterAsInAShell() {
+    var state = makeState()
+    press([.character("/")] + "ann lee  ".map { .character($0) }, &state)
+    #expect(state.filter == "ann lee  ")
+    press([.ctrl("w")], &state)
+    #expect(state.filter == "ann ")
+    press([.ctrl("w")], &state)
+    #expect(state.filter == "")
+    #expect(state.isEditingFilter, "Ctrl-W on text leaves the prompt open")
+    press("mül".map { .character($0) } + [.ctrl("u")], &state)
+    #expect(state.filter == "")
+    #expect(state.isEditingFilter)
+    #expect(state.selectedRecord == 0)
+  }
+
+  @Test func upAndDownMoveThroughMatchesWhileFiltering() {
+    var state = makeState()
+    press([.character("/"), .character("e")], &state)
+    #expect(state.visibleRecords.map(\.name) == ["Müller GmbH", "Ann Lee"])
+    press([.down], &state)
+    #expect(state.currentRecord?.name == "Ann Lee")
+    press([.up], &state)
+    #expect(state.currentRecord?.name == "Müller GmbH")
+    #expect(state.filter == "e", "arrows are not typed into the filter")
+  }
+
   /// Help lists Ctrl-C under "Anywhere", but while a filter was typed it did nothing.
   @Test func ctrlCQuitsWhileTypingAFilterAsEverywhereElse() {
     var state = makeState()
@@ -134,7 +167,7 @@ import TerminalUI
     var state = makeState()
     _ = reduce(&state, .command(.startFilter))
     _ = reduce(&state, .filterInput("ann"))
-    _ = reduce(&state, .filterAccept)
+    _ = reduce(&state, .command(.acceptFilter))
     _ = reduce(&state, .command(.close))
     #expect(state.filter == "")
     #expect(state.currentRecord?.ref.id == "c-ann")
@@ -147,7 +180,7 @@ import TerminalUI
     var state = makeState()
     _ = reduce(&state, .command(.startFilter))
     _ = reduce(&state, .filterInput("ann"))
-    _ = reduce(&state, .filterAccept)
+    _ = reduce(&state, .command(.acceptFilter))
     let ref = Self.records[2].ref
     _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: items)))
     _ = reduce(&state, .command(.focusTimeline))

@@ -51,6 +51,21 @@ import TerminalUI
     #expect(lines.allSatisfy { $0.displayWidth <= 5 })
   }
 
+  @Test func tabsStopAtEveryEighthColumnAsInATerminal() {
+    #expect(TextLayout.wrap("a\tb\tc", width: 40) == ["a       b       c"])
+    #expect(TextLayout.wrap("Qty\tItem\nwidgets\t12", width: 40)
+      == ["Qty     Item", "widgets 12"])
+    #expect(TextLayout.wrap("é\tx", width: 40) == ["é       x"])
+    #expect(TextLayout.wrap("日本\tx", width: 40) == ["日本    x"])
+  }
+
+  @Test func aLineThatFitsKeepsItsSpacingALongerOneBreaksAtASpace() {
+    #expect(TextLayout.wrap("Name    Price", width: 20) == ["Name    Price"])
+    #expect(TextLayout.wrap("  indented  line", width: 20) == ["  indented  line"])
+    #expect(TextLayout.wrap("one  two  three four", width: 9) == ["one  two", "three", "four"])
+    #expect(TextLayout.wrap("Prix     été", width: 8) == ["Prix", "été"])
+  }
+
   @Test func wrappingKeepsBlankLinesBetweenParagraphs() {
     let lines = TextLayout.wrap("Hello Anna,\n\nSee you soon.", width: 20)
     #expect(lines == ["Hello Anna,", "", "See you soon."])

@@ -15,9 +15,8 @@ import Testing
 
   /// What `wrap` did before the byte paths: split by characters, wrap each by characters.
   static func wrapByCharacters(_ text: String, width: Int) -> [String] {
-    text.replacingTabs().split(omittingEmptySubsequences: false,
-                               whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-      .flatMap { TextLayout.wrapParagraph(String($0), width: width) }
+    text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+      .flatMap { TextLayout.wrapParagraph(String($0).expandingTabs(), width: width) }
   }
 
   @Test func wrappingOnBytesGivesWhatWrappingByCharactersGives() async {
@@ -35,9 +34,9 @@ import Testing
     }
   }
 
-  /// The property test found a tab left in a line when a combining mark followed it.
-  @Test func aTabBeforeACombiningMarkBecomesASpace() {
-    #expect(TextLayout.wrap("\t\u{0301}x", width: 10) == [" \u{0301}x"])
+  /// A tab is expanded even when a combining mark follows it (Foundation's search misses it).
+  @Test func aTabBeforeACombiningMarkIsExpanded() {
+    #expect(TextLayout.wrap("\t\u{0301}x", width: 10) == ["        \u{0301}x"])
   }
 
   @Test func aLongASCIIMessageWrapsLikeItsParagraphs() {
