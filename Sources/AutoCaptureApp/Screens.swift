@@ -73,7 +73,9 @@ public enum Screens {
 
     init(_ state: AppState) {
       let body = Rect(x: 0, y: 1, width: state.width, height: state.height - 2)
-      let leftWidth = max(24, min(36, state.width / 3))
+      // A third of the width (26 columns at 80), up to 56 on a wide terminal: record names
+      // are cut less, and the timeline keeps the larger share.
+      let leftWidth = max(24, min(56, state.width / 3))
       records = Rect(x: body.x, y: body.y, width: leftWidth, height: body.height)
       timeline = Rect(x: leftWidth, y: body.y, width: body.width - leftWidth,
                       height: body.height)

@@ -1,4 +1,4 @@
-import AutoCaptureApp
+@testable import AutoCaptureApp
 import CaptureCore
 import Foundation
 import TerminalUI
@@ -77,6 +77,24 @@ import TestSupport
 
   @Test func mainViewAt200x60() {
     assertSnapshot(render(state(width: 200, height: 60)), named: "main-200x60")
+  }
+
+  /// The records pane takes a third of the width (26 columns at 80, at most 56), so a long
+  /// name that 80 columns must cut is whole on a wide terminal.
+  @Test func theRecordsPaneGrowsWithTheTerminal() {
+    var long = state(width: 200, height: 30)
+    let name = "Société Lumière — renouvellement 2027 (phase 2)"
+    long.allRecords = [RecordSummary(ref: RecordRef(type: .opportunity, id: "o-long"), name: name)]
+    let wide = render(long).text().joined(separator: "\n")
+    #expect(wide.contains(name))
+    var narrow = long
+    narrow.width = 80
+    #expect(!render(narrow).text().joined(separator: "\n").contains(name))
+    var widths: [Int] = []
+    for columns in [80, 120, 200, 300] {
+      widths.append(Screens.Layout(state(width: columns, height: 30)).records.width)
+    }
+    #expect(widths == [26, 40, 56, 56])
   }
 
   @Test func expandedTileWithItsBody() {
