@@ -21,7 +21,8 @@ public enum EmailAddressError: Error, Equatable, Sendable, CustomStringConvertib
   }
 }
 
-/// A normalized email address: trimmed, without a leading `mailto:`, lowercased.
+/// A normalized email address: trimmed, without a leading `mailto:`, lowercased, its domain
+/// in Unicode form when it was written as `xn--` (InternationalDomain).
 ///
 /// Addresses compare case-insensitively throughout the product (capture-rules.md), so the
 /// normalized form is the identity: two `EmailAddress` values are equal exactly when the
@@ -56,7 +57,8 @@ public struct EmailAddress: Hashable, Comparable, Sendable, Codable, CustomStrin
     guard let at = s.lastIndex(of: "@") else { throw .missingAt(raw) }
     if at == s.startIndex { throw .emptyLocalPart(raw) }
     if s.index(after: at) == s.endIndex { throw .emptyDomain(raw) }
-    value = s.lowercased()
+    let domain = InternationalDomain.normalized(s[s.index(after: at)...])
+    value = s[...at].lowercased() + domain.lowercased()
   }
 
   /// Wraps text already known to be normalized (read back from our own storage).

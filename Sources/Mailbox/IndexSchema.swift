@@ -41,9 +41,10 @@ import GRDB
 /// the next refresh rather than migrated. A change in what is stored, not only in the
 /// tables, takes a new version too: schema 4 names a message without Message-ID by a hash
 /// of its whole bytes (schema 3 hashed its header block, which merged messages that
-/// differed only in their bodies).
+/// differed only in their bodies); schema 5 keeps an internationalized domain in its
+/// Unicode form, however the message wrote it.
 enum IndexSchema {
-  static let version = 4
+  static let version = 5
 
   static func create(_ db: Database) throws {
     let found = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0

@@ -238,3 +238,24 @@ import Testing
     ])
   }
 }
+
+@Suite struct InternationalDomainsInTheIndex {
+  /// A contact written `anna@müller.de` meets mail sent to `anna@xn--mller-kva.de`, and
+  /// the reverse: the index keeps one form of each domain.
+  @Test func eitherFormOfADomainFindsMailWrittenInTheOther() throws {
+    let tree = try MailTree("idn")
+    try tree.write(mailText(id: "<ace@t>", date: "Tue, 18 Apr 2023 09:00:00 +0000",
+                            from: "Anna <anna@xn--mller-kva.de>"), name: "a:2,S")
+    try tree.write(mailText(id: "<utf8@t>", date: "Wed, 19 Apr 2023 09:00:00 +0000",
+                            from: "Anna <anna@müller.de>"), name: "b:2,S")
+    let index = try tree.open()
+    try index.refresh(progress: nil)
+    let unicode = try EmailAddress("anna@müller.de")
+    let ascii = try EmailAddress("anna@xn--mller-kva.de")
+    for asked in [unicode, ascii] {
+      let found = try index.newestMessages(matching: [asked], limit: 50)
+      #expect(found.map(\.messageId) == ["<utf8@t>", "<ace@t>"])
+      #expect(found.allSatisfy { $0.from?.value == "anna@müller.de" }, "shown in Unicode")
+    }
+  }
+}
