@@ -45,7 +45,7 @@ public struct ImportSummary: Equatable, Sendable, CustomStringConvertible {
   }
 }
 
-/// Loads a CRM import file (crm-import.md) into a `SQLiteCRMStore`.
+/// Loads a CRM import file (docs/import-format.md) into a `SQLiteCRMStore`.
 ///
 /// The whole file is read and checked first (shape, keys, addresses, times, duplicate ids),
 /// then written in one immediate transaction in which every reference is resolved against the

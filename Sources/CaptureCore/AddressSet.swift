@@ -10,7 +10,7 @@ public struct AddressSetEntry: Hashable, Sendable {
   }
 }
 
-/// The address set of a record (capture-rules.md), in first-seen order.
+/// The address set of a record (docs/capture-rules.md), in first-seen order.
 public struct AddressSet: Hashable, Sendable {
   public private(set) var entries: [AddressSetEntry] = []
   private var position: [EmailAddress: Int] = [:]

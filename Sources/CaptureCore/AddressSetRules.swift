@@ -1,6 +1,6 @@
 import Foundation
 
-/// Builds the address set of a record exactly as capture-rules.md's table says.
+/// Builds the address set of a record exactly as docs/capture-rules.md's table says.
 ///
 /// Each address carries every reason it is in the set, so a user (and `autocapture
 /// addresses`) can see why mail from someone shows up. A reason names the path from the
@@ -28,7 +28,7 @@ import Foundation
 /// A link to a record that does not exist, or to one without emails, adds nothing. Lookups
 /// are visited in the type's declaration order.
 public struct AddressSetRules: Sendable {
-  /// How many of an account's contacts count (capture-rules.md: the top 50).
+  /// How many of an account's contacts count (docs/capture-rules.md: the top 50).
   public static let topContactCount = 50
 
   public let reader: any CRMReader

@@ -8,7 +8,7 @@ public enum RecordType: Hashable, Sendable, CustomStringConvertible {
   /// The built-in type names, in the order the records pane lists them.
   public static let builtIn: [RecordType] = [.account, .contact, .opportunity, .lead, .case]
 
-  /// Parses the `TYPE` of `TYPE:ID` (cli.md): a built-in name or a custom type name.
+  /// Parses the `TYPE` of `TYPE:ID` (docs/commands.md): a built-in name or a custom type name.
   public init(name: String) {
     switch name.lowercased() {
     case "account": self = .account
@@ -134,7 +134,7 @@ public struct Contact: Hashable, Sendable {
     self.id = id; self.name = name; self.emails = emails; self.parentAccount = parentAccount
     self.modifiedOn = modifiedOn
   }
-  /// The first address in `emails`, which capture-rules.md calls the primary email.
+  /// The first address in `emails`, which docs/capture-rules.md calls the primary email.
   public var primaryEmail: EmailAddress? { emails.first }
 }
 
@@ -214,7 +214,7 @@ public struct LookupDeclaration: Hashable, Sendable {
   public init(field: String, target: LookupTarget) { self.field = field; self.target = target }
 }
 
-/// A user-defined record type with typed lookups (crm-import.md `customEntityTypes`).
+/// A user-defined record type with typed lookups (docs/import-format.md `customEntityTypes`).
 public struct CustomEntityType: Hashable, Sendable {
   public var name: String
   public var displayName: String

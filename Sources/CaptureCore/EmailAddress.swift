@@ -24,7 +24,7 @@ public enum EmailAddressError: Error, Equatable, Sendable, CustomStringConvertib
 /// A normalized email address: trimmed, without a leading `mailto:`, lowercased, its domain
 /// in Unicode form when it was written as `xn--` (InternationalDomain).
 ///
-/// Addresses compare case-insensitively throughout the product (capture-rules.md), so the
+/// Addresses compare case-insensitively throughout the product (docs/capture-rules.md), so the
 /// normalized form is the identity: two `EmailAddress` values are equal exactly when the
 /// rules say the addresses are the same.
 public struct EmailAddress: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {

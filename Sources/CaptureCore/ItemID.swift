@@ -1,6 +1,6 @@
 import Foundation
 
-/// The stable ids of captured items (cli.md: "`id` is stable across runs; `track --item`
+/// The stable ids of captured items (docs/commands.md: "`id` is stable across runs; `track --item`
 /// takes it").
 ///
 /// An email is `mail:` + its Message-ID with angle brackets. A meeting occurrence is

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A JSON value with ordered object keys, for output whose shape a contract fixes
-/// (cli.md prints `"direction": null`, which `Codable` would leave out).
+/// (docs/commands.md prints `"direction": null`, which `Codable` would leave out).
 public indirect enum JSONValue: Hashable, Sendable {
   case null
   case bool(Bool)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why something is not allowed, in words the user reads (capture-rules.md: "Where an action
+/// Why something is not allowed, in words the user reads (docs/capture-rules.md: "Where an action
 /// is not allowed, the user is told why in words, not by silence").
 public struct NotAllowed: Error, Equatable, Sendable, CustomStringConvertible {
   public var reason: String

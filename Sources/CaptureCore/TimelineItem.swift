@@ -7,7 +7,7 @@ public enum ItemState: Hashable, Sendable {
   case pending
   case failed(reason: String)
 
-  /// The contract name (cli.md): `tracked`, `untracked`, `pending`, `failed`.
+  /// The contract name (docs/commands.md): `tracked`, `untracked`, `pending`, `failed`.
   public var name: String {
     switch self {
     case .tracked: return "tracked"
@@ -85,7 +85,7 @@ public struct Timeline: Hashable, Sendable {
   }
 }
 
-/// The two capture limits (capture-rules.md "Limits"); settings with these defaults.
+/// The two capture limits (docs/capture-rules.md "Limits"); settings with these defaults.
 public struct CaptureLimits: Hashable, Sendable {
   public var maxEmails: Int
   public var meetingWindow: TimeInterval

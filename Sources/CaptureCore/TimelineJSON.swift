@@ -1,6 +1,6 @@
 import Foundation
 
-/// The timeline as cli.md's "Timeline JSON" prints it.
+/// The timeline as docs/commands.md's "Timeline JSON" prints it.
 public enum TimelineJSON {
   public static func encode(_ timeline: Timeline) -> JSONValue {
     .object([

@@ -69,7 +69,7 @@ public final class TimelineService: Sendable {
       items.append(TimelineService.trackedItem(activity, id: activity.id))
     }
     try inferMissingDirections(&items)
-    // Newest first; equal times by Message-ID (capture-rules.md), then UID, then id.
+    // Newest first; equal times by Message-ID (docs/capture-rules.md), then UID, then id.
     items.sort { a, b in
       if a.at != b.at { return a.at > b.at }
       let ka = a.messageId ?? a.uid ?? a.id, kb = b.messageId ?? b.uid ?? b.id
@@ -80,7 +80,7 @@ public final class TimelineService: Sendable {
   }
 
   /// A tracked email imported without a direction is outgoing when its From is one of its
-  /// owner's addresses (capture-rules.md), else incoming.
+  /// owner's addresses (docs/capture-rules.md), else incoming.
   private func inferMissingDirections(_ items: inout [TimelineItem]) throws {
     let undirected = items.indices.filter {
       items[$0].state == .tracked && items[$0].kind == .email && items[$0].direction == nil

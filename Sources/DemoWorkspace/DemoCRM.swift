@@ -1,7 +1,7 @@
 import CaptureCore
 import Foundation
 
-/// The CRM import file (crm-import.md): Lumen Analytics' records and tracked activities.
+/// The CRM import file (docs/import-format.md): Lumen Analytics' records and tracked activities.
 ///
 /// Only the keys the spec shows are used, so the file doubles as a worked example of the
 /// format. Every id referenced is defined here; the tracked email and appointment point at a

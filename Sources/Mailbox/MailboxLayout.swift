@@ -6,7 +6,7 @@ import MailFormats
 ///
 /// Maildir++ keeps subfolders beside `cur`/`new` as `.Sent`, `.Archive.2024`; a plain
 /// nested layout (`Archive/2024/cur`) is accepted too. Drafts, trash and junk folders
-/// (capture-rules.md) are left out with all their subfolders.
+/// (docs/capture-rules.md) are left out with all their subfolders.
 public enum MaildirLayout {
   /// Top-level folder names that are never captured, lowercased.
   static let excludedTopLevelNames: Set<String> = [

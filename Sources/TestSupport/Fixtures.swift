@@ -19,9 +19,6 @@ public enum Fixtures {
   /// README names each folder's origin and licence).
   public static var corpus: URL { packageRoot.appendingPathComponent("Tests/Corpus") }
 
-  /// `../shared` beside the package: read only by the import test until it reads the docs.
-  public static var shared: URL { packageRoot.deletingLastPathComponent().appendingPathComponent("shared") }
-
   /// An empty config file, for AUTOCAPTURE_CONFIG: the tests run with no settings of the
   /// developer's own (a named config file must exist). One per test process, left in the
   /// temporary directory like the fixtures'.

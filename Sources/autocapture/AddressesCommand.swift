@@ -3,7 +3,7 @@ import CaptureCore
 import Foundation
 
 /// `autocapture addresses --record TYPE:ID --db PATH [--json]`: a record's address set, each
-/// address with the reasons it is in the set (capture-rules.md).
+/// address with the reasons it is in the set (docs/capture-rules.md).
 struct AddressesCommand {
   static let spec = CommandSpec(
     name: "addresses",

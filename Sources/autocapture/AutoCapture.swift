@@ -1,7 +1,7 @@
 import Foundation
 import TerminalUI
 
-/// The `autocapture` command: the TUI by default, and the scriptable subcommands of cli.md.
+/// The `autocapture` command: the TUI by default, and the scriptable subcommands of docs/commands.md.
 @main
 enum AutoCapture {
   static let overview =

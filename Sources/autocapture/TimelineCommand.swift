@@ -7,7 +7,7 @@ struct TimelineCommand {
     abstract: "Print a record's timeline: tracked activities and the user's captured items.",
     options: [
       .value("record", "TYPE:ID", "The record, as TYPE:ID (account:a-fab)."),
-      .flag("json", "Print the timeline as JSON (cli.md)."),
+      .flag("json", "Print the timeline as JSON (docs/commands.md)."),
     ] + WorkspaceOptions.specs,
     run: { try TimelineCommand($0).run() })
 

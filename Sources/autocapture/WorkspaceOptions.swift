@@ -8,7 +8,7 @@ func fileType(_ path: String) -> mode_t? {
   return stat(path, &info) == 0 ? info.st_mode & S_IFMT : nil
 }
 
-/// The options every subcommand takes (cli.md, "Where things live").
+/// The options every subcommand takes (docs/commands.md, "Where things live").
 struct WorkspaceOptions {
   var db: String?
   var user: String?
@@ -57,7 +57,7 @@ struct WorkspaceOptions {
   /// hours) overflowed the calendar's 64-bit seconds and stopped the process.
   static let maxMeetingWindowHours = 876_000
 
-  /// The capture limits: options, then the config file, then capture-rules.md's defaults.
+  /// The capture limits: options, then the config file, then docs/capture-rules.md's defaults.
   /// Out of range is a usage mistake (exit 64), as a malformed number is.
   func limits() throws -> CaptureLimits {
     let defaults = CaptureLimits()
@@ -90,7 +90,7 @@ struct WorkspaceOptions {
     return db
   }
 
-  /// Refuses a named mailbox or calendar that is not there (cli.md: a missing file is bad
+  /// Refuses a named mailbox or calendar that is not there (docs/commands.md: a missing file is bad
   /// input), before the index is touched: a typo in `--maildir` must not make a run drop
   /// the usual mailboxes from the private index. The one-shot commands call it; the TUI
   /// opens anyway and says which source it cannot read, so an unmounted disk does not

@@ -3,7 +3,7 @@ import CaptureCore
 import Foundation
 import Testing
 
-/// capture-rules.md, "The address set of a record", row by row, through the SQLite store.
+/// docs/capture-rules.md, "The address set of a record", row by row, through the SQLite store.
 @Suite struct AddressSetRulesTests {
   /// Contacts `c-<n>` under `account`, each with a primary and a second address, modified on
   /// day `n` of 2026 unless `undated` holds `n`.

@@ -4,32 +4,37 @@ import Foundation
 import Testing
 import TestSupport
 
-/// crm-import.md: the import file's rules, errors with JSON paths, all-or-nothing, upsert.
+/// docs/import-format.md: the import file's rules, errors with JSON paths, all-or-nothing,
+/// upsert.
 @Suite struct ImportTests {
-  /// The example of crm-import.md, read from the spec itself.
-  static func specExample() throws -> String {
-    let spec = Fixtures.shared.appendingPathComponent("spec/crm-import.md")
-    let text = try String(contentsOf: spec, encoding: .utf8)
-    let start = try #require(text.range(of: "```json\n"))
-    let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
-    return String(text[start.upperBound..<end.lowerBound])
+  /// The example of docs/import-format.md, read from the page itself: its one ```json block,
+  /// so the example users copy is the one these tests import.
+  static func example() throws -> String {
+    let page = Fixtures.packageRoot.appendingPathComponent("docs/import-format.md")
+    let text = try String(contentsOf: page, encoding: .utf8)
+    let blocks = text.components(separatedBy: "```json\n").dropFirst()
+    try #require(blocks.count == 1, "docs/import-format.md has \(blocks.count) ```json blocks")
+    let block = try #require(blocks.first)
+    let end = try #require(block.range(of: "```"))
+    return String(block[..<end.lowerBound])
   }
 
-  /// The spec example with the contact `c-bo` it refers to but does not define.
-  static func correctedExample() throws -> String {
-    let data = Data(try specExample().utf8)
+  /// The example without the contact `c-bo`, which its opportunity names as a stakeholder.
+  static func exampleWithoutBo() throws -> String {
+    let data = Data(try example().utf8)
     var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    var contacts = try #require(object["contacts"] as? [[String: Any]])
-    contacts.append(["id": "c-bo", "name": "Bo Chen", "emails": ["bo@northwind.example"]])
-    object["contacts"] = contacts
+    let contacts = try #require(object["contacts"] as? [[String: Any]])
+    let kept = contacts.filter { $0["id"] as? String != "c-bo" }
+    try #require(kept.count == contacts.count - 1)
+    object["contacts"] = kept
     return json(object)
   }
 
-  /// Imports `bad` into a database already holding the corrected example and expects it to
+  /// Imports `bad` into a database already holding the example and expects it to
   /// be refused with `description`, the database unchanged.
   func expectRefused(_ bad: String, _ description: String,
                      sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    let fixture = try StoreFixture(importing: try Self.example())
     let before = try fixture.store.dump()
     do {
       try fixture.importJSON(bad)
@@ -41,34 +46,73 @@ import TestSupport
             sourceLocation: sourceLocation)
   }
 
-  // MARK: The spec's example
+  // MARK: The example of docs/import-format.md
 
-  @Test func theSpecExampleIsRefusedForItsUndefinedStakeholder() throws {
+  @Test func theExampleWithoutItsStakeholderIsRefusedNamingThePath() throws {
     let fixture = try StoreFixture()
     let empty = try fixture.store.dump()
     #expect(throws: ImportError(path: "opportunities[0].stakeholders[0]",
                                 message: "no contact with id 'c-bo'")) {
-      try fixture.importJSON(try Self.specExample())
+      try fixture.importJSON(try Self.exampleWithoutBo())
     }
     #expect(try fixture.store.dump() == empty)
   }
 
-  @Test func theCorrectedExampleImportsEverySection() throws {
+  @Test func theExampleImportsEverySection() throws {
     let fixture = try StoreFixture()
-    let summary = try fixture.importJSON(try Self.correctedExample())
-    #expect(summary.description == "1 organization, 1 user, 1 account, 2 contacts, 1 lead, "
-      + "1 opportunity, 1 case, 1 custom entity type, 1 custom record, 2 activities")
+    let summary = try fixture.importJSON(try Self.example())
+    #expect(summary.description == "1 organization, 2 users, 1 account, 2 contacts, 1 lead, "
+      + "1 opportunity, 1 case, 1 custom entity type, 1 custom record, 5 activities")
     let store = fixture.store
     #expect(try store.organization() == Organization(name: "Contoso", autoCapture: true,
                                                      untrackedAccess: .allowed))
     let dana = try #require(try store.user(matching: "DANA@contoso.example"))
+    #expect(dana.id == "dana" && dana.name == "Dana Reyes")
     #expect(dana.mailbox == MailboxSettings(syncMethod: .serverSideSync, approved: true,
                                             testEnabled: true))
     #expect(dana.showUntracked)
-    #expect(try store.contact(id: "c-ann")?.parentAccount == "a-fab")
-    #expect(try store.contact(id: "c-ann")?.modifiedOn == ISO8601.parse("2026-10-01T12:00:00Z"))
-    #expect(try store.opportunity(id: "o-1")?.stakeholders == ["c-bo"])
-    #expect(try store.supportCase(id: "k-1")?.customer == CustomerRef(type: .account, id: "a-fab"))
+    let sam = try #require(try store.user(matching: "s.ortiz@contoso.example"))
+    #expect(sam.id == "sam")
+    #expect(sam.emails.map(\.value) == ["sam@contoso.example", "s.ortiz@contoso.example"])
+    #expect(sam.mailbox == MailboxSettings(syncMethod: .outlook, approved: false,
+                                           testEnabled: false))
+    #expect(sam.showUntracked)
+    // What the page says of the two: Dana may track, Sam (Outlook client) may not.
+    let organization = try store.organization()
+    #expect(CapturePermissions.decide(organization: organization, user: dana).trackRefusal == nil)
+    #expect(CapturePermissions.decide(organization: organization, user: sam).trackRefusal
+            == "tracking requires server-side sync")
+
+    let fabrikam = try #require(try store.account(id: "a-fab"))
+    #expect(fabrikam.name == "Fabrikam")
+    #expect(fabrikam.emails.map(\.value) == ["info@fabrikam.example"])
+    #expect(fabrikam.primaryContact == "c-ann")
+    let ann = try #require(try store.contact(id: "c-ann"))
+    #expect(ann.emails.map(\.value) == ["ann@fabrikam.example", "ann.lee@mail.example"])
+    #expect(ann.parentAccount == "a-fab")
+    #expect(ann.modifiedOn == ISO8601.parse("2026-10-01T12:00:00Z"))
+    let bo = try #require(try store.contact(id: "c-bo"))
+    #expect(bo.emails.map(\.value) == ["bo@northwind.example"])
+    #expect(bo.parentAccount == nil && bo.modifiedOn == nil)
+    let lead = try #require(try store.lead(id: "l-1"))
+    #expect(lead.contactName == "Bo Chen")
+    #expect(lead.contactEmail?.value == "bo@northwind.example")
+    #expect(lead.emails.map(\.value) == ["sales@northwind.example"])
+    let deal = try #require(try store.opportunity(id: "o-1"))
+    #expect(deal.emails.isEmpty)
+    #expect(deal.contact == "c-ann" && deal.account == "a-fab")
+    #expect(deal.stakeholders == ["c-bo"])
+    #expect(deal.originatingLead == "l-1")
+    let jams = try #require(try store.supportCase(id: "k-1"))
+    #expect(jams.title == "Printer jams")
+    #expect(jams.emails.map(\.value) == ["support-thread@fabrikam.example"])
+    #expect(jams.primaryContact == "c-ann")
+    #expect(jams.customer == CustomerRef(type: .account, id: "a-fab"))
+    #expect(try store.customEntityType(name: "project") == CustomEntityType(
+      name: "project", displayName: "Project",
+      lookups: [LookupDeclaration(field: "client", target: .account),
+                LookupDeclaration(field: "sponsor", target: .contact),
+                LookupDeclaration(field: "payer", target: .customer)]))
     #expect(try store.customRecord(type: "project", id: "p-1")?.lookups == [
       "client": .account("a-fab"), "sponsor": .contact("c-ann"),
       "payer": .customer(CustomerRef(type: .contact, id: "c-ann")),
@@ -98,36 +142,75 @@ import TestSupport
   }
 
   @Test func importedActivitiesKeepEveryField() throws {
-    let fixture = try StoreFixture(importing: try Self.correctedExample())
-    let quote = try #require(try fixture.store.activity(id: "act-2"))
+    let fixture = try StoreFixture(importing: try Self.example())
+    let store = fixture.store
+    let call = try #require(try store.activity(id: "act-1"))
+    #expect(call.kind == .phonecall)
+    #expect(call.regarding == [RecordRef(type: .opportunity, id: "o-1")])
+    #expect(call.subject == "Intro call")
+    #expect(call.at == ISO8601.parse("2026-11-18T15:00:00Z"))
+    #expect(call.end == ISO8601.parse("2026-11-18T15:20:00Z"))
+    #expect(call.owner == "dana")
+    #expect(call.body == "Bo wants 50 printers by March.")
+
+    let quote = try #require(try store.activity(id: "act-2"))
     #expect(quote.kind == .email)
     #expect(quote.regarding == [RecordRef(type: .account, id: "a-fab")])
+    #expect(quote.subject == "Quote")
     #expect(quote.messageId == "<quote-1@contoso.example>")
     #expect(quote.direction == .outgoing)
     #expect(quote.from?.value == "dana@contoso.example")
     #expect(quote.to.map(\.value) == ["ann@fabrikam.example"])
-    #expect(quote.attachments == [AttachmentInfo(name: "quote.pdf", size: 48213)])
+    #expect(quote.cc.map(\.value) == ["bo@northwind.example"])
+    #expect(quote.attachments == [AttachmentInfo(name: "quote.pdf",
+                                                 contentType: "application/pdf", size: 48213)])
     #expect(quote.at == ISO8601.parse("2026-11-19T08:00:00Z"))
     #expect(quote.owner == "dana")
-    let onOpportunity = try fixture.store.activities(regarding: RecordRef(type: .opportunity,
-                                                                          id: "o-1"))
-    #expect(onOpportunity.map(\.id) == ["act-1"])
-    #expect(try fixture.store.emailActivities(messageIds: ["<quote-1@contoso.example>"])
+    #expect(quote.body == "Ann, the quote is attached.")
+
+    let meeting = try #require(try store.activity(id: "act-3"))
+    #expect(meeting.kind == .appointment)
+    #expect(meeting.regarding == [RecordRef(type: .opportunity, id: "o-1"),
+                                  RecordRef(type: .custom("project"), id: "p-1")])
+    #expect(meeting.subject == "Rollout planning")
+    #expect(meeting.at == ISO8601.parse("2026-11-24T09:00:00Z"))
+    #expect(meeting.end == ISO8601.parse("2026-11-24T10:00:00Z"))
+    #expect(meeting.uid == "rollout-1@contoso.example")
+    #expect(meeting.recurrenceId == nil)
+    #expect(meeting.organizer?.value == "dana@contoso.example")
+    #expect(meeting.attendees.map(\.value) == ["ann@fabrikam.example", "bo@northwind.example"])
+    #expect(meeting.location == "Teams")
+
+    let task = try #require(try store.activity(id: "act-4"))
+    #expect(task.kind == .task && task.owner == "sam")
+    #expect(task.regarding == [RecordRef(type: .case, id: "k-1")])
+    let note = try #require(try store.activity(id: "act-5"))
+    #expect(note.kind == .note && note.owner == nil)
+    #expect(note.regarding == [RecordRef(type: .lead, id: "l-1")])
+
+    #expect(try store.activities(regarding: RecordRef(type: .opportunity, id: "o-1"))
+      .map(\.id) == ["act-3", "act-1"])
+    #expect(try store.activities(regarding: RecordRef(type: .custom("project"), id: "p-1"))
+      .map(\.id) == ["act-3"])
+    #expect(try store.emailActivities(messageIds: ["<quote-1@contoso.example>"])
       .map(\.id) == ["act-2"])
+    #expect(try store.appointmentActivities(uids: ["rollout-1@contoso.example"])
+      .map(\.id) == ["act-3"])
   }
 
   // MARK: Idempotence and upsert
 
   @Test func importingTheSameFileTwiceLeavesTheSameDatabase() throws {
-    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    let fixture = try StoreFixture(importing: try Self.example())
     let once = try fixture.store.dump()
-    try fixture.importJSON(try Self.correctedExample())
+    try fixture.importJSON(try Self.example())
     #expect(try fixture.store.dump() == once)
     #expect(once.contains("# contact (2)"))
+    #expect(once.contains("# activity (5)"))
   }
 
   @Test func reimportReplacesListsInsteadOfAppending() throws {
-    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    let fixture = try StoreFixture(importing: try Self.example())
     try fixture.importJSON(json([
       "contacts": [["id": "c-ann", "name": "Ann Lee", "emails": ["ann@new.example"]]],
       "opportunities": [["id": "o-1", "name": "60 printers", "stakeholders": ["c-ann"]]],
@@ -142,16 +225,16 @@ import TestSupport
   }
 
   @Test func reimportKeepsAUsersPersonalOptionUnlessTheFileSetsIt() throws {
-    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    let fixture = try StoreFixture(importing: try Self.example())
     try fixture.store.setShowUntracked(userId: "dana", false)
-    try fixture.importJSON(try Self.correctedExample())
+    try fixture.importJSON(try Self.example())
     #expect(try fixture.store.user(matching: "dana")?.showUntracked == false)
     try fixture.importJSON(json(["users": [["id": "dana", "showUntracked": true]]]))
     #expect(try fixture.store.user(matching: "dana")?.showUntracked == true)
   }
 
   @Test func referencesMayPointToRecordsAlreadyInTheDatabase() throws {
-    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    let fixture = try StoreFixture(importing: try Self.example())
     try fixture.importJSON(json([
       "contacts": [["id": "c-new", "name": "New", "parentAccount": "a-fab",
                     "emails": ["new@fabrikam.example"]]],
@@ -266,7 +349,7 @@ import TestSupport
   }
 
   @Test func redeclaringATypeTogetherWithItsRecordsIsAccepted() throws {
-    let fixture = try StoreFixture(importing: try Self.correctedExample())
+    let fixture = try StoreFixture(importing: try Self.example())
     try fixture.importJSON(json([
       "customEntityTypes": [["name": "project", "displayName": "Project",
                              "lookups": [["field": "client", "target": "contact"]]]],

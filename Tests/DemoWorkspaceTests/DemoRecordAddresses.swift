@@ -1,6 +1,6 @@
 import Foundation
 
-/// A test-only reading of capture-rules.md's address sets, computed from the import JSON, so
+/// A test-only reading of docs/capture-rules.md's address sets, computed from the import JSON, so
 /// the tests can check that the demo's mail really relates to the records it is meant for.
 struct DemoRecordAddresses {
   let json: [String: Any]

@@ -21,7 +21,7 @@ struct CaptureFixture {
     try FileManager.default.createDirectory(at: calendar, withIntermediateDirectories: true)
   }
 
-  /// The CRM of crm-import.md's example, made whole (c-bo exists), plus a second user.
+  /// The CRM of docs/import-format.md's example, made whole (c-bo exists), plus a second user.
   static func crmJSON(autoCapture: Bool = true, access: String = "allowed",
                       syncMethod: String = "server-side-sync", approved: Bool = true,
                       extraActivities: String = "") -> String {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// capture-rules.md, sentence by sentence, through the real binary (cli.md's contract).
+/// docs/capture-rules.md, sentence by sentence, through the real binary (docs/commands.md's contract).
 @Suite struct CaptureRulesEndToEndTests {
   typealias F = CaptureFixture
 

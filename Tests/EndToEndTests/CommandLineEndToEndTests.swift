@@ -148,7 +148,7 @@ import TestSupport
     for path in [dir.path, fifo.path] {
       let result = try CLIRunner.run(["import", path, "--db", db])
       #expect(result.status == 1)
-      #expect(result.stderr == "Error: \(path): not a file (an import file is JSON, crm-import.md)\n")
+      #expect(result.stderr == "Error: \(path): not a file (an import file is JSON, docs/import-format.md)\n")
     }
     #expect(!FileManager.default.fileExists(atPath: db))
   }

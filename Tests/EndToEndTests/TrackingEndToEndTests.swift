@@ -145,7 +145,7 @@ import TestSupport
     }
   }
 
-  /// cli.md: a missing file is bad input. A review found a mistyped --maildir answered
+  /// docs/commands.md: a missing file is bad input. A review found a mistyped --maildir answered
   /// with exit 0, and the usual mailbox then dropped from the index.
   @Test func aMissingMailboxOrCalendarIsRefusedBeforeTheIndexIsTouched() throws {
     var f = try fixture()
