@@ -171,7 +171,8 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
     }
     // Each value once: a list repeating one value thousands of times would multiply the
     // work of every period.
-    rule.byDay = Array(Set(rule.byDay)).sorted { ($0.weekday, $0.ordinal ?? 0) < ($1.weekday, $1.ordinal ?? 0) }
+    rule.byDay = Array(Set(rule.byDay))
+      .sorted { ($0.weekday, $0.ordinal ?? 0) < ($1.weekday, $1.ordinal ?? 0) }
     rule.byMonthDay = Array(Set(rule.byMonthDay)).sorted()
     rule.byMonth = Array(Set(rule.byMonth)).sorted()
     rule.byHour = Array(Set(rule.byHour)).sorted()

@@ -42,7 +42,8 @@ import Testing
   @Test func durationBeyondTheLimitSkipsTheEventWithAShortReason() {
     let calendar = ICS.event(["DTSTART:20250101T100000Z", "DURATION:P999999999W"])
     #expect(calendar.events.isEmpty)
-    #expect(calendar.skippedEvents.map(\.reason) == ["DURATION 'P999999999W' is too long a duration"])
+    #expect(calendar.skippedEvents.map(\.reason)
+      == ["DURATION 'P999999999W' is too long a duration"])
   }
 
   @Test func unreadableUTCOffsetsAreWarned() throws {
