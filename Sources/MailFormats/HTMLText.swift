@@ -6,11 +6,24 @@ import Foundation
 /// script, style, head and comments are dropped; block elements and `<br>` become line
 /// breaks, `<li>` starts a `- ` line, table cells are separated by spaces; HTML 4's named
 /// character references and numeric ones are decoded; runs of whitespace collapse to one
-/// space and runs of blank lines to one; link text is kept (the URL is not).
+/// space and runs of blank lines to one; link text is kept (the URL is not), and so is an
+/// image's alt text.
+///
+/// One pass over the scalars, no recursion: the work is linear in the input. Only the first
+/// `maximumLength` scalars are read; the text of a longer part ends with `cutNote`.
 public enum HTMLText {
+  /// 4 Mi scalars (16 MiB once held as scalars): far more than any mail shows, and a bound
+  /// on what one message part can cost to convert.
+  static let maximumLength = 4 << 20
+  /// Ends the text of a part cut at `maximumLength`.
+  static let cutNote = "[the rest of this HTML part, past 4 Mi characters, is not shown]"
+
   /// The readable text of `html`.
   public static func text(fromHTML html: String) -> String {
-    let s = Array(html.unicodeScalars)
+    let scalars = html.unicodeScalars
+    let cut = scalars.index(scalars.startIndex, offsetBy: maximumLength,
+                            limitedBy: scalars.endIndex)
+    let s = Array(scalars[..<(cut ?? scalars.endIndex)])
     let n = s.count
     var out = String.UnicodeScalarView()
     var pendingSpace = false
@@ -89,7 +102,7 @@ public enum HTMLText {
         continue
       }
       if c == "&" {
-        let (decoded, end) = decodeEntity(s, from: i)
+        let (decoded, end) = decodeEntity(s, from: i, upTo: n)
         for d in decoded.unicodeScalars {
           if d == "\u{A0}" { pendingSpace = true } else { emit(d) }
         }
@@ -107,6 +120,10 @@ public enum HTMLText {
       }
       emit(c)
       i += 1
+    }
+    if let cut, cut != scalars.endIndex {
+      emitBreak(2)
+      for c in cutNote.unicodeScalars { emit(c) }
     }
     return String(out)
   }
@@ -159,22 +176,83 @@ public enum HTMLText {
     let isSelfClosing = attrEnd > attrStart && s[attrEnd - 1] == "/"
     let lower = name.lowercased()
     var alt: String? = nil
-    if lower == "img" { alt = attribute("alt", in: Array(s[attrStart..<attrEnd])) }
+    if lower == "img" { alt = attribute("alt", in: s, attrStart..<attrEnd) }
     return Tag(name: lower, isClosing: isClosing, isSelfClosing: isSelfClosing, alt: alt,
                end: min(i + 1, n))
   }
 
-  /// The value of attribute `name` in the attribute text of a tag, entities decoded.
-  static func attribute(_ name: String, in a: [Unicode.Scalar]) -> String? {
-    let joined = String(String.UnicodeScalarView(a))
-    guard let r = joined.range(of: name + "=", options: .caseInsensitive) else { return nil }
-    var rest = joined[r.upperBound...]
-    if let q = rest.first, q == "\"" || q == "'" {
-      rest = rest.dropFirst()
-      let value = rest.prefix { $0 != q }
-      return text(fromHTML: String(value))
+  /// The value of attribute `name` (lower-case ASCII) in the attribute text `range` of a
+  /// tag, read as text: entities decoded, whitespace collapsed, any `<` kept as written (an
+  /// attribute holds no markup). Nil when the tag has no such attribute.
+  static func attribute(_ name: String, in s: [Unicode.Scalar], _ range: Range<Int>)
+    -> String?
+  {
+    func isNameScalar(_ c: Unicode.Scalar) -> Bool {
+      ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c)
+        || c == "-" || c == "_" || c == ":" || c == "."
     }
-    return text(fromHTML: String(rest.prefix { !$0.isWhitespace && $0 != "/" }))
+    func isSpace(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" }
+    let wanted = Array(name.unicodeScalars)
+    let end = range.upperBound
+    var i = range.lowerBound
+    while i < end {
+      // Any other character separates attributes: `<img,alt=x>` gives alt=x.
+      while i < end, !isNameScalar(s[i]) { i += 1 }
+      let nameStart = i
+      while i < end, isNameScalar(s[i]) { i += 1 }
+      let matches = i - nameStart == wanted.count
+        && zip(s[nameStart..<i], wanted).allSatisfy { c, w in
+          c == w || (("A"..."Z").contains(c) && c.value + 32 == w.value)
+        }
+      var j = i
+      while j < end, isSpace(s[j]) { j += 1 }
+      guard j < end, s[j] == "=" else { continue }
+      j += 1
+      while j < end, isSpace(s[j]) { j += 1 }
+      let value: Range<Int>
+      if j < end, s[j] == "\"" || s[j] == "'" {
+        let quote = s[j]
+        var k = j + 1
+        while k < end, s[k] != quote { k += 1 }
+        value = (j + 1)..<k
+        i = min(k + 1, end)
+      } else {
+        var k = j
+        while k < end, !isSpace(s[k]), s[k] != "/" { k += 1 }
+        value = j..<k
+        i = k
+      }
+      if matches { return attributeText(s, value) }
+    }
+    return nil
+  }
+
+  /// An attribute value as text: character references decoded, runs of whitespace (and
+  /// no-break spaces) read as one space, none at either end.
+  static func attributeText(_ s: [Unicode.Scalar], _ range: Range<Int>) -> String {
+    var out = String.UnicodeScalarView()
+    var pendingSpace = false
+    func add(_ c: Unicode.Scalar) {
+      if c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" || c == "\u{A0}" {
+        pendingSpace = !out.isEmpty
+        return
+      }
+      if pendingSpace { out.append(" ") }
+      pendingSpace = false
+      out.append(c)
+    }
+    var i = range.lowerBound
+    while i < range.upperBound {
+      if s[i] == "&" {
+        let (decoded, next) = decodeEntity(s, from: i, upTo: range.upperBound)
+        for d in decoded.unicodeScalars { add(d) }
+        i = next
+      } else {
+        add(s[i])
+        i += 1
+      }
+    }
+    return String(out)
   }
 
   /// After the `</name ...>` that closes a dropped element, or the end.
@@ -210,10 +288,9 @@ public enum HTMLText {
     return nil
   }
 
-  /// A character reference at `&` at `start`: its text and the offset after it; an unknown
-  /// or malformed reference gives `&` itself.
-  static func decodeEntity(_ s: [Unicode.Scalar], from start: Int) -> (String, Int) {
-    let n = s.count
+  /// A character reference at `&` at `start`, read no further than `n`: its text and the
+  /// offset after it; an unknown or malformed reference gives `&` itself.
+  static func decodeEntity(_ s: [Unicode.Scalar], from start: Int, upTo n: Int) -> (String, Int) {
     var i = start + 1
     var name = ""
     while i < n, i - start <= 10, s[i] != ";", s[i].properties.isAlphabetic

@@ -156,6 +156,20 @@ public struct ICalendarMovedOccurrence: Hashable, Sendable {
   public var method: String?
 }
 
+/// Bounds on the work one calendar file can cause: every byte of it comes from a sender.
+/// Decisions.md ("Hostile calendar input") gives the reasons for each number.
+enum ICalendarLimits {
+  /// Most components open at once (VCALENDAR counts); deeper ones are dropped.
+  static let nesting = 16
+  /// Most candidate times one recurrence expansion generates before it stops.
+  static let candidatesPerExpansion = 100_000
+  /// Most candidate times all expansions of one file generate: its time zones when it is
+  /// read, its events for each window asked.
+  static let candidatesPerFile = 1_000_000
+  /// Most onsets (changes of offset) one VTIMEZONE may list through 2199.
+  static let onsetsPerZone = 10_000
+}
+
 /// A parsed iCalendar file (RFC 5545): its events and time zones, and what it could not read.
 ///
 /// Parsing never fails: a broken event is skipped with its reason (`skippedEvents`), a
@@ -228,6 +242,8 @@ public struct ICalendar: Hashable, Sendable {
 
   public static func parse(_ text: String) -> ICalendar {
     let document = ICalendarReader.parse(text)
+    // Time zones list their onsets once, here, from one budget for the whole file.
+    var zoneCandidates = ICalendarLimits.candidatesPerFile
     var calendar = ICalendar(method: nil, events: [], timezones: [:], skippedEvents: [],
                              warnings: document.warnings, problem: nil)
     let known = ["VCALENDAR", "VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE",
@@ -239,15 +255,17 @@ public struct ICalendar: Hashable, Sendable {
     }
     // Time zones first: events may refer to one defined later in the file.
     var vevents: [(component: ICalendarComponent, method: String?)] = []
-    /// VEVENTs wrapped in a component this reader does not know: still meetings.
+    /// VEVENTs wrapped in a component this reader does not know: still meetings. Walked
+    /// with a list of what is left (in file order), not recursion.
     func wrappedEvents(in component: ICalendarComponent, method: String?) {
-      for sub in component.components {
+      var pending = component.components.reversed().map { ($0, component.name) }
+      while let (sub, wrapper) = pending.popLast() {
         if sub.name == "VEVENT" {
-          let wrapper = ICalendarReader.printable(component.name)
-          calendar.warnings.append("line \(sub.line): VEVENT inside \(wrapper) read as an event")
+          let name = ICalendarReader.printable(wrapper)
+          calendar.warnings.append("line \(sub.line): VEVENT inside \(name) read as an event")
           vevents.append((sub, method))
         } else if !known.contains(sub.name) {
-          wrappedEvents(in: sub, method: method)
+          pending += sub.components.reversed().map { ($0, sub.name) }
         }
       }
     }
@@ -259,7 +277,8 @@ public struct ICalendar: Hashable, Sendable {
         for bad in top.malformedLines { calendar.warnings.append(bad.reason) }
         for sub in top.components {
           if sub.name == "VTIMEZONE" {
-            if let tz = ICalendarTimeZone.parse(sub, warnings: &calendar.warnings) {
+            if let tz = ICalendarTimeZone.parse(sub, warnings: &calendar.warnings,
+                                                candidateBudget: &zoneCandidates) {
               calendar.timezones[tz.tzid] = tz
             }
           } else if sub.name == "VEVENT" {
@@ -273,7 +292,8 @@ public struct ICalendar: Hashable, Sendable {
       } else if !known.contains(top.name) {
         wrappedEvents(in: top, method: nil)
       } else if top.name == "VTIMEZONE" {
-        if let tz = ICalendarTimeZone.parse(top, warnings: &calendar.warnings) {
+        if let tz = ICalendarTimeZone.parse(top, warnings: &calendar.warnings,
+                                                candidateBudget: &zoneCandidates) {
           calendar.timezones[tz.tzid] = tz
         }
       }

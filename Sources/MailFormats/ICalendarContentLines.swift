@@ -235,10 +235,16 @@ public enum ICalendarReader {
   }
 
   /// Reads a whole text into components.
+  ///
+  /// At most `ICalendarLimits.nesting` components are open at once: a component that would
+  /// nest deeper is dropped with all it holds (one warning), so that a file of repeated
+  /// BEGIN lines costs neither deep recursion later nor quadratic work here.
   public static func parse(_ text: String) -> ICalendarDocument {
     var warnings: [String] = []
     var top: [ICalendarComponent] = []
     var stack: [ICalendarComponent] = []
+    /// Names of the components open inside a dropped one, innermost last.
+    var dropped: [String] = []
 
     func close(into stack: inout [ICalendarComponent]) {
       let done = stack.removeLast()
@@ -246,6 +252,25 @@ public enum ICalendarReader {
     }
 
     for (lineText, line) in unfoldedLines(text) {
+      if !dropped.isEmpty {
+        // Inside a dropped component only BEGIN and END count. An END or a calendar-level
+        // BEGIN that matches a kept component ends the dropped part (its ENDs were lost).
+        guard case .success(let property) = parseContentLine(lineText, line: line),
+              property.name == "BEGIN" || property.name == "END"
+        else { continue }
+        let compName = property.value.trimmingCharacters(in: .whitespaces).uppercased()
+        if property.name == "BEGIN" {
+          let peers: Set<String> = compName == "VCALENDAR" ? ["VCALENDAR"] : calendarLevel
+          guard peers.contains(compName), stack.contains(where: { peers.contains($0.name) })
+          else { dropped.append(isName(compName) ? compName : "X-INVALID"); continue }
+        } else if dropped.last == compName || dropped.last == "X-INVALID" {
+          dropped.removeLast()
+          continue
+        } else if !stack.contains(where: { $0.name == compName }) {
+          continue
+        }
+        dropped = []
+      }
       switch parseContentLine(lineText, line: line) {
       case .failure(let bad):
         if stack.isEmpty {
@@ -260,7 +285,11 @@ public enum ICalendarReader {
             warnings.append("line \(line): BEGIN with a bad component name "
                             + "'\(printable(property.value))'")
             // Still open something so that its END and content do not leak into the parent.
-            stack.append(ICalendarComponent(name: "X-INVALID", line: line))
+            if stack.count < ICalendarLimits.nesting {
+              stack.append(ICalendarComponent(name: "X-INVALID", line: line))
+            } else {
+              dropped.append("X-INVALID")
+            }
             continue
           }
           // A calendar component never nests in another, nor a VCALENDAR in a VCALENDAR:
@@ -274,6 +303,12 @@ public enum ICalendarReader {
                               + "\(stack[stack.count - 1].name) has no END")
               close(into: &stack)
             }
+          }
+          guard stack.count < ICalendarLimits.nesting else {
+            warnings.append("line \(line): BEGIN:\(printable(compName)) is nested deeper than "
+                            + "\(ICalendarLimits.nesting) components; dropped with all it holds")
+            dropped.append(compName)
+            continue
           }
           stack.append(ICalendarComponent(name: compName, line: line))
         } else if property.name == "END" {

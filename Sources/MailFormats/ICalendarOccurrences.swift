@@ -14,6 +14,8 @@ struct ICalendarOccurrenceExpander {
   let window: ClosedRange<Date>
   var warnings: [String] = []
   var movedAway: [ICalendarMovedOccurrence] = []
+  /// Candidate times the recurrences of this file may still generate in this window.
+  var candidateBudget = ICalendarLimits.candidatesPerFile
 
   init(calendar: ICalendar, userZone: TimeZone, window: ClosedRange<Date>) {
     self.calendar = calendar; self.userZone = userZone; self.window = window
@@ -164,7 +166,8 @@ struct ICalendarOccurrenceExpander {
       secondsAsUTC: Int64(window.upperBound.timeIntervalSince1970.rounded(.up)) + margin)
     var instances: [(wall: ICalendarLocalDateTime, start: Int64, end: Int64?)] = []
     if let rule = event.rrule, rule.unsupported == nil {
-      let expander = ICalendarRecurrenceExpander(rule: rule, start: event.start.local)
+      var expander = ICalendarRecurrenceExpander(rule: rule, start: event.start.local)
+      expander.maxCandidates = min(expander.maxCandidates, candidateBudget)
       let result = expander.occurrences(from: lower, through: upper) { candidate in
         guard let until = rule.until else { return false }
         if until.isDate { return candidate.dayNumber > until.local.dayNumber }
@@ -173,9 +176,19 @@ struct ICalendarOccurrenceExpander {
         }
         return candidate > until.local
       }
-      if result.hitCap {
-        warnings.append("UID \(event.uid ?? "?"): recurrence stopped after "
-                        + "\(expander.maxPeriods) periods; later occurrences are missing")
+      candidateBudget -= result.candidates
+      let uid = event.uid ?? "?"
+      switch result.cap {
+      case .periods?:
+        warnings.append("UID \(uid): recurrence stopped after \(expander.maxPeriods) periods; "
+                        + "later occurrences are missing")
+      case .candidates? where expander.maxCandidates == ICalendarLimits.candidatesPerExpansion:
+        warnings.append("UID \(uid): recurrence stopped after \(expander.maxCandidates) "
+                        + "candidate times; later occurrences are missing")
+      case .candidates?:
+        warnings.append("UID \(uid): the recurrences of this file used up their candidate "
+                        + "times; later occurrences are missing")
+      case nil: break
       }
       for wall in result.occurrences {
         instances.append((wall, zone.instant(of: wall), nil))

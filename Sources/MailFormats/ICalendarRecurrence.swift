@@ -66,9 +66,14 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
       guard let text = parts[key] else { return .success([]) }
       var values: [Int] = []
       for item in text.split(separator: ",") {
+        // `magnitude`, not `abs`: abs(Int.min) traps.
         guard let n = Int(item.trimmingCharacters(in: .whitespaces)),
-              range.contains(abs(n)), allowNegative || n >= 0, n != 0 || range.lowerBound == 0
-        else { return .failure(.init("RRULE \(key) value '\(item)' is out of range")) }
+              n.magnitude >= range.lowerBound.magnitude, n.magnitude <= range.upperBound.magnitude,
+              allowNegative || n >= 0
+        else {
+          let shown = ICalendarReader.printable(String(item))
+          return .failure(.init("RRULE \(key) value '\(shown)' is out of range"))
+        }
         values.append(n)
       }
       return .success(values)
@@ -79,12 +84,15 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
       case "FREQ": break
       case "INTERVAL":
         guard let n = Int(value), n >= 1, n <= 10_000 else {
-          return .failure(.init("RRULE INTERVAL '\(value)' is not a positive number"))
+          return .failure(.init("RRULE INTERVAL '\(ICalendarReader.printable(value))' is "
+                                + "not a number from 1 to 10000"))
         }
         rule.interval = n
       case "COUNT":
+        // Any positive Int: COUNT is only compared, never computed with.
         guard let n = Int(value), n >= 1 else {
-          return .failure(.init("RRULE COUNT '\(value)' is not a positive number"))
+          return .failure(.init("RRULE COUNT '\(ICalendarReader.printable(value))' is not "
+                                + "a positive number"))
         }
         rule.count = n
       case "UNTIL":
@@ -95,14 +103,15 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
       case "BYDAY":
         for item in value.split(separator: ",") {
           let text = item.trimmingCharacters(in: .whitespaces).uppercased()
+          let shown = ICalendarReader.printable(String(item))
           guard text.count >= 2, let wd = weekdayCodes[String(text.suffix(2))] else {
-            return .failure(.init("RRULE BYDAY value '\(item)' is not a weekday"))
+            return .failure(.init("RRULE BYDAY value '\(shown)' is not a weekday"))
           }
           let prefix = text.dropLast(2)
           var ordinal: Int? = nil
           if !prefix.isEmpty {
-            guard let n = Int(prefix), n != 0, abs(n) <= 53 else {
-              return .failure(.init("RRULE BYDAY value '\(item)' has a bad ordinal"))
+            guard let n = Int(prefix), n != 0, n.magnitude <= 53 else {
+              return .failure(.init("RRULE BYDAY value '\(shown)' has a bad ordinal"))
             }
             ordinal = n
           }
@@ -160,9 +169,16 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
     {
       return .failure(.init("RRULE BYDAY ordinals need FREQ=MONTHLY or YEARLY"))
     }
+    // Each value once: a list repeating one value thousands of times would multiply the
+    // work of every period.
+    rule.byDay = Array(Set(rule.byDay))
+      .sorted { ($0.weekday, $0.ordinal ?? 0) < ($1.weekday, $1.ordinal ?? 0) }
+    rule.byMonthDay = Array(Set(rule.byMonthDay)).sorted()
+    rule.byMonth = Array(Set(rule.byMonth)).sorted()
     rule.byHour = Array(Set(rule.byHour)).sorted()
     rule.byMinute = Array(Set(rule.byMinute)).sorted()
     rule.bySecond = Array(Set(rule.bySecond)).sorted()
+    rule.bySetPos = Array(Set(rule.bySetPos)).sorted()
     let timesPerDay = max(1, rule.byHour.count) * max(1, rule.byMinute.count)
       * max(1, rule.bySecond.count)
     if timesPerDay > 1_440 {
@@ -183,18 +199,26 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
 ///
 /// The series is walked period by period (hour, day, week, month or year). Without COUNT the walk
 /// jumps straight to the period just before the range, so a daily series begun decades ago
-/// costs only the periods in the range; with COUNT it must start at the beginning, and a cap
-/// on the periods walked guarantees an end.
+/// costs only the periods in the range; with COUNT it must start at the beginning. A cap on
+/// the periods walked and one on the candidate times generated (a period may hold hundreds
+/// of thousands: every day of a year times 1,440 minutes) guarantee an end.
 struct ICalendarRecurrenceExpander {
   var rule: ICalendarRecurrenceRule
   var start: ICalendarLocalDateTime
   /// Most periods walked in one call.
   var maxPeriods = 200_000
+  /// Most candidate times generated in one call.
+  var maxCandidates = ICalendarLimits.candidatesPerExpansion
+
+  /// Which cap stopped a walk before the end of the range.
+  enum Cap: Hashable { case periods, candidates }
 
   struct Result {
     var occurrences: [ICalendarLocalDateTime]
-    /// True when the walk stopped at `maxPeriods` before reaching the end of the range.
-    var hitCap: Bool
+    /// The cap that stopped the walk before the end of the range, or nil.
+    var cap: Cap? = nil
+    /// Candidate times generated.
+    var candidates = 0
   }
 
   /// Occurrences (the start counts as the first) with lower ≤ occurrence ≤ upper, ascending.
@@ -203,11 +227,15 @@ struct ICalendarRecurrenceExpander {
                    isPastUntil: (ICalendarLocalDateTime) -> Bool) -> Result
   {
     var found: [ICalendarLocalDateTime] = []
-    guard lower <= upper else { return Result(occurrences: [], hitCap: false) }
+    var generated = 0
+    func done(_ cap: Cap? = nil) -> Result {
+      Result(occurrences: found, cap: cap, candidates: generated)
+    }
+    guard lower <= upper else { return done() }
     if start >= lower && start <= upper { found.append(start) }
-    if start > upper { return Result(occurrences: found, hitCap: false) }
+    if start > upper { return done() }
     var emitted = 1
-    if let count = rule.count, count <= 1 { return Result(occurrences: found, hitCap: false) }
+    if let count = rule.count, count <= 1 { return done() }
 
     let startDay = start.dayNumber
     let startHour = startDay * 24 + start.hour
@@ -241,7 +269,7 @@ struct ICalendarRecurrenceExpander {
     var walked = 0
     while true {
       walked += 1
-      if walked > maxPeriods { return Result(occurrences: found, hitCap: true) }
+      if walked > maxPeriods { return done(.periods) }
       let firstDay: Int
       var days: [Int]
       // HOURLY: the period's own hour, which BYHOUR limits (RFC 5545 3.3.10), not expands.
@@ -272,7 +300,7 @@ struct ICalendarRecurrenceExpander {
         firstDay = ICalendarLocalDateTime.dayNumber(year: year, month: 1, day: 1)
         days = daysInYear(year)
       default:
-        return Result(occurrences: found, hitCap: false)
+        return done()
       }
       if firstDay > upperDay { break }
       days = Array(Set(days)).sorted()
@@ -282,6 +310,9 @@ struct ICalendarRecurrenceExpander {
         for h in periodHour.map({ [$0] }) ?? (rule.byHour.isEmpty ? [start.hour] : rule.byHour) {
           for m in rule.byMinute.isEmpty ? [start.minute] : rule.byMinute {
             for s in rule.bySecond.isEmpty ? [start.second] : rule.bySecond {
+              // The period is dropped whole: BYSETPOS needs all of it.
+              if generated == maxCandidates { return done(.candidates) }
+              generated += 1
               candidates.append(ICalendarLocalDateTime(year: d.year, month: d.month, day: d.day,
                                                        hour: h, minute: m, second: s))
             }
@@ -297,27 +328,23 @@ struct ICalendarRecurrenceExpander {
         candidates = Array(Set(picked)).sorted()
       }
       for candidate in candidates where candidate > start {
-        if candidate > upper { return Result(occurrences: found, hitCap: false) }
-        if isPastUntil(candidate) { return Result(occurrences: found, hitCap: false) }
+        if candidate > upper { return done() }
+        if isPastUntil(candidate) { return done() }
         emitted += 1
         if candidate >= lower { found.append(candidate) }
-        if let count = rule.count, emitted >= count {
-          return Result(occurrences: found, hitCap: false)
-        }
+        if let count = rule.count, emitted >= count { return done() }
       }
       if k == 0, let jump = countedJump, let count = rule.count {
         let (skipped, overflow) = (jump.to - 1).multipliedReportingOverflow(by: jump.perPeriod)
         // The series ends in the skipped periods, all before the range.
-        if overflow || skipped >= count - emitted {
-          return Result(occurrences: found, hitCap: false)
-        }
+        if overflow || skipped >= count - emitted { return done() }
         emitted += skipped
         k = jump.to
         continue
       }
       k += 1
     }
-    return Result(occurrences: found, hitCap: false)
+    return done()
   }
 
   /// How many times every period of the rule gives, when that number is the same for all

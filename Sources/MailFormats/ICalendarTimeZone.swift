@@ -17,54 +17,95 @@ public struct ICalendarTimeZone: Hashable, Sendable {
   }
   public var tzid: String
   public var observances: [Observance]
-  /// Every onset up to `tableEnd`, ascending (UTC seconds), and the offset each brings in:
-  /// computed once so that placing thousands of occurrences stays cheap.
+  /// Every onset through 2199, ascending (UTC seconds), and the offset each brings in:
+  /// listed once, when the zone is made, so that placing thousands of occurrences costs a
+  /// binary search each. Past the table the offset of its last onset stays.
   private var onsets: [Int64] = []
   private var onsetOffsets: [Int] = []
-  private var tableEnd: Int64 = .min
+  /// The offset before the first onset.
+  private var initialOffset = 0
+  /// Why the onsets could not be listed (too many, or too costly to find), in which case
+  /// the zone keeps one fixed offset; nil for a usable zone.
+  private(set) var fallback: String?
 
   public init(tzid: String, observances: [Observance]) {
-    self.tzid = tzid
-    self.observances = observances
-    buildTable()
+    var budget = ICalendarLimits.candidatesPerExpansion
+    self.init(tzid: tzid, observances: observances, candidateBudget: &budget)
   }
 
-  /// Fills the onset table through the year 2200 (at most 2,000 onsets per observance).
-  private mutating func buildTable() {
+  /// `candidateBudget`: candidate times the rules may still generate (the file's budget).
+  init(tzid: String, observances: [Observance], candidateBudget: inout Int) {
+    self.tzid = tzid
+    self.observances = observances
+    buildTable(candidateBudget: &candidateBudget)
+  }
+
+  /// Fills the onset table through 2199, or sets `fallback` when a zone would list more
+  /// than `ICalendarLimits.onsetsPerZone` onsets or its rules more candidate times than the
+  /// budget: real zones change their offset a few times a year.
+  private mutating func buildTable(candidateBudget: inout Int) {
     let end = ICalendarLocalDateTime(year: 2200, month: 1, day: 1)
+    let maxOnsets = ICalendarLimits.onsetsPerZone
     var all: [(onset: Int64, order: Int, offset: Int)] = []
-    var complete = true
+    initialOffset = observances.min { $0.start < $1.start }?.offsetFrom ?? 0
     for (index, o) in observances.enumerated() {
-      var walls = [o.start] + o.rdates
+      // The expansion lists the start itself.
+      var walls = o.rule == nil ? [o.start] + o.rdates : o.rdates
       if let rule = o.rule {
         var limited = rule
-        limited.count = min(2_000, rule.count ?? 2_000)
-        let expander = ICalendarRecurrenceExpander(rule: limited, start: o.start,
+        // One more than the room left shows that there is no room.
+        limited.count = min(rule.count ?? .max, maxOnsets - all.count - walls.count + 1)
+        var expander = ICalendarRecurrenceExpander(rule: limited, start: o.start,
                                                    maxPeriods: 5_000)
+        expander.maxCandidates = min(expander.maxCandidates, max(0, candidateBudget))
         let result = expander.occurrences(from: o.start, through: end) { candidate in
           guard let until = rule.until else { return false }
           return Self.isAfter(candidate, offset: o.offsetFrom, until: until)
         }
-        walls += result.occurrences
-        if result.hitCap || (rule.count == nil && result.occurrences.count >= 2_000) {
-          complete = false
+        candidateBudget -= result.candidates
+        switch result.cap {
+        case .periods?:
+          return fallBack("repeats over more than \(expander.maxPeriods) periods")
+        case .candidates?:
+          return fallBack("needs more than \(expander.maxCandidates) candidate times "
+                          + "to list its onsets")
+        case nil: walls += result.occurrences
         }
       }
       for wall in walls where wall <= end {
         all.append((wall.secondsAsUTC - Int64(o.offsetFrom), index, o.offsetTo))
       }
+      if all.count > maxOnsets {
+        return fallBack("has more than \(maxOnsets) onsets through 2199")
+      }
     }
-    guard complete else { return }
     // On equal onsets the first observance in the file wins: it is placed last.
     all.sort { ($0.onset, -$0.order) < ($1.onset, -$1.order) }
     onsets = all.map(\.onset)
     onsetOffsets = all.map(\.offset)
-    tableEnd = end.secondsAsUTC - 86_400
+  }
+
+  /// Gives the zone one offset, its first STANDARD observance's (else its first one's).
+  private mutating func fallBack(_ why: String) {
+    let chosen = observances.first { !$0.isDaylight } ?? observances.first
+    initialOffset = chosen?.offsetTo ?? 0
+    onsets = []
+    onsetOffsets = []
+    fallback = why
+  }
+
+  /// An offset as a UTC-OFFSET value: `+0100`, `-0330`, `+053000`.
+  static func format(offset: Int) -> String {
+    let m = Int(offset.magnitude)
+    var text = (offset < 0 ? "-" : "+") + String(format: "%02d%02d", m / 3600, m / 60 % 60)
+    if m % 60 != 0 { text += String(format: "%02d", m % 60) }
+    return text
   }
 
   /// Reads a VTIMEZONE; observances it cannot read are left out and described in `warnings`.
-  static func parse(_ component: ICalendarComponent, warnings: inout [String])
-    -> ICalendarTimeZone?
+  /// `candidateBudget` is shared by the zones of a file (see `ICalendarLimits`).
+  static func parse(_ component: ICalendarComponent, warnings: inout [String],
+                    candidateBudget: inout Int) -> ICalendarTimeZone?
   {
     guard let tzid = component.property("TZID")?.value, !tzid.isEmpty else {
       warnings.append("line \(component.line): VTIMEZONE without TZID ignored")
@@ -80,7 +121,15 @@ public struct ICalendarTimeZone: Hashable, Sendable {
       guard let toText = sub.property("TZOFFSETTO")?.value,
             let to = ICalendarUTCOffset.parse(toText)
       else { warnings.append("\(label) has no usable TZOFFSETTO; ignored"); continue }
-      let from = sub.property("TZOFFSETFROM").flatMap { ICalendarUTCOffset.parse($0.value) } ?? to
+      var from = to
+      if let fromText = sub.property("TZOFFSETFROM")?.value {
+        if let offset = ICalendarUTCOffset.parse(fromText) {
+          from = offset
+        } else {
+          warnings.append("\(label): TZOFFSETFROM '\(ICalendarReader.printable(fromText))' is "
+                          + "not a UTC offset; TZOFFSETTO used")
+        }
+      }
       var rule: ICalendarRecurrenceRule? = nil
       if let ruleText = sub.property("RRULE")?.value {
         switch ICalendarRecurrenceRule.parse(ruleText) {
@@ -106,57 +155,23 @@ public struct ICalendarTimeZone: Hashable, Sendable {
       warnings.append("line \(component.line): VTIMEZONE \(tzid) has no usable observance")
       return nil
     }
-    return ICalendarTimeZone(tzid: tzid, observances: observances)
+    let zone = ICalendarTimeZone(tzid: tzid, observances: observances,
+                                 candidateBudget: &candidateBudget)
+    if let why = zone.fallback {
+      warnings.append("line \(component.line): VTIMEZONE \(tzid) \(why); read at the fixed "
+                      + "offset \(format(offset: zone.initialOffset))")
+    }
+    return zone
   }
 
   /// The offset from UTC in seconds at an instant (seconds since 1970, UTC).
   public func offset(atUTC t: Int64) -> Int {
-    if t <= tableEnd {
-      var low = 0, high = onsets.count  // first index with onset > t
-      while low < high {
-        let mid = (low + high) / 2
-        if onsets[mid] <= t { low = mid + 1 } else { high = mid }
-      }
-      if low > 0 { return onsetOffsets[low - 1] }
-      return observances.min { $0.start < $1.start }?.offsetFrom ?? 0
+    var low = 0, high = onsets.count  // first index with onset > t
+    while low < high {
+      let mid = (low + high) / 2
+      if onsets[mid] <= t { low = mid + 1 } else { high = mid }
     }
-    var best: (onset: Int64, offset: Int)? = nil
-    for observance in observances {
-      guard let onset = lastOnset(of: observance, atOrBefore: t) else { continue }
-      if let current = best, current.onset >= onset { continue }
-      best = (onset, observance.offsetTo)
-    }
-    if let best { return best.offset }
-    let earliest = observances.min { $0.start < $1.start }
-    return earliest?.offsetFrom ?? 0
-  }
-
-  /// The latest onset (as UTC seconds) of an observance at or before `t`, or nil.
-  private func lastOnset(of o: Observance, atOrBefore t: Int64) -> Int64? {
-    let wall = ICalendarLocalDateTime(secondsAsUTC: t + Int64(o.offsetFrom))
-    var latest: ICalendarLocalDateTime? = o.start <= wall ? o.start : nil
-    for r in o.rdates where r <= wall {
-      if let current = latest, current >= r { continue }
-      latest = r
-    }
-    if let rule = o.rule, o.start <= wall {
-      let expander = ICalendarRecurrenceExpander(rule: rule, start: o.start, maxPeriods: 2_000)
-      let pastUntil: (ICalendarLocalDateTime) -> Bool = { candidate in
-        guard let until = rule.until else { return false }
-        return Self.isAfter(candidate, offset: o.offsetFrom, until: until)
-      }
-      var found = expander.occurrences(from: wall.addingDays(-800), through: wall,
-                                       isPastUntil: pastUntil).occurrences.last
-      if found == nil, let until = rule.until, until.local < wall {
-        found = expander.occurrences(from: until.local.addingDays(-800), through: until.local
-                                     .addingDays(1), isPastUntil: pastUntil).occurrences.last
-      }
-      if let found {
-        if let current = latest, current >= found {} else { latest = found }
-      }
-    }
-    guard let latest else { return nil }
-    return latest.secondsAsUTC - Int64(o.offsetFrom)
+    return low > 0 ? onsetOffsets[low - 1] : initialOffset
   }
 
   /// Whether a wall-clock onset read in `offset` lies after an UNTIL value.

@@ -184,19 +184,34 @@ public struct ICalendarDuration: Hashable, Sendable {
   public init(days: Int, seconds: Int) { self.days = days; self.seconds = seconds }
 
   /// Reads `PT1H30M`, `P1D`, `-PT15M`, `P2W`, `+P1DT2H`.
+  ///
+  /// Each unit at most once and in the order W, D, H, M, S; numbers of at most 9 digits; a
+  /// total of at most about 10,000 years (3,660,000 days). Sums use overflow-reporting
+  /// arithmetic all the same.
   public static func parse(_ raw: String) -> Result<ICalendarDuration, ICalendarValueError> {
+    // The longest valid value, `+P999999999DT999999999H999999999M999999999S`, has 44 bytes.
+    guard raw.utf8.count <= 64 else {
+      return .failure(.init("'\(ICalendarReader.printable(raw))' is not a duration"))
+    }
     let s = raw.trimmingCharacters(in: .whitespaces).uppercased()
+    func invalid() -> Result<ICalendarDuration, ICalendarValueError> {
+      .failure(.init("'\(s)' is not a duration"))
+    }
     var chars = Substring(s)
     var sign = 1
     if chars.first == "-" { sign = -1; chars = chars.dropFirst() }
     else if chars.first == "+" { chars = chars.dropFirst() }
-    guard chars.first == "P" else { return .failure(.init("'\(s)' is not a duration")) }
+    guard chars.first == "P" else { return invalid() }
     chars = chars.dropFirst()
     var days = 0, seconds = 0
     var inTime = false
     var number = ""
     var sawComponent = false
-    // A limit of about 10,000 years keeps arithmetic far from overflow.
+    /// Units in the order they may come; each one read moves past it.
+    var units: ArraySlice<(unit: Character, inTime: Bool, days: Int, seconds: Int)> = [
+      ("W", false, 7, 0), ("D", false, 1, 0), ("H", true, 0, 3600), ("M", true, 0, 60),
+      ("S", true, 0, 1),
+    ][...]
     let limitDays = 3_660_000
     for c in chars {
       if c.isASCII, c.isNumber {
@@ -205,26 +220,28 @@ public struct ICalendarDuration: Hashable, Sendable {
         continue
       }
       if c == "T" {
-        guard !inTime, number.isEmpty else { return .failure(.init("'\(s)' is not a duration")) }
+        guard !inTime, number.isEmpty else { return invalid() }
         inTime = true
         continue
       }
-      guard let n = Int(number) else { return .failure(.init("'\(s)' is not a duration")) }
+      guard let n = Int(number), let at = units.firstIndex(where: { $0.unit == c }),
+            units[at].inTime == inTime
+      else { return invalid() }
       number = ""
       sawComponent = true
-      switch (c, inTime) {
-      case ("W", false): days += n * 7
-      case ("D", false): days += n
-      case ("H", true): seconds += n * 3600
-      case ("M", true): seconds += n * 60
-      case ("S", true): seconds += n
-      default: return .failure(.init("'\(s)' is not a duration"))
-      }
+      let unit = units[at]
+      units = units[(at + 1)...]
+      let (d, dayOverflow) = n.multipliedReportingOverflow(by: unit.days)
+      let (t, secondOverflow) = n.multipliedReportingOverflow(by: unit.seconds)
+      let (newDays, daySumOverflow) = days.addingReportingOverflow(d)
+      let (newSeconds, secondSumOverflow) = seconds.addingReportingOverflow(t)
+      guard !(dayOverflow || secondOverflow || daySumOverflow || secondSumOverflow),
+            newDays + newSeconds / 86_400 <= limitDays
+      else { return .failure(.init("'\(s)' is too long a duration")) }
+      days = newDays
+      seconds = newSeconds
     }
-    guard number.isEmpty, sawComponent else { return .failure(.init("'\(s)' is not a duration")) }
-    guard days + seconds / 86_400 <= limitDays else {
-      return .failure(.init("'\(s)' is too long a duration"))
-    }
+    guard number.isEmpty, sawComponent else { return invalid() }
     return .success(ICalendarDuration(days: sign * days, seconds: sign * seconds))
   }
 }

@@ -69,3 +69,27 @@ import Testing
       == "a b\nc")
   }
 }
+
+@Suite struct HostileHTMLTests {
+  /// `<img,alt=` repeated: each alt value held the rest of the text, which was converted
+  /// again, once per repetition (quadratic time, one stack frame per repetition).
+  @Test(.timeLimit(.minutes(1)))
+  func repeatedImageAltIsReadAsTextInOnePass() {
+    let html = String(repeating: "<img,alt=", count: 3_000)
+    #expect(HTMLText.text(fromHTML: html) == String(repeating: "<img,alt=", count: 2_999))
+  }
+
+  @Test func altTextIsTextNotMarkup() {
+    #expect(HTMLText.text(fromHTML: #"<p>Logo: <img src="l.png" ALT = " A &amp;  <b>B</b> "/></p>"#)
+      == "Logo: A & <b>B</b>")
+    #expect(HTMLText.text(fromHTML: #"<img data-alt="no" alt=yes/>"#) == "yes")
+    #expect(HTMLText.text(fromHTML: #"<img title="alt=no">"#) == "")
+  }
+
+  @Test func htmlBeyondTheCapIsCutWithANote() {
+    let html = "<p>" + String(repeating: "x", count: HTMLText.maximumLength + 1_000)
+    let text = HTMLText.text(fromHTML: html)
+    #expect(text.hasSuffix(HTMLText.cutNote))
+    #expect(text.unicodeScalars.count <= HTMLText.maximumLength + HTMLText.cutNote.count)
+  }
+}
