@@ -25,8 +25,9 @@ struct OptionSpec: Sendable {
   /// The placeholder shown in help (`PATH`, `TYPE:ID`); unused for flags.
   let valueName: String
   let help: String
-  /// Whether the command uses it. Every command accepts the workspace options (docs/commands.md), so
-  /// one config file and one habit serve them all, but help lists only those it uses.
+  /// Whether the command uses it. Every command accepts the workspace options
+  /// (docs/commands.md), so one config file and one habit serve them all, but help lists
+  /// only those it uses.
   var used = true
 
   /// The same option, accepted but not used by the command at hand.

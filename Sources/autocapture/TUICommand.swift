@@ -7,7 +7,7 @@ import TerminalUI
 struct TUICommand {
   static let spec = CommandSpec(
     name: "tui",
-    abstract: "The terminal UI (the default when a config file exists).",
+    abstract: "The terminal UI (the default command).",
     options: [
       .value("theme", "NAME", "A theme: default, light, high-contrast, monochrome, or one of "
         + "your own (docs/themes.md)."),
