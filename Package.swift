@@ -7,6 +7,12 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "autocapture", targets: ["autocapture"]),
+    // For Benchmarks/Package.swift, the performance suite kept apart so that `swift build`
+    // and `swift test` do not compile it.
+    .library(
+      name: "AutoCaptureLibraries",
+      targets: ["CaptureCore", "CRMStore", "Mailbox", "MailFormats", "TerminalUI",
+                "AutoCaptureApp", "DemoWorkspace"]),
   ],
   dependencies: [
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -60,13 +66,6 @@ let package = Package(
         "CursesTerminal", "AutoCaptureApp", "DemoWorkspace",
         .product(name: "TOMLKit", package: "TOMLKit"),
       ]
-    ),
-    // Release-build performance suite; not part of `swift test`.
-    .executableTarget(
-      name: "AutoCaptureBench",
-      dependencies: ["CaptureCore", "CRMStore", "Mailbox", "MailFormats", "TerminalUI",
-                     "AutoCaptureApp", "DemoWorkspace"],
-      path: "Benchmarks/AutoCaptureBench"
     ),
     // The demo workspace behind `autocapture demo`: CRM import file, Maildir, calendar.
     .target(name: "DemoWorkspace", dependencies: ["CaptureCore"]),

@@ -79,18 +79,10 @@ struct BenchError: Error, CustomStringConvertible {
   init(_ description: String) { self.description = description }
 }
 
-/// The package root (holding Package.swift), found from this source file as
-/// TestSupport.Fixtures does, so `.build/release` resolves from any directory.
-let packageRoot: URL = {
-  var url = URL(fileURLWithPath: #filePath)
-  while url.path != "/" {
-    url.deleteLastPathComponent()
-    if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-      return url
-    }
-  }
-  return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-}()
+/// The repository's root, found from this source file (`Benchmarks/AutoCaptureBench/` lies
+/// two folders below it), so `.build/release` resolves from any directory.
+let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent()
 
 /// Monotonic seconds taken by `body`.
 func timed(_ body: () throws -> Void) rethrows -> Double {

@@ -1,5 +1,5 @@
-// The performance suite (issue 6). Run with
-// `swift run -c release AutoCaptureBench --corpus DIR --truth T.json [--runs 100]`;
+// The performance suite. Run with
+// `swift run --package-path Benchmarks -c release AutoCaptureBench --corpus DIR --truth T.json`;
 // Benchmarks/README.md explains each row and Benchmarks/bench-vs-notmuch sets it beside
 // notmuch.
 import DemoWorkspace
