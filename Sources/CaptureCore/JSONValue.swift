@@ -84,32 +84,57 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
   }
 
-  /// Appends `s` as a JSON string. Runs of bytes that need no escape are copied whole: a
-  /// timeline is mostly such text, and copying scalar by scalar was a quarter of a whole
-  /// `timeline --json` process.
+  /// Appends `s` as a JSON string. Besides what JSON requires, DEL, the C1 controls, the
+  /// bidirectional formatting characters and the line and paragraph separators are written
+  /// as `\uXXXX`: the value is the same, but a script that prints it raw shows no terminal
+  /// control or invisible reordering from a sender's text. Runs of bytes that need no
+  /// escape are copied whole: a timeline is mostly such text, and copying scalar by scalar
+  /// was a quarter of a whole `timeline --json` process.
   private static func quote(_ s: String, into out: inout [UInt8]) {
+    let hex = Array("0123456789abcdef".utf8)
+    func escape(_ value: UInt32) {
+      out.append(contentsOf: "\\u".utf8)
+      for shift in stride(from: 12, through: 0, by: -4) {
+        out.append(hex[Int((value >> UInt32(shift)) & 0xF)])
+      }
+    }
     out.append(UInt8(ascii: "\""))
     var text = s
     text.withUTF8 { bytes in
       var run = 0
-      for i in 0..<bytes.count {
+      var i = 0
+      while i < bytes.count {
         let b = bytes[i]
-        guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-        out.append(contentsOf: bytes[run..<i])
-        run = i + 1
-        out.append(UInt8(ascii: "\\"))
-        switch b {
-        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-        case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
-        case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
-        case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
-        default:
-          let hex = Array("0123456789abcdef".utf8)
-          out.append(contentsOf: "u00".utf8)
-          out.append(hex[Int(b >> 4)])
-          out.append(hex[Int(b & 0xF)])
+        // The scalar this byte starts when it is one to escape, and its length in bytes.
+        var escaped: (UInt32, Int)? = nil
+        if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7F {
+          escaped = (UInt32(b), 1)
+        } else if b == 0xC2, i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) {
+          escaped = (UInt32(bytes[i + 1]), 2)
+        } else if b == 0xD8, i + 1 < bytes.count, bytes[i + 1] == 0x9C {
+          escaped = (0x061C, 2)
+        } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80 || bytes[i + 1] == 0x81 {
+          let value = 0x2000 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+          switch value {
+          case 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: escaped = (value, 3)
+          default: break
+          }
         }
+        guard let (value, length) = escaped else {
+          i += 1
+          continue
+        }
+        out.append(contentsOf: bytes[run..<i])
+        switch value {
+        case 0x22: out.append(contentsOf: "\\\"".utf8)
+        case 0x5C: out.append(contentsOf: "\\\\".utf8)
+        case 0x0A: out.append(contentsOf: "\\n".utf8)
+        case 0x0D: out.append(contentsOf: "\\r".utf8)
+        case 0x09: out.append(contentsOf: "\\t".utf8)
+        default: escape(value)
+        }
+        i += length
+        run = i
       }
       out.append(contentsOf: bytes[run...])
     }

@@ -48,18 +48,33 @@ extension StringProtocol {
 
 extension StringProtocol {
   /// This text for a line printed to a terminal: each control character but tab (C0, DEL,
-  /// C1, line breaks included) becomes U+FFFD, as in the TUI, so text from data (a subject,
-  /// a name, a file name) cannot move the cursor, recolour the screen, retitle the window or
-  /// forge another line of output.
+  /// C1, line breaks included) and each bidirectional control becomes U+FFFD, so text from
+  /// data (a subject, a name, a file name) cannot move the cursor, recolour the screen,
+  /// retitle the window, forge another line of output, or reverse how the rest of its line
+  /// reads (an item id included).
   public var terminalSafe: String {
-    guard unicodeScalars.contains(where: { isControl($0) && $0 != "\t" }) else {
+    guard unicodeScalars.contains(where: { isUnsafeForLine($0) }) else {
       return String(self)
     }
     var scalars = String.UnicodeScalarView()
     for scalar in unicodeScalars {
-      scalars.append(isControl(scalar) && scalar != "\t" ? "\u{FFFD}" : scalar)
+      scalars.append(isUnsafeForLine(scalar) ? "\u{FFFD}" : scalar)
     }
     return String(scalars)
+  }
+}
+
+private func isUnsafeForLine(_ scalar: Unicode.Scalar) -> Bool {
+  if scalar.value < 0x80 { return scalar.value < 0x20 ? scalar != "\t" : scalar.value == 0x7F }
+  return isControl(scalar) || isBidiControl(scalar)
+}
+
+/// The explicit bidirectional formatting characters (Unicode UAX #9: embeddings, overrides,
+/// isolates and the marks): invisible, they reorder the text around them.
+public func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+  switch scalar.value {
+  case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+  default: return false
   }
 }
 

@@ -69,4 +69,14 @@ import TerminalUI
     #expect("a\u{1B}[2Jb\r\nc\u{7F}d\u{9B}e".terminalSafe
       == "a\u{FFFD}[2Jb\u{FFFD}\u{FFFD}c\u{FFFD}d\u{FFFD}e")
   }
+
+  /// A right-to-left override in a subject would make the rest of the printed line, item id
+  /// included, read backwards.
+  @Test func terminalSafeTextNeutralizesBidiControls() {
+    #expect("Invoice \u{202E}fdp.exe\u{202C}  mail:<a@t>".terminalSafe
+      == "Invoice \u{FFFD}fdp.exe\u{FFFD}  mail:<a@t>")
+    #expect("\u{2066}\u{2067}\u{2068}\u{2069}\u{200E}\u{200F}\u{061C}".terminalSafe
+      == String(repeating: "\u{FFFD}", count: 7))
+    #expect("עברית and العربية".terminalSafe == "עברית and العربية", "right-to-left text stays")
+  }
 }
