@@ -168,6 +168,8 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
   case malformed(path: String, reason: String)
   /// A file or folder AutoCapture needed to make (the private index) could not be made.
   case cannotCreate(path: String, reason: String)
+  /// A message of `size` bytes, over the `limit` read of one message.
+  case tooLarge(path: String, size: Int64, limit: Int64)
 
   public var description: String {
     switch self {
@@ -175,8 +177,14 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
     case .messageNotFound(let id): return "message \(id) is no longer in the mailbox"
     case .unreadable(let p, let r): return "cannot read \(p): \(r)"
     case .malformed(let p, let r): return "\(p) is malformed: \(r)"
+    case .tooLarge(let p, let size, let limit):
+      return "\(p) is larger than \(MailSourceError.megabytes(limit)) (\(size) bytes), the "
+        + "most AutoCapture reads of one message"
     }
   }
+
+  /// A size limit in whole megabytes of 2^20 bytes: `50 MB`.
+  public static func megabytes(_ limit: Int64) -> String { "\(limit >> 20) MB" }
 }
 
 /// The user's mail, through the private index.

@@ -480,10 +480,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     }
     let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+      data = try FileSystem.contents(of: path).data
     } catch {
-      let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
-      problems.append(MailSourceFailure(path: path, reason: reason))
+      problems.append(error)
       return
     }
     summary.scannedDirectories += 1
