@@ -1,5 +1,6 @@
 import CaptureCore
 import Foundation
+import GRDB
 import TestSupport
 import Testing
 
@@ -84,6 +85,26 @@ import Testing
     #expect(truncated.done)
     try index.refresh()
     #expect(try index.messageCount() == 0)
+  }
+
+  /// A `RawStatement` keeps GRDB's statement alive: GRDB finalizes a statement it drops
+  /// (a cached one when its cache is cleared), and the raw handle would then dangle.
+  @Test func aRawStatementKeepsItsStatementAlive() throws {
+    let queue = try DatabaseQueue()
+    try queue.inDatabase { db in
+      weak var dropped: Statement?
+      var raw: RawStatement? = nil
+      do {
+        let statement = try db.makeStatement(sql: "SELECT 42")
+        dropped = statement
+        raw = RawStatement(statement)
+      }
+      try #require(dropped != nil)
+      #expect(try raw?.step() == true)
+      #expect(raw?.int64(0) == 42)
+      raw = nil
+      #expect(dropped == nil)
+    }
   }
 }
 
