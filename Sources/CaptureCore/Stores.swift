@@ -240,10 +240,6 @@ public protocol CalendarSource: Sendable {
   /// `window` (both ends included); cancelled ones left out; one per UID + recurrence id.
   func meetings(matching addresses: Set<EmailAddress>, startingIn window: ClosedRange<Date>,
                 timeZone: TimeZone) throws -> [CapturedMeeting]
-  /// One occurrence by UID and recurrence id (nil: the single event) starting near `near`,
-  /// for copying it into the CRM store; nil when it is gone or cancelled.
-  func occurrence(uid: String, recurrenceId: Date?, near: Date, timeZone: TimeZone) throws
-    -> CapturedMeeting?
   /// Problems met while reading (file and reason), reported rather than fatal.
   var problems: [MailSourceError] { get }
 }
