@@ -119,16 +119,19 @@ public final class TimelineService: Sendable {
   }
 
   /// Carries out `user`'s pending requests once: each captured item is copied whole into
-  /// the CRM store in one transaction, or its request is marked failed with the reason.
+  /// the CRM store in one transaction, or its request is marked failed with a reason that
+  /// names nothing of the user's mailbox or calendar (the whole team reads it).
   ///
   /// A request names a user, but anyone who can write the CRM database can file one in that
   /// user's name, and Message-IDs leak through References headers. So the item is copied only
   /// if the request is `user`'s and `user`'s own mailbox or calendar puts the item on the
   /// record's timeline now, by the capture rules and permissions the timeline applies.
   ///
-  /// `onEach` hears of each request as soon as it is done or failed (progress output).
+  /// `onEach` hears of each request as soon as it is done or failed (progress output), with
+  /// the failure's details for `user` alone when they say more than the stored reason.
   public func syncPending(user: User, now: Date,
-                          onEach: ((TrackRequest) -> Void)? = nil) throws -> [TrackRequest] {
+                          onEach: ((TrackRequest, _ detail: String?) -> Void)? = nil) throws
+    -> [TrackRequest] {
     let pending = try store.trackRequests(userId: user.id, states: ["pending"])
     var results: [TrackRequest] = []
     // What was allowed when asked may not be now (switch off, approval revoked).
@@ -137,7 +140,7 @@ public final class TimelineService: Sendable {
         try store.failTracking(requestId: request.id, reason: refusal)
         request.state = .failed(reason: refusal)
         results.append(request)
-        onEach?(request)
+        onEach?(request, nil)
       }
       return results
     }
@@ -145,6 +148,7 @@ public final class TimelineService: Sendable {
     // index by a run with other sources, is found where it is.
     var timelines: [RecordRef: Captured] = [:]
     for var request in pending {
+      var detail: String? = nil
       do {
         guard request.userId == user.id else { throw SyncRefusal.notYours }
         let captured = try timelines[request.record]
@@ -157,12 +161,13 @@ public final class TimelineService: Sendable {
       } catch CRMError.busy(let what) {
         throw CRMError.busy(what)
       } catch {
-        let reason = String(describing: error)
-        try store.failTracking(requestId: request.id, reason: reason)
-        request.state = .failed(reason: reason)
+        let failure = SyncFailure(error)
+        try store.failTracking(requestId: request.id, reason: failure.reason)
+        request.state = .failed(reason: failure.reason)
+        detail = failure.detail
       }
       results.append(request)
-      onEach?(request)
+      onEach?(request, detail)
     }
     return results
   }
@@ -333,7 +338,8 @@ public final class TimelineService: Sendable {
     switch itemId {
     case .mail(let messageId):
       guard let mail, let email = captured.emails[itemId] else {
-        throw SyncRefusal.notOnTimeline(source: "mailbox")
+        throw SyncRefusal.notOnTimeline(source: "mailbox", "\(request.itemId) is not among "
+          + "the messages your mailbox puts on the timeline of \(request.record)")
       }
       let content = try mail.message(messageId: messageId)
       let h = content.header
@@ -341,7 +347,10 @@ public final class TimelineService: Sendable {
       // matched (deleted since, or unreadable). Another From, To or Cc means another message,
       // which the capture rules did not put on this record.
       guard h.from == email.from, h.to == email.to, h.cc == email.cc else {
-        throw SyncRefusal.notOnTimeline(source: "mailbox")
+        throw SyncRefusal.notOnTimeline(source: "mailbox", "the copy of \(messageId) in your "
+          + "mailbox has other "
+          + "From, To or Cc than the message the timeline shows (two messages share this "
+          + "Message-ID)")
       }
       let outgoing = h.from.map { user.emails.contains($0) } ?? false
       let activity = Activity(
@@ -352,7 +361,8 @@ public final class TimelineService: Sendable {
       return (activity, content.attachments)
     case .meeting(let uid, _):
       guard let meeting = captured.meetings[itemId] else {
-        throw SyncRefusal.notOnTimeline(source: "calendar")
+        throw SyncRefusal.notOnTimeline(source: "calendar", "\(request.itemId) is not among "
+          + "the meetings your calendar puts on the timeline of \(request.record)")
       }
       // An occurrence of a series already tracked as a whole links to that activity.
       let series = try store.appointmentActivities(uids: [uid])
@@ -377,13 +387,47 @@ enum SyncRefusal: Error, CustomStringConvertible {
   /// The request names another user (the store gave it to the wrong sync).
   case notYours
   /// The item is not on the record's timeline in the syncing user's own `source`
-  /// ("mailbox" or "calendar").
-  case notOnTimeline(source: String)
+  /// ("mailbox" or "calendar"); `why` says which item and why, for that user alone.
+  case notOnTimeline(source: String, _ why: String)
 
   var description: String {
     switch self {
-    case .notYours: return "filed for another user"
-    case .notOnTimeline(let source): return "not on this record's timeline in your \(source)"
+    case .notYours: return "the request is another user's"
+    case .notOnTimeline(_, let why): return why
     }
+  }
+}
+
+/// A failed request in two forms. `reason` is stored with the request in the CRM database,
+/// which the whole team reads, so it names nothing of the user's mailbox or calendar: no
+/// path, folder, header or address, only what went wrong in general words. `detail` says
+/// everything, for the syncing user alone; nil when it would only repeat `reason`.
+struct SyncFailure {
+  var reason: String
+  var detail: String?
+
+  init(_ error: any Error) {
+    switch error {
+    case let refusal as NotAllowed:
+      reason = refusal.reason
+    case SyncRefusal.notYours:
+      reason = "filed for another user"
+    case SyncRefusal.notOnTimeline(let source, _):
+      reason = "not on this record's timeline in your \(source)"
+    case CRMError.unknownItem, CRMError.unknownRecord, CRMError.unknownRecordType:
+      // Name only the item or record, which the request row holds anyway.
+      reason = "\(error)"
+    case MailSourceError.messageNotFound:
+      reason = "no longer in your mailbox"
+    case MailSourceError.tooLarge(_, _, let limit):
+      reason = "larger than \(MailSourceError.megabytes(limit)), the most AutoCapture reads "
+        + "of one message"
+    case is MailSourceError:
+      reason = "could not be read from your mailbox"
+    default:
+      reason = "could not be copied"
+    }
+    let whole = "\(error)"
+    detail = whole == reason ? nil : whole
   }
 }

@@ -59,6 +59,30 @@ import TestSupport
     #expect(!F.items(eli).contains { $0["messageId"] as? String == "<private@t>" })
   }
 
+  /// The reason of a failed request is stored where the whole team reads it: it names no
+  /// file of the user's mailbox. The details are the syncing user's, on standard error.
+  @Test func aFailedSyncStoresNoPathOfTheMailbox() throws {
+    var f = try F.imported()
+    let url = try f.message(id: "<moved@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                            from: "ann@fabrikam.example", subject: "Moved away")
+    #expect(try track(f, "contact:c-ann", "mail:<moved@t>").status == 0)
+    // The file becomes a link to a disk that is not mounted: still listed, not readable.
+    try FileManager.default.removeItem(at: url)
+    try FileManager.default.createSymbolicLink(
+      atPath: url.path, withDestinationPath: f.root.appendingPathComponent("unmounted/m").path)
+
+    let synced = try sync(f)
+    #expect(synced.status == 2, "\(synced.stdout)\(synced.stderr)")
+    #expect(synced.stderr.contains(url.path), "the syncing user is told which file")
+    let stored = try databaseBytes(f)
+    #expect(!contains(stored, f.root.path), "a path of the mailbox reached the CRM database")
+    #expect(!contains(stored, "cur/"))
+    let failed = try #require(F.items(try f.timeline("contact:c-ann"))
+      .first { $0["id"] as? String == "mail:<moved@t>" })
+    #expect(failed["state"] as? String == "failed")
+    #expect((failed["error"] as? String)?.contains("your mailbox") == true, "\(failed)")
+  }
+
   /// Two different messages carry one Message-ID; the one the timeline matched is deleted
   /// before the sync. The other one is not the message the timeline showed, so neither its
   /// body nor its header reaches the record.
