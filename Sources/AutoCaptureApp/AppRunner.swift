@@ -219,9 +219,13 @@ public final class AppRunner {
         guard inbox.beginSync() else { return }
         defer { inbox.endSync() }
         do {
-          let results = try service.syncPending(user: user, now: Date())
+          var detail: String? = nil
+          let results = try service.syncPending(user: user, now: Date()) { _, problem in
+            if detail == nil { detail = problem }
+          }
           let failed = results.filter { if case .failed = $0.state { return true }; return false }
-          inbox.post(.syncFinished(tracked: results.count - failed.count, failed: failed.count))
+          inbox.post(.syncFinished(tracked: results.count - failed.count, failed: failed.count,
+                                   detail: detail))
         } catch {
           inbox.post(.syncFailed(AppRunner.describe(error)))
         }

@@ -29,8 +29,10 @@ public enum Action: Hashable, Sendable {
   case bodyFailed(itemId: String, String)
   case trackRequested(itemId: String)
   case trackRefused(itemId: String, String)
-  /// Sync finished; the timeline is reloaded to show new states.
-  case syncFinished(tracked: Int, failed: Int)
+  /// Sync finished; the timeline is reloaded to show new states. `detail` is the first
+  /// failure's details (which file, why), shown to this user only: the tile shows the
+  /// reason stored for everyone.
+  case syncFinished(tracked: Int, failed: Int, detail: String? = nil)
   case settingsSaved(User, CapturePermissions)
   case settingsFailed(String)
   /// The screens scrolled to keep the selection visible; remembered for the next frame.
@@ -113,10 +115,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .trackRefused(_, let reason):
     state.message = "Cannot track: \(reason)"
     return []
-  case .syncFinished(let tracked, let failed):
+  case .syncFinished(let tracked, let failed, let detail):
     if tracked + failed == 0 { return [] }
     state.message = failed == 0 ? "Tracked \(tracked) item\(tracked == 1 ? "" : "s")"
-      : "Tracked \(tracked), failed \(failed): see the tile for the reason"
+      : "Tracked \(tracked), failed \(failed): \(detail ?? "see the tile for the reason")"
     if let ref = state.currentRecord?.ref { return [.loadTimeline(ref)] }
     return []
   case .settingsSaved(let user, let permissions):

@@ -28,6 +28,17 @@ public enum Environment {
     return FileManager.default.homeDirectoryForCurrentUser.path
   }
 
+  /// An XDG base directory (`XDG_DATA_HOME`, `XDG_CONFIG_HOME`) when the variable names an
+  /// absolute path, else nil for the default. The XDG Base Directory spec calls a relative
+  /// path invalid and says to ignore it: taken as it is, it would put the private index, or
+  /// read a config file, under whatever directory the command runs in.
+  public static func baseDirectory(_ name: String, _ lookup: (String) -> String? = value)
+    -> String?
+  {
+    guard let path = lookup(name), path.hasPrefix("/") else { return nil }
+    return path
+  }
+
   /// `path` with a leading `~` expanded as the shell does: `~` and `~/…` to `homeDirectory`,
   /// `~name/…` to that user's home. Other paths are returned as they are. For paths the
   /// shell did not see: those in the config file, and `--maildir=~/Mail`.

@@ -168,6 +168,8 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
   case malformed(path: String, reason: String)
   /// A file or folder AutoCapture needed to make (the private index) could not be made.
   case cannotCreate(path: String, reason: String)
+  /// A message of `size` bytes, over the `limit` read of one message.
+  case tooLarge(path: String, size: Int64, limit: Int64)
 
   public var description: String {
     switch self {
@@ -175,8 +177,14 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
     case .messageNotFound(let id): return "message \(id) is no longer in the mailbox"
     case .unreadable(let p, let r): return "cannot read \(p): \(r)"
     case .malformed(let p, let r): return "\(p) is malformed: \(r)"
+    case .tooLarge(let p, let size, let limit):
+      return "\(p) is larger than \(MailSourceError.megabytes(limit)) (\(size) bytes), the "
+        + "most AutoCapture reads of one message"
     }
   }
+
+  /// A size limit in whole megabytes of 2^20 bytes: `50 MB`.
+  public static func megabytes(_ limit: Int64) -> String { "\(limit >> 20) MB" }
 }
 
 /// The user's mail, through the private index.
@@ -232,10 +240,6 @@ public protocol CalendarSource: Sendable {
   /// `window` (both ends included); cancelled ones left out; one per UID + recurrence id.
   func meetings(matching addresses: Set<EmailAddress>, startingIn window: ClosedRange<Date>,
                 timeZone: TimeZone) throws -> [CapturedMeeting]
-  /// One occurrence by UID and recurrence id (nil: the single event) starting near `near`,
-  /// for copying it into the CRM store; nil when it is gone or cancelled.
-  func occurrence(uid: String, recurrenceId: Date?, near: Date, timeZone: TimeZone) throws
-    -> CapturedMeeting?
   /// Problems met while reading (file and reason), reported rather than fatal.
   var problems: [MailSourceError] { get }
 }

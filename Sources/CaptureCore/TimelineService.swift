@@ -40,32 +40,11 @@ public final class TimelineService: Sendable {
       throw CRMError.unknownRecord(record)
     }
     let permissions = try permissions(for: user)
-    var items: [TimelineItem] = []
-    var shownActivities = Set<String>()
-    var problems: [String] = []
-
-    if permissions.viewRefusal == nil {
-      let addresses = try AddressSetRules(reader: store).addressSet(for: record).addresses
-      if !addresses.isEmpty {
-        let requests = try requestsByItem(user: user, record: record)
-        if let mail {
-          let (mailItems, used) = try capturedEmails(mail, addresses: addresses,
-                                                     requests: requests, indexing: indexing)
-          items += mailItems
-          shownActivities.formUnion(used)
-          problems += mail.problems.map(\.description)
-        }
-        if let calendar {
-          let (meetingItems, used) = try capturedMeetings(
-            calendar, addresses: addresses, requests: requests, now: now)
-          items += meetingItems
-          shownActivities.formUnion(used)
-          problems += calendar.problems.map(\.description)
-        }
-      }
-    }
+    let captured = permissions.viewRefusal == nil
+      ? try capturedItems(for: record, user: user, now: now, indexing: indexing) : Captured()
+    var items = captured.items
     for activity in try store.activities(regarding: record)
-    where !shownActivities.contains(activity.id) {
+    where !captured.activities.contains(activity.id) {
       items.append(TimelineService.trackedItem(activity, id: activity.id))
     }
     try inferMissingDirections(&items)
@@ -76,7 +55,7 @@ public final class TimelineService: Sendable {
       return ka != kb ? ka < kb : a.id < b.id
     }
     return Timeline(record: summary, notice: permissions.viewRefusal, items: items,
-                    problems: problems)
+                    problems: captured.problems)
   }
 
   /// A tracked email imported without a direction is outgoing when its From is one of its
@@ -141,11 +120,19 @@ public final class TimelineService: Sendable {
   }
 
   /// Carries out `user`'s pending requests once: each captured item is copied whole into
-  /// the CRM store in one transaction, or its request is marked failed with the reason.
+  /// the CRM store in one transaction, or its request is marked failed with a reason that
+  /// names nothing of the user's mailbox or calendar (the whole team reads it).
   ///
-  /// `onEach` hears of each request as soon as it is done or failed (progress output).
+  /// A request names a user, but anyone who can write the CRM database can file one in that
+  /// user's name, and Message-IDs leak through References headers. So the item is copied only
+  /// if the request is `user`'s and `user`'s own mailbox or calendar puts the item on the
+  /// record's timeline now, by the capture rules and permissions the timeline applies.
+  ///
+  /// `onEach` hears of each request as soon as it is done or failed (progress output), with
+  /// the failure's details for `user` alone when they say more than the stored reason.
   public func syncPending(user: User, now: Date,
-                          onEach: ((TrackRequest) -> Void)? = nil) throws -> [TrackRequest] {
+                          onEach: ((TrackRequest, _ detail: String?) -> Void)? = nil) throws
+    -> [TrackRequest] {
     let pending = try store.trackRequests(userId: user.id, states: ["pending"])
     var results: [TrackRequest] = []
     // What was allowed when asked may not be now (switch off, approval revoked).
@@ -154,39 +141,72 @@ public final class TimelineService: Sendable {
         try store.failTracking(requestId: request.id, reason: refusal)
         request.state = .failed(reason: refusal)
         results.append(request)
-        onEach?(request)
+        onEach?(request, nil)
       }
       return results
     }
-    // The index first catches up with the mailboxes given now: a message moved, or a mailbox
-    // dropped from the index by a run with other sources, is found where it is.
-    let mailRequested = pending.contains {
-      if case .mail = ItemID(parsing: $0.itemId) { return true } else { return false }
-    }
-    if let mail, mailRequested { try mail.refresh() }
+    // Capturing refreshes the index first: a message moved, or a mailbox dropped from the
+    // index by a run with other sources, is found where it is.
+    var timelines: [RecordRef: Captured] = [:]
     for var request in pending {
+      var detail: String? = nil
       do {
-        let (activity, attachments) = try copy(of: request, user: user)
+        guard request.userId == user.id else { throw SyncRefusal.notYours }
+        let captured = try timelines[request.record]
+          ?? capturedItems(for: request.record, user: user, now: now, indexing: nil)
+        timelines[request.record] = captured
+        let (activity, attachments) = try copy(of: request, from: captured, user: user)
         let activityId = try store.completeTracking(requestId: request.id, activity: activity,
                                                     attachments: attachments)
         request.state = .done(activityId: activityId)
-      } catch let error as CRMError {
-        if case .busy = error { throw error }
-        let reason = error.description
-        try store.failTracking(requestId: request.id, reason: reason)
-        request.state = .failed(reason: reason)
+      } catch CRMError.busy(let what) {
+        throw CRMError.busy(what)
       } catch {
-        let reason = String(describing: error)
-        try store.failTracking(requestId: request.id, reason: reason)
-        request.state = .failed(reason: reason)
+        let failure = SyncFailure(error)
+        try store.failTracking(requestId: request.id, reason: failure.reason)
+        request.state = .failed(reason: failure.reason)
+        detail = failure.detail
       }
       results.append(request)
-      onEach?(request)
+      onEach?(request, detail)
     }
     return results
   }
 
   // MARK: - Capture
+
+  /// What `user`'s own mailbox and calendar put on `record`'s timeline: the items, the
+  /// emails and meetings they come from (by item id), the tracked activities among them,
+  /// and the problems met reading the sources.
+  private struct Captured {
+    var items: [TimelineItem] = []
+    var emails: [ItemID: CapturedEmail] = [:]
+    var meetings: [ItemID: CapturedMeeting] = [:]
+    var activities = Set<String>()
+    var problems: [String] = []
+  }
+
+  /// The items `user`'s mailbox and calendar put on `record`'s timeline at `now` by the
+  /// capture rules; the caller has checked that the user may see untracked items. The
+  /// timeline shows them, and the sync copies nothing else.
+  private func capturedItems(for record: RecordRef, user: User, now: Date,
+                             indexing: (@Sendable (Int, Int) -> Void)?) throws -> Captured {
+    var captured = Captured()
+    let addresses = try AddressSetRules(reader: store).addressSet(for: record).addresses
+    guard !addresses.isEmpty else { return captured }
+    let requests = try requestsByItem(user: user, record: record)
+    if let mail {
+      try captureEmails(mail, addresses: addresses, requests: requests, indexing: indexing,
+                        into: &captured)
+      captured.problems += mail.problems.map(\.description)
+    }
+    if let calendar {
+      try captureMeetings(calendar, addresses: addresses, requests: requests, now: now,
+                          into: &captured)
+      captured.problems += calendar.problems.map(\.description)
+    }
+    return captured
+  }
 
   /// The user's open requests made from this record: a request from another record does
   /// not make the item pending here (tracking it here too links this record as well).
@@ -199,44 +219,43 @@ public final class TimelineService: Sendable {
     return byItem
   }
 
-  private func capturedEmails(_ mail: any MailSource, addresses: Set<EmailAddress>,
-                              requests: [String: TrackRequest],
-                              indexing: (@Sendable (Int, Int) -> Void)?) throws
-    -> (items: [TimelineItem], activities: Set<String>) {
+  private func captureEmails(_ mail: any MailSource, addresses: Set<EmailAddress>,
+                             requests: [String: TrackRequest],
+                             indexing: (@Sendable (Int, Int) -> Void)?,
+                             into captured: inout Captured) throws {
     try mail.refresh(reporting: indexing)
     let emails = try mail.newestMessages(matching: addresses, limit: limits.maxEmails)
     let tracked = try store.emailActivities(messageIds: emails.map(\.messageId))
     var byMessageId: [String: Activity] = [:]
     for activity in tracked { if let m = activity.messageId { byMessageId[m] = activity } }
-    var items: [TimelineItem] = []
-    var used = Set<String>()
     for email in emails {
+      let itemId = ItemID.mail(messageId: email.messageId)
+      captured.emails[itemId] = email
       if let activity = byMessageId[email.messageId] {
-        items.append(TimelineService.trackedItem(activity, id: activity.id))
-        used.insert(activity.id)
+        captured.items.append(TimelineService.trackedItem(activity, id: activity.id))
+        captured.activities.insert(activity.id)
         continue
       }
-      let id = ItemID.mail(messageId: email.messageId).text
-      items.append(TimelineItem(
+      let id = itemId.text
+      captured.items.append(TimelineItem(
         id: id, kind: .email, state: TimelineService.state(of: requests[id]),
         subject: email.subject, at: email.date, messageId: email.messageId, from: email.from,
         fromName: email.fromName, to: email.to, cc: email.cc))
     }
-    return (items, used)
   }
 
-  private func capturedMeetings(_ calendar: any CalendarSource, addresses: Set<EmailAddress>,
-                                requests: [String: TrackRequest], now: Date) throws
-    -> (items: [TimelineItem], activities: Set<String>) {
+  private func captureMeetings(_ calendar: any CalendarSource, addresses: Set<EmailAddress>,
+                               requests: [String: TrackRequest], now: Date,
+                               into captured: inout Captured) throws {
     let window = now.addingTimeInterval(-limits.meetingWindow)...now
       .addingTimeInterval(limits.meetingWindow)
     let meetings = try calendar.meetings(matching: addresses, startingIn: window,
                                          timeZone: timeZone)
     let appointments = try store.appointmentActivities(uids: Array(Set(meetings.map(\.uid))))
-    var items: [TimelineItem] = []
-    var used = Set<String>()
     for meeting in meetings {
-      let id = ItemID.meeting(uid: meeting.uid, recurrenceId: meeting.recurrenceId).text
+      let itemId = ItemID.meeting(uid: meeting.uid, recurrenceId: meeting.recurrenceId)
+      captured.meetings[itemId] = meeting
+      let id = itemId.text
       if let activity = TimelineService.appointment(covering: meeting, in: appointments) {
         // A series-level activity covers every occurrence; each keeps its own start and end.
         let coversSeries = activity.recurrenceId == nil && meeting.recurrenceId != nil
@@ -255,11 +274,11 @@ public final class TimelineService: Sendable {
         if item.attendees.isEmpty { item.attendees = meeting.attendees }
         if item.location == nil { item.location = meeting.location }
         if item.details == nil { item.details = meeting.description }
-        items.append(item)
-        used.insert(activity.id)
+        captured.items.append(item)
+        captured.activities.insert(activity.id)
         continue
       }
-      items.append(TimelineItem(
+      captured.items.append(TimelineItem(
         id: id, kind: .appointment, state: TimelineService.state(of: requests[id]),
         subject: meeting.summary, at: meeting.start, end: meeting.end, uid: meeting.uid,
         recurrenceId: meeting.recurrenceId, from: meeting.organizer,
@@ -267,7 +286,6 @@ public final class TimelineService: Sendable {
         attendees: meeting.attendees, location: meeting.location, details: meeting.description,
         isAllDay: meeting.isAllDay))
     }
-    return (items, used)
   }
 
   /// The appointment activity that tracks this occurrence: same UID and recurrence id, or
@@ -310,16 +328,31 @@ public final class TimelineService: Sendable {
 
   // MARK: - Sync
 
-  private func copy(of request: TrackRequest, user: User) throws
+  /// The activity and attachment contents to store for `request`: the item as `captured`
+  /// (the record's timeline in the user's own mailbox and calendar) has it, else
+  /// `SyncRefusal.notOnTimeline`.
+  private func copy(of request: TrackRequest, from captured: Captured, user: User) throws
     -> (Activity, [AttachmentContent]) {
     guard let itemId = ItemID(parsing: request.itemId) else {
       throw CRMError.unknownItem(request.itemId)
     }
     switch itemId {
     case .mail(let messageId):
-      guard let mail else { throw MailSourceError.messageNotFound(messageId) }
+      guard let mail, let email = captured.emails[itemId] else {
+        throw SyncRefusal.notOnTimeline(source: "mailbox", "\(request.itemId) is not among "
+          + "the messages your mailbox puts on the timeline of \(request.record)")
+      }
       let content = try mail.message(messageId: messageId)
       let h = content.header
+      // Two files may carry one Message-ID, and the one read may not be the one the timeline
+      // matched (deleted since, or unreadable). Another From, To or Cc means another message,
+      // which the capture rules did not put on this record.
+      guard h.from == email.from, h.to == email.to, h.cc == email.cc else {
+        throw SyncRefusal.notOnTimeline(source: "mailbox", "the copy of \(messageId) in your "
+          + "mailbox has other "
+          + "From, To or Cc than the message the timeline shows (two messages share this "
+          + "Message-ID)")
+      }
       let outgoing = h.from.map { user.emails.contains($0) } ?? false
       let activity = Activity(
         id: TimelineService.newActivityId(), kind: .email, regarding: [request.record],
@@ -327,12 +360,10 @@ public final class TimelineService: Sendable {
         direction: outgoing ? .outgoing : .incoming, from: h.from, to: h.to, cc: h.cc,
         attachments: content.attachments.map(\.info), body: content.plainText)
       return (activity, content.attachments)
-    case .meeting(let uid, let recurrenceId):
-      guard let calendar,
-            let meeting = try calendar.occurrence(
-              uid: uid, recurrenceId: recurrenceId, near: recurrenceId ?? request.requestedAt,
-              timeZone: timeZone) else {
-        throw MailSourceError.messageNotFound("meeting \(request.itemId)")
+    case .meeting(let uid, _):
+      guard let meeting = captured.meetings[itemId] else {
+        throw SyncRefusal.notOnTimeline(source: "calendar", "\(request.itemId) is not among "
+          + "the meetings your calendar puts on the timeline of \(request.record)")
       }
       // An occurrence of a series already tracked as a whole links to that activity.
       let series = try store.appointmentActivities(uids: [uid])
@@ -349,5 +380,55 @@ public final class TimelineService: Sendable {
 
   static func newActivityId() -> String {
     "act-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")
+  }
+}
+
+/// Why the sync refused a request whose item it could read.
+enum SyncRefusal: Error, CustomStringConvertible {
+  /// The request names another user (the store gave it to the wrong sync).
+  case notYours
+  /// The item is not on the record's timeline in the syncing user's own `source`
+  /// ("mailbox" or "calendar"); `why` says which item and why, for that user alone.
+  case notOnTimeline(source: String, _ why: String)
+
+  var description: String {
+    switch self {
+    case .notYours: return "the request is another user's"
+    case .notOnTimeline(_, let why): return why
+    }
+  }
+}
+
+/// A failed request in two forms. `reason` is stored with the request in the CRM database,
+/// which the whole team reads, so it names nothing of the user's mailbox or calendar: no
+/// path, folder, header or address, only what went wrong in general words. `detail` says
+/// everything, for the syncing user alone; nil when it would only repeat `reason`.
+struct SyncFailure {
+  var reason: String
+  var detail: String?
+
+  init(_ error: any Error) {
+    switch error {
+    case let refusal as NotAllowed:
+      reason = refusal.reason
+    case SyncRefusal.notYours:
+      reason = "filed for another user"
+    case SyncRefusal.notOnTimeline(let source, _):
+      reason = "not on this record's timeline in your \(source)"
+    case CRMError.unknownItem, CRMError.unknownRecord, CRMError.unknownRecordType:
+      // Name only the item or record, which the request row holds anyway.
+      reason = "\(error)"
+    case MailSourceError.messageNotFound:
+      reason = "no longer in your mailbox"
+    case MailSourceError.tooLarge(_, _, let limit):
+      reason = "larger than \(MailSourceError.megabytes(limit)), the most AutoCapture reads "
+        + "of one message"
+    case is MailSourceError:
+      reason = "could not be read from your mailbox"
+    default:
+      reason = "could not be copied"
+    }
+    let whole = "\(error)"
+    detail = whole == reason ? nil : whole
   }
 }

@@ -63,17 +63,6 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     }
   }
 
-  /// Looks for the occurrence within 60 days of `near` (its recurrence id, or when the
-  /// request was made), the span in which a tracked item's meeting can have moved.
-  public func occurrence(uid: String, recurrenceId: Date?, near: Date, timeZone: TimeZone) throws
-    -> CapturedMeeting? {
-    let span: TimeInterval = 60 * 24 * 3600
-    let window = near.addingTimeInterval(-span)...near.addingTimeInterval(span)
-    return try occurrences(startingIn: window, timeZone: timeZone).first {
-      $0.uid == uid && $0.recurrenceId == recurrenceId
-    }
-  }
-
   /// Every captured (not cancelled) occurrence starting in `window`, one per UID and
   /// recurrence id, sorted by start.
   private func occurrences(startingIn window: ClosedRange<Date>, timeZone: TimeZone) throws

@@ -99,6 +99,48 @@ enum FileSystem {
     return out
   }
 
+  /// The whole of the regular file at `path`, read with `read(2)`. Not mapped: another
+  /// program may truncate the file meanwhile (an mbox being expunged), and touching a
+  /// mapped page past the new end kills the process with SIGBUS. A file over `limit` bytes
+  /// is refused unread; one that shrinks while it is read gives what was there, one that
+  /// grows gives the size it had when opened. Returns the bytes and what `fstat` said.
+  static func contents(of path: String, limit: Int64 = .max) throws(MailSourceFailure)
+    -> (data: Data, status: Status)
+  {
+    // Non-blocking, so a FIFO is opened (and refused below) rather than waited on forever.
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    guard fd >= 0 else { throw MailSourceFailure(path: path, errno: errno) }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { throw MailSourceFailure(path: path, errno: errno) }
+    let status = makeStatus(st)
+    guard status.isRegular else {
+      throw MailSourceFailure(path: path, reason: "not a regular file (a FIFO, socket or device)")
+    }
+    guard status.size <= limit else {
+      throw MailSourceFailure(path: path, size: status.size, limit: limit)
+    }
+    var data = Data(count: Int(status.size))
+    var filled = 0
+    let code: Int32 = data.withUnsafeMutableBytes { buffer in
+      guard let base = buffer.baseAddress else { return 0 }
+      while filled < buffer.count {
+        // At most 1 GiB a call: Linux reads no more than about 2 GiB at once anyway.
+        let n = read(fd, base + filled, min(buffer.count - filled, 1 << 30))
+        if n < 0 {
+          if errno == EINTR { continue }
+          return errno
+        }
+        if n == 0 { break }
+        filled += n
+      }
+      return 0
+    }
+    if code != 0 { throw MailSourceFailure(path: path, errno: code) }
+    if filled < data.count { data.removeSubrange(filled...) }
+    return (data, status)
+  }
+
   /// Whether `path/entry` is a directory, using the listing's type when it has one.
   static func isDirectory(_ path: String, _ entry: Entry) -> Bool {
     if let known = entry.isDirectory { return known }
@@ -113,13 +155,24 @@ struct MailSourceFailure: Error, Sendable {
   var reason: String
   /// The errno code when a system call failed, else 0.
   var code: Int32 = 0
+  /// The file's size and the limit it is over, when it was refused for its size.
+  var overLimit: (size: Int64, limit: Int64)?
   init(path: String, reason: String) { self.path = path; self.reason = reason }
   init(path: String, errno code: Int32) {
     self.init(path: path, reason: FileSystem.errnoReason(code))
     self.code = code
   }
+  init(path: String, size: Int64, limit: Int64) {
+    self.init(path: path, reason: "larger than \(MailSourceError.megabytes(limit))")
+    overLimit = (size, limit)
+  }
   var isMissing: Bool { code == ENOENT || code == ENOTDIR }
-  var error: MailSourceError { .unreadable(path: path, reason: reason) }
+  var error: MailSourceError {
+    if let overLimit {
+      return .tooLarge(path: path, size: overLimit.size, limit: overLimit.limit)
+    }
+    return .unreadable(path: path, reason: reason)
+  }
 }
 
 /// Reads the header block of message files with one reusable buffer (one per worker thread).

@@ -92,54 +92,62 @@ extension MailboxIndex {
       to: list(row[6]), cc: list(row[7]), folder: row[8])
   }
 
-  /// The whole message with this Message-ID, read from its file (or mbox slice) now.
+  /// The most of one message `message(messageId:)` reads: a message is read whole into
+  /// memory, and a larger file in a mailbox is more likely a mistake or an attack than mail
+  /// (common servers refuse mail over 25 to 50 MB).
+  public static let maximumMessageBytes: Int64 = 50 << 20
+
+  /// The whole message with this Message-ID, read from its file (or mbox slice) now: the
+  /// header and the body of one file, since two files may carry one Message-ID and hold
+  /// different messages.
   ///
-  /// A Maildir file renamed since the last refresh (a flag change, or moved from `new` to
-  /// `cur`) is found by its unique part. A message whose files are all gone reports the path
-  /// it was expected at.
+  /// The files are tried in the order they were indexed. A Maildir file renamed since the
+  /// last refresh (a flag change, or moved from `new` to `cur`) is found by its unique part;
+  /// a file that now holds another Message-ID is passed over. A message whose files are all
+  /// gone reports the path it was expected at; one over `maximumMessageBytes` is refused.
   public func message(messageId: String) throws -> MessageContent {
     struct Location {
       var kind: String
       var dirPath: String
+      var folder: String
       var name: String
       var uniq: String
       var offset: Int64?
       var length: Int64?
     }
-    let (header, locations): (CapturedEmail?, [Location]) = try database.read { db in
-      let sql = """
-        SELECT mid, date, date_fallback, subject, from_addr, from_name, to_list, cc_list,
-          folder, id FROM message WHERE mid_hash = ? AND mid = ?
-        """
-      let arguments: StatementArguments = [IndexSchema.midHash(messageId), messageId]
-      guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else {
-        return (nil, [])
-      }
-      let messageRow: Int64 = row[9]
+    let locations: [Location] = try database.read { db in
       let files = try Row.fetchAll(db, sql: """
-        SELECT d.kind, d.path, f.name, f.uniq, f.offset, f.length
-        FROM file f JOIN dir d ON d.id = f.dir_id WHERE f.message = ? ORDER BY f.id
-        """, arguments: [messageRow])
-      return (MailboxIndex.captured(row), files.map {
-        Location(kind: $0[0], dirPath: $0[1], name: $0[2], uniq: $0[3], offset: $0[4],
-                 length: $0[5])
-      })
+        SELECT d.kind, d.path, d.folder, f.name, f.uniq, f.offset, f.length
+        FROM message m JOIN file f ON f.message = m.id JOIN dir d ON d.id = f.dir_id
+        WHERE m.mid_hash = ? AND m.mid = ? ORDER BY f.id
+        """, arguments: [IndexSchema.midHash(messageId), messageId])
+      return files.map {
+        Location(kind: $0[0], dirPath: $0[1], folder: $0[2], name: $0[3], uniq: $0[4],
+                 offset: $0[5], length: $0[6])
+      }
     }
-    guard let header else { throw MailSourceError.messageNotFound(messageId) }
     var lastFailure = MailSourceError.messageNotFound(messageId)
     for location in locations {
       do {
         let data: Data
+        let mtime: Double
         if location.kind == "mbox", let offset = location.offset, let length = location.length {
-          data = try MailboxIndex.readSlice(
+          (data, mtime) = try MailboxIndex.readSlice(
             path: location.dirPath, offset: offset, length: length)
         } else {
-          data = try MailboxIndex.readMaildirFile(
+          (data, mtime) = try MailboxIndex.readMaildirFile(
             dirPath: location.dirPath, name: location.name, uniq: location.uniq)
         }
+        let header = try data.withUnsafeBytes { bytes throws(MailSourceFailure) in
+          let end = HeaderBlockReader.headerEnd(bytes) ?? bytes.count
+          return try IndexedHeader(
+            headerBlock: UnsafeRawBufferPointer(rebasing: bytes[0..<end]), mtime: mtime,
+            wholeMessageHash: { IndexSchema.fnv1a(bytes) })
+        }
+        guard header.messageId == messageId else { continue }
         let body = MessageBody.extract(from: data)
         return MessageContent(
-          header: header, plainText: body.text,
+          header: MailboxIndex.captured(header, folder: location.folder), plainText: body.text,
           attachments: body.attachments.map {
             AttachmentContent(
               info: AttachmentInfo(name: $0.name, contentType: $0.contentType, size: $0.data.count),
@@ -147,6 +155,8 @@ extension MailboxIndex {
           })
       } catch let error as MailSourceError {
         lastFailure = error
+      } catch let failure as MailSourceFailure {
+        lastFailure = failure.error
       } catch {
         lastFailure = .unreadable(path: location.dirPath, reason: "\(error)")
       }
@@ -154,19 +164,39 @@ extension MailboxIndex {
     throw lastFailure
   }
 
-  private static func readSlice(path: String, offset: Int64, length: Int64) throws -> Data {
+  /// A `CapturedEmail` from a header read from a file in `folder`.
+  static func captured(_ h: IndexedHeader, folder: String) -> CapturedEmail {
+    CapturedEmail(
+      messageId: h.messageId, date: Date(timeIntervalSince1970: h.date),
+      dateIsFallback: h.dateIsFallback, subject: h.subject,
+      from: h.from.map { EmailAddress(normalized: $0) }, fromName: h.fromName,
+      to: h.to.map { EmailAddress(normalized: $0) }, cc: h.cc.map { EmailAddress(normalized: $0) },
+      folder: folder)
+  }
+
+  /// An mbox message's bytes, its `From ` quoting undone, and the mbox file's mtime.
+  private static func readSlice(path: String, offset: Int64, length: Int64) throws
+    -> (Data, Double)
+  {
+    guard length <= maximumMessageBytes else {
+      throw MailSourceError.tooLarge(path: path, size: length, limit: maximumMessageBytes)
+    }
     guard let handle = FileHandle(forReadingAtPath: path) else {
       throw MailSourceError.unreadable(path: path, reason: FileSystem.errnoReason(errno))
     }
     defer { try? handle.close() }
     do {
+      var st = stat()
+      guard fstat(handle.fileDescriptor, &st) == 0 else {
+        throw MailSourceError.unreadable(path: path, reason: FileSystem.errnoReason(errno))
+      }
       try handle.seek(toOffset: UInt64(offset))
       let data = try handle.read(upToCount: Int(length)) ?? Data()
       guard data.count == Int(length) else {
         throw MailSourceError.unreadable(
           path: path, reason: "the mbox changed since it was indexed (message at byte \(offset))")
       }
-      return MboxLayout.unquoted(data)
+      return (MboxLayout.unquoted(data), FileSystem.makeStatus(st).mtime)
     } catch let error as MailSourceError {
       throw error
     } catch {
@@ -174,24 +204,36 @@ extension MailboxIndex {
     }
   }
 
-  private static func readMaildirFile(dirPath: String, name: String, uniq: String) throws
-    -> Data
+  /// A Maildir file's bytes and mtime, looked for under its unique part in `cur` and `new`
+  /// when its name changed.
+  private static func readMaildirFile(dirPath: String, name: String, uniq: String)
+    throws(MailSourceFailure) -> (Data, Double)
   {
     let path = dirPath + "/" + name
-    if let data = FileManager.default.contents(atPath: path) { return data }
-    let reason = FileSystem.errnoReason(errno)
+    let failure: MailSourceFailure
+    do {
+      let (data, status) = try FileSystem.contents(of: path, limit: maximumMessageBytes)
+      return (data, status.mtime)
+    } catch {
+      guard error.isMissing else { throw error }
+      failure = error
+    }
     let folderPath = (dirPath as NSString).deletingLastPathComponent
     for sub in ["cur", "new"] {
       let dir = folderPath + "/" + sub
       guard let entries = try? FileSystem.list(dir, includeHidden: false) else { continue }
       for entry in entries where MaildirLayout.uniquePart(of: entry.name) == uniq {
-        if let data = FileManager.default.contents(atPath: dir + "/" + entry.name) {
-          return data
+        do {
+          let (data, status) = try FileSystem.contents(
+            of: dir + "/" + entry.name, limit: maximumMessageBytes)
+          return (data, status.mtime)
+        } catch {
+          if !error.isMissing { throw error }
         }
       }
     }
     let exists = FileManager.default.fileExists(atPath: path)
-    throw MailSourceError.unreadable(
-      path: path, reason: exists ? reason : "the file is gone from the mailbox")
+    throw MailSourceFailure(
+      path: path, reason: exists ? failure.reason : "the file is gone from the mailbox")
   }
 }

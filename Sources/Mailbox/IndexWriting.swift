@@ -234,7 +234,7 @@ struct WaveParser: Sendable {
     if let slice = file.mboxSlice {
       let offset = slice.offset, length = slice.length
       guard let data = mboxData[file.dirPath] else {
-        return .failure(MailSourceFailure(path: file.dirPath, reason: "mbox not mapped"))
+        return .failure(MailSourceFailure(path: file.dirPath, reason: "mbox not read"))
       }
       let mtime = mboxMtime[file.dirPath] ?? 0
       return data.withUnsafeBytes { all in

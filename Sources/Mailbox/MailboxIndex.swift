@@ -49,12 +49,12 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   private let lock = NSLock()
   private var lastSummaryStorage: MailboxIndexSummary?
 
-  /// The default index directory: `$XDG_DATA_HOME/autocapture/index`, else
-  /// `~/.local/share/autocapture/index`.
+  /// The default index directory: `$XDG_DATA_HOME/autocapture/index` when that is an
+  /// absolute path, else `~/.local/share/autocapture/index`.
   public static func defaultIndexDirectory(
     environment: (String) -> String? = Environment.value
   ) -> URL {
-    if let xdg = environment("XDG_DATA_HOME"), !xdg.isEmpty {
+    if let xdg = Environment.baseDirectory("XDG_DATA_HOME", environment) {
       return URL(fileURLWithPath: xdg).appendingPathComponent("autocapture/index")
     }
     return URL(fileURLWithPath: Environment.homeDirectory(environment))
@@ -480,10 +480,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     }
     let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+      data = try FileSystem.contents(of: path).data
     } catch {
-      let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
-      problems.append(MailSourceFailure(path: path, reason: reason))
+      problems.append(error)
       return
     }
     summary.scannedDirectories += 1

@@ -7,14 +7,16 @@ import GRDBSQLite
 ///
 /// Bulk indexing runs hundreds of thousands of inserts and a query steps dozens of cursors;
 /// GRDB's argument boxing costs more than SQLite itself there, so these few paths talk to
-/// the C API. The statement stays owned (and finalized) by GRDB.
+/// the C API. GRDB finalizes the statement when it lets go of it (a cached one when its
+/// cache is cleared), so this holds it: the handle lives as long as the statement.
 struct RawStatement {
+  private let statement: Statement
   let handle: OpaquePointer
-  let sql: String
+  var sql: String { statement.sql }
 
   init(_ statement: Statement) {
+    self.statement = statement
     handle = statement.sqliteStatement
-    sql = statement.sql
   }
 
   private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

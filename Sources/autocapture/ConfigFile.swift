@@ -3,7 +3,7 @@ import Foundation
 import TOMLKit
 
 /// Defaults for the workspace options from `$XDG_CONFIG_HOME/autocapture/config.toml`
-/// (else `~/.config/autocapture/config.toml`), or the file named by `AUTOCAPTURE_CONFIG`.
+/// (else, or when it is not absolute, `~/.config/autocapture/config.toml`), or the file named by `AUTOCAPTURE_CONFIG`.
 ///
 /// Keys: `db`, `user`, `maildir`, `mbox`, `calendar` (a string or an array of strings),
 /// `index-dir`, `theme`, `max-emails`, `meeting-window-hours`. Options on the command line
@@ -23,7 +23,7 @@ struct ConfigFile {
   /// process cost ~0.4 ms, a noticeable share of a one-shot command.
   static var defaultPath: String {
     if let path = Environment.value("AUTOCAPTURE_CONFIG"), !path.isEmpty { return path }
-    if let xdg = Environment.value("XDG_CONFIG_HOME"), !xdg.isEmpty {
+    if let xdg = Environment.baseDirectory("XDG_CONFIG_HOME") {
       return xdg + "/autocapture/config.toml"
     }
     return Environment.homeDirectory() + "/.config/autocapture/config.toml"

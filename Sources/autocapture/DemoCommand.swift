@@ -61,7 +61,11 @@ enum DemoSetup {
       }
       try DemoWorkspace.reset(directory)
     }
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    // The owner's alone, like the index beside it: it holds a mailbox and a CRM database.
+    // Parents made here get the same mode, as the XDG Base Directory spec asks.
+    try FileManager.default.createDirectory(
+      at: directory, withIntermediateDirectories: true,
+      attributes: [.posixPermissions: 0o700])
     let manifest = try DemoWorkspace.generate(into: directory, now: now, timeZone: .current)
     let store = try SQLiteCRMStore(path: manifest.databaseFile.path)
     _ = try store.importFile(at: manifest.importFile)

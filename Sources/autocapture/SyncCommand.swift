@@ -17,9 +17,11 @@ struct SyncCommand {
     let ws = try Workspace(options: workspace, user: userName, connections: .single)
     let user = try ws.user(userName)
     var failed = 0
-    // Each line is written as its request finishes, so a watcher sees progress.
+    // Each line is written as its request finishes, so a watcher sees progress. A failure's
+    // details (which file, why) are this user's alone: standard error, not the database.
     let results = try ws.service.syncPending(user: user, now: try workspace.resolvedNow()) {
-      request in
+      request, detail in
+      if let detail { Console.error("\(request.id) \(request.itemId): \(detail)") }
       var line = "\(request.id) \(request.itemId): "
       switch request.state {
       case .done(let activityId): line += "tracked as \(activityId)"

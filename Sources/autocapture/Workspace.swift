@@ -66,8 +66,8 @@ extension WorkspaceOptions {
   }
 }
 
-/// Where AutoCapture keeps per-user data: `$XDG_DATA_HOME/autocapture`, else
-/// `~/.local/share/autocapture` (the private index's parent).
+/// Where AutoCapture keeps per-user data: `$XDG_DATA_HOME/autocapture` when that is an
+/// absolute path, else `~/.local/share/autocapture` (the private index's parent).
 enum DataDirectory {
   static var url: URL { MailboxIndex.defaultIndexDirectory().deletingLastPathComponent() }
 }

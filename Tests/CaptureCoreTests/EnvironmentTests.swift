@@ -26,4 +26,17 @@ import Testing
     let root = Environment.expandingTilde("~root/x", home: "/h")
     #expect(root.hasPrefix("/") && root.hasSuffix("/x") && !root.hasPrefix("/h/"))
   }
+
+  /// The XDG Base Directory spec: a relative path in an XDG variable is invalid, ignored.
+  @Test func anXDGBaseDirectoryCountsOnlyWhenItIsAbsolute() {
+    func base(_ value: String?) -> String? {
+      Environment.baseDirectory("XDG_DATA_HOME") { $0 == "XDG_DATA_HOME" ? value : nil }
+    }
+    #expect(base("/home/dana/data") == "/home/dana/data")
+    #expect(base("data") == nil)
+    #expect(base("./data") == nil)
+    #expect(base("~/data") == nil)
+    #expect(base("") == nil)
+    #expect(base(nil) == nil)
+  }
 }

@@ -89,14 +89,16 @@ struct CaptureFixture {
     return try CLIRunner.run(["import", file.path, "--db", db])
   }
 
-  /// Writes one message into `folder` (`""` for the inbox, `.Sent`, `.Trash.2025`...).
+  /// Writes one message into `folder` (`""` for the inbox, `.Sent`, `.Trash.2025`...) of
+  /// `mailbox` (this workspace's Maildir when nil).
   @discardableResult
-  mutating func message(folder: String = "", id: String?, date: String?, from: String,
+  mutating func message(mailbox: URL? = nil, folder: String = "", id: String?, date: String?, from: String,
                         to: String = "dana@contoso.example", cc: String? = nil,
                         extraHeaders: [String] = [], subject: String,
                         body: String = "Hello.\n", mtime: Date? = nil) throws -> URL {
     counter += 1
-    let dir = folder.isEmpty ? maildir : maildir.appendingPathComponent(folder)
+    let root = mailbox ?? maildir
+    let dir = folder.isEmpty ? root : root.appendingPathComponent(folder)
     for sub in ["cur", "new", "tmp"] {
       try FileManager.default.createDirectory(
         at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)

@@ -128,6 +128,8 @@ import Testing
     #expect(index(["XDG_DATA_HOME": "/d", "HOME": "/h"]) == "/d/autocapture/index")
     #expect(index(["HOME": "/h"]) == "/h/.local/share/autocapture/index")
     #expect(index(["HOME": "", "XDG_DATA_HOME": ""]) == index([:]))
+    // A relative XDG_DATA_HOME is invalid (XDG Base Directory spec): the default stands.
+    #expect(index(["XDG_DATA_HOME": "data", "HOME": "/h"]) == "/h/.local/share/autocapture/index")
   }
 
   @Test func aSourceIsNamedByItsAbsoluteNormalizedPath() throws {
