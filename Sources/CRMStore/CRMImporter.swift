@@ -384,7 +384,7 @@ private struct ImportFile {
 
   static let activityKeys = [
     "id", "kind", "regarding", "subject", "at", "end", "owner", "messageId", "direction", "from",
-    "to", "cc", "attachments", "body", "uid", "recurrenceId", "organizer", "attendees", "location",
+    "fromName", "to", "cc", "attachments", "body", "uid", "recurrenceId", "organizer", "attendees", "location",
   ]
 
   mutating func activity(_ value: JSONValue, at path: String) throws(ImportError) -> Activity {
@@ -397,8 +397,8 @@ private struct ImportFile {
       at: try o.requiredDate("at"), end: try o.date("end"), owner: try o.reference("owner"),
       messageId: try o.messageId("messageId"),
       direction: try o.choice("direction", Direction.self, allowed: ["incoming", "outgoing"]),
-      from: try o.email("from"), to: try o.emails("to"), cc: try o.emails("cc"),
-      body: try o.string("body"), uid: try o.string("uid"),
+      from: try o.email("from"), fromName: try o.string("fromName"), to: try o.emails("to"),
+      cc: try o.emails("cc"), body: try o.string("body"), uid: try o.string("uid"),
       recurrenceId: try o.date("recurrenceId"), organizer: try o.email("organizer"),
       attendees: try o.emails("attendees"), location: try o.string("location"))
     try define(.activity, activity.id, at: o.path("id"), kind: "activity")

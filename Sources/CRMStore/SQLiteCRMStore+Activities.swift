@@ -13,7 +13,7 @@ extension SQLiteCRMStore {
 
   static let activityColumns = """
     a.id, a.kind, a.subject, a.at, a."end", a.owner, a.messageId, a.direction, a.fromAddress,
-    a.uid, a.recurrenceId, a.organizer, a.location
+    a.fromName, a.uid, a.recurrenceId, a.organizer, a.location
     """
 
   /// Reads one activity row with its links, addresses and attachment infos.
@@ -48,7 +48,8 @@ extension SQLiteCRMStore {
       id: id, kind: ActivityKind(rawValue: row["kind"]) ?? .note, regarding: regarding,
       subject: row["subject"], at: row["at"], end: row["end"], owner: row["owner"],
       messageId: row["messageId"], direction: direction.flatMap(Direction.init(rawValue:)),
-      from: from.map(EmailAddress.init(normalized:)), to: to, cc: cc, attachments: attachments,
+      from: from.map(EmailAddress.init(normalized:)), fromName: row["fromName"], to: to, cc: cc,
+      attachments: attachments,
       body: body, uid: row["uid"], recurrenceId: row["recurrenceId"],
       organizer: organizer.map(EmailAddress.init(normalized:)), attendees: attendees,
       location: row["location"])
@@ -120,18 +121,19 @@ extension SQLiteCRMStore {
   {
     try db.cachedStatement(sql: """
       INSERT INTO activity (id, kind, subject, at, "end", owner, messageId, direction, fromAddress,
-        body, uid, recurrenceId, organizer, location)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        fromName, body, uid, recurrenceId, organizer, location)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, subject = excluded.subject,
         at = excluded.at, "end" = excluded."end", owner = excluded.owner,
         messageId = excluded.messageId, direction = excluded.direction,
-        fromAddress = excluded.fromAddress, body = excluded.body, uid = excluded.uid,
+        fromAddress = excluded.fromAddress, fromName = excluded.fromName,
+        body = excluded.body, uid = excluded.uid,
         recurrenceId = excluded.recurrenceId, organizer = excluded.organizer,
         location = excluded.location
       """).execute(arguments: [
         activity.id, activity.kind.rawValue, activity.subject, activity.at, activity.end,
         activity.owner, activity.messageId, activity.direction?.rawValue, activity.from?.value,
-        activity.body, activity.uid, activity.recurrenceId, activity.organizer?.value,
+        activity.fromName, activity.body, activity.uid, activity.recurrenceId, activity.organizer?.value,
         activity.location,
       ])
     for table in ["activityRegarding", "activityAddress", "attachment"] {

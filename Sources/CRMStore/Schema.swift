@@ -10,13 +10,18 @@ import GRDB
 enum Schema {
   /// The `PRAGMA user_version` the last migration sets. Each new migration must raise it:
   /// opening a file whose `user_version` equals this skips the migrator altogether.
-  static let version = 1
+  static let version = 2
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1-crm") { db in
       try db.execute(sql: v1)
-      try db.execute(sql: "PRAGMA user_version = \(version)")
+      try db.execute(sql: "PRAGMA user_version = 1")
+    }
+    // The sender's display name of a tracked email.
+    migrator.registerMigration("v2-activity-fromName") { db in
+      try db.execute(sql: "ALTER TABLE activity ADD COLUMN fromName TEXT")
+      try db.execute(sql: "PRAGMA user_version = 2")
     }
     return migrator
   }

@@ -274,6 +274,9 @@ public struct Activity: Hashable, Sendable {
   public var messageId: String?
   public var direction: Direction?
   public var from: EmailAddress?
+  /// The sender's display name as the message gave it (`Dana Reyes`), kept so a tracked
+  /// email shows the same counterpart as its private tile did.
+  public var fromName: String?
   public var to: [EmailAddress]
   public var cc: [EmailAddress]
   public var attachments: [AttachmentInfo]
@@ -288,13 +291,15 @@ public struct Activity: Hashable, Sendable {
 
   public init(id: String, kind: ActivityKind, regarding: [RecordRef], subject: String, at: Date,
               end: Date? = nil, owner: String? = nil, messageId: String? = nil,
-              direction: Direction? = nil, from: EmailAddress? = nil, to: [EmailAddress] = [],
+              direction: Direction? = nil, from: EmailAddress? = nil, fromName: String? = nil,
+              to: [EmailAddress] = [],
               cc: [EmailAddress] = [], attachments: [AttachmentInfo] = [], body: String? = nil,
               uid: String? = nil, recurrenceId: Date? = nil, organizer: EmailAddress? = nil,
               attendees: [EmailAddress] = [], location: String? = nil) {
     self.id = id; self.kind = kind; self.regarding = regarding; self.subject = subject
     self.at = at; self.end = end; self.owner = owner; self.messageId = messageId
-    self.direction = direction; self.from = from; self.to = to; self.cc = cc
+    self.direction = direction; self.from = from; self.fromName = fromName; self.to = to
+    self.cc = cc
     self.attachments = attachments; self.body = body; self.uid = uid
     self.recurrenceId = recurrenceId; self.organizer = organizer; self.attendees = attendees
     self.location = location

@@ -51,6 +51,7 @@ public enum TimelineJSON {
         ("direction", tracked ? .optional(item.direction?.rawValue) : .null),
         ("hasAttachments", tracked ? .optional(item.hasAttachments) : .null),
       ]
+      if let name = item.fromName, !name.isEmpty { fields.append(("fromName", .string(name))) }
     case .phonecall, .task, .note:
       fields += [
         ("subject", .string(item.subject)),

@@ -312,7 +312,8 @@ public final class TimelineService: Sendable {
     TimelineItem(
       id: id, kind: a.kind, state: .tracked, subject: a.subject, at: a.at, end: a.end,
       messageId: a.messageId, uid: a.uid, recurrenceId: a.recurrenceId,
-      from: a.kind == .appointment ? (a.organizer ?? a.from) : a.from, to: a.to, cc: a.cc,
+      from: a.kind == .appointment ? (a.organizer ?? a.from) : a.from,
+      fromName: a.kind == .appointment ? nil : a.fromName, to: a.to, cc: a.cc,
       direction: a.direction,
       hasAttachments: a.kind == .email ? !a.attachments.isEmpty : nil,
       attachments: a.attachments, organizer: a.organizer, attendees: a.attendees,
@@ -357,8 +358,9 @@ public final class TimelineService: Sendable {
       let activity = Activity(
         id: TimelineService.newActivityId(), kind: .email, regarding: [request.record],
         subject: h.subject, at: h.date, owner: user.id, messageId: h.messageId,
-        direction: outgoing ? .outgoing : .incoming, from: h.from, to: h.to, cc: h.cc,
-        attachments: content.attachments.map(\.info), body: content.plainText)
+        direction: outgoing ? .outgoing : .incoming, from: h.from, fromName: h.fromName,
+        to: h.to, cc: h.cc, attachments: content.attachments.map(\.info),
+        body: content.plainText)
       return (activity, content.attachments)
     case .meeting(let uid, _):
       guard let meeting = captured.meetings[itemId] else {

@@ -1,4 +1,4 @@
-import CRMStore
+@testable import CRMStore
 import CaptureCore
 import Foundation
 import GRDB
@@ -37,6 +37,34 @@ import TestSupport
     let path = directory.file("crm.sqlite")
     _ = try SQLiteCRMStore(path: path).importData(Data(#"{"leads": [{"id": "l-1"}]}"#.utf8))
     #expect(try SQLiteCRMStore(path: path).lead(id: "l-1")?.id == "l-1")
+  }
+
+  /// A file written by the first schema (before activities kept the sender's name) is
+  /// migrated forward with its data, and then stores names.
+  @Test func aFirstSchemaFileIsMigratedForwardKeepingItsActivities() throws {
+    let directory = try TestSupportDirectory()
+    let path = directory.file("v1.sqlite")
+    let queue = try DatabaseQueue(path: path)
+    try Schema.migrator.migrate(queue, upTo: "v1-crm")
+    try queue.write { db in
+      try db.execute(sql: """
+        INSERT INTO activity (id, kind, subject, at, fromAddress)
+        VALUES ('act-old', 'email', 'Old', '2026-01-01 00:00:00.000', 'ann@x.example')
+        """)
+    }
+    #expect(try DatabaseQueue(path: path).read { db in
+      try Int.fetchOne(db, sql: "PRAGMA user_version") } == 1)
+    let store = try SQLiteCRMStore(path: path)
+    let old = try #require(try store.activity(id: "act-old"))
+    #expect(old.subject == "Old")
+    #expect(old.fromName == nil)
+    _ = try store.importData(Data(#"""
+      {"activities": [{"id": "act-new", "kind": "email", "subject": "New",
+        "at": "2026-01-02T00:00:00Z", "from": "ann@x.example", "fromName": "Ann"}]}
+      """#.utf8))
+    #expect(try store.activity(id: "act-new")?.fromName == "Ann")
+    #expect(try DatabaseQueue(path: path).read { db in
+      try Int.fetchOne(db, sql: "PRAGMA user_version") } == 2)
   }
 
   @Test func aDatabaseToMigrateThatHasAnUnknownMigrationIsRefusedAsNewer() throws {

@@ -160,6 +160,7 @@ import TestSupport
     #expect(quote.messageId == "<quote-1@contoso.example>")
     #expect(quote.direction == .outgoing)
     #expect(quote.from?.value == "dana@contoso.example")
+    #expect(quote.fromName == "Dana Reyes")
     #expect(quote.to.map(\.value) == ["ann@fabrikam.example"])
     #expect(quote.cc.map(\.value) == ["bo@northwind.example"])
     #expect(quote.attachments == [AttachmentInfo(name: "quote.pdf",
