@@ -14,6 +14,16 @@ let package = Package(
       targets: ["CaptureCore", "CRMStore", "Mailbox", "MailFormats", "TerminalUI",
                 "AutoCaptureApp", "DemoWorkspace"]),
   ],
+  // The live servers' clients are traits, off by default, so the first `swift run
+  // autocapture demo` does not build SwiftNIO, TLS and HTTP stacks; scripts/test (the
+  // README's test command, `swift test --enable-all-traits`) and scripts/install turn them on.
+  traits: [
+    .trait(name: "PostgreSQL",
+           description: "A team's CRM database in PostgreSQL (--db postgresql://)"),
+    .trait(name: "IMAP", description: "A live mailbox over IMAP (--imap)"),
+    .trait(name: "CalDAV", description: "A live calendar over CalDAV (--caldav)"),
+    .default(enabledTraits: []),
+  ],
   dependencies: [
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
