@@ -14,7 +14,7 @@ public enum StyleRole: String, CaseIterable, Sendable, Hashable {
   /// The status line at the bottom.
   case status
   /// A key name inside the status line's hints.
-  case statusKey
+  case statusKey = "status.key"
   /// A transient informational message.
   case notice
   /// An error message.
@@ -67,6 +67,10 @@ public enum StyleRole: String, CaseIterable, Sendable, Hashable {
   case overlay
   /// The border of an overlay.
   case overlayBorder = "overlay.border"
+
+  /// Names roles had before every name followed the dotted scheme, still read in themes
+  /// written then.
+  static let formerNames: [String: StyleRole] = ["statusKey": .statusKey]
 
   /// The role this one falls back to when a theme leaves it undefined; nil for `normal`.
   ///

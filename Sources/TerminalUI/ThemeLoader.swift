@@ -163,7 +163,7 @@ public struct ThemeLoader: Sendable {
       }
       var specs = base.specs
       for key in root.keys.sorted() where key != "inherits" && key != "palette" {
-        guard let role = StyleRole(rawValue: key) else {
+        guard let role = StyleRole(rawValue: key) ?? StyleRole.formerNames[key] else {
           var hint = ""
           if root[key]?.table != nil, StyleRole.allCases.contains(where: {
             $0.rawValue.hasPrefix(key + ".")

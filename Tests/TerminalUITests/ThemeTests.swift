@@ -77,7 +77,7 @@ import TestSupport
     #expect(StyleRole.tilePrivateBorder.fallbackChain == [
       .tilePrivateBorder, .tilePrivate, .tile, .normal,
     ])
-    #expect(StyleRole.statusKey.fallbackChain == [.statusKey, .normal])
+    #expect(StyleRole.statusKey.fallbackChain == [.statusKey, .status, .normal])
   }
 
   @Test func snapshotLettersAreUnique() {
@@ -97,6 +97,15 @@ import TestSupport
     #expect(theme.specs[.header] == StyleSpec(foreground: .rgb(255, 136, 0)))
     #expect(theme.specs[.tilePrivate] == StyleSpec(
       foreground: .indexed(244), background: .rgb(16, 32, 48), attributes: [.dim, .italic]))
+  }
+
+  /// Every role name is dotted now (`status.key`); a theme written with the former name
+  /// `statusKey` still sets the same role.
+  @Test func theFormerNameOfTheStatusKeyRoleStillSetsIt() throws {
+    let dotted = try ThemeLoader.parse("\"status.key\" = \"red\"\n", file: "t.toml")
+    let former = try ThemeLoader.parse("statusKey = \"red\"\n", file: "t.toml")
+    #expect(dotted.style(for: .statusKey) == former.style(for: .statusKey))
+    #expect(former.style(for: .statusKey).foreground == .ansi(1))
   }
 
   @Test func inheritingDefaultKeepsItsOtherRoles() throws {
