@@ -3,8 +3,8 @@ import Foundation
 /// Turns bytes in a named MIME charset into a `String`.
 ///
 /// Mail names its charsets freely (`UTF-8`, `utf8`, `latin1`, `cp1252`, `iso_8859-15`), so
-/// names are normalized first. UTF-8, US-ASCII, the ISO-8859 family and the Windows-125x
-/// family are decoded exactly from built-in tables; other names are tried through
+/// names are normalized first. UTF-8, US-ASCII, UTF-7, the ISO-8859 family and the Windows-125x
+/// family are decoded exactly from built-in tables or code; other names are tried through
 /// Foundation's `String.Encoding`; what still fails falls back to UTF-8, then Latin-1, so no
 /// text is ever lost. Latin-1 (the label and the fallback) reads 0x80-0x9F as Windows-1252.
 public enum Charsets {
@@ -19,6 +19,8 @@ public enum Charsets {
       return decodeUTF8OrLatin1(bytes)
     case "iso-8859-1":
       return decodeLatin1ReadingC1AsWindows(bytes)
+    case "utf-7":
+      return decodeUTF7(bytes.map { UInt32($0) }, variant: .mail)
     default:
       if let table = upperHalves[name] {
         return decodeSingleByte(bytes, upperHalf: table)
@@ -34,7 +36,7 @@ public enum Charsets {
   /// True when `charset` is decoded exactly (not through the fallback).
   public static func isKnown(_ charset: String) -> Bool {
     let name = canonicalName(charset)
-    return name == "utf-8" || name == "us-ascii" || name == "iso-8859-1"
+    return name == "utf-8" || name == "us-ascii" || name == "iso-8859-1" || name == "utf-7"
       || upperHalves[name] != nil || foundationEncoding(name) != nil
   }
 
@@ -162,6 +164,7 @@ public enum Charsets {
     n = n.replacingOccurrences(of: "_", with: "-")
     switch n {
     case "utf8", "unicode-1-1-utf-8", "x-unicode20utf8": return "utf-8"
+    case "utf7", "unicode-1-1-utf-7", "csunicode11utf7", "x-unicode-2-0-utf-7": return "utf-7"
     case "ascii", "us", "ansi-x3.4-1968", "iso646-us", "us-ascii", "": return "us-ascii"
     case "latin1", "latin-1", "l1", "iso8859-1", "iso-8859-1", "iso-ir-100", "cp819":
       return "iso-8859-1"
@@ -215,5 +218,89 @@ public enum Charsets {
   /// The `String.Encoding` of a CoreFoundation encoding number (the high bit marks it).
   static func cfEncoding(_ number: UInt) -> String.Encoding {
     String.Encoding(rawValue: 0x8000_0000 | number)
+  }
+  /// The two forms of UTF-7: RFC 2152 in mail, and RFC 3501 5.1.3 in IMAP mailbox names.
+  enum UTF7Variant {
+    /// `+` shifts, base64 with `/`, `-` after a shift optional; any ASCII is itself.
+    case mail
+    /// `&` shifts, base64 with `,`, `-` required; only printable ASCII is itself.
+    case imapMailboxName
+  }
+
+  /// UTF-7 text, given as code points (bytes, or a string's scalars), decoded.
+  ///
+  /// A shift holds UTF-16 in base64 without padding. What is not valid (a partial unit or
+  /// bits left over that are not zero, an unpaired surrogate, an empty or, in IMAP, unclosed
+  /// shift, a code point UTF-7 never holds as itself) becomes U+FFFD, once per fault, and
+  /// the rest reads on; one pass, nothing can trap.
+  static func decodeUTF7(_ input: [UInt32], variant: UTF7Variant) -> String {
+    let imap = variant == .imapMailboxName
+    let shift: UInt32 = imap ? 0x26 : 0x2B  // & or +
+    let replacement: Unicode.Scalar = "\u{FFFD}"
+    var out = String.UnicodeScalarView()
+    var i = 0
+    while i < input.count {
+      let c = input[i]
+      i += 1
+      if c != shift {
+        let direct = imap ? (0x20...0x7E).contains(c) : c < 0x80
+        out.append(direct ? Unicode.Scalar(UInt8(c)) : replacement)
+        continue
+      }
+      if i < input.count, input[i] == 0x2D {  // `+-` or `&-`
+        out.append(Unicode.Scalar(UInt8(shift)))
+        i += 1
+        continue
+      }
+      var bits: UInt32 = 0
+      var bitCount = 0
+      var digits = 0
+      var highSurrogate: UInt32? = nil
+      while i < input.count, let value = base64Value(input[i], imap: imap) {
+        i += 1
+        digits += 1
+        bits = (bits << 6 | value) & 0x3F_FFFF  // never more than 22 bits are pending
+        bitCount += 6
+        guard bitCount >= 16 else { continue }
+        bitCount -= 16
+        let unit = bits >> UInt32(bitCount) & 0xFFFF
+        switch unit {
+        case 0xD800...0xDBFF:
+          if highSurrogate != nil { out.append(replacement) }
+          highSurrogate = unit
+        case 0xDC00...0xDFFF:
+          if let high = highSurrogate,
+             let scalar = Unicode.Scalar(0x10000 + (high - 0xD800) << 10 + (unit - 0xDC00)) {
+            out.append(scalar)
+          } else {
+            out.append(replacement)
+          }
+          highSurrogate = nil
+        default:
+          if highSurrogate != nil { out.append(replacement); highSurrogate = nil }
+          out.append(Unicode.Scalar(unit) ?? replacement)
+        }
+      }
+      if highSurrogate != nil { out.append(replacement) }
+      let closed = i < input.count && input[i] == 0x2D
+      if closed { i += 1 }
+      let leftoverIsPadding = bitCount < 6 && bits & ((1 << UInt32(bitCount)) - 1) == 0
+      if !leftoverIsPadding || digits == 0 || (imap && !closed) { out.append(replacement) }
+    }
+    return String(out)
+  }
+
+  /// The value of a base64 digit, with `,` in place of `/` for IMAP mailbox names.
+  @inline(__always)
+  static func base64Value(_ c: UInt32, imap: Bool) -> UInt32? {
+    switch c {
+    case 0x41...0x5A: return c - 0x41
+    case 0x61...0x7A: return c - 0x61 + 26
+    case 0x30...0x39: return c - 0x30 + 52
+    case 0x2B: return 62
+    case 0x2C: return imap ? 63 : nil
+    case 0x2F: return imap ? nil : 63
+    default: return nil
+    }
   }
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// An RRULE value (RFC 5545 3.3.10), read and checked.
 ///
-/// Rules this expander cannot follow (MINUTELY and finer, BYYEARDAY, BYWEEKNO) parse but carry
-/// `unsupported`, so the caller can keep the event as a single occurrence and say why.
+/// Rules this expander cannot follow (MINUTELY and finer) parse but carry `unsupported`, so
+/// the caller can keep the event as a single occurrence and say why.
 public struct ICalendarRecurrenceRule: Hashable, Sendable {
   public enum Frequency: String, Hashable, Sendable {
     case secondly = "SECONDLY", minutely = "MINUTELY", hourly = "HOURLY", daily = "DAILY"
@@ -25,6 +25,10 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
   public var byDay: [WeekdayNumber] = []
   public var byMonthDay: [Int] = []
   public var byMonth: [Int] = []
+  /// Week numbers (±1...53), YEARLY only; weeks start on `weekStart`.
+  public var byWeekNo: [Int] = []
+  /// Days of the year (±1...366).
+  public var byYearDay: [Int] = []
   public var byHour: [Int] = []
   public var byMinute: [Int] = []
   public var bySecond: [Int] = []
@@ -127,6 +131,16 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
         case .success(let v): rule.byMonth = v
         case .failure(let e): return .failure(e)
         }
+      case "BYWEEKNO":
+        switch integers(key, 1...53, allowNegative: true) {
+        case .success(let v): rule.byWeekNo = v
+        case .failure(let e): return .failure(e)
+        }
+      case "BYYEARDAY":
+        switch integers(key, 1...366, allowNegative: true) {
+        case .success(let v): rule.byYearDay = v
+        case .failure(let e): return .failure(e)
+        }
       case "BYHOUR":
         switch integers(key, 0...23, allowNegative: false) {
         case .success(let v): rule.byHour = v
@@ -152,8 +166,6 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
           return .failure(.init("RRULE WKST '\(value)' is not a weekday"))
         }
         rule.weekStart = wd
-      case "BYYEARDAY", "BYWEEKNO":
-        rule.unsupported = "RRULE \(key) is not supported"
       case "RSCALE":
         if value.uppercased() != "GREGORIAN" {
           rule.unsupported = "RRULE RSCALE=\(value) (RFC 7529) is not supported"
@@ -169,12 +181,22 @@ public struct ICalendarRecurrenceRule: Hashable, Sendable {
     {
       return .failure(.init("RRULE BYDAY ordinals need FREQ=MONTHLY or YEARLY"))
     }
+    // RFC 5545 3.3.10 allows BYWEEKNO with YEARLY only, and BYYEARDAY not with DAILY, WEEKLY
+    // or MONTHLY.
+    if !rule.byWeekNo.isEmpty && freq != .yearly {
+      return .failure(.init("RRULE BYWEEKNO needs FREQ=YEARLY"))
+    }
+    if !rule.byYearDay.isEmpty && (freq == .daily || freq == .weekly || freq == .monthly) {
+      return .failure(.init("RRULE BYYEARDAY is not allowed with FREQ=\(freq.rawValue)"))
+    }
     // Each value once: a list repeating one value thousands of times would multiply the
     // work of every period.
     rule.byDay = Array(Set(rule.byDay))
       .sorted { ($0.weekday, $0.ordinal ?? 0) < ($1.weekday, $1.ordinal ?? 0) }
     rule.byMonthDay = Array(Set(rule.byMonthDay)).sorted()
     rule.byMonth = Array(Set(rule.byMonth)).sorted()
+    rule.byWeekNo = Array(Set(rule.byWeekNo)).sorted()
+    rule.byYearDay = Array(Set(rule.byYearDay)).sorted()
     rule.byHour = Array(Set(rule.byHour)).sorted()
     rule.byMinute = Array(Set(rule.byMinute)).sorted()
     rule.bySecond = Array(Set(rule.bySecond)).sorted()
@@ -297,7 +319,9 @@ struct ICalendarRecurrenceExpander {
           ? daysInMonth(year: year, month: month) : []
       case .yearly:
         let year = start.year + k * interval
-        firstDay = ICalendarLocalDateTime.dayNumber(year: year, month: 1, day: 1)
+        let january1 = ICalendarLocalDateTime.dayNumber(year: year, month: 1, day: 1)
+        // Week 1 may begin up to three days before January 1.
+        firstDay = rule.byWeekNo.isEmpty ? january1 : min(january1, weekOneStart(year))
         days = daysInYear(year)
       default:
         return done()
@@ -355,10 +379,14 @@ struct ICalendarRecurrenceExpander {
     let timesPerDay = max(1, rule.byHour.count) * minutesAndSeconds
     switch rule.frequency {
     case .hourly:
-      guard rule.byHour.isEmpty, rule.byMonthDay.isEmpty, rule.byDay.isEmpty else { return nil }
+      guard rule.byHour.isEmpty, rule.byMonthDay.isEmpty, rule.byYearDay.isEmpty,
+            rule.byDay.isEmpty
+      else { return nil }
       return minutesAndSeconds
     case .daily:
-      guard rule.byMonthDay.isEmpty, rule.byDay.isEmpty else { return nil }
+      guard rule.byMonthDay.isEmpty, rule.byYearDay.isEmpty, rule.byDay.isEmpty else {
+        return nil
+      }
       return timesPerDay
     case .weekly:
       let weekdays = rule.byDay.isEmpty ? 1 : Set(rule.byDay.map(\.weekday)).count
@@ -374,16 +402,26 @@ struct ICalendarRecurrenceExpander {
     ICalendarLocalDateTime.civil(fromDayNumber: day).month
   }
 
-  /// DAILY: whether a day passes BYMONTH, BYMONTHDAY and BYDAY.
+  /// The 1-based position a BYMONTHDAY, BYYEARDAY or BYWEEKNO value names among `count`
+  /// (negative values count from the end), or nil when there is no such position.
+  static func position(_ n: Int, of count: Int) -> Int? {
+    let p = n > 0 ? n : count + n + 1
+    return p >= 1 && p <= count ? p : nil
+  }
+
+  /// DAILY and HOURLY: whether a day passes BYMONTH, BYYEARDAY, BYMONTHDAY and BYDAY.
   private func dayPasses(_ day: Int) -> Bool {
     let d = ICalendarLocalDateTime.civil(fromDayNumber: day)
     if !rule.byMonth.isEmpty && !rule.byMonth.contains(d.month) { return false }
-    if !rule.byMonthDay.isEmpty {
-      let dim = ICalendarLocalDateTime.daysInMonth(year: d.year, month: d.month)
-      if !rule.byMonthDay.contains(where: { ($0 > 0 ? $0 : dim + $0 + 1) == d.day }) {
+    if !rule.byYearDay.isEmpty {
+      let january1 = ICalendarLocalDateTime.dayNumber(year: d.year, month: 1, day: 1)
+      let length = ICalendarLocalDateTime.isLeapYear(d.year) ? 366 : 365
+      let dayOfYear = day - january1 + 1
+      if !rule.byYearDay.contains(where: { Self.position($0, of: length) == dayOfYear }) {
         return false
       }
     }
+    if !rule.byMonthDay.isEmpty && !passesByMonthDay(day) { return false }
     if !rule.byDay.isEmpty {
       let wd = ICalendarLocalDateTime.weekday(ofDayNumber: day)
       if !rule.byDay.contains(where: { $0.weekday == wd }) { return false }
@@ -396,12 +434,7 @@ struct ICalendarRecurrenceExpander {
     let first = ICalendarLocalDateTime.dayNumber(year: year, month: month, day: 1)
     let dim = ICalendarLocalDateTime.daysInMonth(year: year, month: month)
     if !rule.byMonthDay.isEmpty {
-      var days: [Int] = []
-      for n in rule.byMonthDay {
-        let dom = n > 0 ? n : dim + n + 1
-        guard dom >= 1 && dom <= dim else { continue }
-        days.append(first + dom - 1)
-      }
+      var days = rule.byMonthDay.compactMap { Self.position($0, of: dim).map { first + $0 - 1 } }
       if !rule.byDay.isEmpty {
         days = days.filter { matchesByDay($0, spanFirst: first, spanLength: dim) }
       }
@@ -412,8 +445,16 @@ struct ICalendarRecurrenceExpander {
     return [first + start.day - 1]
   }
 
+  /// Whether a day is one BYMONTHDAY names.
+  private func passesByMonthDay(_ day: Int) -> Bool {
+    let d = ICalendarLocalDateTime.civil(fromDayNumber: day)
+    let dim = ICalendarLocalDateTime.daysInMonth(year: d.year, month: d.month)
+    return rule.byMonthDay.contains { Self.position($0, of: dim) == d.day }
+  }
+
   /// The candidate days of one year (YEARLY).
   private func daysInYear(_ year: Int) -> [Int] {
+    if !rule.byWeekNo.isEmpty || !rule.byYearDay.isEmpty { return daysByWeekOrYearDay(year) }
     if !rule.byMonth.isEmpty {
       return rule.byMonth.flatMap { daysInMonth(year: year, month: $0) }
     }
@@ -427,6 +468,61 @@ struct ICalendarRecurrenceExpander {
       return []
     }
     return [ICalendarLocalDateTime.dayNumber(year: year, month: start.month, day: start.day)]
+  }
+
+  /// The first day of week 1 of `year`: the first week, starting on WKST, with at least four
+  /// days in the year (RFC 5545 3.3.10).
+  private func weekOneStart(_ year: Int) -> Int {
+    let january1 = ICalendarLocalDateTime.dayNumber(year: year, month: 1, day: 1)
+    let intoWeek = (ICalendarLocalDateTime.weekday(ofDayNumber: january1) - rule.weekStart + 7) % 7
+    return intoWeek <= 3 ? january1 - intoWeek : january1 - intoWeek + 7
+  }
+
+  /// YEARLY with BYWEEKNO or BYYEARDAY: the days they name (those both name, when both are
+  /// given), limited by BYMONTH, BYMONTHDAY and BYDAY. A week keeps its seven days even where
+  /// they fall in the year before or after. Without BYDAY, BYMONTHDAY or BYYEARDAY a week
+  /// gives the start's weekday, as DTSTART fills in what a rule leaves open.
+  private func daysByWeekOrYearDay(_ year: Int) -> [Int] {
+    let january1 = ICalendarLocalDateTime.dayNumber(year: year, month: 1, day: 1)
+    let length = ICalendarLocalDateTime.isLeapYear(year) ? 366 : 365
+    var days: [Int] = []
+    if !rule.byWeekNo.isEmpty {
+      let weekOne = weekOneStart(year)
+      let weeks = (weekOneStart(year + 1) - weekOne) / 7
+      for n in rule.byWeekNo {
+        guard let week = Self.position(n, of: weeks) else { continue }
+        days += (0..<7).map { weekOne + 7 * (week - 1) + $0 }
+      }
+    }
+    if !rule.byYearDay.isEmpty {
+      let named = rule.byYearDay.compactMap {
+        Self.position($0, of: length).map { january1 + $0 - 1 }
+      }
+      days = rule.byWeekNo.isEmpty ? named : named.filter(Set(days).contains)
+    }
+    if !rule.byMonth.isEmpty { days = days.filter { rule.byMonth.contains(month(ofDay: $0)) } }
+    if !rule.byMonthDay.isEmpty { days = days.filter(passesByMonthDay) }
+    if !rule.byDay.isEmpty {
+      let weekdays = Set(rule.byDay.filter { $0.ordinal == nil }.map(\.weekday))
+      var ordinalDays = Set<Int>()
+      if rule.byDay.contains(where: { $0.ordinal != nil }) {
+        // Ordinals count in the month with BYMONTH, else in the year, as without BYWEEKNO.
+        let spans = rule.byMonth.isEmpty ? [(january1, length)] : rule.byMonth.map {
+          (ICalendarLocalDateTime.dayNumber(year: year, month: $0, day: 1),
+           ICalendarLocalDateTime.daysInMonth(year: year, month: $0))
+        }
+        for (first, count) in spans {
+          ordinalDays.formUnion(expandByDay(spanFirst: first, spanLength: count))
+        }
+      }
+      days = days.filter {
+        weekdays.contains(ICalendarLocalDateTime.weekday(ofDayNumber: $0))
+          || ordinalDays.contains($0)
+      }
+    } else if rule.byYearDay.isEmpty && rule.byMonthDay.isEmpty {
+      days = days.filter { ICalendarLocalDateTime.weekday(ofDayNumber: $0) == start.weekday }
+    }
+    return days
   }
 
   /// Every BYDAY match in a span of days (a month or a year), ordinals counted in the span.

@@ -9,8 +9,9 @@ import Foundation
 /// `+hh:mm`, and `hhmm` without its sign after the year) or an obsolete zone name (UT, GMT,
 /// Z, EST/EDT, CST/CDT, MST/MDT, PST/PDT; military letters and unknown names count as -0000
 /// per RFC 5322 4.3), comments and extra whitespace anywhere; `-` between day, month and
-/// year is a separator. The asctime order (`Mon Jan  2 15:04:05 2006`) reads too. Anything
-/// else gives nil.
+/// year is a separator. The asctime order (`Mon Jan  2 15:04:05 2006`) reads too. Month
+/// names may also be German, French, Spanish, Italian, Dutch or Portuguese (see
+/// `monthName`). Anything else gives nil.
 public enum MailDate {
   /// Parses a Date header value.
   public static func parse(_ value: String) -> Date? {
@@ -27,6 +28,9 @@ public enum MailDate {
   static func secondsSince1970(_ v: UnsafeBufferPointer<UInt8>) -> Int? {
     let n = v.count
     var day = -1, month = -1, year = -1, yearDigits = 0
+    // Whether `month` came from a name that is also a weekday (`mar`), so that a later
+    // month name replaces it.
+    var monthMayBeWeekday = false
     var hour = -1, minute = 0, second = 0
     var zoneSeconds = 0
     var zoneSet = false
@@ -116,19 +120,18 @@ public enum MailDate {
         numericZoneSet = true
         continue
       }
-      if isLetter(b) {
-        var j = i
-        var key: UInt32 = 0
-        while j < n, isLetter(v[j]) {
-          if j - i < 4 { key = key << 8 | UInt32(v[j] | 0x20) }
-          j += 1
-        }
-        let length = j - i
-        i = j
-        if length >= 3, month < 0, let m = monthNumber(v, at: j - length) {
-          month = m
+      if let word = Word(v, at: i) {
+        i = word.end
+        if let name = monthName(word) {
+          if name.month > 0, month < 0 || (monthMayBeWeekday && !name.mayBeWeekday) {
+            month = name.month
+            monthMayBeWeekday = name.mayBeWeekday
+          }
           continue
         }
+        // Zones, `am` and `pm` are ASCII.
+        guard word.isASCII else { continue }
+        let key = word.firstFour, length = word.length
         if let offset = zoneOffset(key: key, length: length) {
           if !zoneSet { zoneSeconds = offset; zoneSet = true }
           continue
@@ -184,26 +187,135 @@ public enum MailDate {
     return (value, i - start, i)
   }
 
-  /// The month (1-12) named by the three letters at `start`, any case.
-  static func monthNumber(_ v: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
-    let key = UInt32(v[start] | 0x20) << 16 | UInt32(v[start + 1] | 0x20) << 8
-      | UInt32(v[start + 2] | 0x20)
-    switch key {
-    case 0x6A616E: return 1  // jan
-    case 0x666562: return 2  // feb
-    case 0x6D6172: return 3  // mar
-    case 0x617072: return 4  // apr
-    case 0x6D6179: return 5  // may
-    case 0x6A756E: return 6  // jun
-    case 0x6A756C: return 7  // jul
-    case 0x617567: return 8  // aug
-    case 0x736570: return 9  // sep
-    case 0x6F6374: return 10  // oct
-    case 0x6E6F76: return 11  // nov
-    case 0x646563: return 12  // dec
-    default: return nil
+  /// A run of letters in a date, read case- and accent-blind: ASCII letters, and the
+  /// accented Latin letters of U+00C0-U+00FF in UTF-8 or as single Latin-1 bytes (`Mär`,
+  /// `déc.`, `août` as mailers write them in either).
+  struct Word {
+    /// The offset after the word.
+    var end: Int
+    /// How many letters.
+    var length = 0
+    /// Up to 12 letters folded to `a`-`z`, five bits each; nil when longer or holding a
+    /// letter with no plain form (`ß`, `æ`, or one outside Latin-1).
+    var folded: UInt64? = 0
+    /// The first four letters folded, a byte each, as zone names are matched.
+    var firstFour: UInt32 = 0
+    var isASCII = true
+
+    init?(_ v: UnsafeBufferPointer<UInt8>, at start: Int) {
+      end = start
+      while end < v.count, let (letter, width) = MailDate.letter(v, at: end) {
+        if width > 1 || v[end] >= 0x80 { isASCII = false }
+        if length < 4 { firstFour = firstFour << 8 | UInt32(letter) }
+        if let f = folded, length < 12, letter != 0x3F {
+          folded = f << 5 | UInt64(letter - 0x60)
+        } else {
+          folded = nil
+        }
+        length += 1
+        end += width
+      }
+      if length == 0 { return nil }
+    }
+
+    /// The first three letters folded, when they are plain letters.
+    var firstThree: UInt64? {
+      guard length > 3, let f = folded, length <= 12 else { return nil }
+      return f >> UInt64(5 * (length - 3))
     }
   }
+
+  /// The letter at `i` folded to lowercase ASCII (`?` for a letter with no plain form) and
+  /// its width in bytes, or nil for anything else.
+  @inline(__always)
+  static func letter(_ v: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt8, Int)? {
+    let b = v[i]
+    if isLetter(b) { return (b | 0x20, 1) }
+    guard b >= 0xC0 else { return nil }
+    if i + 1 < v.count, v[i + 1] & 0xC0 == 0x80, b <= 0xDF {
+      // Two-byte UTF-8: U+00C0-U+00FF folds; U+0080-U+00BF (a no-break space, signs) is
+      // no letter; the rest (Polish, Greek, Cyrillic) are letters with no plain form.
+      if b == 0xC2 { return nil }
+      guard b == 0xC3 else { return (0x3F, 2) }
+      let folded = latinFolding[Int(v[i + 1] & 0x1F)]
+      return folded == UInt8(ascii: ".") ? nil : (folded, 2)
+    }
+    let folded = latinFolding[Int(b & 0x1F)]  // one Latin-1 byte
+    return folded == UInt8(ascii: ".") ? nil : (folded, 1)
+  }
+
+  /// U+00C0-U+00DF (and, case aside, U+00E0-U+00FF) without their accents; `?` for a letter
+  /// with no plain form, `.` for the two signs (`×`, `÷`).
+  static let latinFolding = Array("aaaaaa?ceeeeiiii?nooooo.ouuuuy??".utf8)
+
+  /// What a name in a date means: a month (1-12), or 0 for a weekday; `mayBeWeekday` for a
+  /// month name that is also a weekday somewhere (`mar`: March, and Tuesday in French,
+  /// Spanish and Italian), which gives way to another month name in the same date.
+  struct MonthName {
+    var month: Int
+    var mayBeWeekday = false
+    /// English abbreviations also match as the start of a longer unknown word (`Octob`,
+    /// `Augusti`), as they always have.
+    var matchesAsPrefix = false
+  }
+
+  /// The month a word names, or a weekday (month 0), or nil for any other word.
+  ///
+  /// Why more than English: some mailers write the Date header in the sender's language,
+  /// and such a message would otherwise lose its date to a fallback. German, French,
+  /// Spanish, Italian, Dutch and Portuguese names and abbreviations are read; English stays
+  /// the standard, and no other language's name means a different English month.
+  static func monthName(_ word: Word) -> MonthName? {
+    guard word.length >= 3 else { return nil }
+    if let f = word.folded, let name = monthNames[f] { return name }
+    if let f = word.firstThree, let name = monthNames[f], name.matchesAsPrefix { return name }
+    return nil
+  }
+
+  /// Month and weekday names by their folded letters (accents dropped: `févr.` is `fevr`).
+  static let monthNames: [UInt64: MonthName] = {
+    let months = [
+      "jan january januar janner januari janv janvier ene enero gen gennaio janeiro",
+      "feb february februar feber februari fevr fevrier febrero febbraio fev fevereiro",
+      "mar march marz maerz mrz maart mrt mars marzo marco",
+      "apr april avr avril abr abril aprile",
+      "may mai mei mayo mag maggio maio",
+      "jun june juni juin junio giu giugno junho",
+      "jul july juli juil juillet julio lug luglio julho",
+      "aug august augustus aout ago agosto",
+      "sep sept september septembre septiembre setiembre set settembre setembro",
+      "oct october okt oktober octobre octubre ott ottobre out outubro",
+      "nov november novembre noviembre novembro",
+      "dec december dez dezember decembre dic diciembre dicembre dezembro",
+    ]
+    let weekdays = [
+      "mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday",
+      "sat saturday sun sunday",
+      "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag",
+      "lun lundi mar mardi mer mercredi jeu jeudi ven vendredi sam samedi dim dimanche",
+      "lunes martes mie miercoles jue jueves vie viernes sab sabado dom domingo",
+      "lunedi martedi mercoledi gio giovedi venerdi sabato domenica",
+      "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+      "seg segunda ter terca qua quarta qui quinta sex sexta",
+    ]
+    func key(_ name: Substring) -> UInt64 {
+      name.utf8.reduce(0) { $0 << 5 | UInt64($1 - 0x60) }
+    }
+    var table: [UInt64: MonthName] = [:]
+    for (index, names) in months.enumerated() {
+      for (position, name) in names.split(separator: " ").enumerated() {
+        table[key(name)] = MonthName(month: index + 1, matchesAsPrefix: position == 0)
+      }
+    }
+    for name in weekdays.joined(separator: " ").split(separator: " ") {
+      if table[key(name)] != nil {
+        table[key(name)]?.mayBeWeekday = true
+      } else {
+        table[key(name)] = MonthName(month: 0)
+      }
+    }
+    return table
+  }()
 
   /// The offset in seconds of an obsolete zone name (`key` packs up to four lowercase
   /// letters); military letters count as -0000 (RFC 5322 4.3).

@@ -94,6 +94,130 @@ import Testing
     ]))
   }
 
+  /// Starts of a series in America/New_York, as the RFC 5545 3.8.5.3 examples are written.
+  func newYorkSeries(_ start: String, _ rule: String) throws -> [Date] {
+    try ICS.starts(ICS.event(["DTSTART;TZID=America/New_York:\(start)", "RRULE:\(rule)"]))
+  }
+
+  @Test func yearlyOnTheMondayOfWeekTwenty() throws {
+    // RFC 5545 3.8.5.3: "Monday of week number 20 (where the default start of the week is
+    // Monday), forever".
+    let starts = try newYorkSeries("19970512T090000", "FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO")
+    #expect(Array(starts.prefix(3)) == (try dates([
+      "1997-05-12T13:00:00Z", "1998-05-11T13:00:00Z", "1999-05-17T13:00:00Z",
+    ])))
+  }
+
+  @Test func yearlyOnTheTwentiethMondayInNewYork() throws {
+    // RFC 5545 3.8.5.3: "Every 20th Monday of the year, forever".
+    let starts = try newYorkSeries("19970519T090000", "FREQ=YEARLY;BYDAY=20MO")
+    #expect(Array(starts.prefix(3)) == (try dates([
+      "1997-05-19T13:00:00Z", "1998-05-18T13:00:00Z", "1999-05-17T13:00:00Z",
+    ])))
+  }
+
+  @Test func everyThirdYearOnTheFirstHundredthAndTwoHundredthDay() throws {
+    // RFC 5545 3.8.5.3: 9:00 in New York, EST in January and EDT in April and July.
+    #expect(try newYorkSeries("19970101T090000",
+                              "FREQ=YEARLY;INTERVAL=3;COUNT=10;BYYEARDAY=1,100,200") == dates([
+      "1997-01-01T14:00:00Z", "1997-04-10T13:00:00Z", "1997-07-19T13:00:00Z",
+      "2000-01-01T14:00:00Z", "2000-04-09T13:00:00Z", "2000-07-18T13:00:00Z",
+      "2003-01-01T14:00:00Z", "2003-04-10T13:00:00Z", "2003-07-19T13:00:00Z",
+      "2006-01-01T14:00:00Z",
+    ]))
+  }
+
+  @Test func weekStartDecidesWhichWeekIsTheFirst() throws {
+    // 2025 begins on a Wednesday: its first week from Monday runs Dec 30 to Jan 5, from
+    // Sunday Dec 29 to Jan 4 (each has at least four days of 2025).
+    #expect(try series("20241229T100000Z", "FREQ=YEARLY;BYWEEKNO=1;BYDAY=SU;WKST=SU;COUNT=3")
+      == dates(["2024-12-29T10:00:00Z", "2026-01-04T10:00:00Z", "2027-01-03T10:00:00Z"]))
+    #expect(try series("20250105T100000Z", "FREQ=YEARLY;BYWEEKNO=1;BYDAY=SU;WKST=MO;COUNT=3")
+      == dates(["2025-01-05T10:00:00Z", "2026-01-04T10:00:00Z", "2027-01-10T10:00:00Z"]))
+    #expect(try series("20250101T000000Z", "FREQ=YEARLY;BYWEEKNO=1;BYDAY=MO,SU;WKST=SU;COUNT=5")
+      == dates(["2025-01-01T00:00:00Z", "2026-01-04T00:00:00Z", "2026-01-05T00:00:00Z",
+                "2027-01-03T00:00:00Z", "2027-01-04T00:00:00Z"]))
+  }
+
+  @Test func negativeWeekNumbersCountFromTheLastWeek() throws {
+    // 2026 has 53 weeks (it begins on a Thursday), 2025 and 2027 have 52.
+    #expect(try series("20251225T100000Z", "FREQ=YEARLY;BYWEEKNO=-1;BYDAY=TH;COUNT=3") == dates([
+      "2025-12-25T10:00:00Z", "2026-12-31T10:00:00Z", "2027-12-30T10:00:00Z",
+    ]))
+    #expect(try series("20261228T100000Z", "FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO;COUNT=3") == dates([
+      "2026-12-28T10:00:00Z", "2032-12-27T10:00:00Z", "2037-12-28T10:00:00Z",
+    ]))
+  }
+
+  @Test func weekNumberWithoutWeekdayKeepsTheStartsWeekday() throws {
+    #expect(try series("19970512T090000Z", "FREQ=YEARLY;BYWEEKNO=20;COUNT=3") == dates([
+      "1997-05-12T09:00:00Z", "1998-05-11T09:00:00Z", "1999-05-17T09:00:00Z",
+    ]))
+  }
+
+  @Test func ordinalWeekdaysWithWeekNumbersCountInTheYear() throws {
+    #expect(try series("20270111T000000Z", "FREQ=YEARLY;BYWEEKNO=2,-2;BYDAY=2MO;COUNT=3")
+      == dates(["2027-01-11T00:00:00Z", "2028-01-10T00:00:00Z", "2029-01-08T00:00:00Z"]))
+  }
+
+  @Test func negativeYearDaysCountFromTheEndOfTheYear() throws {
+    #expect(try series("20241231T100000Z", "FREQ=YEARLY;BYYEARDAY=-1;COUNT=3") == dates([
+      "2024-12-31T10:00:00Z", "2025-12-31T10:00:00Z", "2026-12-31T10:00:00Z",
+    ]))
+    // Day 366 and day -366 exist only in leap years.
+    #expect(try series("20241231T100000Z", "FREQ=YEARLY;BYYEARDAY=366;COUNT=3") == dates([
+      "2024-12-31T10:00:00Z", "2028-12-31T10:00:00Z", "2032-12-31T10:00:00Z",
+    ]))
+    #expect(try series("20240101T100000Z", "FREQ=YEARLY;BYYEARDAY=-366;COUNT=3") == dates([
+      "2024-01-01T10:00:00Z", "2028-01-01T10:00:00Z", "2032-01-01T10:00:00Z",
+    ]))
+  }
+
+  @Test func monthLimitsYearDays() throws {
+    #expect(try series("19970410T090000Z", "FREQ=YEARLY;BYYEARDAY=1,100,200;BYMONTH=4;COUNT=3")
+      == dates(["1997-04-10T09:00:00Z", "1998-04-10T09:00:00Z", "1999-04-10T09:00:00Z"]))
+  }
+
+  @Test func yearDayLimitsAnHourlyRule() throws {
+    #expect(try series("20250101T000000Z", "FREQ=HOURLY;INTERVAL=12;BYYEARDAY=1;COUNT=3")
+      == dates(["2025-01-01T00:00:00Z", "2025-01-01T12:00:00Z", "2026-01-01T00:00:00Z"]))
+  }
+
+  @Test(arguments: [
+    ("FREQ=YEARLY;BYWEEKNO=54", "BYWEEKNO value '54' is out of range"),
+    ("FREQ=YEARLY;BYWEEKNO=0", "BYWEEKNO value '0' is out of range"),
+    ("FREQ=YEARLY;BYWEEKNO=-54", "BYWEEKNO value '-54' is out of range"),
+    ("FREQ=YEARLY;BYYEARDAY=367", "BYYEARDAY value '367' is out of range"),
+    ("FREQ=YEARLY;BYYEARDAY=-367", "BYYEARDAY value '-367' is out of range"),
+    ("FREQ=YEARLY;BYYEARDAY=0", "BYYEARDAY value '0' is out of range"),
+    ("FREQ=YEARLY;BYYEARDAY=99999999999999999999", "is out of range"),
+    ("FREQ=MONTHLY;BYWEEKNO=20", "BYWEEKNO needs FREQ=YEARLY"),
+    ("FREQ=DAILY;BYYEARDAY=1", "BYYEARDAY is not allowed with FREQ=DAILY"),
+    ("FREQ=MONTHLY;BYYEARDAY=1", "BYYEARDAY is not allowed with FREQ=MONTHLY"),
+  ])
+  func weekNumbersAndYearDaysOutOfRangeLeaveASingleOccurrence(rule: String, warning: String)
+    throws
+  {
+    let calendar = ICS.event(["DTSTART:20250101T100000Z", "RRULE:\(rule)"])
+    #expect(try ICS.starts(calendar) == dates(["2025-01-01T10:00:00Z"]))
+    #expect(calendar.warnings.contains { $0.contains(warning) }, "\(calendar.warnings)")
+  }
+
+  /// Every day of the year at every minute: 527,040 times in one year.
+  @Test(.timeLimit(.minutes(1)))
+  func yearDaysWithTooManyTimesStopWithAWarning() throws {
+    let list = { (r: ClosedRange<Int>) in r.map(String.init).joined(separator: ",") }
+    let calendar = ICS.event([
+      "DTSTART:20250101T000000Z",
+      "RRULE:FREQ=YEARLY;BYYEARDAY=\(list(1...366));BYWEEKNO=\(list(1...53));"
+        + "BYHOUR=\(list(0...23));BYMINUTE=\(list(0...59))",
+    ])
+    let window = try ICS.date("2026-01-01T00:00:00Z")...ICS.date("2026-01-08T00:00:00Z")
+    let expansion = calendar.expandOccurrences(startingIn: window, timeZone: try ICS.zone("UTC"))
+    #expect(expansion.occurrences.isEmpty)
+    #expect(expansion.warnings.contains { $0.contains("100000 candidate times") })
+  }
+
   @Test func yearlyOnTheTwentyNinthOfFebruarySkipsCommonYears() throws {
     #expect(try series("20240229T100000Z", "FREQ=YEARLY;COUNT=2") == dates([
       "2024-02-29T10:00:00Z", "2028-02-29T10:00:00Z",
@@ -453,7 +577,8 @@ import Testing
     "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;WKST=SU", "FREQ=MONTHLY;BYDAY=-1FR",
     "FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=31", "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",
     "FREQ=YEARLY;INTERVAL=4", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1",
-    "FREQ=DAILY;UNTIL=20291231T000000Z",
+    "FREQ=DAILY;UNTIL=20291231T000000Z", "FREQ=YEARLY;BYWEEKNO=1,2,20,-1;BYDAY=MO,SU;WKST=SU",
+    "FREQ=YEARLY;BYYEARDAY=1,-1,100,-100,200;INTERVAL=2",
   ])
   func jumpingToTheWindowGivesWhatWalkingFromTheStartGives(rule: String) throws {
     let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:20190715T093000", "RRULE:\(rule)"])

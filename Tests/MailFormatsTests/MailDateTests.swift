@@ -95,6 +95,87 @@ import Testing
     }
   }
 
+  static let english = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                        "Nov", "Dec"]
+
+  /// Month names and abbreviations mailers write in German, French, Spanish, Italian, Dutch
+  /// and Portuguese, by month, as they are spelled (accents, any case, a trailing dot).
+  static let localizedMonths: [(month: Int, names: [String])] = [
+    (1, ["Januar", "Jänner", "janv.", "janvier", "ene", "enero", "gen", "gennaio", "januari",
+         "janeiro", "JANV."]),
+    (2, ["Februar", "févr.", "février", "FÉVR", "feb.", "febrero", "febbraio", "februari",
+         "fev", "fevereiro"]),
+    (3, ["Mär", "Mrz", "März", "mars", "marzo", "mrt", "maart", "março", "MRZ."]),
+    (4, ["avr.", "avril", "abr", "abril", "aprile", "april"]),
+    (5, ["Mai", "mai", "mayo", "mag", "maggio", "mei", "maio", "MAI"]),
+    (6, ["Juni", "juin", "junio", "giu", "giugno", "junho"]),
+    (7, ["Juli", "juil.", "juillet", "julio", "lug", "luglio", "julho"]),
+    (8, ["août", "aout", "ago", "agosto", "augustus", "August"]),
+    (9, ["sept.", "Sept", "septembre", "septiembre", "set", "settembre", "setembro"]),
+    (10, ["Okt", "Oktober", "oct.", "octobre", "octubre", "ott", "ottobre", "okt", "out",
+          "outubro"]),
+    (11, ["nov.", "novembre", "noviembre", "novembro"]),
+    (12, ["Dez", "Dezember", "déc.", "décembre", "dic", "diciembre", "dicembre", "dezembro",
+          "DÉC"]),
+  ]
+
+  @Test func monthNamesInOtherLanguagesAreRead() {
+    for (month, names) in Self.localizedMonths {
+      let english = seconds("15 \(Self.english[month - 1]) 2021 10:00:00 +0100")
+      #expect(english != nil)
+      for name in names {
+        #expect(seconds("15 \(name) 2021 10:00:00 +0100") == english, "\(name)")
+      }
+    }
+  }
+
+  @Test func localizedDatesAsMailersWriteThemAreRead() {
+    let march2 = seconds("Tue, 2 Mar 2021 10:00:00 +0100")
+    #expect(march2 != nil)
+    for date in ["Di, 2 Mär 2021 10:00:00 +0100", "Di., 2. März 2021 10:00:00 +0100",
+                 "mar., 2 mars 2021 10:00:00 +0100", "mardi 2 mars 2021 10:00:00 +0100",
+                 "mar, 2 mar 2021 10:00:00 +0100", "martes, 2 de marzo de 2021 10:00:00 +0100",
+                 "martedì 2 marzo 2021 10:00:00 +0100", "di 2 mrt 2021 10:00:00 +0100",
+                 "ter, 2 de março de 2021 10:00:00 +0100", "Tue Mar  2 10:00:00 2021 +0100"] {
+      #expect(seconds(date) == march2, "\(date)")
+    }
+  }
+
+  @Test func monthNamesInLatin1BytesAreRead() {
+    // `Mär` and `déc.` as a mailer writing Latin-1 sends them.
+    let march = Array("2 M".utf8) + [0xE4] + Array("r 2021 10:00:00 +0100".utf8)
+    let december = Array("2 d".utf8) + [0xE9] + Array("c. 2021 10:00:00 +0100".utf8)
+    #expect(march.withUnsafeBufferPointer { MailDate.parse($0) }
+      == MailDate.parse("2 Mar 2021 10:00:00 +0100"))
+    #expect(december.withUnsafeBufferPointer { MailDate.parse($0) }
+      == MailDate.parse("2 Dec 2021 10:00:00 +0100"))
+  }
+
+  /// `mar` is March in English, Spanish, Italian and Portuguese, and Tuesday in French,
+  /// Spanish and Italian.
+  @Test func marIsTuesdayOnlyWhenAnotherMonthIsNamed() {
+    #expect(seconds("Mar, 12 Ene 2021 10:00:00 +0100") == seconds("12 Jan 2021 10:00:00 +0100"))
+    #expect(seconds("mar., 12 janv. 2021 10:00:00 +0100")
+      == seconds("12 Jan 2021 10:00:00 +0100"))
+    #expect(seconds("12 Mar 2021 10:00:00 +0100") == seconds("12 March 2021 10:00:00 +0100"))
+    #expect(seconds("Fri, 12 Mar 2021 10:00:00 +0100") != nil)
+    #expect(seconds("Mar 12 10:00:00 2021") == seconds("12 Mar 2021 10:00:00 +0000"))
+  }
+
+  @Test func weekdayNamesAreNotMonths() {
+    // Full weekday names starting like an English month: not March.
+    #expect(seconds("martes, 12 2021 10:00:00 +0100") == nil)
+    #expect(seconds("Mardi 12 2021 10:00:00 +0100") == nil)
+    #expect(seconds("martes, 12 ene 2021 10:00:00 +0100")
+      == seconds("12 Jan 2021 10:00:00 +0100"))
+  }
+
+  @Test func englishWordsStartingWithAMonthStillCount() {
+    #expect(seconds("1 Sept 2003 10:00 +0000") == seconds("1 Sep 2003 10:00 +0000"))
+    #expect(seconds("1 Augusti 2003 10:00 +0000") == seconds("1 Aug 2003 10:00 +0000"))
+    #expect(seconds("1 Octob 2003 10:00 +0000") == seconds("1 Oct 2003 10:00 +0000"))
+  }
+
   @Test func daysFromCivilMatchesKnownDays() {
     #expect(MailDate.daysFromCivil(year: 1970, month: 1, day: 1) == 0)
     #expect(MailDate.daysFromCivil(year: 2000, month: 3, day: 1) == 11_017)
