@@ -199,7 +199,7 @@ public final class AppRunner {
           inbox.post(.recordsLoaded(try service.store.recordSummaries(), fresh,
                                     try service.permissions(for: fresh)))
         } catch {
-          inbox.post(.syncFailed(AppRunner.describe(error)))
+          inbox.post(.reloadFailed(AppRunner.describe(error)))
         }
       }
     case .saveShowUntracked(let value):
@@ -227,7 +227,7 @@ public final class AppRunner {
           inbox.post(.syncFinished(tracked: results.count - failed.count, failed: failed.count,
                                    detail: detail))
         } catch {
-          inbox.post(.syncFailed(AppRunner.describe(error)))
+          inbox.post(.reloadFailed(AppRunner.describe(error)))
         }
       }
     }

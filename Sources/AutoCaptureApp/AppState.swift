@@ -75,7 +75,7 @@ public struct AppState: Hashable, Sendable {
   /// The settings screen's highlighted row (one option today).
   public var settingsRow = 0
   /// A transient message for the status line (why `t` did nothing, "Tracking requested"...).
-  public var message: String?
+  public var message: StatusMessage?
   /// How far the mailbox index's catch-up has got while a timeline loads (the first index
   /// of a large mailbox takes seconds): new messages read, of how many.
   public var indexing: IndexingProgress?
@@ -247,4 +247,26 @@ struct FoldedNames: Hashable, Sendable {
                     0xFE20...0xFE2F].contains { $0.contains(scalar.value) }
     return isAccent ? [] : Array(AppState.fold(String(scalar)).utf8)
   }
+}
+
+/// A line for the status line, with how it should read: the severity picks its style, so the
+/// wording is free (aerc's PushStatus, PushWarning and PushError).
+public struct StatusMessage: Hashable, Sendable {
+  public enum Severity: Hashable, Sendable {
+    /// What happened, as asked: "Tracked 1 item".
+    case info
+    /// What was asked is not allowed or found nothing: "Cannot track: …".
+    case warning
+    /// Something failed: "Could not sync: …".
+    case error
+  }
+
+  public var text: String
+  public var severity: Severity
+
+  public static func info(_ text: String) -> StatusMessage { .init(text: text, severity: .info) }
+  public static func warning(_ text: String) -> StatusMessage {
+    .init(text: text, severity: .warning)
+  }
+  public static func error(_ text: String) -> StatusMessage { .init(text: text, severity: .error) }
 }

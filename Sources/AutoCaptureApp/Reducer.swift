@@ -38,6 +38,8 @@ public enum Action: Hashable, Sendable {
   /// The screens scrolled to keep the selection visible; remembered for the next frame.
   case viewport(recordsOffset: Int, timelineOffset: Int, bodyScroll: Int, overlayScroll: Int)
   case syncFailed(String)
+  /// `r` could not read the records, user or permissions again.
+  case reloadFailed(String)
   /// The mailbox index's catch-up before a timeline: new messages read, of how many.
   case indexing(done: Int, total: Int)
   /// Records, the user and what they may do, read again (`r`).
@@ -107,28 +109,28 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .trackRequested(let id):
     // A tile already tracked (from another record) is linked to this one, not copied.
     let linking = state.items.first { $0.id == id }?.state == .tracked
-    state.message = linking
+    state.message = .info(linking
       ? "Link requested: this record is added to the tracked item once sync has run"
-      : "Tracking requested for this record: shared once sync has copied it"
+      : "Tracking requested for this record: shared once sync has copied it")
     if let ref = state.currentRecord?.ref { return [.loadTimeline(ref), .syncNow] }
     return []
   case .trackRefused(_, let reason):
-    state.message = "Cannot track: \(reason)"
+    state.message = .warning("Cannot track: \(reason)")
     return []
   case .syncFinished(let tracked, let failed, let detail):
     if tracked + failed == 0 { return [] }
-    state.message = failed == 0 ? "Tracked \(tracked) item\(tracked == 1 ? "" : "s")"
-      : "Tracked \(tracked), failed \(failed): \(detail ?? "see the tile for the reason")"
+    state.message = failed == 0 ? .info("Tracked \(tracked) item\(tracked == 1 ? "" : "s")")
+      : .warning("Tracked \(tracked), failed \(failed): \(detail ?? "see the tile for the reason")")
     if let ref = state.currentRecord?.ref { return [.loadTimeline(ref)] }
     return []
   case .settingsSaved(let user, let permissions):
     state.user = user
     state.permissions = permissions
-    state.message = "Saved: show untracked email \(user.showUntracked ? "Yes" : "No")"
+    state.message = .info("Saved: show untracked email \(user.showUntracked ? "Yes" : "No")")
     if let ref = state.currentRecord?.ref { return [.loadTimeline(ref)] }
     return []
   case .settingsFailed(let message):
-    state.message = "Could not save the setting: \(message)"
+    state.message = .error("Could not save the setting: \(message)")
     return []
   case .viewport(let records, let timeline, let body, let overlay):
     state.recordsOffset = records
@@ -137,13 +139,16 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.overlayScroll = overlay
     return []
   case .syncFailed(let message):
-    state.message = "Could not sync: \(message)"
+    state.message = .error("Could not sync: \(message)")
+    return []
+  case .reloadFailed(let message):
+    state.message = .error("Could not refresh: \(message)")
     return []
   case .recordsLoaded(let records, let user, let permissions):
     // Said even when nothing changed, else `r` reads as a key that does nothing.
     if state.message == nil {
       let plural = records.count == 1 ? "" : "s"
-      state.message = "Refreshed: \(records.count.groupedDigits) record\(plural)"
+      state.message = .info("Refreshed: \(records.count.groupedDigits) record\(plural)")
     }
     let current = state.currentRecord?.ref
     state.allRecords = records
@@ -171,7 +176,7 @@ private func acceptFilter(_ state: inout AppState) -> [Effect] {
   // The match the cursor is on (↓/↑ move through matches while typing) stays selected.
   state.isEditingFilter = false
   state.selectedRecord = min(state.selectedRecord, max(0, state.visibleRecords.count - 1))
-  if state.visibleRecords.isEmpty { state.message = "no record matches '\(state.filter)'" }
+  if state.visibleRecords.isEmpty { state.message = .warning("no record matches '\(state.filter)'") }
   return followSelection(&state)
 }
 
@@ -218,7 +223,7 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
     return []
   case .problems:
     guard !state.problems.isEmpty else {
-      state.message = "Nothing to report: every mail and calendar file was read"
+      state.message = .info("Nothing to report: every mail and calendar file was read")
       return []
     }
     state.overlay = .problems
@@ -280,17 +285,17 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
   case .track:
     guard let item = state.currentItem, state.focus == .timeline,
           let ref = state.currentRecord?.ref else {
-      state.message = "Select an item in the timeline (Tab) to track it"
+      state.message = .info("Select an item in the timeline (Tab) to track it")
       return []
     }
     // A tile tracked from another record may still be tracked here (it links this record
     // too); the service says "already tracked" when it is linked already.
     if item.state == .pending {
-      state.message = "Tracking is already pending for this item"
+      state.message = .info("Tracking is already pending for this item")
       return []
     }
     if let refusal = state.permissions.trackRefusal {
-      state.message = "Cannot track: \(refusal)"
+      state.message = .warning("Cannot track: \(refusal)")
       return []
     }
     return [.track(item, ref)]
@@ -311,7 +316,7 @@ private func performInOverlay(_ overlay: Overlay, _ command: Command, _ state: i
     return []
   case (.help, let move) where move.isMovement, (.problems, let move) where move.isMovement:
     // Clamped by the screen, which knows how many lines there are (`Frame`).
-    let page = max(1, state.height - 6)
+    let page = Screens.Layout(state).overlayPage
     switch command {
     case .moveDown: state.overlayScroll += 1
     case .moveUp: state.overlayScroll -= 1
@@ -324,7 +329,7 @@ private func performInOverlay(_ overlay: Overlay, _ command: Command, _ state: i
     return []
   case (.settings, .toggleOption), (.settings, .toggleExpand):
     guard state.permissions.personalOptionOffered else {
-      state.message = "Not offered: auto capture is turned off for the organization"
+      state.message = .warning("Not offered: auto capture is turned off for the organization")
       return []
     }
     return [.saveShowUntracked(!state.user.showUntracked)]
@@ -335,20 +340,21 @@ private func performInOverlay(_ overlay: Overlay, _ command: Command, _ state: i
 
 /// Moves the cursor of the focused pane; moving through records loads the new timeline.
 private func move(_ command: Command, _ state: inout AppState) -> [Effect] {
-  let page = max(1, state.height - 6)
+  let layout = Screens.Layout(state)
   switch state.focus {
   case .records:
     let count = state.visibleRecords.count
     guard count > 0 else { return [] }
     let before = state.selectedRecord
-    state.selectedRecord = step(state.selectedRecord, command, count: count, page: page)
+    state.selectedRecord = step(state.selectedRecord, command, count: count,
+                                page: layout.recordsPage)
     return state.selectedRecord == before ? [] : followSelection(&state)
   case .timeline:
     if let id = state.expandedItem, state.currentItem?.id == id {
       switch command {
       case .pageDown, .pageUp:
         // By the rows the body shows, so no line is skipped.
-        let rows = Screens.Layout(state).bodyRows
+        let rows = layout.bodyRows
         state.bodyScroll = max(0, state.bodyScroll + (command == .pageDown ? rows : -rows))
         return []
       case .top, .bottom:
@@ -361,7 +367,7 @@ private func move(_ command: Command, _ state: inout AppState) -> [Effect] {
     }
     let count = state.items.count
     guard count > 0 else { return [] }
-    state.selectedItem = step(state.selectedItem, command, count: count, page: page / 4)
+    state.selectedItem = step(state.selectedItem, command, count: count, page: layout.tilesPage)
     state.bodyScroll = 0
     return []
   }

@@ -90,10 +90,20 @@ public enum Screens {
              canTrack: state.permissions.trackRefusal == nil)
       }
       openTileHeader = open?.collapsedHeight ?? 5
+      overlayRows = Screens.overlayRect(state, width: state.width, height: state.height).height - 2
     }
 
     /// The rows of the open tile other than its body: borders, subject, meta, status.
     var openTileHeader: Int
+
+    /// How far PgDn/PgUp move: the records pane by the rows inside its border, the timeline
+    /// by the tiles that fit (a closed tile takes five rows with its borders), an overlay by
+    /// the most rows one can show.
+    var recordsPage: Int { max(1, records.height - 2) }
+    var tilesPage: Int { max(1, tiles.height / 5) }
+    var overlayPage: Int { max(1, overlayRows) }
+    /// The rows inside an overlay's border at most.
+    var overlayRows: Int
 
     /// The rows an open tile gives its body (From/To lines and text): what the pane has
     /// left once the tile's other rows are placed; the rest scrolls.
@@ -320,10 +330,13 @@ public enum Screens {
   /// The status line: the transient message, then the key hints. A timeline's notice is not
   /// repeated here: the pane shows it, and here it held the hints for as long as it lasted.
   static func drawStatus(_ buffer: inout ScreenBuffer, _ state: AppState) {
-    let message = state.message
-    var role = StyleRole.status
-    if let m = message, m.hasPrefix("Cannot") || m.hasPrefix("Could not") { role = .error }
-    StatusLine(hints: Keymap.hints(for: state), message: message, messageRole: role)
+    let role: StyleRole
+    switch state.message?.severity {
+    case .error?: role = .error
+    case .warning?: role = .notice
+    case .info?, nil: role = .status
+    }
+    StatusLine(hints: Keymap.hints(for: state), message: state.message?.text, messageRole: role)
       .draw(into: &buffer, y: state.height - 1, width: state.width)
   }
 

@@ -48,7 +48,7 @@ import Testing
     var s = state(problems: [])
     press(.character("!"), &s)
     #expect(s.overlay == nil)
-    #expect(s.message?.contains("every mail and calendar file was read") == true)
+    #expect(s.message?.text.contains("every mail and calendar file was read") == true)
   }
 
   /// A review found help cut at the smallest size (60×16), with nothing to scroll, and

@@ -252,7 +252,7 @@ import TerminalUI
     _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email])))
     _ = reduce(&state, .command(.focusTimeline))
     #expect(reduce(&state, .command(.track)) == [])
-    #expect(state.message == "Cannot track: tracking requires server-side sync")
+    #expect(state.message == .warning("Cannot track: tracking requires server-side sync"))
   }
 
   @Test func settingsToggleSavesTheOppositeValue() {
@@ -269,7 +269,7 @@ import TerminalUI
       permissions: .decide(organization: Organization(autoCapture: false), user: Self.dana))
     _ = reduce(&state, .command(.openSettings))
     #expect(reduce(&state, .command(.toggleOption)) == [])
-    #expect(state.message?.contains("turned off") == true)
+    #expect(state.message?.text.contains("turned off") == true)
   }
 
   @Test func quitStopsTheApp() {
@@ -286,13 +286,13 @@ import TerminalUI
                                activityId: "act-9")
     _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email, tracked])))
     _ = reduce(&state, .trackRequested(itemId: "act-9"))
-    #expect(state.message?.hasPrefix("Link requested") == true)
+    #expect(state.message?.text.hasPrefix("Link requested") == true)
     _ = reduce(&state, .trackRequested(itemId: email.id))
-    #expect(state.message?.hasPrefix("Tracking requested") == true)
+    #expect(state.message?.text.hasPrefix("Tracking requested") == true)
     _ = reduce(&state, .syncFinished(tracked: 1, failed: 0))
-    #expect(state.message == "Tracked 1 item")
+    #expect(state.message == .info("Tracked 1 item"))
     _ = reduce(&state, .syncFinished(tracked: 2, failed: 0))
-    #expect(state.message == "Tracked 2 items")
+    #expect(state.message == .info("Tracked 2 items"))
   }
 
   /// A review found Esc doing nothing visible after the open tile was tracked: its new id
@@ -338,7 +338,29 @@ import TerminalUI
   @Test func aSyncFailureIsToldInTheStatusLine() {
     var state = makeState()
     _ = reduce(&state, .syncFailed("database is busy"))
-    #expect(state.message == "Could not sync: database is busy")
+    #expect(state.message == .error("Could not sync: database is busy"))
+  }
+
+  /// A failed `r` says the refresh failed, in the error style, not that a sync did.
+  @Test func aFailedRefreshSaysSo() {
+    var state = makeState()
+    _ = reduce(&state, .command(.refresh))
+    _ = reduce(&state, .reloadFailed("database is locked"))
+    #expect(state.message == .error("Could not refresh: database is locked"))
+  }
+
+  /// The status line's style follows the message's severity, not its first word.
+  @Test func theStatusLineStyleFollowsTheSeverity() {
+    var state = makeState()
+    func statusRoles() -> String {
+      Screens.render(state, RenderContext(now: Date(), timeZone: .gmt)).buffer.styleMap().last ?? ""
+    }
+    state.message = .info("Cannot believe how well that went")
+    #expect(!statusRoles().contains("E") && !statusRoles().contains("n"))
+    state.message = .warning("Not offered: auto capture is turned off")
+    #expect(statusRoles().contains("n"))
+    state.message = .error("Disk full")
+    #expect(statusRoles().contains("E"))
   }
 
   /// `r` changed nothing on screen when nothing had changed, so it read as a dead key.
@@ -346,7 +368,7 @@ import TerminalUI
     var state = makeState()
     _ = reduce(&state, .command(.refresh))
     _ = reduce(&state, .recordsLoaded(Self.records, Self.dana, state.permissions))
-    #expect(state.message == "Refreshed: 3 records")
+    #expect(state.message == .info("Refreshed: 3 records"))
   }
 
   @Test func refreshKeepsTheTimelineCursorWhenTheRecordIsStillThere() {
