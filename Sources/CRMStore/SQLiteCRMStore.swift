@@ -9,7 +9,8 @@ import SQLiteSupport
 /// mode through a `DatabasePool`, waits up to five seconds for a lock, and writes that read
 /// before they write take the write lock first (`BEGIN IMMEDIATE`). A lock held longer is
 /// reported as `CRMError.busy` naming the file; a file written by a newer build is refused
-/// with `CRMError.newerSchema`; an empty or new file is migrated to the current schema.
+/// with `CRMError.newerSchema`; an empty or new file is given the current schema only when
+/// the caller creates databases (`import`), else it is refused as `CRMError.notACRMDatabase`.
 public final class SQLiteCRMStore: CRMStore {
   /// The file, as given; errors name it.
   public let path: String
@@ -19,12 +20,19 @@ public final class SQLiteCRMStore: CRMStore {
   /// How long a call waits for another process's lock before reporting `CRMError.busy`.
   public let busyTimeout: TimeInterval
 
-  /// Opens (creating and migrating when needed) the database at `path`; `connections` is
-  /// `.single` for a one-shot command and `.pool` for a process that reads while it writes.
+  /// Opens the database at `path`, migrating an older AutoCapture schema forward;
+  /// `connections` is `.single` for a one-shot command and `.pool` for a process that reads
+  /// while it writes. With `createsSchema` false, a file without AutoCapture's schema (an
+  /// empty file, another program's database) is refused before anything is written to it.
   public init(path: String, busyTimeout: TimeInterval = 5,
-              connections: SQLiteFiles.Connections = .pool) throws {
+              connections: SQLiteFiles.Connections = .pool, createsSchema: Bool = true) throws {
     self.path = path
     self.busyTimeout = busyTimeout
+    if !createsSchema {
+      // An empty file would be given SQLite's header and WAL mode by the open itself.
+      let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+      if size == 0 { throw CRMError.notACRMDatabase(path: path, isEmpty: true) }
+    }
     do {
       database = try SQLiteFiles.open(
         path: path, connections: connections, busyTimeout: busyTimeout, foreignKeys: true)
@@ -34,6 +42,13 @@ public final class SQLiteCRMStore: CRMStore {
       let userVersion = try database.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
       if (userVersion ?? 0) > Schema.version {
         throw CRMError.newerSchema(path: path, found: String(userVersion ?? 0))
+      }
+      if userVersion == 0, !createsSchema {
+        // No migration ever ran here: not ours, whatever tables it may hold.
+        let tables = try database.read { db in
+          try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+        }
+        throw CRMError.notACRMDatabase(path: path, isEmpty: (tables ?? 0) == 0)
       }
       if userVersion != Schema.version {
         let migrator = Schema.migrator

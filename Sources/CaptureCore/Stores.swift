@@ -9,6 +9,9 @@ public enum CRMError: Error, Equatable, Sendable, CustomStringConvertible {
   case unknownTrackRequest(String)
   /// The database file was written by a newer AutoCapture (schema version found, known).
   case newerSchema(path: String, found: String)
+  /// A file given as the CRM database that holds no AutoCapture schema: empty, or another
+  /// program's SQLite database. Only `import` writes a schema into such a file.
+  case notACRMDatabase(path: String, isEmpty: Bool)
   case busy(String)
   case invalid(String)
 
@@ -23,6 +26,10 @@ public enum CRMError: Error, Equatable, Sendable, CustomStringConvertible {
     case .unknownTrackRequest(let i): return "unknown track request '\(i)'"
     case .newerSchema(let p, let f):
       return "\(p) was written by a newer AutoCapture (schema \(f)); upgrade to open it"
+    case .notACRMDatabase(let p, let isEmpty):
+      return "\(p) is \(isEmpty ? "empty" : "an SQLite file without AutoCapture's tables"), "
+        + "not an AutoCapture CRM database (create one with: autocapture import FILE.json --db "
+        + "\(p))"
     case .busy(let s): return "database is busy: \(s)"
     case .invalid(let s): return s
     }

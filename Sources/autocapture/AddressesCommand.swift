@@ -34,7 +34,7 @@ struct AddressesCommand {
     let summary: RecordSummary
     let set: AddressSet
     do {
-      let store = try SQLiteCRMStore(path: dbPath, connections: .single)
+      let store = try SQLiteCRMStore(path: dbPath, connections: .single, createsSchema: false)
       set = try AddressSetRules(reader: store).addressSet(for: ref)
       summary = try store.recordSummary(ref) ?? RecordSummary(ref: ref, name: "")
     } catch let error as CustomStringConvertible & Error {

@@ -22,7 +22,7 @@ struct Workspace {
       throw CLIError("no CRM database at \(path) (create one with: autocapture import FILE.json"
         + " --db \(path))")
     }
-    store = try SQLiteCRMStore(path: path, connections: connections)
+    store = try SQLiteCRMStore(path: path, connections: connections, createsSchema: false)
     if !options.maildir.isEmpty || !options.mbox.isEmpty {
       index = try MailboxIndex(indexDirectory: options.indexDirectoryURL,
                                maildirs: options.maildir, mboxes: options.mbox,
