@@ -121,6 +121,28 @@ import Testing
     #expect(MessageHeaders.parse(Data(block.utf8)).messageId == "<b@example.com>")
   }
 
+  /// In a block of LF or CRLF lines a bare CR is part of its line: the header goes on to its
+  /// Message-ID and body instead of ending at the CR.
+  @Test func aBareCRInsideALineDoesNotEndTheHeader() {
+    for end in ["\n", "\r\n"] {
+      let block = "Subject: a\rb" + end + "Message-ID: <kept@example.com>" + end
+        + "From: ann@fabrikam.example" + end + end + "body" + end
+      let h = MessageHeaders.parse(Data(block.utf8))
+      #expect(h.messageId == "<kept@example.com>", "line ends \(end.debugDescription)")
+      #expect(h.from.map(\.address) == ["ann@fabrikam.example"])
+      #expect(h.subject == "ab")
+      let fields = HeaderFields.parse(Data(block.utf8))
+      #expect(String(decoding: Data(block.utf8)[fields.bodyOffset...], as: UTF8.self) == "body" + end)
+    }
+  }
+
+  /// A block whose first line ends with a bare CR uses it as the line break (classic Mac OS).
+  @Test func aBlockOfBareCRLinesStillBreaksAtEachCR() {
+    let h = MessageHeaders.parse(Data("Subject: mac\rMessage-ID: <m@x.example>\r\rbody\r".utf8))
+    #expect(h.subject == "mac")
+    #expect(h.messageId == "<m@x.example>")
+  }
+
   @Test func emptyInputGivesEmptyHeaders() {
     #expect(MessageHeaders.parse(Data()) == MessageHeaders())
     #expect(HeaderFields.parse(Data()).bodyOffset == 0)

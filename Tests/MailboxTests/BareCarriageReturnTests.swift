@@ -19,6 +19,18 @@ import Testing
     return text.replacingOccurrences(of: "\n", with: "\r")
   }
 
+  /// A stray CR inside a header line of an LF message keeps the message's own Message-ID
+  /// and addresses (it ended the header there, and the message got a synthetic id).
+  @Test func aStrayCrInsideAHeaderLineKeepsTheRealHeader() throws {
+    let tree = try MailTree("stray-cr")
+    try tree.write(mailText(id: "<real@t>", from: "Ann Lee <ann@fabrikam.example>",
+                            subject: "a\rb"), name: "1.M1P1.host:2,S")
+    let index = try tree.open()
+    _ = try index.refresh(progress: nil)
+    let found = try index.newestMessages(matching: [address("ann@fabrikam.example")], limit: 5)
+    #expect(found.map(\.messageId) == ["<real@t>"])
+  }
+
   @Test func aLargeMessageWithBareCrLineEndsIsIndexed() throws {
     let tree = try MailTree("bare-cr")
     let text = classicMacMessage()
