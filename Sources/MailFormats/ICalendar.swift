@@ -65,9 +65,9 @@ public struct ICalendarEvent: Hashable, Sendable {
   public var duration: ICalendarDuration?
   public var organizer: ICalendarAddress?
   public var attendees: [ICalendarAddress]
-  /// Nil when there is none or it could not be read (then `warnings` of the calendar says
-  /// why and the event counts as a single occurrence).
-  public var rrule: ICalendarRecurrenceRule?
+  /// Its RRULEs that could be read (RFC 2445 allowed several; the occurrences are their
+  /// union). One that could not be read is left out, and `warnings` of the calendar says why.
+  public var rrules: [ICalendarRecurrenceRule]
   public var exdates: [ICalendarDateTime]
   public var rdates: [ICalendarRecurrenceDate]
   public var recurrenceId: ICalendarDateTime?
@@ -84,7 +84,7 @@ public struct ICalendarEvent: Hashable, Sendable {
   public var isCancelled: Bool { status == "CANCELLED" }
   /// True when it repeats (a usable RRULE or any RDATE).
   public var isRecurring: Bool {
-    (rrule != nil && rrule?.unsupported == nil) || !rdates.isEmpty
+    rrules.contains { $0.unsupported == nil } || !rdates.isEmpty
   }
 }
 
@@ -303,9 +303,22 @@ public struct ICalendar: Hashable, Sendable {
       calendar.problem = "no iCalendar component (found \(names.joined(separator: ", ")))"
       return calendar
     }
+    var keysWithoutUID: [String: Int] = [:]
     for (component, method) in vevents {
+      // An event without UID (RFC 2445 allowed it; some exporters still write them) is
+      // named by what defines it, and by its place among same-looking ones, so it is
+      // captured under the same id on every read and two are never merged.
+      var fallbackUID: String? = nil
+      if component.property("UID").map({ $0.text.trimmingCharacters(in: .whitespaces) })?
+        .isEmpty ?? true {
+        let key = Self.keyWithoutUID(component)
+        keysWithoutUID[key, default: 0] += 1
+        let n = keysWithoutUID[key]!
+        fallbackUID = n == 1 ? key : "\(key)-\(n)"
+      }
       switch ICalendarEventReader.read(component, timezones: calendar.timezones,
                                        method: method ?? calendar.method,
+                                       fallbackUID: fallbackUID,
                                        warnings: &calendar.warnings) {
       case .event(let event): calendar.events.append(event)
       case .skipped(let skipped): calendar.skippedEvents.append(skipped)
@@ -313,6 +326,22 @@ public struct ICalendar: Hashable, Sendable {
       }
     }
     return calendar
+  }
+
+  /// The stable name of an event without UID: a 64-bit FNV-1a hash of the properties that
+  /// define it (not DTSTAMP or LAST-MODIFIED, which change on every export).
+  static func keyWithoutUID(_ c: ICalendarComponent) -> String {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for name in ["DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "SUMMARY", "ORGANIZER",
+                 "LOCATION", "RRULE"] {
+      for p in c.properties(name) {
+        let parameters = p.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ";")
+        for byte in "\(name);\(parameters):\(p.value)\n".utf8 {
+          hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+      }
+    }
+    return "no-uid-" + String(hash, radix: 16)
   }
 
   /// The occurrences whose start lies in `window` (both ends included), overrides applied,

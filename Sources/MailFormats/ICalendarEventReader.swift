@@ -14,11 +14,13 @@ enum ICalendarEventReader {
   }
 
   /// `method` is the file's METHOD (upper-cased): without one, DTSTART is required.
+  /// `fallbackUID` names an event that has no UID of its own.
   static func read(_ c: ICalendarComponent, timezones: [String: ICalendarTimeZone],
-                   method: String?, warnings: inout [String]) -> Outcome
+                   method: String?, fallbackUID: String? = nil,
+                   warnings: inout [String]) -> Outcome
   {
     let uid = c.property("UID").map { $0.text.trimmingCharacters(in: .whitespaces) }
-      .flatMap { $0.isEmpty ? nil : $0 }
+      .flatMap { $0.isEmpty ? nil : $0 } ?? fallbackUID
     let label = "VEVENT at line \(c.line)" + (uid.map { " (UID \($0))" } ?? "")
     func skip(_ reason: String) -> Outcome {
       .skipped(ICalendarSkippedEvent(uid: uid, line: c.line, reason: reason))
@@ -112,22 +114,20 @@ enum ICalendarEventReader {
     let thisAndFuture = c.property("RECURRENCE-ID")?.parameter("RANGE")?.uppercased()
       == "THISANDFUTURE"
 
-    var rrule: ICalendarRecurrenceRule? = nil
-    let rules = c.properties("RRULE")
-    if let p = rules.first {
+    var rrules: [ICalendarRecurrenceRule] = []
+    for p in c.properties("RRULE") {
       switch ICalendarRecurrenceRule.parse(p.value) {
       case .success(let r):
-        rrule = r
+        rrules.append(r)
         if let why = r.unsupported {
-          warnings.append("\(label): \(why); read as a single occurrence")
+          warnings.append("\(label): \(why); that RRULE is left out")
         } else if r.count != nil && r.until != nil {
           warnings.append("\(label): RRULE has both COUNT and UNTIL; "
                           + "the first limit reached ends it")
         }
       case .failure(let e):
-        warnings.append("\(label): \(e); read as a single occurrence")
+        warnings.append("\(label): \(e); that RRULE is left out")
       }
-      if rules.count > 1 { warnings.append("\(label): several RRULEs; only the first is used") }
     }
 
     var exdates: [ICalendarDateTime] = []
@@ -180,7 +180,7 @@ enum ICalendarEventReader {
       location: text("LOCATION"), status: status, start: start, end: end, duration: duration,
       organizer: c.property("ORGANIZER").map(ICalendarAddress.parse),
       attendees: c.properties("ATTENDEE").map(ICalendarAddress.parse),
-      rrule: rrule, exdates: exdates, rdates: rdates, recurrenceId: recurrenceId,
+      rrules: rrules, exdates: exdates, rdates: rdates, recurrenceId: recurrenceId,
       recurrenceIdThisAndFuture: thisAndFuture, sequence: sequence, line: c.line,
       method: method))
   }

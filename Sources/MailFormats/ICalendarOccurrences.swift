@@ -165,7 +165,8 @@ struct ICalendarOccurrenceExpander {
     let upper = ICalendarLocalDateTime(
       secondsAsUTC: Int64(window.upperBound.timeIntervalSince1970.rounded(.up)) + margin)
     var instances: [(wall: ICalendarLocalDateTime, start: Int64, end: Int64?)] = []
-    if let rule = event.rrule, rule.unsupported == nil {
+    let rules = event.rrules.filter { $0.unsupported == nil }
+    for rule in rules {
       var expander = ICalendarRecurrenceExpander(rule: rule, start: event.start.local)
       expander.maxCandidates = min(expander.maxCandidates, candidateBudget)
       let result = expander.occurrences(from: lower, through: upper) { candidate in
@@ -193,7 +194,13 @@ struct ICalendarOccurrenceExpander {
       for wall in result.occurrences {
         instances.append((wall, zone.instant(of: wall), nil))
       }
-    } else if lower <= event.start.local && event.start.local <= upper {
+    }
+    if rules.count > 1 {
+      // Several rules may each give DTSTART and shared dates: each start once.
+      var seen = Set<Int64>()
+      instances = instances.filter { seen.insert($0.start).inserted }
+    }
+    if rules.isEmpty, lower <= event.start.local && event.start.local <= upper {
       instances.append((event.start.local, startInstant, nil))
     }
     for rdate in event.rdates {
