@@ -44,6 +44,7 @@ public enum CRMStoreContract {
     Check(name: "record summaries list built-in types, then custom types, each by name",
           body: recordSummaries),
     Check(name: "an account's top contacts are the most recently modified", body: topContacts),
+    Check(name: "address sets built on the store follow every link", body: addressSets),
     Check(name: "users are found by id or any of their addresses", body: users),
     Check(name: "the organization's switches and each mailbox's settings read back",
           body: permissionInputs),
@@ -237,6 +238,36 @@ public enum CRMStoreContract {
     #expect(try store.topContacts(ofAccount: "a-apx", limit: 10).isEmpty)
     #expect(try store.topContacts(ofAccount: "a-fab", limit: 1).first
       == world.contacts.first { $0.id == "c-bo" })
+  }
+
+  static func addressSets(_ maker: CRMStoreMaker) throws {
+    let rules = AddressSetRules(reader: try maker.make(world))
+    func entries(_ ref: RecordRef) throws -> [String] {
+      try rules.addressSet(for: ref).entries.map {
+        "\($0.address.value): \($0.reasons.joined(separator: "; "))"
+      }
+    }
+    // Custom lookups of each target, in the type's declaration order.
+    #expect(try entries(rollout) == [
+      "ann@fabrikam.example: lookup client: account a-fab primary contact c-ann; "
+        + "lookup sponsor: contact c-ann email; lookup payer: customer contact c-ann email",
+      "info@fabrikam.example: lookup client: account a-fab own email",
+      "ann.lee@mail.example: lookup sponsor: contact c-ann email; "
+        + "lookup payer: customer contact c-ann email",
+    ])
+    // Contact, stakeholders in order, the linked account's top contacts, the lead's contact.
+    #expect(try entries(deal) == [
+      "ann@fabrikam.example: opportunity contact c-ann; stakeholder c-ann; "
+        + "linked account a-fab top-50 contact c-ann",
+      "bo@northwind.example: stakeholder c-bo; linked account a-fab top-50 contact c-bo; "
+        + "originating lead l-1 contact",
+      "di@fabrikam.example: linked account a-fab top-50 contact c-di",
+    ])
+    #expect(try entries(RecordRef(type: .case, id: "k-1")) == [
+      "ann@fabrikam.example: primary contact c-ann",
+      "support-thread@fabrikam.example: own email",
+      "info@fabrikam.example: customer account a-fab",
+    ])
   }
 
   static func users(_ maker: CRMStoreMaker) throws {
