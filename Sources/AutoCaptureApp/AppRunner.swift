@@ -20,6 +20,11 @@ final class Inbox: @unchecked Sendable {
     lock.lock(); actions.append(action); lock.unlock()
   }
 
+  var isEmpty: Bool {
+    lock.lock(); defer { lock.unlock() }
+    return actions.isEmpty
+  }
+
   func drain() -> [Action] {
     lock.lock(); defer { lock.unlock() }
     let out = actions
@@ -59,6 +64,9 @@ public final class AppRunner {
   let service: TimelineService
   let timeZone: TimeZone
   let clock: @Sendable () -> Date
+  /// Seconds on a steady clock, which times the syncs; apart from `clock`, which `--now`
+  /// may fix, so the sync after a track still runs.
+  let uptime: @Sendable () -> TimeInterval
   /// Stops the process until the shell continues it (SIGTSTP); replaced in tests.
   let stopProcess: () -> Void
   public private(set) var state: AppState
@@ -69,18 +77,25 @@ public final class AppRunner {
   let syncInterval: TimeInterval
   /// Delay before the sync that follows a track, so "Tracking pending" is seen.
   let syncDelay: TimeInterval
-  private var lastSync = Date.distantPast
+  private var lastSync = -TimeInterval.infinity
+  /// When the sync asked for last starts, by `uptime`: the loop starts it on its first turn
+  /// at or after that time, so a test that moves `uptime` decides when it runs.
+  private var syncDue: TimeInterval?
 
   public init(terminal: any Terminal, service: TimelineService, user: User,
               timeZone: TimeZone = .current, syncInterval: TimeInterval = 5,
               syncDelay: TimeInterval = 1.5,
               clock: @escaping @Sendable () -> Date = { Date() },
+              uptime: @escaping @Sendable () -> TimeInterval = {
+                ProcessInfo.processInfo.systemUptime
+              },
               stopProcess: @escaping () -> Void = { _ = raise(SIGTSTP) }) throws {
     self.terminal = terminal
     self.stopProcess = stopProcess
     self.service = service
     self.timeZone = timeZone
     self.clock = clock
+    self.uptime = uptime
     self.syncInterval = syncInterval
     self.syncDelay = syncDelay
     state = AppState(user: user, permissions: try service.permissions(for: user),
@@ -91,32 +106,52 @@ public final class AppRunner {
 
   /// Runs until the user quits.
   public func run() {
-    perform(start(&state))
-    lastSync = clock().addingTimeInterval(-syncInterval + syncDelay)
+    begin()
     while state.isRunning {
       step(timeout: .milliseconds(100))
     }
   }
 
-  /// One turn of the loop: draw, wait for a key (at most `timeout`), apply what came.
-  public func step(timeout: Duration?) {
+  /// What the app does on opening: loads the first record's timeline and sets the first
+  /// background sync a few seconds ahead.
+  public func begin() {
+    perform(start(&state))
+    lastSync = uptime() - syncInterval + syncDelay
+  }
+
+  /// One turn of the loop: draw, wait for a key (at most `timeout`), apply what came, and
+  /// start the sync when it is due. True when a key or a posted action was applied.
+  @discardableResult
+  public func step(timeout: Duration?) -> Bool {
     draw()
     let key = terminal.readKey(timeout: timeout)
     var actions = inbox.drain()
     if let key, let action = Keymap.action(for: key, in: state) { actions.append(action) }
     for action in actions { perform(reduce(&state, action)) }
-    if hasPending, clock().timeIntervalSince(lastSync) >= syncInterval {
+    if hasPending, uptime() - lastSync >= syncInterval {
       perform([.syncNow])
     }
+    if let due = syncDue, uptime() >= due {
+      syncDue = nil
+      startSync()
+    }
+    return key != nil || !actions.isEmpty
   }
 
-  /// Applies everything background work has posted so far (for tests and shutdown).
-  public func drainInbox() {
-    for action in inbox.drain() { perform(reduce(&state, action)) }
+  /// Steps without waiting until no key is left to read, no background work is running and
+  /// nothing it posted is left to apply; the screen then shows the settled state. Tests
+  /// drive the loop with it (`uptime` decides whether a sync is due).
+  public func runUntilIdle() {
+    while true {
+      if step(timeout: .zero) { continue }
+      waitForBackgroundWork()
+      if inbox.isEmpty { break }
+    }
+    draw()
   }
 
-  /// Blocks until queued background work is done (for tests).
-  public func waitForBackgroundWork() {
+  /// Blocks until queued background work is done.
+  func waitForBackgroundWork() {
     work.sync {}
     syncQueue.sync {}
   }
@@ -213,22 +248,27 @@ public final class AppRunner {
         }
       }
     case .syncNow:
-      lastSync = now
-      let delay = syncDelay
-      syncQueue.asyncAfter(deadline: .now() + delay) {
-        guard inbox.beginSync() else { return }
-        defer { inbox.endSync() }
-        do {
-          var detail: String? = nil
-          let results = try service.syncPending(user: user, now: Date()) { _, problem in
-            if detail == nil { detail = problem }
-          }
-          let failed = results.filter { if case .failed = $0.state { return true }; return false }
-          inbox.post(.syncFinished(tracked: results.count - failed.count, failed: failed.count,
-                                   detail: detail))
-        } catch {
-          inbox.post(.reloadFailed(AppRunner.describe(error)))
+      lastSync = uptime()
+      syncDue = lastSync + syncDelay
+    }
+  }
+
+  /// Carries out the user's pending requests on the sync queue; one sync at a time.
+  private func startSync() {
+    let service = self.service, inbox = self.inbox, user = state.user, clock = self.clock
+    syncQueue.async {
+      guard inbox.beginSync() else { return }
+      defer { inbox.endSync() }
+      do {
+        var detail: String? = nil
+        let results = try service.syncPending(user: user, now: clock()) { _, problem in
+          if detail == nil { detail = problem }
         }
+        let failed = results.filter { if case .failed = $0.state { return true }; return false }
+        inbox.post(.syncFinished(tracked: results.count - failed.count, failed: failed.count,
+                                 detail: detail))
+      } catch {
+        inbox.post(.syncFailed(AppRunner.describe(error)))
       }
     }
   }

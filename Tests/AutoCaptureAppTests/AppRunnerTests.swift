@@ -1,0 +1,144 @@
+import AutoCaptureApp
+import CaptureCore
+import Foundation
+import TerminalUI
+import TestSupport
+import Testing
+
+/// The run loop driven by scripted keys (`AppDriver`): what the user sees after each key,
+/// with the real reducer, screens and `TimelineService` behind it.
+@Suite struct AppRunnerTests {
+  static let now = AppFixture.now
+  static func address(_ text: String) -> EmailAddress { EmailAddress(normalized: text) }
+
+  static let dana = User(
+    id: "dana", name: "Dana", emails: [address("dana@contoso.example")],
+    mailbox: MailboxSettings(syncMethod: .serverSideSync, approved: true, testEnabled: true))
+  static let fabrikam = RecordRef(type: .account, id: "a-fab")
+
+  static let content = CRMContent(
+    users: [dana],
+    accounts: [Account(id: "a-fab", name: "Fabrikam", emails: [], primaryContact: "c-ann")],
+    contacts: [
+      Contact(id: "c-ann", name: "Ann Lee", emails: [address("ann@fabrikam.example")],
+              parentAccount: "a-fab"),
+      Contact(id: "c-bo", name: "Bo Chen", emails: [address("bo@northwind.example")]),
+    ],
+    activities: [
+      Activity(id: "act-call", kind: .phonecall, regarding: [fabrikam], subject: "Intro call",
+               at: now - 2 * 86400, body: "Wants 50 printers."),
+    ])
+
+  static let messages: [MessageContent] = [
+    .email("<m1@fabrikam.example>", at: now - 3600, subject: "Revised quote",
+           from: "ann@fabrikam.example", fromName: "Ann Lee", to: ["dana@contoso.example"],
+           body: "The numbers you asked for."),
+    .email("<lunch@northwind.example>", at: now - 7200, subject: "Lunch on Friday",
+           from: "bo@northwind.example", to: ["dana@contoso.example"], body: "Noon?"),
+  ]
+
+  func driver(_ store: InMemoryCRMStore = InMemoryCRMStore(content), width: Int = 80,
+              height: Int = 24) throws -> AppDriver {
+    try AppDriver(store, messages: Self.messages, user: Self.dana, now: Self.now,
+                  width: width, height: height)
+  }
+
+  @Test func openingTheAppShowsTheFirstRecordsTimelineAndMovingOpensTheNext() throws {
+    let app = try driver()
+    #expect(app.screen[0].contains("Fabrikam · Account"))
+    #expect(app.text.contains("Timeline · 2 items"))
+    #expect(app.text.contains("Revised quote"))
+    #expect(app.text.contains("Private email"))
+    #expect(app.text.contains("Intro call"))
+    #expect(!app.text.contains("Lunch on Friday"))
+    try app.press("j")
+    #expect(app.screen[0].contains("Ann Lee · Contact"))
+    #expect(app.text.contains("Timeline · 1 item"))
+    #expect(app.text.contains("Revised quote"))
+    #expect(!app.text.contains("Intro call"))
+    try app.press("j")
+    #expect(app.screen[0].contains("Bo Chen · Contact"))
+    #expect(app.text.contains("Lunch on Friday"))
+    #expect(!app.text.contains("Revised quote"))
+  }
+
+  @Test func enterOpensTheSelectedTileWithItsMessageAndClosesIt() throws {
+    let app = try driver()
+    try app.press("<tab><enter>")
+    #expect(app.text.contains("From: Ann Lee <ann@fabrikam.example>"))
+    #expect(app.text.contains("The numbers you asked for."))
+    #expect(app.screen.last?.contains("Enter close") == true)
+    try app.press("<enter>")
+    #expect(!app.text.contains("The numbers you asked for."))
+  }
+
+  @Test func trackShowsPendingUntilTheSyncThenTracked() throws {
+    let app = try driver()
+    try app.press("<tab>t")
+    #expect(app.text.contains("Tracking pending"))
+    #expect(app.text.contains("Pending for this record: shared once synced"))
+    #expect(try app.store.trackRequests(userId: "dana", states: ["pending"]).count == 1)
+    // The sync waits so that the pending state is seen.
+    app.wait(AppDriver.syncDelay - 0.5)
+    #expect(app.text.contains("Tracking pending"))
+    app.wait(0.5)
+    #expect(!app.text.contains("Tracking pending"))
+    #expect(!app.text.contains("Private email"))
+    #expect(app.text.contains("← in · Ann Lee"))
+    #expect(app.screen.last?.contains("Tracked 1 item") == true)
+    let tracked = try app.store.emailActivities(messageIds: ["<m1@fabrikam.example>"])
+    #expect(tracked.map(\.regarding) == [[Self.fabrikam]])
+  }
+
+  @Test func aRequestPendingAtStartIsSyncedAFewSecondsLater() throws {
+    let store = InMemoryCRMStore(Self.content)
+    _ = try store.requestTracking(userId: "dana", record: Self.fabrikam,
+                                  itemId: "mail:<m1@fabrikam.example>", at: Self.now)
+    let app = try driver(store)
+    #expect(app.text.contains("Tracking pending"))
+    // The loop looks for pending items at each turn (here, each wait): the first look that
+    // counts comes a sync delay after start, and the sync itself one delay later.
+    app.wait(AppDriver.syncDelay)
+    #expect(app.text.contains("Tracking pending"))
+    app.wait(AppDriver.syncDelay - 0.1)
+    #expect(app.text.contains("Tracking pending"))
+    app.wait(0.1)
+    #expect(!app.text.contains("Tracking pending"))
+    #expect(try store.trackRequests(userId: "dana", states: ["done"]).count == 1)
+  }
+
+  @Test func theSettingsToggleHidesPrivateItemsAndShowsThemAgain() throws {
+    let app = try driver()
+    try app.press("o")
+    #expect(app.text.contains("Show email not tracked in the Activities list: [Yes]"))
+    try app.press(" ")
+    #expect(app.text.contains("Show email not tracked in the Activities list: [No]"))
+    #expect(app.screen.last?.contains("Saved: show untracked email No") == true)
+    #expect(try app.store.user(matching: "dana")?.showUntracked == false)
+    try app.press("<esc>")
+    #expect(app.text.contains("untracked email is hidden"))
+    #expect(app.text.contains("Timeline · 1 item"))
+    #expect(!app.text.contains("Revised quote"))
+    #expect(app.text.contains("Intro call"))
+    try app.press("o <esc>")
+    #expect(try app.store.user(matching: "dana")?.showUntracked == true)
+    #expect(!app.text.contains("untracked email is hidden"))
+    #expect(app.text.contains("Revised quote"))
+  }
+
+  @Test func aResizeRedrawsAtTheNewSizeAndTooSmallSaysSo() throws {
+    let app = try driver()
+    try app.press("<resize 100x30>")
+    #expect(app.screen.count == 30)
+    #expect(app.screen.allSatisfy { $0.count == 100 })
+    #expect(app.screen.last?.hasPrefix(" l timeline") == true)
+    #expect(app.text.contains("Revised quote"))
+    try app.press("<resize 30x8>")
+    #expect(app.text.contains("Terminal too small: 30×8"))
+    // Keys other than q do nothing while nothing can be seen.
+    try app.press("<tab>t<resize 80x24>")
+    #expect(app.screen.count == 24)
+    #expect(app.text.contains("[t] Track on this record"))
+    #expect(try app.store.trackRequests(userId: nil, states: ["pending"]).isEmpty)
+  }
+}
