@@ -65,8 +65,8 @@ public struct CRMImporter {
   }
 
   public func importData(_ data: Data) throws -> ImportSummary {
-    let root: JSONValue
-    do { root = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+    let root: ImportJSON
+    do { root = try JSONDecoder().decode(ImportJSON.self, from: data) } catch {
       throw ImportError(path: "", message: "not valid JSON: \(Self.syntaxError(data, error))")
     }
     if let repeated = JSONRepeatedKeys.first(in: data) {
@@ -138,7 +138,7 @@ private struct ImportFile {
     "customEntityTypes", "customRecords", "activities",
   ]
 
-  init(_ root: JSONValue) throws(ImportError) {
+  init(_ root: ImportJSON) throws(ImportError) {
     let top = try JSONObject(root, at: "", allowed: Self.topKeys)
     if let value = top.value("organization") { organization = try Self.organization(value) }
     for (i, item) in try top.array("users").enumerated() {
@@ -230,7 +230,7 @@ private struct ImportFile {
 
   // MARK: Sections
 
-  static func organization(_ value: JSONValue) throws(ImportError) -> Organization {
+  static func organization(_ value: ImportJSON) throws(ImportError) -> Organization {
     let o = try JSONObject(
       value, at: "organization", allowed: ["name", "autoCapture", "untrackedAccess"])
     return Organization(
@@ -239,7 +239,7 @@ private struct ImportFile {
         "untrackedAccess", UntrackedAccess.self, allowed: ["allowed", "blocked"]) ?? .allowed)
   }
 
-  static func user(_ value: JSONValue, at path: String) throws(ImportError) -> User {
+  static func user(_ value: ImportJSON, at path: String) throws(ImportError) -> User {
     let o = try JSONObject(
       value, at: path, allowed: ["id", "name", "emails", "mailbox", "showUntracked"])
     var mailbox = MailboxSettings()
@@ -256,7 +256,7 @@ private struct ImportFile {
                 mailbox: mailbox, showUntracked: try o.bool("showUntracked") ?? true)
   }
 
-  mutating func lead(_ value: JSONValue, at path: String) throws(ImportError) -> Lead {
+  mutating func lead(_ value: ImportJSON, at path: String) throws(ImportError) -> Lead {
     let o = try JSONObject(value, at: path, allowed: ["id", "name", "contact", "emails"])
     var lead = Lead(
       id: try o.id(), name: try o.string("name") ?? "", emails: try o.emails("emails"))
@@ -269,7 +269,7 @@ private struct ImportFile {
     return lead
   }
 
-  mutating func opportunity(_ value: JSONValue, at path: String) throws(ImportError)
+  mutating func opportunity(_ value: ImportJSON, at path: String) throws(ImportError)
     -> Opportunity
   {
     let o = try JSONObject(
@@ -292,7 +292,7 @@ private struct ImportFile {
   }
 
   /// `{"type": "account"|"contact", "id": ...}` at `path`.
-  mutating func customer(_ value: JSONValue, at path: String) throws(ImportError) -> CustomerRef {
+  mutating func customer(_ value: ImportJSON, at path: String) throws(ImportError) -> CustomerRef {
     let o = try JSONObject(value, at: path, allowed: ["type", "id"])
     guard let type = try o.choice("type", CustomerType.self, allowed: ["account", "contact"]) else {
       throw ImportError(
@@ -303,7 +303,7 @@ private struct ImportFile {
     return customer
   }
 
-  mutating func supportCase(_ value: JSONValue, at path: String) throws(ImportError)
+  mutating func supportCase(_ value: ImportJSON, at path: String) throws(ImportError)
     -> SupportCase
   {
     let o = try JSONObject(
@@ -319,7 +319,7 @@ private struct ImportFile {
     return supportCase
   }
 
-  mutating func customType(_ value: JSONValue, at path: String) throws(ImportError)
+  mutating func customType(_ value: ImportJSON, at path: String) throws(ImportError)
     -> CustomEntityType
   {
     let o = try JSONObject(value, at: path, allowed: ["name", "displayName", "lookups"])
@@ -347,7 +347,7 @@ private struct ImportFile {
       name: name, displayName: try o.string("displayName") ?? name, lookups: lookups)
   }
 
-  mutating func customRecord(_ value: JSONValue, at path: String) throws(ImportError)
+  mutating func customRecord(_ value: ImportJSON, at path: String) throws(ImportError)
     -> (path: String, record: CustomRecord, lookupPaths: [String: String])
   {
     let o = try JSONObject(value, at: path, allowed: ["type", "id", "name", "lookups"])
@@ -387,7 +387,7 @@ private struct ImportFile {
     "fromName", "to", "cc", "attachments", "body", "uid", "recurrenceId", "organizer", "attendees", "location",
   ]
 
-  mutating func activity(_ value: JSONValue, at path: String) throws(ImportError) -> Activity {
+  mutating func activity(_ value: ImportJSON, at path: String) throws(ImportError) -> Activity {
     let o = try JSONObject(value, at: path, allowed: Self.activityKeys)
     guard let kind = try o.choice(
       "kind", ActivityKind.self, allowed: ActivityKind.allCases.map(\.rawValue))
@@ -406,7 +406,7 @@ private struct ImportFile {
       references.append(Reference(path: o.path("owner"), target: .user, id: owner))
     }
     // `regarding` is one {"type", "id"} or an array of them.
-    var regardingItems: [(String, JSONValue)] = []
+    var regardingItems: [(String, ImportJSON)] = []
     switch o.value("regarding") {
     case .array(let items)?:
       regardingItems = items.enumerated().map {
@@ -626,7 +626,7 @@ private struct ImportFile {
     }
   }
 
-  static func hasKey(_ value: JSONValue, _ key: String) -> Bool {
+  static func hasKey(_ value: ImportJSON, _ key: String) -> Bool {
     if case .object(let fields) = value, let field = fields[key] {
       if case .null = field { return false }
       return true
