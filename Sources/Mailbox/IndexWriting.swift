@@ -126,10 +126,11 @@ struct MessageRemover {
   }
 
   /// The folder directory (parent of `cur`/`new`), unique part and source kind of a file.
-  func describe(fileId: Int64) throws -> (folderPath: String, uniq: String, kind: String)? {
+  func describe(fileId: Int64) throws -> (folderPath: String, uniq: String, kind: MailboxFormat)? {
     guard let row = try Row.fetchOne(describeFile, arguments: [fileId]) else { return nil }
     let dirPath: String = row[0]
-    return ((dirPath as NSString).deletingLastPathComponent, row[1], row[2])
+    return ((dirPath as NSString).deletingLastPathComponent, row[1],
+            try row.decode(MailboxFormat.self, atIndex: 2))
   }
 
   /// Deletes a file row; returns its Message-ID when the message left the index with it.

@@ -213,7 +213,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   /// the state its row takes once all its changes are written.
   struct DirState: Sendable {
     var path: String
-    var kind: String
+    var kind: MailboxFormat
     var root: String
     var folder: String
     var mtimeNanoseconds: Int64?
@@ -275,7 +275,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       // a directory before.
       let mboxPaths = Set(mboxes)
       for row in dirs.values {
-        let kept = row.kind == "mbox"
+        let kept = row.kind == .mbox
           ? mboxPaths.contains(row.path)
           : plan.seenDirs.contains(row.path) || plan.unreadable.contains {
             row.path == $0 || row.path.hasPrefix($0 + "/")
@@ -344,7 +344,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       db, sql: "SELECT id, path, kind, root, folder, mtime_ns, size, tail_hash FROM dir")
     while let r = try rows.next() {
       let row = DirRow(id: r[0], state: DirState(
-        path: r[1], kind: r[2], root: r[3], folder: r[4], mtimeNanoseconds: r[5], size: r[6],
+        path: r[1], kind: try r.decode(MailboxFormat.self, atIndex: 2), root: r[3], folder: r[4], mtimeNanoseconds: r[5], size: r[6],
         tailHash: r[7]))
       out[row.path] = row
     }
@@ -450,7 +450,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         plan.removals += files.values.map(\.id)
         let settled = now - status.mtime > MailboxIndex.settleSeconds
         plan.dirUpdates.append(DirState(
-          path: path, kind: "maildir", root: root, folder: folder.name,
+          path: path, kind: .maildir, root: root, folder: folder.name,
           mtimeNanoseconds: settled ? status.mtimeNanoseconds : nil, size: nil, tailHash: nil))
       }
     }
@@ -520,7 +520,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     let settled = Date().timeIntervalSince1970 - status.mtime > MailboxIndex.settleSeconds
       && unread == 0
     plan.dirUpdates.append(DirState(
-      path: path, kind: "mbox", root: path, folder: folder,
+      path: path, kind: .mbox, root: path, folder: folder,
       mtimeNanoseconds: settled ? status.mtimeNanoseconds : nil, size: Int64(data.count),
       tailHash: tail))
   }
@@ -571,7 +571,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     var removedIds = Set<String>()
     var removedCount = 0
     for fileId in plan.removals {
-      if let (folderPath, uniq, kind) = try remover.describe(fileId: fileId), kind == "maildir",
+      if let (folderPath, uniq, kind) = try remover.describe(fileId: fileId), kind == .maildir,
          let k = additionsByKey[folderPath + "\u{0}" + uniq], !movedAdditions.contains(k),
          let dir = ids[plan.additions[k].dirPath]
       {
