@@ -126,8 +126,16 @@ private struct ImportFile {
   var opportunities: [Opportunity] = []
   var cases: [SupportCase] = []
   var types: [CustomEntityType] = []
-  /// Custom records with the path of each, for lookup checks against the type.
-  var customRecords: [(path: String, record: CustomRecord, lookupPaths: [String: String])] = []
+  /// A custom record as read, with the paths its lookups are checked and reported at
+  /// against its type's declaration (which may come later in the file, or from the database).
+  struct CustomRecordEntry {
+    var path: String
+    var record: CustomRecord
+    /// Each lookup field's path in the file.
+    var lookupPaths: [String: String]
+  }
+
+  var customRecords: [CustomRecordEntry] = []
   var activities: [(path: String, activity: Activity)] = []
   var references: [Reference] = []
   /// Ids defined in the file, by target.
@@ -348,7 +356,7 @@ private struct ImportFile {
   }
 
   mutating func customRecord(_ value: ImportJSON, at path: String) throws(ImportError)
-    -> (path: String, record: CustomRecord, lookupPaths: [String: String])
+    -> CustomRecordEntry
   {
     let o = try JSONObject(value, at: path, allowed: ["type", "id", "name", "lookups"])
     let type = try o.id("type")
@@ -378,8 +386,10 @@ private struct ImportFile {
         }
       }
     }
-    return (path, CustomRecord(type: type, id: id, name: try o.string("name") ?? "",
-                               lookups: lookups), lookupPaths)
+    return CustomRecordEntry(
+      path: path,
+      record: CustomRecord(type: type, id: id, name: try o.string("name") ?? "", lookups: lookups),
+      lookupPaths: lookupPaths)
   }
 
   static let activityKeys = [
@@ -553,8 +563,7 @@ private struct ImportFile {
 
   /// Checks a custom record's lookups against its type and gives each its declared target;
   /// id references are checked here because their type comes from the declaration.
-  func settle(_ db: Database,
-              _ entry: (path: String, record: CustomRecord, lookupPaths: [String: String]),
+  func settle(_ db: Database, _ entry: CustomRecordEntry,
               declared: [String: CustomEntityType]) throws -> CustomRecord {
     var record = entry.record
     guard let type = declared[record.type] else { return record }

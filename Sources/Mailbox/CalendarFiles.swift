@@ -31,7 +31,13 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     /// What parsing the file found wrong (independent of the window).
     var problems: [MailSourceError]
     /// The occurrences of the latest window asked for, reused when it is asked again.
-    var expansion: (window: ClosedRange<Date>, zone: TimeZone, result: ICalendarExpansion)?
+    var expansion: WindowExpansion?
+  }
+
+  private struct WindowExpansion {
+    var window: ClosedRange<Date>
+    var zone: TimeZone
+    var result: ICalendarExpansion
   }
 
   private let lock = NSLock()
@@ -80,7 +86,7 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
         expansion = last.result
       } else {
         expansion = entry.calendar.expandOccurrences(startingIn: window, timeZone: timeZone)
-        entry.expansion = (window, timeZone, expansion)
+        entry.expansion = WindowExpansion(window: window, zone: timeZone, result: expansion)
       }
       fresh[file] = entry
       calendars.append((file, entry.calendar, expansion))
