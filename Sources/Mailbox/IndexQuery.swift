@@ -186,9 +186,10 @@ extension MailboxIndex {
     }
     defer { try? handle.close() }
     do {
-      var st = stat()
-      guard fstat(handle.fileDescriptor, &st) == 0 else {
-        throw MailSourceError.unreadable(path: path, reason: FileSystem.errnoReason(errno))
+      let status: FileSystem.Status
+      switch FileSystem.status(descriptor: handle.fileDescriptor, path: path) {
+      case .success(let found): status = found
+      case .failure(let failure): throw failure.error
       }
       try handle.seek(toOffset: UInt64(offset))
       let data = try handle.read(upToCount: Int(length)) ?? Data()
@@ -196,7 +197,7 @@ extension MailboxIndex {
         throw MailSourceError.unreadable(
           path: path, reason: "the mbox changed since it was indexed (message at byte \(offset))")
       }
-      return (MboxLayout.unquoted(data), FileSystem.makeStatus(st).mtime)
+      return (MboxLayout.unquoted(data), status.mtime)
     } catch let error as MailSourceError {
       throw error
     } catch {

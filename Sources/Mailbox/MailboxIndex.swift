@@ -122,8 +122,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     let physical = FileManager.default.currentDirectoryPath
     guard let logical = Environment.value("PWD"), logical.hasPrefix("/"), logical != physical
     else { return physical }
-    var a = stat(), b = stat()
-    guard stat(logical, &a) == 0, stat(".", &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino
+    guard case .success(let named) = FileSystem.status(logical),
+          case .success(let current) = FileSystem.status("."),
+          named.device == current.device, named.inode == current.inode
     else { return physical }
     return logical
   }

@@ -36,13 +36,13 @@ struct ConfigFile {
   /// "no settings".
   static func load(from path: String = defaultPath) throws -> ConfigFile? {
     if path == "/dev/null" { return ConfigFile() }
-    guard let type = fileType(path) else {
+    guard let status = fileStatus(path) else {
       if let named = Environment.value("AUTOCAPTURE_CONFIG"), named == path {
         throw CLIError("no config file at \(path) (named by AUTOCAPTURE_CONFIG)")
       }
       return nil
     }
-    guard type == S_IFREG else { throw CLIError("config file \(path) is not a file") }
+    guard status.isRegular else { throw CLIError("config file \(path) is not a file") }
     let text: String
     do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
       throw CLIError("cannot read config file \(path): \(error.localizedDescription)")

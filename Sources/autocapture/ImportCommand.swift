@@ -1,5 +1,6 @@
 import CRMStore
 import Foundation
+import Mailbox
 
 /// `autocapture import FILE.json --db PATH`: loads a CRM import file (docs/import-format.md).
 struct ImportCommand {
@@ -16,9 +17,9 @@ struct ImportCommand {
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let dbPath = try workspace.requireDB()
-    guard let type = fileType(file) else { throw CLIError("\(file): no such file") }
+    guard let status = fileStatus(file) else { throw CLIError("\(file): no such file") }
     // Reading a directory or a FIFO would fail in Foundation's words, or wait.
-    guard type == S_IFREG else {
+    guard status.isRegular else {
       throw CLIError("\(file): not a file (an import file is JSON, docs/import-format.md)")
     }
     let created = !FileManager.default.fileExists(atPath: dbPath)

@@ -1,11 +1,11 @@
 import CaptureCore
 import Foundation
+import Mailbox
 
-/// What `path` is (`S_IFREG`, `S_IFDIR`, `S_IFIFO`...), or nil when nothing is there: one
-/// `stat`, for the commands that check what they were given before reading it.
-func fileType(_ path: String) -> mode_t? {
-  var info = stat()
-  return stat(path, &info) == 0 ? info.st_mode & S_IFMT : nil
+/// What is at `path`, or nil when `stat` finds nothing there, for the commands that check
+/// what they were given before reading it.
+func fileStatus(_ path: String) -> FileSystem.Status? {
+  try? FileSystem.status(path).get()
 }
 
 /// The options every subcommand takes (docs/commands.md, "Where things live").
@@ -96,17 +96,24 @@ struct WorkspaceOptions {
   /// opens anyway and says which source it cannot read, so an unmounted disk does not
   /// keep the CRM side from you.
   func requireSources() throws {
-    let kind = fileType
-    for path in maildir where kind(path) != S_IFDIR {
-      throw CLIError(kind(path) == nil ? "no Maildir at \(path)"
-        : "\(path) is not a directory (--maildir wants a Maildir directory)")
+    for path in maildir {
+      let status = fileStatus(path)
+      if status?.isDirectory != true {
+        throw CLIError(status == nil ? "no Maildir at \(path)"
+          : "\(path) is not a directory (--maildir wants a Maildir directory)")
+      }
     }
-    for path in mbox where kind(path) != S_IFREG {
-      throw CLIError(kind(path) == nil ? "no mbox file at \(path)"
-        : "\(path) is not a file (--mbox wants an mbox file)")
+    for path in mbox {
+      let status = fileStatus(path)
+      if status?.isRegular != true {
+        throw CLIError(status == nil ? "no mbox file at \(path)"
+          : "\(path) is not a file (--mbox wants an mbox file)")
+      }
     }
-    for path in calendar where kind(path) != S_IFREG && kind(path) != S_IFDIR {
-      throw CLIError(kind(path) == nil ? "no calendar at \(path)"
+    for path in calendar {
+      let status = fileStatus(path)
+      if let status, status.isRegular || status.isDirectory { continue }
+      throw CLIError(status == nil ? "no calendar at \(path)"
         : "\(path) is neither an .ics file nor a directory of them")
     }
   }
