@@ -1,6 +1,24 @@
 import CaptureCore
 import Foundation
 
+/// The name of a command-line option, spelt once: the parser, help, the completions and
+/// the config file (whose keys are the workspace options' names) all take it from here.
+enum OptionName: String, Sendable, CaseIterable, CustomStringConvertible {
+  case db, user, maildir, mbox, calendar
+  case indexDir = "index-dir"
+  case now
+  case maxEmails = "max-emails"
+  case meetingWindowHours = "meeting-window-hours"
+  case theme, record, json, item
+  case showUntracked = "show-untracked"
+  case reset
+  case prepareOnly = "prepare-only"
+
+  /// As written on the command line and in the config file: `index-dir`, so `"--\(name)"`
+  /// is the option as typed.
+  var description: String { rawValue }
+}
+
 /// The command line, parsed from a table of commands and their options.
 ///
 /// A hand-written parser rather than swift-argument-parser: that library builds each
@@ -20,7 +38,7 @@ struct OptionSpec: Sendable {
     case repeated
   }
 
-  let name: String
+  let name: OptionName
   let kind: Kind
   /// The placeholder shown in help (`PATH`, `TYPE:ID`); unused for flags.
   let valueName: String
@@ -37,15 +55,17 @@ struct OptionSpec: Sendable {
     return copy
   }
 
-  static func flag(_ name: String, _ help: String) -> OptionSpec {
+  static func flag(_ name: OptionName, _ help: String) -> OptionSpec {
     OptionSpec(name: name, kind: .flag, valueName: "", help: help)
   }
 
-  static func value(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
+  static func value(_ name: OptionName, _ valueName: String, _ help: String) -> OptionSpec {
     OptionSpec(name: name, kind: .value, valueName: valueName, help: help)
   }
 
-  static func repeated(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
+  static func repeated(_ name: OptionName, _ valueName: String, _ help: String)
+    -> OptionSpec
+  {
     OptionSpec(name: name, kind: .repeated, valueName: valueName, help: help)
   }
 }
@@ -61,35 +81,53 @@ struct CommandSpec: Sendable {
   let run: @Sendable (ParsedArguments) throws -> Void
 }
 
-/// What the user typed for one command, by option name.
-struct ParsedArguments: Sendable {
-  private(set) var values: [String: [String]] = [:]
-  private(set) var flags: Set<String> = []
-  private(set) var argument: String?
+/// Where option values come from: the command line, or for the workspace options the
+/// config file. Each source words its own errors.
+protocol OptionValues {
+  /// A single-value option's value, or nil when absent.
+  func value(_ name: OptionName) throws -> String?
+  /// A repeatable option's values in order.
+  func values(_ name: OptionName) throws -> [String]
+  /// A whole number's value, or nil when absent.
+  func integer(_ name: OptionName) throws -> Int?
+}
 
-  init(values: [String: [String]] = [:], flags: Set<String> = [], argument: String? = nil) {
+/// What the user typed for one command, by option name.
+struct ParsedArguments: OptionValues, Sendable {
+  private(set) var values: [OptionName: [String]] = [:]
+  private(set) var flags: Set<OptionName> = []
+  private(set) var argument: String?
+  /// The command's options, for the placeholders errors show.
+  private(set) var options: [OptionSpec] = []
+
+  init(values: [OptionName: [String]] = [:], flags: Set<OptionName> = [],
+       argument: String? = nil, options: [OptionSpec] = []) {
     self.values = values
     self.flags = flags
     self.argument = argument
+    self.options = options
   }
 
   /// A single-value option's value (the last one given), or nil when absent.
-  func value(_ name: String) -> String? { values[name]?.last }
+  func value(_ name: OptionName) -> String? { values[name]?.last }
 
   /// A repeatable option's values in the order given.
-  func values(_ name: String) -> [String] { values[name] ?? [] }
+  func values(_ name: OptionName) -> [String] { values[name] ?? [] }
 
-  func flag(_ name: String) -> Bool { flags.contains(name) }
+  func flag(_ name: OptionName) -> Bool { flags.contains(name) }
 
-  /// A required option's value, or a usage error naming it.
-  func required(_ name: String, _ valueName: String) throws -> String {
-    guard let value = value(name) else { throw UsageError("missing --\(name) \(valueName)") }
+  /// A required option's value, or a usage error naming it and its placeholder.
+  func required(_ name: OptionName) throws -> String {
+    guard let value = value(name) else {
+      let valueName = options.first { $0.name == name }?.valueName ?? "VALUE"
+      throw UsageError("missing --\(name) \(valueName)")
+    }
     return value
   }
 
   /// `--record TYPE:ID`, required; a malformed one is a usage mistake (exit 64).
   func record() throws -> RecordRef {
-    let text = try required("record", "TYPE:ID")
+    let text = try required(.record)
     guard let ref = RecordRef(parsing: text) else {
       throw UsageError("bad record '\(text)': expected TYPE:ID such as account:a-fab")
     }
@@ -97,7 +135,7 @@ struct ParsedArguments: Sendable {
   }
 
   /// A whole-number option's value; anything else is a usage error naming the option.
-  func integer(_ name: String) throws -> Int? {
+  func integer(_ name: OptionName) throws -> Int? {
     guard let text = value(name) else { return nil }
     guard let number = Int(text) else {
       throw UsageError("--\(name) takes a whole number, not '\(text)'")
@@ -164,8 +202,8 @@ enum CommandLineParser {
 
   /// Parses one command's words.
   static func parse(_ words: [String], for command: CommandSpec) throws -> ParsedArguments {
-    var values: [String: [String]] = [:]
-    var flags: Set<String> = []
+    var values: [OptionName: [String]] = [:]
+    var flags: Set<OptionName> = []
     var positionals: [String] = []
     var i = 0
     var optionsEnded = false
@@ -190,14 +228,14 @@ enum CommandLineParser {
         inline = String(name[name.index(after: equals)...])
         name = String(name[..<equals])
       }
-      guard let option = command.options.first(where: { $0.name == name }) else {
+      guard let option = command.options.first(where: { $0.name.rawValue == name }) else {
         throw UsageError("unknown option '--\(name)' for '\(command.name)'"
           + suggestion(for: name, in: command))
       }
       switch option.kind {
       case .flag:
         if inline != nil { throw UsageError("--\(name) takes no value") }
-        flags.insert(name)
+        flags.insert(option.name)
       case .value, .repeated:
         let value: String
         if let inline {
@@ -209,7 +247,7 @@ enum CommandLineParser {
           value = words[i]
           i += 1
         }
-        values[name, default: []].append(value)
+        values[option.name, default: []].append(value)
       }
     }
     if let argument = command.argument {
@@ -220,12 +258,13 @@ enum CommandLineParser {
       guard let given = positionals.first else {
         throw UsageError("missing \(argument.name) (usage: \(usage(command)))")
       }
-      return ParsedArguments(values: values, flags: flags, argument: given)
+      return ParsedArguments(
+        values: values, flags: flags, argument: given, options: command.options)
     }
     if let extra = positionals.first {
       throw UsageError("unexpected argument '\(extra)' for '\(command.name)'")
     }
-    return ParsedArguments(values: values, flags: flags)
+    return ParsedArguments(values: values, flags: flags, options: command.options)
   }
 
   private static func names(_ commands: [CommandSpec]) -> String {
@@ -234,7 +273,7 @@ enum CommandLineParser {
 
   /// " (did you mean --x?)" for a misspelt option whose prefix or edit distance is close.
   private static func suggestion(for name: String, in command: CommandSpec) -> String {
-    let close = command.options.map(\.name).filter {
+    let close = command.options.map(\.name.rawValue).filter {
       $0.hasPrefix(name) || name.hasPrefix($0) || editDistance($0, name) <= 2
     }
     guard !close.isEmpty else { return " (see 'autocapture help \(command.name)')" }

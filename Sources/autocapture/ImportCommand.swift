@@ -7,7 +7,7 @@ struct ImportCommand {
   static let spec = CommandSpec(
     name: "import",
     abstract: "Load a CRM import file (JSON) into the CRM database; all or nothing.",
-    options: WorkspaceOptions.specs(using: ["db"]),
+    options: WorkspaceOptions.specs(using: [.db]),
     argument: (name: "FILE.json", help: "The CRM import file (docs/import-format.md)."),
     run: { try ImportCommand(file: $0.argument ?? "", options: WorkspaceOptions($0)).run() })
 

@@ -8,7 +8,8 @@ func fileStatus(_ path: String) -> FileSystem.Status? {
   try? FileSystem.status(path).get()
 }
 
-/// The options every subcommand takes (docs/commands.md, "Where things live").
+/// The options every subcommand takes (docs/commands.md, "Where things live"), from the
+/// command line or, as defaults, from the config file.
 struct WorkspaceOptions {
   var db: String?
   var user: String?
@@ -21,36 +22,40 @@ struct WorkspaceOptions {
   var meetingWindowHours: Int?
 
   static let specs: [OptionSpec] = [
-    .value("db", "PATH", "The shared CRM database (SQLite file)."),
-    .value("user", "ID", "The current user: a user id or one of that user's email addresses."),
-    .repeated("maildir", "PATH", "A Maildir (Maildir++ subfolders included)."),
-    .repeated("mbox", "PATH", "An mbox file."),
-    .repeated("calendar", "PATH", "An .ics file or a directory of them."),
-    .value("index-dir", "PATH", "Where this user's private mailbox index lives."),
-    .value("now", "ISO8601", "The time to evaluate windows against (default: the clock)."),
-    .value("max-emails", "N", "How many of the newest related emails a timeline shows "
+    .value(.db, "PATH", "The shared CRM database (SQLite file)."),
+    .value(.user, "ID", "The current user: a user id or one of that user's email addresses."),
+    .repeated(.maildir, "PATH", "A Maildir (Maildir++ subfolders included)."),
+    .repeated(.mbox, "PATH", "An mbox file."),
+    .repeated(.calendar, "PATH", "An .ics file or a directory of them."),
+    .value(.indexDir, "PATH", "Where this user's private mailbox index lives."),
+    .value(.now, "ISO8601", "The time to evaluate windows against (default: the clock)."),
+    .value(.maxEmails, "N", "How many of the newest related emails a timeline shows "
       + "(default 50)."),
-    .value("meeting-window-hours", "N", "Meetings starting this many hours either side of now "
+    .value(.meetingWindowHours, "N", "Meetings starting this many hours either side of now "
       + "are shown (default 72)."),
   ]
 
   /// Every workspace option, those outside `used` marked unused (left out of help).
-  static func specs(using used: Set<String>) -> [OptionSpec] {
+  static func specs(using used: Set<OptionName>) -> [OptionSpec] {
     specs.map { used.contains($0.name) ? $0 : $0.unused }
   }
 
-  init(_ arguments: ParsedArguments) throws {
-    // `~` too, where the shell left it: `--db=~/crm.sqlite`.
+  /// None set.
+  init() {}
+
+  /// The options `source` gives, paths with `~` expanded (the shell leaves it in
+  /// `--db=~/crm.sqlite`, and a config file is not read by a shell at all).
+  init(_ source: some OptionValues) throws {
     func expanded(_ text: String) -> String { Environment.expandingTilde(text) }
-    db = arguments.value("db").map { expanded($0) }
-    user = arguments.value("user")
-    maildir = arguments.values("maildir").map { expanded($0) }
-    mbox = arguments.values("mbox").map { expanded($0) }
-    calendar = arguments.values("calendar").map { expanded($0) }
-    indexDir = arguments.value("index-dir").map { expanded($0) }
-    now = arguments.value("now")
-    maxEmails = try arguments.integer("max-emails")
-    meetingWindowHours = try arguments.integer("meeting-window-hours")
+    db = try source.value(.db).map { expanded($0) }
+    user = try source.value(.user)
+    maildir = try source.values(.maildir).map { expanded($0) }
+    mbox = try source.values(.mbox).map { expanded($0) }
+    calendar = try source.values(.calendar).map { expanded($0) }
+    indexDir = try source.value(.indexDir).map { expanded($0) }
+    now = try source.value(.now)
+    maxEmails = try source.integer(.maxEmails)
+    meetingWindowHours = try source.integer(.meetingWindowHours)
   }
 
   /// The widest meeting window taken: a century either side. Wider ones (up to Int.max
