@@ -120,7 +120,7 @@ struct ParsedArguments: OptionValues, Sendable {
   func required(_ name: OptionName) throws -> String {
     guard let value = value(name) else {
       let valueName = options.first { $0.name == name }?.valueName ?? "VALUE"
-      throw UsageError("missing --\(name) \(valueName)")
+      throw CLIError.usage("missing --\(name) \(valueName)")
     }
     return value
   }
@@ -129,7 +129,7 @@ struct ParsedArguments: OptionValues, Sendable {
   func record() throws -> RecordRef {
     let text = try required(.record)
     guard let ref = RecordRef(parsing: text) else {
-      throw UsageError("bad record '\(text)': expected TYPE:ID such as account:a-fab")
+      throw CLIError.usage("bad record '\(text)': expected TYPE:ID such as account:a-fab")
     }
     return ref
   }
@@ -138,16 +138,31 @@ struct ParsedArguments: OptionValues, Sendable {
   func integer(_ name: OptionName) throws -> Int? {
     guard let text = value(name) else { return nil }
     guard let number = Int(text) else {
-      throw UsageError("--\(name) takes a whole number, not '\(text)'")
+      throw CLIError.usage("--\(name) takes a whole number, not '\(text)'")
     }
     return number
   }
 }
 
-/// A mistake in the command line itself (unknown option, missing value): exit status 64.
-struct UsageError: Error, CustomStringConvertible {
+/// A one-line error for the user, printed as `Error: <message>`. Its exit status says whose
+/// mistake it was: 64 (EX_USAGE) for the command line itself (unknown option, missing or
+/// malformed value), 1 for a failure while running.
+struct CLIError: Error, CustomStringConvertible {
   var description: String
-  init(_ message: String) { description = message }
+  var exitStatus: Int32
+
+  /// A failure while running: exit status 1.
+  init(_ message: String) {
+    description = message
+    exitStatus = 1
+  }
+
+  /// A mistake in the command line: exit status 64.
+  static func usage(_ message: String) -> CLIError {
+    var error = CLIError(message)
+    error.exitStatus = 64
+    return error
+  }
 }
 
 /// Leaves the process with a status, after the command has said why (e.g. `sync` with
@@ -177,7 +192,7 @@ enum CommandLineParser {
       rest = rest.dropFirst()
       guard let name = rest.first else { return .help(nil) }
       guard let command = commands.first(where: { $0.name == name }) else {
-        throw UsageError("unknown command '\(name)' (commands: \(names(commands)))")
+        throw CLIError.usage("unknown command '\(name)' (commands: \(names(commands)))")
       }
       return .help(command)
     }
@@ -186,11 +201,11 @@ enum CommandLineParser {
       command = named
       rest = rest.dropFirst()
     } else if let first = rest.first, !first.hasPrefix("-") {
-      throw UsageError("unknown command '\(first)' (commands: \(names(commands)))")
+      throw CLIError.usage("unknown command '\(first)' (commands: \(names(commands)))")
     } else {
       if rest.contains(where: { $0 == "-h" || $0 == "--help" }) { return .help(nil) }
       guard let fallback = commands.first(where: { $0.name == defaultCommand }) else {
-        throw UsageError("no default command '\(defaultCommand)'")
+        throw CLIError.usage("no default command '\(defaultCommand)'")
       }
       command = fallback
     }
@@ -219,7 +234,7 @@ enum CommandLineParser {
         continue
       }
       guard word.hasPrefix("--") else {
-        throw UsageError("unknown option '\(word)' for '\(command.name)'"
+        throw CLIError.usage("unknown option '\(word)' for '\(command.name)'"
           + " (options start with --; see 'autocapture help \(command.name)')")
       }
       var name = String(word.dropFirst(2))
@@ -229,12 +244,12 @@ enum CommandLineParser {
         name = String(name[..<equals])
       }
       guard let option = command.options.first(where: { $0.name.rawValue == name }) else {
-        throw UsageError("unknown option '--\(name)' for '\(command.name)'"
+        throw CLIError.usage("unknown option '--\(name)' for '\(command.name)'"
           + suggestion(for: name, in: command))
       }
       switch option.kind {
       case .flag:
-        if inline != nil { throw UsageError("--\(name) takes no value") }
+        if inline != nil { throw CLIError.usage("--\(name) takes no value") }
         flags.insert(option.name)
       case .value, .repeated:
         let value: String
@@ -242,7 +257,7 @@ enum CommandLineParser {
           value = inline
         } else {
           guard i < words.count, !words[i].hasPrefix("--") else {
-            throw UsageError("--\(name) needs a value (\(option.valueName))")
+            throw CLIError.usage("--\(name) needs a value (\(option.valueName))")
           }
           value = words[i]
           i += 1
@@ -252,17 +267,17 @@ enum CommandLineParser {
     }
     if let argument = command.argument {
       guard positionals.count <= 1 else {
-        throw UsageError("'\(command.name)' takes one \(argument.name), got "
+        throw CLIError.usage("'\(command.name)' takes one \(argument.name), got "
           + positionals.map { "'\($0)'" }.joined(separator: ", "))
       }
       guard let given = positionals.first else {
-        throw UsageError("missing \(argument.name) (usage: \(usage(command)))")
+        throw CLIError.usage("missing \(argument.name) (usage: \(usage(command)))")
       }
       return ParsedArguments(
         values: values, flags: flags, argument: given, options: command.options)
     }
     if let extra = positionals.first {
-      throw UsageError("unexpected argument '\(extra)' for '\(command.name)'")
+      throw CLIError.usage("unexpected argument '\(extra)' for '\(command.name)'")
     }
     return ParsedArguments(values: values, flags: flags, options: command.options)
   }

@@ -55,7 +55,7 @@ struct CompletionsCommand {
     case "bash": return bash(commands)
     case "zsh": return zsh(commands)
     case "fish": return fish(commands)
-    default: throw UsageError("completions for '\(shell)'? (bash, zsh or fish)")
+    default: throw CLIError.usage("completions for '\(shell)'? (bash, zsh or fish)")
     }
   }
 

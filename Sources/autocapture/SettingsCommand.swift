@@ -32,7 +32,7 @@ struct SettingsCommand {
       switch showUntracked.lowercased() {
       case "yes", "true", "on": user.showUntracked = true
       case "no", "false", "off": user.showUntracked = false
-      default: throw UsageError("bad value for --show-untracked: '\(showUntracked)' (yes or no)")
+      default: throw CLIError.usage("bad value for --show-untracked: '\(showUntracked)' (yes or no)")
       }
       try ws.store.setShowUntracked(userId: user.id, user.showUntracked)
     }

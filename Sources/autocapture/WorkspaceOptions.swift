@@ -66,10 +66,10 @@ struct WorkspaceOptions {
   /// Out of range is a usage mistake (exit 64), as a malformed number is.
   func limits() throws -> CaptureLimits {
     let defaults = CaptureLimits()
-    if let maxEmails, maxEmails < 0 { throw UsageError("--max-emails must be 0 or more") }
+    if let maxEmails, maxEmails < 0 { throw CLIError.usage("--max-emails must be 0 or more") }
     if let meetingWindowHours,
        !(0...WorkspaceOptions.maxMeetingWindowHours).contains(meetingWindowHours) {
-      throw UsageError("--meeting-window-hours must be from 0 to "
+      throw CLIError.usage("--meeting-window-hours must be from 0 to "
         + "\(WorkspaceOptions.maxMeetingWindowHours) (a century)")
     }
     return CaptureLimits(
@@ -81,7 +81,7 @@ struct WorkspaceOptions {
   func resolvedNow() throws -> Date {
     guard let now else { return Date() }
     guard let date = ISO8601.parse(now) else {
-      throw UsageError(
+      throw CLIError.usage(
         "bad date for --now: '\(now)' (expected ISO 8601 such as 2026-11-20T09:30:00Z)")
     }
     return date
