@@ -113,6 +113,7 @@ let package = Package(
       exclude: ["Snapshots"]
     ),
     // Drives the built `autocapture` binary (CLI contract, tmux TUI session).
-    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    .testTarget(
+      name: "EndToEndTests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
   ]
 )

@@ -65,8 +65,8 @@ public struct CRMImporter {
   }
 
   public func importData(_ data: Data) throws -> ImportSummary {
-    let root: JSONValue
-    do { root = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+    let root: ImportJSON
+    do { root = try JSONDecoder().decode(ImportJSON.self, from: data) } catch {
       throw ImportError(path: "", message: "not valid JSON: \(Self.syntaxError(data, error))")
     }
     if let repeated = JSONRepeatedKeys.first(in: data) {
@@ -126,8 +126,16 @@ private struct ImportFile {
   var opportunities: [Opportunity] = []
   var cases: [SupportCase] = []
   var types: [CustomEntityType] = []
-  /// Custom records with the path of each, for lookup checks against the type.
-  var customRecords: [(path: String, record: CustomRecord, lookupPaths: [String: String])] = []
+  /// A custom record as read, with the paths its lookups are checked and reported at
+  /// against its type's declaration (which may come later in the file, or from the database).
+  struct CustomRecordEntry {
+    var path: String
+    var record: CustomRecord
+    /// Each lookup field's path in the file.
+    var lookupPaths: [String: String]
+  }
+
+  var customRecords: [CustomRecordEntry] = []
   var activities: [(path: String, activity: Activity)] = []
   var references: [Reference] = []
   /// Ids defined in the file, by target.
@@ -138,7 +146,7 @@ private struct ImportFile {
     "customEntityTypes", "customRecords", "activities",
   ]
 
-  init(_ root: JSONValue) throws(ImportError) {
+  init(_ root: ImportJSON) throws(ImportError) {
     let top = try JSONObject(root, at: "", allowed: Self.topKeys)
     if let value = top.value("organization") { organization = try Self.organization(value) }
     for (i, item) in try top.array("users").enumerated() {
@@ -230,7 +238,7 @@ private struct ImportFile {
 
   // MARK: Sections
 
-  static func organization(_ value: JSONValue) throws(ImportError) -> Organization {
+  static func organization(_ value: ImportJSON) throws(ImportError) -> Organization {
     let o = try JSONObject(
       value, at: "organization", allowed: ["name", "autoCapture", "untrackedAccess"])
     return Organization(
@@ -239,7 +247,7 @@ private struct ImportFile {
         "untrackedAccess", UntrackedAccess.self, allowed: ["allowed", "blocked"]) ?? .allowed)
   }
 
-  static func user(_ value: JSONValue, at path: String) throws(ImportError) -> User {
+  static func user(_ value: ImportJSON, at path: String) throws(ImportError) -> User {
     let o = try JSONObject(
       value, at: path, allowed: ["id", "name", "emails", "mailbox", "showUntracked"])
     var mailbox = MailboxSettings()
@@ -256,7 +264,7 @@ private struct ImportFile {
                 mailbox: mailbox, showUntracked: try o.bool("showUntracked") ?? true)
   }
 
-  mutating func lead(_ value: JSONValue, at path: String) throws(ImportError) -> Lead {
+  mutating func lead(_ value: ImportJSON, at path: String) throws(ImportError) -> Lead {
     let o = try JSONObject(value, at: path, allowed: ["id", "name", "contact", "emails"])
     var lead = Lead(
       id: try o.id(), name: try o.string("name") ?? "", emails: try o.emails("emails"))
@@ -269,7 +277,7 @@ private struct ImportFile {
     return lead
   }
 
-  mutating func opportunity(_ value: JSONValue, at path: String) throws(ImportError)
+  mutating func opportunity(_ value: ImportJSON, at path: String) throws(ImportError)
     -> Opportunity
   {
     let o = try JSONObject(
@@ -292,7 +300,7 @@ private struct ImportFile {
   }
 
   /// `{"type": "account"|"contact", "id": ...}` at `path`.
-  mutating func customer(_ value: JSONValue, at path: String) throws(ImportError) -> CustomerRef {
+  mutating func customer(_ value: ImportJSON, at path: String) throws(ImportError) -> CustomerRef {
     let o = try JSONObject(value, at: path, allowed: ["type", "id"])
     guard let type = try o.choice("type", CustomerType.self, allowed: ["account", "contact"]) else {
       throw ImportError(
@@ -303,7 +311,7 @@ private struct ImportFile {
     return customer
   }
 
-  mutating func supportCase(_ value: JSONValue, at path: String) throws(ImportError)
+  mutating func supportCase(_ value: ImportJSON, at path: String) throws(ImportError)
     -> SupportCase
   {
     let o = try JSONObject(
@@ -319,7 +327,7 @@ private struct ImportFile {
     return supportCase
   }
 
-  mutating func customType(_ value: JSONValue, at path: String) throws(ImportError)
+  mutating func customType(_ value: ImportJSON, at path: String) throws(ImportError)
     -> CustomEntityType
   {
     let o = try JSONObject(value, at: path, allowed: ["name", "displayName", "lookups"])
@@ -347,8 +355,8 @@ private struct ImportFile {
       name: name, displayName: try o.string("displayName") ?? name, lookups: lookups)
   }
 
-  mutating func customRecord(_ value: JSONValue, at path: String) throws(ImportError)
-    -> (path: String, record: CustomRecord, lookupPaths: [String: String])
+  mutating func customRecord(_ value: ImportJSON, at path: String) throws(ImportError)
+    -> CustomRecordEntry
   {
     let o = try JSONObject(value, at: path, allowed: ["type", "id", "name", "lookups"])
     let type = try o.id("type")
@@ -378,8 +386,10 @@ private struct ImportFile {
         }
       }
     }
-    return (path, CustomRecord(type: type, id: id, name: try o.string("name") ?? "",
-                               lookups: lookups), lookupPaths)
+    return CustomRecordEntry(
+      path: path,
+      record: CustomRecord(type: type, id: id, name: try o.string("name") ?? "", lookups: lookups),
+      lookupPaths: lookupPaths)
   }
 
   static let activityKeys = [
@@ -387,7 +397,7 @@ private struct ImportFile {
     "fromName", "to", "cc", "attachments", "body", "uid", "recurrenceId", "organizer", "attendees", "location",
   ]
 
-  mutating func activity(_ value: JSONValue, at path: String) throws(ImportError) -> Activity {
+  mutating func activity(_ value: ImportJSON, at path: String) throws(ImportError) -> Activity {
     let o = try JSONObject(value, at: path, allowed: Self.activityKeys)
     guard let kind = try o.choice(
       "kind", ActivityKind.self, allowed: ActivityKind.allCases.map(\.rawValue))
@@ -406,7 +416,7 @@ private struct ImportFile {
       references.append(Reference(path: o.path("owner"), target: .user, id: owner))
     }
     // `regarding` is one {"type", "id"} or an array of them.
-    var regardingItems: [(String, JSONValue)] = []
+    var regardingItems: [(String, ImportJSON)] = []
     switch o.value("regarding") {
     case .array(let items)?:
       regardingItems = items.enumerated().map {
@@ -553,8 +563,7 @@ private struct ImportFile {
 
   /// Checks a custom record's lookups against its type and gives each its declared target;
   /// id references are checked here because their type comes from the declaration.
-  func settle(_ db: Database,
-              _ entry: (path: String, record: CustomRecord, lookupPaths: [String: String]),
+  func settle(_ db: Database, _ entry: CustomRecordEntry,
               declared: [String: CustomEntityType]) throws -> CustomRecord {
     var record = entry.record
     guard let type = declared[record.type] else { return record }
@@ -626,7 +635,7 @@ private struct ImportFile {
     }
   }
 
-  static func hasKey(_ value: JSONValue, _ key: String) -> Bool {
+  static func hasKey(_ value: ImportJSON, _ key: String) -> Bool {
     if case .object(let fields) = value, let field = fields[key] {
       if case .null = field { return false }
       return true

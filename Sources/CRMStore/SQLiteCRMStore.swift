@@ -301,21 +301,31 @@ public final class SQLiteCRMStore: CRMStore {
   }
 
   /// The table and name column of each built-in type, in records-pane order.
-  static let builtInTables: [(type: RecordType, table: String, nameColumn: String)] = [
-    (.account, "account", "name"), (.contact, "contact", "name"),
-    (.opportunity, "opportunity", "name"), (.lead, "lead", "name"),
-    (.case, "supportCase", "title"),
+  /// Where a built-in record type's records are, and which column names them.
+  struct RecordTable {
+    var type: RecordType
+    var table: String
+    var nameColumn: String
+  }
+
+  static let builtInTables = [
+    RecordTable(type: .account, table: "account", nameColumn: "name"),
+    RecordTable(type: .contact, table: "contact", nameColumn: "name"),
+    RecordTable(type: .opportunity, table: "opportunity", nameColumn: "name"),
+    RecordTable(type: .lead, table: "lead", nameColumn: "name"),
+    RecordTable(type: .case, table: "supportCase", nameColumn: "title"),
   ]
 
   public func recordSummaries() throws -> [RecordSummary] {
     try read { db in
       var summaries: [RecordSummary] = []
-      for (type, table, nameColumn) in Self.builtInTables {
+      for table in Self.builtInTables {
         let rows = try Row.fetchAll(db, sql: """
-          SELECT id, \(nameColumn) AS name FROM \(table) ORDER BY name COLLATE NOCASE, id
+          SELECT id, \(table.nameColumn) AS name FROM \(table.table)
+          ORDER BY name COLLATE NOCASE, id
           """)
         summaries += rows.map {
-          RecordSummary(ref: RecordRef(type: type, id: $0["id"]), name: $0["name"])
+          RecordSummary(ref: RecordRef(type: table.type, id: $0["id"]), name: $0["name"])
         }
       }
       let rows = try Row.fetchAll(db, sql: """

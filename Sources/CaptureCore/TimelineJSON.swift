@@ -2,7 +2,7 @@ import Foundation
 
 /// The timeline as docs/commands.md's "Timeline JSON" prints it.
 public enum TimelineJSON {
-  public static func encode(_ timeline: Timeline) -> JSONValue {
+  public static func encode(_ timeline: Timeline) -> JSONOutput {
     .object([
       ("record", .object([
         ("type", .string(timeline.record.ref.type.name)),
@@ -11,16 +11,16 @@ public enum TimelineJSON {
       ])),
       ("notice", .optional(timeline.notice)),
       ("items", .array(timeline.items.map(encode))),
-      ("problems", .array(timeline.problems.map(JSONValue.string))),
+      ("problems", .array(timeline.problems.map(JSONOutput.string))),
     ])
   }
 
-  static func addresses(_ list: [EmailAddress]) -> JSONValue {
+  static func addresses(_ list: [EmailAddress]) -> JSONOutput {
     .array(list.map { .string($0.value) })
   }
 
-  public static func encode(_ item: TimelineItem) -> JSONValue {
-    var fields: [(String, JSONValue)] = [
+  public static func encode(_ item: TimelineItem) -> JSONOutput {
+    var fields: [(String, JSONOutput)] = [
       ("id", .string(item.id)),
       ("kind", .string(item.kind.rawValue)),
       ("state", .string(item.state.name)),

@@ -15,7 +15,7 @@ struct DemoCRM {
   /// The calendar, for the tracked launch review and weekly-sync occurrence.
   let calendar: DemoCalendar
 
-  var json: JSONValue {
+  var json: JSONOutput {
     .object([
       ("organization", .object([
         ("name", "Lumen Analytics"), ("autoCapture", true), ("untrackedAccess", "allowed"),
@@ -99,7 +99,7 @@ struct DemoCRM {
   // MARK: Records
 
   /// Contacts, with `modifiedOn` spread over recent weeks (Priya has none: sorts last).
-  private var contacts: [JSONValue] {
+  private var contacts: [JSONOutput] {
     let rows: [(String, DemoPerson, [String], String?, Int?)] = [
       ("c-klaus", Cast.klaus, [], "a-mueller", 3),
       ("c-joerg", Cast.joerg, [], "a-mueller", 14),
@@ -115,9 +115,9 @@ struct DemoCRM {
       ("c-priya", Cast.priya, [], nil, nil),
     ]
     return rows.map { id, person, more, parent, modifiedDaysAgo in
-      var pairs: [(String, JSONValue)] = [
+      var pairs: [(String, JSONOutput)] = [
         ("id", .string(id)), ("name", .string(person.name)),
-        ("emails", .array(([person.address] + more).map(JSONValue.string))),
+        ("emails", .array(([person.address] + more).map(JSONOutput.string))),
       ]
       if let parent { pairs.append(("parentAccount", .string(parent))) }
       if let days = modifiedDaysAgo {
@@ -128,10 +128,10 @@ struct DemoCRM {
   }
 
   private func user(_ id: String, _ name: String, _ emails: [String],
-                    mailbox: (String, Bool, Bool)) -> JSONValue {
+                    mailbox: (String, Bool, Bool)) -> JSONOutput {
     .object([
       ("id", .string(id)), ("name", .string(name)),
-      ("emails", .array(emails.map(JSONValue.string))),
+      ("emails", .array(emails.map(JSONOutput.string))),
       ("mailbox", .object([
         ("syncMethod", .string(mailbox.0)), ("approved", .bool(mailbox.1)),
         ("testEnabled", .bool(mailbox.2)),
@@ -140,30 +140,30 @@ struct DemoCRM {
   }
 
   private func account(_ id: String, _ name: String, _ emails: [String], primary: String)
-    -> JSONValue
+    -> JSONOutput
   {
     .object([
       ("id", .string(id)), ("name", .string(name)),
-      ("emails", .array(emails.map(JSONValue.string))), ("primaryContact", .string(primary)),
+      ("emails", .array(emails.map(JSONOutput.string))), ("primaryContact", .string(primary)),
     ])
   }
 
   private func lead(_ id: String, _ name: String, _ contact: DemoPerson, emails: [String])
-    -> JSONValue
+    -> JSONOutput
   {
     .object([
       ("id", .string(id)), ("name", .string(name)),
       ("contact", .object([("name", .string(contact.name)), ("email", .string(contact.address))])),
-      ("emails", .array(emails.map(JSONValue.string))),
+      ("emails", .array(emails.map(JSONOutput.string))),
     ])
   }
 
   private func opportunity(_ id: String, _ name: String, contact: String, account: String,
-                           stakeholders: [String], lead: String?) -> JSONValue {
-    var pairs: [(String, JSONValue)] = [
+                           stakeholders: [String], lead: String?) -> JSONOutput {
+    var pairs: [(String, JSONOutput)] = [
       ("id", .string(id)), ("name", .string(name)), ("emails", .array([])),
       ("contact", .string(contact)), ("account", .string(account)),
-      ("stakeholders", .array(stakeholders.map(JSONValue.string))),
+      ("stakeholders", .array(stakeholders.map(JSONOutput.string))),
     ]
     if let lead { pairs.append(("originatingLead", .string(lead))) }
     return .object(pairs)
@@ -171,7 +171,7 @@ struct DemoCRM {
 
   // MARK: Tracked activities
 
-  private var activities: [JSONValue] {
+  private var activities: [JSONOutput] {
     let quote = DemoMailbox.quoteAttachment
     return [
       .object([
@@ -240,7 +240,7 @@ struct DemoCRM {
     ]
   }
 
-  private func ref(_ type: String, _ id: String) -> JSONValue {
+  private func ref(_ type: String, _ id: String) -> JSONOutput {
     .object([("type", .string(type)), ("id", .string(id))])
   }
 

@@ -239,7 +239,7 @@ public enum DemoWorkspace {
       itemId: "mail:<\(DemoMailbox.failedKey)@\(Cast.yamada.domain)>", reason: failedReason),
   ]
 
-  static func marker(_ manifest: DemoManifest) -> JSONValue {
+  static func marker(_ manifest: DemoManifest) -> JSONOutput {
     .object([
       ("generator", "autocapture demo"),
       ("generatedFor", .string(ISO8601.format(manifest.generatedFor))),

@@ -26,12 +26,18 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
   public let paths: [String]
 
   private struct CachedFile {
-    var stamp: FileStamp
+    var stamp: FileSystem.Status
     var calendar: ICalendar
     /// What parsing the file found wrong (independent of the window).
     var problems: [MailSourceError]
     /// The occurrences of the latest window asked for, reused when it is asked again.
-    var expansion: (window: ClosedRange<Date>, zone: TimeZone, result: ICalendarExpansion)?
+    var expansion: WindowExpansion?
+  }
+
+  private struct WindowExpansion {
+    var window: ClosedRange<Date>
+    var zone: TimeZone
+    var result: ICalendarExpansion
   }
 
   private let lock = NSLock()
@@ -80,7 +86,7 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
         expansion = last.result
       } else {
         expansion = entry.calendar.expandOccurrences(startingIn: window, timeZone: timeZone)
-        entry.expansion = (window, timeZone, expansion)
+        entry.expansion = WindowExpansion(window: window, zone: timeZone, result: expansion)
       }
       fresh[file] = entry
       calendars.append((file, entry.calendar, expansion))
@@ -186,44 +192,18 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
 
   // MARK: - Files
 
-  /// What `stat` says of a path: one system call, no Foundation dictionaries, so checking
-  /// thousands of files for changes stays cheap.
-  private struct FileStamp: Equatable {
-    var isDirectory: Bool
-    /// A plain file (not a pipe or a device, which could block a read for ever).
-    var isRegular: Bool
-    var modifiedSeconds: Int
-    var modifiedNanoseconds: Int
-    var size: Int64
-  }
-
-  private static func stamp(_ path: String) -> Result<FileStamp, POSIXError> {
-    var info = stat()
-    guard stat(path, &info) == 0 else {
-      return .failure(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
-    }
-    #if canImport(Darwin)
-      let modified = info.st_mtimespec
-    #else
-      let modified = info.st_mtim
-    #endif
-    return .success(FileStamp(
-      isDirectory: (info.st_mode & S_IFMT) == S_IFDIR,
-      isRegular: (info.st_mode & S_IFMT) == S_IFREG, modifiedSeconds: Int(modified.tv_sec),
-      modifiedNanoseconds: Int(modified.tv_nsec), size: Int64(info.st_size)))
-  }
-
-  private static func describe(_ error: POSIXError) -> String {
-    if error.code == .ENOENT { return "no such file or folder" }
-    return String(cString: strerror(error.code.rawValue))
+  private static func describe(_ failure: MailSourceFailure) -> String {
+    failure.code == ENOENT ? "no such file or folder" : failure.reason
   }
 
   /// The `.ics` files named by `paths` with their stamps: files as given, folders read for
   /// `*.ics` (and their direct subfolders), sorted by path; each path once.
-  private func calendarFiles(problems: inout [MailSourceError]) -> [(String, FileStamp)] {
-    var result: [(String, FileStamp)] = []
+  private func calendarFiles(problems: inout [MailSourceError])
+    -> [(String, FileSystem.Status)]
+  {
+    var result: [(String, FileSystem.Status)] = []
     var seen = Set<String>()
-    func add(_ file: String, _ stamp: FileStamp) {
+    func add(_ file: String, _ stamp: FileSystem.Status) {
       if seen.insert(file).inserted { result.append((file, stamp)) }
     }
     func icsFiles(in folder: String, depth: Int) {
@@ -237,7 +217,7 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
       for name in names where !name.hasPrefix(".") {
         let full = (folder as NSString).appendingPathComponent(name)
         let isCalendar = (name as NSString).pathExtension.lowercased() == "ics"
-        switch Self.stamp(full) {
+        switch FileSystem.status(full) {
         case .success(let stamp) where stamp.isDirectory:
           if depth == 0 { icsFiles(in: full, depth: 1) }
         case .success(let stamp):
@@ -250,7 +230,7 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
       }
     }
     for path in paths {
-      switch Self.stamp(path) {
+      switch FileSystem.status(path) {
       case .success(let stamp) where stamp.isDirectory: icsFiles(in: path, depth: 0)
       case .success(let stamp): add(path, stamp)
       case .failure(let code):
@@ -261,10 +241,11 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
   }
 
   /// The parsed file, from the cache when its modification time and size are unchanged.
-  private func load(_ path: String, stamp: FileStamp, problems: inout [MailSourceError])
+  private func load(_ path: String, stamp: FileSystem.Status,
+                    problems: inout [MailSourceError])
     -> CachedFile?
   {
-    if let cached = cache[path], cached.stamp == stamp { return cached }
+    if let cached = cache[path], stamp.isUnchanged(since: cached.stamp) { return cached }
     guard stamp.isRegular else {
       problems.append(.unreadable(path: path, reason: "not a regular file"))
       return nil

@@ -10,17 +10,31 @@ import Foundation
 /// Thin POSIX helpers for the scanners: directory listing, stat and header-block reads.
 ///
 /// The index touches up to millions of entries, so it uses `readdir`, `stat` and `read`
-/// directly rather than FileManager, which allocates far more per entry.
-enum FileSystem {
-  /// What `stat` says about a path: kind, size and modification time in nanoseconds.
-  struct Status: Sendable, Equatable {
-    var isDirectory: Bool
+/// directly rather than FileManager, which allocates far more per entry. `status` is the
+/// package's one `stat` wrapper: the calendars and the command line ask it too.
+public enum FileSystem {
+  /// What `stat` says about a file: kind, size, modification time in nanoseconds, and
+  /// which file it is. One system call and no Foundation dictionaries, so checking
+  /// thousands of files for changes stays cheap.
+  public struct Status: Sendable {
+    public var isDirectory: Bool
     /// A plain file: not a directory, FIFO, socket or device, which reading could block on
     /// or never end.
-    var isRegular: Bool
-    var size: Int64
-    var mtimeNanoseconds: Int64
+    public var isRegular: Bool
+    public var size: Int64
+    public var mtimeNanoseconds: Int64
+    /// The device and inode: equal for two names of one file.
+    public var device: UInt64
+    public var inode: UInt64
     var mtime: Double { Double(mtimeNanoseconds) / 1_000_000_000 }
+
+    /// Whether a cache of the file read at `earlier` still holds: same kind, size and
+    /// modification time. Which file it is does not count, as for `make`: a file written
+    /// anew under the same name is the same file.
+    func isUnchanged(since earlier: Status) -> Bool {
+      isDirectory == earlier.isDirectory && isRegular == earlier.isRegular
+        && size == earlier.size && mtimeNanoseconds == earlier.mtimeNanoseconds
+    }
   }
 
   /// Makes `path` and its missing parents (`mkdir -p`), each with `mode`. The failure names
@@ -47,7 +61,7 @@ enum FileSystem {
   }
 
   /// `stat(2)`, or the failure naming the path and the reason.
-  static func status(_ path: String) -> Result<Status, MailSourceFailure> {
+  public static func status(_ path: String) -> Result<Status, MailSourceFailure> {
     var st = stat()
     guard stat(path, &st) == 0 else {
       return .failure(MailSourceFailure(path: path, errno: errno))
@@ -55,7 +69,16 @@ enum FileSystem {
     return .success(makeStatus(st))
   }
 
-  static func makeStatus(_ st: stat) -> Status {
+  /// `fstat(2)` of an open file; failures name `path`.
+  static func status(descriptor fd: Int32, path: String) -> Result<Status, MailSourceFailure> {
+    var st = stat()
+    guard fstat(fd, &st) == 0 else {
+      return .failure(MailSourceFailure(path: path, errno: errno))
+    }
+    return .success(makeStatus(st))
+  }
+
+  private static func makeStatus(_ st: stat) -> Status {
     #if canImport(Darwin)
       let ns = Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
     #else
@@ -63,7 +86,7 @@ enum FileSystem {
     #endif
     return Status(isDirectory: (st.st_mode & S_IFMT) == S_IFDIR,
                   isRegular: (st.st_mode & S_IFMT) == S_IFREG, size: Int64(st.st_size),
-                  mtimeNanoseconds: ns)
+                  mtimeNanoseconds: ns, device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
   }
 
   /// One directory entry: its name and whether it is a directory (nil when unknown).
@@ -111,9 +134,7 @@ enum FileSystem {
     let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw MailSourceFailure(path: path, errno: errno) }
     defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else { throw MailSourceFailure(path: path, errno: errno) }
-    let status = makeStatus(st)
+    let status = try status(descriptor: fd, path: path).get()
     guard status.isRegular else {
       throw MailSourceFailure(path: path, reason: "not a regular file (a FIFO, socket or device)")
     }
@@ -150,11 +171,12 @@ enum FileSystem {
 }
 
 /// A failed file-system call: the path and the reason, ready for `MailSourceError`.
-struct MailSourceFailure: Error, Sendable {
-  var path: String
-  var reason: String
+public struct MailSourceFailure: Error, Sendable {
+  public var path: String
+  /// Why, in the system's words when a system call failed ("No such file or directory").
+  public var reason: String
   /// The errno code when a system call failed, else 0.
-  var code: Int32 = 0
+  public var code: Int32 = 0
   /// The file's size and the limit it is over, when it was refused for its size.
   var overLimit: (size: Int64, limit: Int64)?
   init(path: String, reason: String) { self.path = path; self.reason = reason }
@@ -207,9 +229,7 @@ struct HeaderBlockReader {
     let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw MailSourceFailure(path: path, errno: errno) }
     defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else { throw MailSourceFailure(path: path, errno: errno) }
-    let status = FileSystem.makeStatus(st)
+    let status = try FileSystem.status(descriptor: fd, path: path).get()
     guard status.isRegular else {
       throw MailSourceFailure(path: path, reason: "not a regular file (a FIFO, socket or device)")
     }

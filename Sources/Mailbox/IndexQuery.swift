@@ -107,7 +107,7 @@ extension MailboxIndex {
   /// gone reports the path it was expected at; one over `maximumMessageBytes` is refused.
   public func message(messageId: String) throws -> MessageContent {
     struct Location {
-      var kind: String
+      var kind: MailboxFormat
       var dirPath: String
       var folder: String
       var name: String
@@ -121,9 +121,9 @@ extension MailboxIndex {
         FROM message m JOIN file f ON f.message = m.id JOIN dir d ON d.id = f.dir_id
         WHERE m.mid_hash = ? AND m.mid = ? ORDER BY f.id
         """, arguments: [IndexSchema.midHash(messageId), messageId])
-      return files.map {
-        Location(kind: $0[0], dirPath: $0[1], folder: $0[2], name: $0[3], uniq: $0[4],
-                 offset: $0[5], length: $0[6])
+      return try files.map {
+        Location(kind: try $0.decode(MailboxFormat.self, atIndex: 0), dirPath: $0[1],
+                 folder: $0[2], name: $0[3], uniq: $0[4], offset: $0[5], length: $0[6])
       }
     }
     var lastFailure = MailSourceError.messageNotFound(messageId)
@@ -131,7 +131,7 @@ extension MailboxIndex {
       do {
         let data: Data
         let mtime: Double
-        if location.kind == "mbox", let offset = location.offset, let length = location.length {
+        if location.kind == .mbox, let offset = location.offset, let length = location.length {
           (data, mtime) = try MailboxIndex.readSlice(
             path: location.dirPath, offset: offset, length: length)
         } else {
@@ -186,9 +186,10 @@ extension MailboxIndex {
     }
     defer { try? handle.close() }
     do {
-      var st = stat()
-      guard fstat(handle.fileDescriptor, &st) == 0 else {
-        throw MailSourceError.unreadable(path: path, reason: FileSystem.errnoReason(errno))
+      let status: FileSystem.Status
+      switch FileSystem.status(descriptor: handle.fileDescriptor, path: path) {
+      case .success(let found): status = found
+      case .failure(let failure): throw failure.error
       }
       try handle.seek(toOffset: UInt64(offset))
       let data = try handle.read(upToCount: Int(length)) ?? Data()
@@ -196,7 +197,7 @@ extension MailboxIndex {
         throw MailSourceError.unreadable(
           path: path, reason: "the mbox changed since it was indexed (message at byte \(offset))")
       }
-      return (MboxLayout.unquoted(data), FileSystem.makeStatus(st).mtime)
+      return (MboxLayout.unquoted(data), status.mtime)
     } catch let error as MailSourceError {
       throw error
     } catch {

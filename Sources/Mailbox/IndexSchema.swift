@@ -171,3 +171,10 @@ final class IndexLock {
     close(fd)
   }
 }
+
+/// The format of an indexed source. Stored as its raw text in `dir.kind`: that text is part
+/// of the schema, so a case may be renamed but its raw value may not.
+enum MailboxFormat: String, Sendable, DatabaseValueConvertible {
+  case maildir
+  case mbox
+}

@@ -125,11 +125,20 @@ struct MessageRemover {
     refolder = try db.cachedStatement(sql: "UPDATE message SET folder = ? WHERE id = ?")
   }
 
-  /// The folder directory (parent of `cur`/`new`), unique part and source kind of a file.
-  func describe(fileId: Int64) throws -> (folderPath: String, uniq: String, kind: String)? {
+  /// Where an indexed file is, to recognize it when it reappears in a sibling directory.
+  struct FileDescription {
+    /// The folder directory (parent of `cur`/`new`).
+    var folderPath: String
+    var uniq: String
+    var kind: MailboxFormat
+  }
+
+  func describe(fileId: Int64) throws -> FileDescription? {
     guard let row = try Row.fetchOne(describeFile, arguments: [fileId]) else { return nil }
     let dirPath: String = row[0]
-    return ((dirPath as NSString).deletingLastPathComponent, row[1], row[2])
+    return FileDescription(
+      folderPath: (dirPath as NSString).deletingLastPathComponent, uniq: row[1],
+      kind: try row.decode(MailboxFormat.self, atIndex: 2))
   }
 
   /// Deletes a file row; returns its Message-ID when the message left the index with it.

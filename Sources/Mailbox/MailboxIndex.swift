@@ -122,8 +122,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     let physical = FileManager.default.currentDirectoryPath
     guard let logical = Environment.value("PWD"), logical.hasPrefix("/"), logical != physical
     else { return physical }
-    var a = stat(), b = stat()
-    guard stat(logical, &a) == 0, stat(".", &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino
+    guard case .success(let named) = FileSystem.status(logical),
+          case .success(let current) = FileSystem.status("."),
+          named.device == current.device, named.inode == current.inode
     else { return physical }
     return logical
   }
@@ -213,12 +214,22 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   /// the state its row takes once all its changes are written.
   struct DirState: Sendable {
     var path: String
-    var kind: String
+    var kind: MailboxFormat
     var root: String
     var folder: String
     var mtimeNanoseconds: Int64?
     var size: Int64?
     var tailHash: Int64?
+  }
+
+  /// A Maildir file renamed (a flag change) in its directory: its row takes the new name,
+  /// and the file is not read again.
+  struct FileMove {
+    var fileId: Int64
+    var dirPath: String
+    var uniq: String
+    var name: String
+    var flags: String
   }
 
   /// Everything a refresh will write, found by listing changed directories.
@@ -231,8 +242,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     var unreadable: [String] = []
     var dirUpdates: [DirState] = []
     var dirRemovals: [Int64] = []
-    /// (file id, new dir path, new uniq, new name, new flags).
-    var moves: [(Int64, String, String, String, String)] = []
+    var moves: [FileMove] = []
     var removals: [Int64] = []
     var additions: [NewFile] = []
     var mboxData: [String: Data] = [:]
@@ -275,7 +285,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       // a directory before.
       let mboxPaths = Set(mboxes)
       for row in dirs.values {
-        let kept = row.kind == "mbox"
+        let kept = row.kind == .mbox
           ? mboxPaths.contains(row.path)
           : plan.seenDirs.contains(row.path) || plan.unreadable.contains {
             row.path == $0 || row.path.hasPrefix($0 + "/")
@@ -308,11 +318,12 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         summary.totalMessages = try messageCount()
         return finish(summary, problems: problems, started: started, lock: indexLock)
       }
-      let (dirIds, moved, removedIds) = try database.write { db in
+      let structure = try database.write { db in
         try MailboxIndex.writeStructure(db, plan: plan, summary: &summary)
       }
       let failedDirs = try addFiles(
-        plan: plan, skipping: moved, removedIds: removedIds, dirIds: dirIds,
+        plan: plan, skipping: structure.movedAdditions,
+        removedIds: structure.removedMessageIds, dirIds: structure.dirIds,
         summary: &summary, problems: &problems, progress: progress)
       try database.write { db in
         try MailboxIndex.finishDirs(db, plan: plan, failedDirs: failedDirs)
@@ -344,7 +355,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       db, sql: "SELECT id, path, kind, root, folder, mtime_ns, size, tail_hash FROM dir")
     while let r = try rows.next() {
       let row = DirRow(id: r[0], state: DirState(
-        path: r[1], kind: r[2], root: r[3], folder: r[4], mtimeNanoseconds: r[5], size: r[6],
+        path: r[1], kind: try r.decode(MailboxFormat.self, atIndex: 2), root: r[3], folder: r[4], mtimeNanoseconds: r[5], size: r[6],
         tailHash: r[7]))
       out[row.path] = row
     }
@@ -440,7 +451,8 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
             let uniq = String(uniqPart)
             if let old = files.removeValue(forKey: uniq) {
               if old.name != name {
-                plan.moves.append((old.id, path, uniq, name, MaildirLayout.flags(of: name)))
+                plan.moves.append(FileMove(fileId: old.id, dirPath: path, uniq: uniq, name: name,
+                                           flags: MaildirLayout.flags(of: name)))
               }
               continue
             }
@@ -450,7 +462,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
         plan.removals += files.values.map(\.id)
         let settled = now - status.mtime > MailboxIndex.settleSeconds
         plan.dirUpdates.append(DirState(
-          path: path, kind: "maildir", root: root, folder: folder.name,
+          path: path, kind: .maildir, root: root, folder: folder.name,
           mtimeNanoseconds: settled ? status.mtimeNanoseconds : nil, size: nil, tailHash: nil))
       }
     }
@@ -520,7 +532,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     let settled = Date().timeIntervalSince1970 - status.mtime > MailboxIndex.settleSeconds
       && unread == 0
     plan.dirUpdates.append(DirState(
-      path: path, kind: "mbox", root: path, folder: folder,
+      path: path, kind: .mbox, root: path, folder: folder,
       mtimeNanoseconds: settled ? status.mtimeNanoseconds : nil, size: Int64(data.count),
       tailHash: tail))
   }
@@ -530,15 +542,23 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     IndexSchema.fnv1a(bytes[max(0, end - 4096)..<end])
   }
 
+  /// What `writeStructure` wrote, for adding the new files after it.
+  struct StructureWritten {
+    /// The directory ids by path.
+    var dirIds: [String: Int64]
+    /// The indexes in `Plan.additions` of files that turned out to be moves.
+    var movedAdditions: Set<Int>
+    /// The Message-IDs that left the index.
+    var removedMessageIds: Set<String>
+  }
+
   /// Writes new directory rows, renames and removals in one transaction.
   ///
   /// A file gone from one directory whose unique part appears in a sibling directory of the
-  /// same folder (`new` → `cur`) is moved rather than removed and read again. Returns the
-  /// directory ids by path, the indexes of additions that turned out to be such moves, and
-  /// the Message-IDs that left the index.
+  /// same folder (`new` → `cur`) is moved rather than removed and read again.
   private static func writeStructure(_ db: Database, plan: Plan,
                                      summary: inout MailboxIndexSummary) throws
-    -> ([String: Int64], Set<Int>, Set<String>)
+    -> StructureWritten
   {
     var ids: [String: Int64] = [:]
     let insertDir = try db.makeStatement(sql: """
@@ -553,9 +573,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     }
     let move = try db.makeStatement(
       sql: "UPDATE file SET dir_id = ?, uniq = ?, name = ?, flags = ? WHERE id = ?")
-    for (fileId, path, uniq, name, flags) in plan.moves {
-      guard let dir = ids[path] else { continue }
-      try move.execute(arguments: [dir, uniq, name, flags, fileId])
+    for moved in plan.moves {
+      guard let dir = ids[moved.dirPath] else { continue }
+      try move.execute(arguments: [dir, moved.uniq, moved.name, moved.flags, moved.fileId])
       summary.renamed += 1
     }
     let remover = try MessageRemover(db)
@@ -571,8 +591,9 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     var removedIds = Set<String>()
     var removedCount = 0
     for fileId in plan.removals {
-      if let (folderPath, uniq, kind) = try remover.describe(fileId: fileId), kind == "maildir",
-         let k = additionsByKey[folderPath + "\u{0}" + uniq], !movedAdditions.contains(k),
+      if let file = try remover.describe(fileId: fileId), file.kind == .maildir,
+         let k = additionsByKey[file.folderPath + "\u{0}" + file.uniq],
+         !movedAdditions.contains(k),
          let dir = ids[plan.additions[k].dirPath]
       {
         let file = plan.additions[k]
@@ -591,7 +612,8 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     for id in plan.dirRemovals {
       try db.execute(sql: "DELETE FROM dir WHERE id = ?", arguments: [id])
     }
-    return (ids, movedAdditions, removedIds)
+    return StructureWritten(
+      dirIds: ids, movedAdditions: movedAdditions, removedMessageIds: removedIds)
   }
 
   /// Keeps the stored message count in step with rows added or removed in this transaction.

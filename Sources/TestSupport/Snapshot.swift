@@ -2,12 +2,13 @@ import Foundation
 import TerminalUI
 import Testing
 
-/// Snapshot testing of screens: the text grid plus a parallel style map, stored as
-/// `Tests/<Target>/Snapshots/<name>.txt` beside the calling test file.
+/// Snapshot testing of screens (the text grid plus a parallel style map) and of command
+/// output, stored as `Tests/<Target>/Snapshots/<name>.txt` beside the calling test file.
 ///
-/// The file holds the text rows between `┤`/`├` markers (so trailing spaces are visible),
-/// then the style-map rows (one ``StyleRole/snapshotLetter`` per column). Run the tests with
-/// `RECORD_SNAPSHOTS=1` to write or rewrite the files, then review them in the diff.
+/// A screen's file holds the text rows between `┤`/`├` markers (so trailing spaces are
+/// visible), then the style-map rows (one ``StyleRole/snapshotLetter`` per column). Run the
+/// tests with `RECORD_SNAPSHOTS=1` to write or rewrite the files, then review them in the
+/// diff.
 public enum Snapshot {
   /// The snapshot text of `buffer`: framed text rows, a separator, style rows.
   public static func render(_ buffer: ScreenBuffer) -> String {
@@ -52,10 +53,19 @@ public func assertSnapshot(
   _ buffer: ScreenBuffer, named name: String,
   fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column
 ) {
+  assertSnapshot(text: Snapshot.render(buffer), named: name,
+                 fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Compares `actual` with the stored snapshot `name`, as `assertSnapshot(_:named:)` does a
+/// screen: a line diff when they differ, the file written with `RECORD_SNAPSHOTS=1`.
+public func assertSnapshot(
+  text actual: String, named name: String,
+  fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column
+) {
   let location = SourceLocation(fileID: fileID, filePath: filePath, line: line, column: column)
   let directory = Snapshot.directory(forTestFile: filePath)
   let url = directory.appendingPathComponent(name + ".txt")
-  let actual = Snapshot.render(buffer)
   let recording = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"].map {
     !$0.isEmpty && $0 != "0"
   } ?? false

@@ -9,9 +9,9 @@ struct AddressesCommand {
     name: "addresses",
     abstract: "Show the address set of a record, each address with why it is included.",
     options: [
-      .value("record", "TYPE:ID", "The record, as TYPE:ID (account:a-fab, project:p-1)."),
-      .flag("json", "Print JSON instead of one line per address."),
-    ] + WorkspaceOptions.specs(using: ["db"]),
+      .value(.record, "TYPE:ID", "The record, as TYPE:ID (account:a-fab, project:p-1)."),
+      .flag(.json, "Print JSON instead of one line per address."),
+    ] + WorkspaceOptions.specs(using: [.db]),
     run: { try AddressesCommand($0).run() })
 
   var record: RecordRef
@@ -20,7 +20,7 @@ struct AddressesCommand {
 
   init(_ arguments: ParsedArguments) throws {
     record = try arguments.record()
-    json = arguments.flag("json")
+    json = arguments.flag(.json)
     options = try WorkspaceOptions(arguments)
   }
 

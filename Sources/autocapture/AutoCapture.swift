@@ -36,8 +36,8 @@ enum AutoCapture {
       }
     } catch let status as ExitStatus {
       exit(status.code)
-    } catch let error as UsageError {
-      fail("\(error)", status: 64)
+    } catch let error as CLIError {
+      fail(error.description, status: error.exitStatus)
     } catch {
       fail("\(error)", status: 1)
     }
@@ -74,10 +74,4 @@ enum OneShot {
   static func end(keeping objects: Any...) -> Never {
     withExtendedLifetime(objects) { exit(0) }
   }
-}
-
-/// A one-line error for the user: printed as `Error: <message>` with a non-zero exit.
-struct CLIError: Error, CustomStringConvertible {
-  var description: String
-  init(_ message: String) { description = message }
 }

@@ -1,6 +1,24 @@
 import CaptureCore
 import Foundation
 
+/// The name of a command-line option, spelt once: the parser, help, the completions and
+/// the config file (whose keys are the workspace options' names) all take it from here.
+enum OptionName: String, Sendable, CaseIterable, CustomStringConvertible {
+  case db, user, maildir, mbox, calendar
+  case indexDir = "index-dir"
+  case now
+  case maxEmails = "max-emails"
+  case meetingWindowHours = "meeting-window-hours"
+  case theme, record, json, item
+  case showUntracked = "show-untracked"
+  case reset
+  case prepareOnly = "prepare-only"
+
+  /// As written on the command line and in the config file: `index-dir`, so `"--\(name)"`
+  /// is the option as typed.
+  var description: String { rawValue }
+}
+
 /// The command line, parsed from a table of commands and their options.
 ///
 /// A hand-written parser rather than swift-argument-parser: that library builds each
@@ -20,7 +38,7 @@ struct OptionSpec: Sendable {
     case repeated
   }
 
-  let name: String
+  let name: OptionName
   let kind: Kind
   /// The placeholder shown in help (`PATH`, `TYPE:ID`); unused for flags.
   let valueName: String
@@ -37,15 +55,17 @@ struct OptionSpec: Sendable {
     return copy
   }
 
-  static func flag(_ name: String, _ help: String) -> OptionSpec {
+  static func flag(_ name: OptionName, _ help: String) -> OptionSpec {
     OptionSpec(name: name, kind: .flag, valueName: "", help: help)
   }
 
-  static func value(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
+  static func value(_ name: OptionName, _ valueName: String, _ help: String) -> OptionSpec {
     OptionSpec(name: name, kind: .value, valueName: valueName, help: help)
   }
 
-  static func repeated(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
+  static func repeated(_ name: OptionName, _ valueName: String, _ help: String)
+    -> OptionSpec
+  {
     OptionSpec(name: name, kind: .repeated, valueName: valueName, help: help)
   }
 }
@@ -61,55 +81,88 @@ struct CommandSpec: Sendable {
   let run: @Sendable (ParsedArguments) throws -> Void
 }
 
-/// What the user typed for one command, by option name.
-struct ParsedArguments: Sendable {
-  private(set) var values: [String: [String]] = [:]
-  private(set) var flags: Set<String> = []
-  private(set) var argument: String?
+/// Where option values come from: the command line, or for the workspace options the
+/// config file. Each source words its own errors.
+protocol OptionValues {
+  /// A single-value option's value, or nil when absent.
+  func value(_ name: OptionName) throws -> String?
+  /// A repeatable option's values in order.
+  func values(_ name: OptionName) throws -> [String]
+  /// A whole number's value, or nil when absent.
+  func integer(_ name: OptionName) throws -> Int?
+}
 
-  init(values: [String: [String]] = [:], flags: Set<String> = [], argument: String? = nil) {
+/// What the user typed for one command, by option name.
+struct ParsedArguments: OptionValues, Sendable {
+  private(set) var values: [OptionName: [String]] = [:]
+  private(set) var flags: Set<OptionName> = []
+  private(set) var argument: String?
+  /// The command's options, for the placeholders errors show.
+  private(set) var options: [OptionSpec] = []
+
+  init(values: [OptionName: [String]] = [:], flags: Set<OptionName> = [],
+       argument: String? = nil, options: [OptionSpec] = []) {
     self.values = values
     self.flags = flags
     self.argument = argument
+    self.options = options
   }
 
   /// A single-value option's value (the last one given), or nil when absent.
-  func value(_ name: String) -> String? { values[name]?.last }
+  func value(_ name: OptionName) -> String? { values[name]?.last }
 
   /// A repeatable option's values in the order given.
-  func values(_ name: String) -> [String] { values[name] ?? [] }
+  func values(_ name: OptionName) -> [String] { values[name] ?? [] }
 
-  func flag(_ name: String) -> Bool { flags.contains(name) }
+  func flag(_ name: OptionName) -> Bool { flags.contains(name) }
 
-  /// A required option's value, or a usage error naming it.
-  func required(_ name: String, _ valueName: String) throws -> String {
-    guard let value = value(name) else { throw UsageError("missing --\(name) \(valueName)") }
+  /// A required option's value, or a usage error naming it and its placeholder.
+  func required(_ name: OptionName) throws -> String {
+    guard let value = value(name) else {
+      let valueName = options.first { $0.name == name }?.valueName ?? "VALUE"
+      throw CLIError.usage("missing --\(name) \(valueName)")
+    }
     return value
   }
 
   /// `--record TYPE:ID`, required; a malformed one is a usage mistake (exit 64).
   func record() throws -> RecordRef {
-    let text = try required("record", "TYPE:ID")
+    let text = try required(.record)
     guard let ref = RecordRef(parsing: text) else {
-      throw UsageError("bad record '\(text)': expected TYPE:ID such as account:a-fab")
+      throw CLIError.usage("bad record '\(text)': expected TYPE:ID such as account:a-fab")
     }
     return ref
   }
 
   /// A whole-number option's value; anything else is a usage error naming the option.
-  func integer(_ name: String) throws -> Int? {
+  func integer(_ name: OptionName) throws -> Int? {
     guard let text = value(name) else { return nil }
     guard let number = Int(text) else {
-      throw UsageError("--\(name) takes a whole number, not '\(text)'")
+      throw CLIError.usage("--\(name) takes a whole number, not '\(text)'")
     }
     return number
   }
 }
 
-/// A mistake in the command line itself (unknown option, missing value): exit status 64.
-struct UsageError: Error, CustomStringConvertible {
+/// A one-line error for the user, printed as `Error: <message>`. Its exit status says whose
+/// mistake it was: 64 (EX_USAGE) for the command line itself (unknown option, missing or
+/// malformed value), 1 for a failure while running.
+struct CLIError: Error, CustomStringConvertible {
   var description: String
-  init(_ message: String) { description = message }
+  var exitStatus: Int32
+
+  /// A failure while running: exit status 1.
+  init(_ message: String) {
+    description = message
+    exitStatus = 1
+  }
+
+  /// A mistake in the command line: exit status 64.
+  static func usage(_ message: String) -> CLIError {
+    var error = CLIError(message)
+    error.exitStatus = 64
+    return error
+  }
 }
 
 /// Leaves the process with a status, after the command has said why (e.g. `sync` with
@@ -139,7 +192,7 @@ enum CommandLineParser {
       rest = rest.dropFirst()
       guard let name = rest.first else { return .help(nil) }
       guard let command = commands.first(where: { $0.name == name }) else {
-        throw UsageError("unknown command '\(name)' (commands: \(names(commands)))")
+        throw CLIError.usage("unknown command '\(name)' (commands: \(names(commands)))")
       }
       return .help(command)
     }
@@ -148,11 +201,11 @@ enum CommandLineParser {
       command = named
       rest = rest.dropFirst()
     } else if let first = rest.first, !first.hasPrefix("-") {
-      throw UsageError("unknown command '\(first)' (commands: \(names(commands)))")
+      throw CLIError.usage("unknown command '\(first)' (commands: \(names(commands)))")
     } else {
       if rest.contains(where: { $0 == "-h" || $0 == "--help" }) { return .help(nil) }
       guard let fallback = commands.first(where: { $0.name == defaultCommand }) else {
-        throw UsageError("no default command '\(defaultCommand)'")
+        throw CLIError.usage("no default command '\(defaultCommand)'")
       }
       command = fallback
     }
@@ -164,8 +217,8 @@ enum CommandLineParser {
 
   /// Parses one command's words.
   static func parse(_ words: [String], for command: CommandSpec) throws -> ParsedArguments {
-    var values: [String: [String]] = [:]
-    var flags: Set<String> = []
+    var values: [OptionName: [String]] = [:]
+    var flags: Set<OptionName> = []
     var positionals: [String] = []
     var i = 0
     var optionsEnded = false
@@ -181,7 +234,7 @@ enum CommandLineParser {
         continue
       }
       guard word.hasPrefix("--") else {
-        throw UsageError("unknown option '\(word)' for '\(command.name)'"
+        throw CLIError.usage("unknown option '\(word)' for '\(command.name)'"
           + " (options start with --; see 'autocapture help \(command.name)')")
       }
       var name = String(word.dropFirst(2))
@@ -190,42 +243,43 @@ enum CommandLineParser {
         inline = String(name[name.index(after: equals)...])
         name = String(name[..<equals])
       }
-      guard let option = command.options.first(where: { $0.name == name }) else {
-        throw UsageError("unknown option '--\(name)' for '\(command.name)'"
+      guard let option = command.options.first(where: { $0.name.rawValue == name }) else {
+        throw CLIError.usage("unknown option '--\(name)' for '\(command.name)'"
           + suggestion(for: name, in: command))
       }
       switch option.kind {
       case .flag:
-        if inline != nil { throw UsageError("--\(name) takes no value") }
-        flags.insert(name)
+        if inline != nil { throw CLIError.usage("--\(name) takes no value") }
+        flags.insert(option.name)
       case .value, .repeated:
         let value: String
         if let inline {
           value = inline
         } else {
           guard i < words.count, !words[i].hasPrefix("--") else {
-            throw UsageError("--\(name) needs a value (\(option.valueName))")
+            throw CLIError.usage("--\(name) needs a value (\(option.valueName))")
           }
           value = words[i]
           i += 1
         }
-        values[name, default: []].append(value)
+        values[option.name, default: []].append(value)
       }
     }
     if let argument = command.argument {
       guard positionals.count <= 1 else {
-        throw UsageError("'\(command.name)' takes one \(argument.name), got "
+        throw CLIError.usage("'\(command.name)' takes one \(argument.name), got "
           + positionals.map { "'\($0)'" }.joined(separator: ", "))
       }
       guard let given = positionals.first else {
-        throw UsageError("missing \(argument.name) (usage: \(usage(command)))")
+        throw CLIError.usage("missing \(argument.name) (usage: \(usage(command)))")
       }
-      return ParsedArguments(values: values, flags: flags, argument: given)
+      return ParsedArguments(
+        values: values, flags: flags, argument: given, options: command.options)
     }
     if let extra = positionals.first {
-      throw UsageError("unexpected argument '\(extra)' for '\(command.name)'")
+      throw CLIError.usage("unexpected argument '\(extra)' for '\(command.name)'")
     }
-    return ParsedArguments(values: values, flags: flags)
+    return ParsedArguments(values: values, flags: flags, options: command.options)
   }
 
   private static func names(_ commands: [CommandSpec]) -> String {
@@ -234,7 +288,7 @@ enum CommandLineParser {
 
   /// " (did you mean --x?)" for a misspelt option whose prefix or edit distance is close.
   private static func suggestion(for name: String, in command: CommandSpec) -> String {
-    let close = command.options.map(\.name).filter {
+    let close = command.options.map(\.name.rawValue).filter {
       $0.hasPrefix(name) || name.hasPrefix($0) || editDistance($0, name) <= 2
     }
     guard !close.isEmpty else { return " (see 'autocapture help \(command.name)')" }

@@ -30,9 +30,9 @@ struct CompletionsCommand {
   static func completion(for option: OptionSpec) -> ValueCompletion {
     switch (option.kind, option.name) {
     case (.flag, _): return .nothing
-    case (_, "maildir"), (_, "index-dir"): return .directories
-    case (_, "record"): return .words(recordTypes)
-    case (_, "theme"): return .words(themeNames())
+    case (_, .maildir), (_, .indexDir): return .directories
+    case (_, .record): return .words(recordTypes)
+    case (_, .theme): return .words(themeNames())
     default:
       if option.valueName == "PATH" { return .files }
       if option.valueName.contains("|") {
@@ -55,7 +55,7 @@ struct CompletionsCommand {
     case "bash": return bash(commands)
     case "zsh": return zsh(commands)
     case "fish": return fish(commands)
-    default: throw UsageError("completions for '\(shell)'? (bash, zsh or fish)")
+    default: throw CLIError.usage("completions for '\(shell)'? (bash, zsh or fish)")
     }
   }
 
@@ -71,7 +71,8 @@ struct CompletionsCommand {
     var valueCases: [String] = []
     let allOptions = Dictionary(commands.flatMap(\.options).map { ($0.name, $0) },
                                 uniquingKeysWith: { first, _ in first })
-    for option in allOptions.values.sorted(by: { $0.name < $1.name }) where option.kind != .flag {
+    for option in allOptions.values.sorted(by: { $0.name.rawValue < $1.name.rawValue })
+    where option.kind != .flag {
       let action: String
       switch completion(for: option) {
       case .nothing: action = "return"
@@ -79,7 +80,7 @@ struct CompletionsCommand {
       case .directories: action = "_autocapture_reply -d; compopt -o filenames 2>/dev/null; return"
       case .words(let words):
         action = "_autocapture_reply -W \(shellQuoted(words.joined(separator: " ")))"
-          + (option.name == "record" ? "; compopt -o nospace 2>/dev/null" : "") + "; return"
+          + (option.name == .record ? "; compopt -o nospace 2>/dev/null" : "") + "; return"
       }
       valueCases.append("    --\(option.name)) \(action) ;;")
     }

@@ -5,19 +5,17 @@ import TOMLKit
 /// Defaults for the workspace options from `$XDG_CONFIG_HOME/autocapture/config.toml`
 /// (else, or when it is not absolute, `~/.config/autocapture/config.toml`), or the file named by `AUTOCAPTURE_CONFIG`.
 ///
-/// Keys: `db`, `user`, `maildir`, `mbox`, `calendar` (a string or an array of strings),
-/// `index-dir`, `theme`, `max-emails`, `meeting-window-hours`. Options on the command line
-/// win over the file. Paths may start with `~`.
+/// Keys: the workspace options' names but `now` (`db`, `maildir`, `index-dir`...; the
+/// repeatable ones take a string or an array of strings), and `theme`. Options on the
+/// command line win over the file. Paths may start with `~`.
 struct ConfigFile {
-  var db: String?
-  var user: String?
-  var maildir: [String] = []
-  var mbox: [String] = []
-  var calendar: [String] = []
-  var indexDir: String?
+  /// The workspace options the file sets.
+  var options = WorkspaceOptions()
   var theme: String?
-  var maxEmails: Int?
-  var meetingWindowHours: Int?
+
+  /// The keys a config file may hold. `now` is left out: it fixes the clock, for one run.
+  static let keys: [OptionName] =
+    WorkspaceOptions.specs.map(\.name).filter { $0 != .now } + [.theme]
 
   /// The config file's path. Plain strings, not `URL`: building the first `URL` of a
   /// process cost ~0.4 ms, a noticeable share of a one-shot command.
@@ -36,13 +34,13 @@ struct ConfigFile {
   /// "no settings".
   static func load(from path: String = defaultPath) throws -> ConfigFile? {
     if path == "/dev/null" { return ConfigFile() }
-    guard let type = fileType(path) else {
+    guard let status = fileStatus(path) else {
       if let named = Environment.value("AUTOCAPTURE_CONFIG"), named == path {
         throw CLIError("no config file at \(path) (named by AUTOCAPTURE_CONFIG)")
       }
       return nil
     }
-    guard type == S_IFREG else { throw CLIError("config file \(path) is not a file") }
+    guard status.isRegular else { throw CLIError("config file \(path) is not a file") }
     let text: String
     do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
       throw CLIError("cannot read config file \(path): \(error.localizedDescription)")
@@ -54,67 +52,69 @@ struct ConfigFile {
     } catch {
       throw CLIError("config file \(path): \(error)")
     }
-    var config = ConfigFile()
-    func string(_ key: String) throws -> String? {
-      guard let value = table[key] else { return nil }
-      guard let s = value.string else {
-        throw CLIError("config file \(path): '\(key)' must be a string")
-      }
-      return s
-    }
-    func strings(_ key: String) throws -> [String] {
-      guard let value = table[key] else { return [] }
-      if let s = value.string { return [s] }
-      guard let array = value.array, array.allSatisfy({ $0.string != nil }) else {
-        throw CLIError("config file \(path): '\(key)' must be a string or strings")
-      }
-      return array.compactMap(\.string)
-    }
-    func integer(_ key: String, upTo limit: Int = .max) throws -> Int? {
-      guard let value = table[key] else { return nil }
-      guard let n = value.int, (0...limit).contains(n) else {
-        throw CLIError("config file \(path): '\(key)' must be a whole number, 0 or more"
-          + (limit == .max ? "" : ", at most \(limit)"))
-      }
-      return n
-    }
-    let known: Set = ["db", "user", "maildir", "mbox", "calendar", "index-dir", "theme",
-                      "max-emails", "meeting-window-hours"]
+    let known = Set(keys.map(\.rawValue))
     for key in table.keys where !known.contains(key) {
       throw CLIError("config file \(path): unknown key '\(key)' (known: "
         + known.sorted().joined(separator: ", ") + ")")
     }
-    // Paths as the shell would give them: `~` expanded.
-    func expanded(_ text: String) -> String { Environment.expandingTilde(text) }
-    config.db = try string("db").map { expanded($0) }
-    config.user = try string("user")
-    config.maildir = try strings("maildir").map { expanded($0) }
-    config.mbox = try strings("mbox").map { expanded($0) }
-    config.calendar = try strings("calendar").map { expanded($0) }
-    config.indexDir = try string("index-dir").map { expanded($0) }
-    config.theme = try string("theme")
-    config.maxEmails = try integer("max-emails")
-    config.meetingWindowHours = try integer(
-      "meeting-window-hours", upTo: WorkspaceOptions.maxMeetingWindowHours)
+    let values = Values(table: table, path: path)
+    var config = ConfigFile()
+    config.options = try WorkspaceOptions(values)
+    config.theme = try values.value(.theme)
     return config
+  }
+
+  /// The table's values by option name, each error naming the file and the key.
+  private struct Values: OptionValues {
+    let table: TOMLTable
+    let path: String
+
+    func value(_ name: OptionName) throws -> String? {
+      guard let value = table[name.rawValue] else { return nil }
+      guard let s = value.string else {
+        throw CLIError("config file \(path): '\(name)' must be a string")
+      }
+      return s
+    }
+
+    func values(_ name: OptionName) throws -> [String] {
+      guard let value = table[name.rawValue] else { return [] }
+      if let s = value.string { return [s] }
+      guard let array = value.array, array.allSatisfy({ $0.string != nil }) else {
+        throw CLIError("config file \(path): '\(name)' must be a string or strings")
+      }
+      return array.compactMap(\.string)
+    }
+
+    /// Out of range is refused here, naming the file, rather than later as if typed.
+    func integer(_ name: OptionName) throws -> Int? {
+      let limit = name == .meetingWindowHours ? WorkspaceOptions.maxMeetingWindowHours : .max
+      guard let value = table[name.rawValue] else { return nil }
+      guard let n = value.int, (0...limit).contains(n) else {
+        throw CLIError("config file \(path): '\(name)' must be a whole number, 0 or more"
+          + (limit == .max ? "" : ", at most \(limit)"))
+      }
+      return n
+    }
   }
 }
 
 extension WorkspaceOptions {
   /// These options with what the config file supplies where an option was not given.
   func withConfigDefaults(_ config: ConfigFile?) -> WorkspaceOptions {
-    guard let config else { return self }
+    guard let defaults = config?.options else { return self }
     var o = self
-    o.db = o.db ?? config.db
-    o.user = o.user ?? config.user
+    o.db = o.db ?? defaults.db
+    o.user = o.user ?? defaults.user
     if o.maildir.isEmpty && o.mbox.isEmpty {
-      o.maildir = config.maildir
-      o.mbox = config.mbox
+      o.maildir = defaults.maildir
+      o.mbox = defaults.mbox
     }
-    if o.calendar.isEmpty { o.calendar = config.calendar }
-    o.indexDir = o.indexDir ?? config.indexDir
-    o.maxEmails = o.maxEmails ?? config.maxEmails
-    o.meetingWindowHours = o.meetingWindowHours ?? config.meetingWindowHours
+    if o.calendar.isEmpty { o.calendar = defaults.calendar }
+    o.indexDir = o.indexDir ?? defaults.indexDir
+    o.now = o.now ?? defaults.now
+    o.maxEmails = o.maxEmails ?? defaults.maxEmails
+    o.meetingWindowHours = o.meetingWindowHours ?? defaults.meetingWindowHours
     return o
   }
 }

@@ -9,15 +9,14 @@ struct DemoCommand {
     name: "demo",
     abstract: "Open the TUI on a demo workspace, generated in your data directory at first run.",
     options: [
-      .flag("reset", "Throw the demo workspace away and generate it afresh."),
-      .flag("prepare-only", "Prepare the workspace and print where it is, without opening "
+      .flag(.reset, "Throw the demo workspace away and generate it afresh."),
+      .flag(.prepareOnly, "Prepare the workspace and print where it is, without opening "
         + "the TUI."),
-      .value("theme", "NAME", "A theme: default, light, high-contrast, monochrome, or one of "
-        + "your own (docs/themes.md)."),
+      TUICommand.themeOption,
     ],
     run: {
-      try DemoCommand(reset: $0.flag("reset"), prepareOnly: $0.flag("prepare-only"),
-                      theme: $0.value("theme")).run()
+      try DemoCommand(reset: $0.flag(.reset), prepareOnly: $0.flag(.prepareOnly),
+                      theme: $0.value(.theme)).run()
     })
 
   var reset: Bool

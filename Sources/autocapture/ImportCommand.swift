@@ -1,12 +1,13 @@
 import CRMStore
 import Foundation
+import Mailbox
 
 /// `autocapture import FILE.json --db PATH`: loads a CRM import file (docs/import-format.md).
 struct ImportCommand {
   static let spec = CommandSpec(
     name: "import",
     abstract: "Load a CRM import file (JSON) into the CRM database; all or nothing.",
-    options: WorkspaceOptions.specs(using: ["db"]),
+    options: WorkspaceOptions.specs(using: [.db]),
     argument: (name: "FILE.json", help: "The CRM import file (docs/import-format.md)."),
     run: { try ImportCommand(file: $0.argument ?? "", options: WorkspaceOptions($0)).run() })
 
@@ -16,9 +17,9 @@ struct ImportCommand {
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let dbPath = try workspace.requireDB()
-    guard let type = fileType(file) else { throw CLIError("\(file): no such file") }
+    guard let status = fileStatus(file) else { throw CLIError("\(file): no such file") }
     // Reading a directory or a FIFO would fail in Foundation's words, or wait.
-    guard type == S_IFREG else {
+    guard status.isRegular else {
       throw CLIError("\(file): not a file (an import file is JSON, docs/import-format.md)")
     }
     let created = !FileManager.default.fileExists(atPath: dbPath)

@@ -17,7 +17,7 @@ struct IndexCommand {
   static let spec = CommandSpec(
     name: "index",
     abstract: "Build or update the private index of your mailbox.",
-    options: WorkspaceOptions.specs(using: ["maildir", "mbox", "index-dir"]),
+    options: WorkspaceOptions.specs(using: [.maildir, .mbox, .indexDir]),
     run: { try IndexCommand(options: WorkspaceOptions($0)).run() })
 
   var options: WorkspaceOptions

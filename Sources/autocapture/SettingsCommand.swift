@@ -6,9 +6,9 @@ struct SettingsCommand {
     name: "settings",
     abstract: "Show or change the personal option and what the mailbox allows.",
     options: [
-      .value("show-untracked", "yes|no",
+      .value(.showUntracked, "yes|no",
              "Set \"Show email not tracked in the Activities list\": yes or no."),
-    ] + WorkspaceOptions.specs(using: ["db", "user"]),
+    ] + WorkspaceOptions.specs(using: [.db, .user]),
     run: { try SettingsCommand($0).run() })
 
   var options: WorkspaceOptions
@@ -16,14 +16,14 @@ struct SettingsCommand {
 
   init(_ arguments: ParsedArguments) throws {
     options = try WorkspaceOptions(arguments)
-    showUntracked = arguments.value("show-untracked")
+    showUntracked = arguments.value(.showUntracked)
   }
 
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let userName = try workspace.requireUser()
-    let ws = try Workspace(options: workspace, user: userName, connections: .single)
-    var user = try ws.user(userName)
+    let ws = try Workspace(options: workspace, userName: userName, connections: .single)
+    var user = ws.user
     let permissions = try ws.service.permissions(for: user)
     if let showUntracked {
       guard permissions.personalOptionOffered else {
@@ -32,7 +32,7 @@ struct SettingsCommand {
       switch showUntracked.lowercased() {
       case "yes", "true", "on": user.showUntracked = true
       case "no", "false", "off": user.showUntracked = false
-      default: throw UsageError("bad value for --show-untracked: '\(showUntracked)' (yes or no)")
+      default: throw CLIError.usage("bad value for --show-untracked: '\(showUntracked)' (yes or no)")
       }
       try ws.store.setShowUntracked(userId: user.id, user.showUntracked)
     }

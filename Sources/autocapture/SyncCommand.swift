@@ -11,15 +11,11 @@ struct SyncCommand {
   var options: WorkspaceOptions
 
   func run() throws {
-    let workspace = try options.withConfigDefaults(ConfigFile.load())
-    let userName = try workspace.requireUser()
-    try workspace.requireSources()
-    let ws = try Workspace(options: workspace, user: userName, connections: .single)
-    let user = try ws.user(userName)
+    let ws = try Workspace.open(options)
     var failed = 0
     // Each line is written as its request finishes, so a watcher sees progress. A failure's
     // details (which file, why) are this user's alone: standard error, not the database.
-    let results = try ws.service.syncPending(user: user, now: try workspace.resolvedNow()) {
+    let results = try ws.service.syncPending(user: ws.user, now: try ws.options.resolvedNow()) {
       request, detail in
       if let detail { Console.error("\(request.id) \(request.itemId): \(detail)") }
       var line = "\(request.id) \(request.itemId): "

@@ -8,11 +8,13 @@ struct TUICommand {
   static let spec = CommandSpec(
     name: "tui",
     abstract: "The terminal UI (the default command).",
-    options: [
-      .value("theme", "NAME", "A theme: default, light, high-contrast, monochrome, or one of "
-        + "your own (docs/themes.md)."),
-    ] + WorkspaceOptions.specs,
-    run: { try TUICommand(options: WorkspaceOptions($0), theme: $0.value("theme")).run() })
+    options: [themeOption] + WorkspaceOptions.specs,
+    run: { try TUICommand(options: WorkspaceOptions($0), theme: $0.value(.theme)).run() })
+
+  /// `--theme`, which `demo` takes too.
+  static let themeOption = OptionSpec.value(
+    .theme, "NAME",
+    "A theme: default, light, high-contrast, monochrome, or one of your own (docs/themes.md).")
 
   var options: WorkspaceOptions
   var theme: String?
@@ -21,9 +23,8 @@ struct TUICommand {
     let config = try ConfigFile.load()
     let workspace = options.withConfigDefaults(config)
     let userName = try workspace.requireUser()
-    let ws = try Workspace(options: workspace, user: userName, connections: .pool)
-    let user = try ws.user(userName)
-    try TUILauncher.run(service: ws.service, user: user, themeName: theme ?? config?.theme,
+    let ws = try Workspace(options: workspace, userName: userName, connections: .pool)
+    try TUILauncher.run(service: ws.service, user: ws.user, themeName: theme ?? config?.theme,
                         now: try workspace.now.map { _ in try workspace.resolvedNow() })
   }
 }

@@ -6,8 +6,8 @@ struct TimelineCommand {
     name: "timeline",
     abstract: "Print a record's timeline: tracked activities and the user's captured items.",
     options: [
-      .value("record", "TYPE:ID", "The record, as TYPE:ID (account:a-fab)."),
-      .flag("json", "Print the timeline as JSON (docs/commands.md)."),
+      .value(.record, "TYPE:ID", "The record, as TYPE:ID (account:a-fab)."),
+      .flag(.json, "Print the timeline as JSON (docs/commands.md)."),
     ] + WorkspaceOptions.specs,
     run: { try TimelineCommand($0).run() })
 
@@ -18,17 +18,14 @@ struct TimelineCommand {
   init(_ arguments: ParsedArguments) throws {
     options = try WorkspaceOptions(arguments)
     record = try arguments.record()
-    json = arguments.flag("json")
+    json = arguments.flag(.json)
   }
 
   func run() throws {
-    let workspace = try options.withConfigDefaults(ConfigFile.load())
-    let userName = try workspace.requireUser()
-    try workspace.requireSources()
-    let ws = try Workspace(options: workspace, user: userName, connections: .single)
-    let user = try ws.user(userName)
+    let ws = try Workspace.open(options)
     let ref = try ws.record(record)
-    let timeline = try ws.service.timeline(for: ref, user: user, now: try workspace.resolvedNow())
+    let timeline = try ws.service.timeline(
+      for: ref, user: ws.user, now: try ws.options.resolvedNow())
     if json {
       print(TimelineJSON.encode(timeline).serialized(pretty: true))
     } else {

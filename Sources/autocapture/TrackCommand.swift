@@ -6,8 +6,8 @@ struct TrackCommand {
     name: "track",
     abstract: "Request tracking of a captured item; prints the request id.",
     options: [
-      .value("record", "TYPE:ID", "The record, as TYPE:ID."),
-      .value("item", "ITEM_ID",
+      .value(.record, "TYPE:ID", "The record, as TYPE:ID."),
+      .value(.item, "ITEM_ID",
              "The item id from `timeline --json` (mail:<...> or cal:<uid>/<time>)."),
     ] + WorkspaceOptions.specs,
     run: { try TrackCommand($0).run() })
@@ -19,18 +19,14 @@ struct TrackCommand {
   init(_ arguments: ParsedArguments) throws {
     options = try WorkspaceOptions(arguments)
     record = try arguments.record()
-    item = try arguments.required("item", "ITEM_ID")
+    item = try arguments.required(.item)
   }
 
   func run() throws {
-    let workspace = try options.withConfigDefaults(ConfigFile.load())
-    let userName = try workspace.requireUser()
-    try workspace.requireSources()
-    let ws = try Workspace(options: workspace, user: userName, connections: .single)
-    let user = try ws.user(userName)
+    let ws = try Workspace.open(options)
     let ref = try ws.record(record)
-    let request = try ws.service.track(itemId: item, record: ref, user: user,
-                                       now: try workspace.resolvedNow())
+    let request = try ws.service.track(itemId: item, record: ref, user: ws.user,
+                                       now: try ws.options.resolvedNow())
     print(request.id)
   }
 }

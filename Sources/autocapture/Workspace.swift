@@ -4,17 +4,33 @@ import Foundation
 import Mailbox
 import SQLiteSupport
 
-/// The services a subcommand works with, opened from the workspace options.
+/// The services a subcommand works with, opened from the workspace options, and the user
+/// it works for.
 struct Workspace {
+  /// The options it was opened with, the config file's defaults included.
+  let options: WorkspaceOptions
   let store: SQLiteCRMStore
   /// The private mailbox index, when the options name a mailbox.
   let index: MailboxIndex?
   let service: TimelineService
+  /// The user `--user` names (an id or one of the user's addresses).
+  let user: User
+
+  /// What `timeline`, `track` and `sync` work in: the options completed from the config
+  /// file, then the user and the named sources required (in that order, so the first
+  /// thing missing is the one reported), and the databases opened with one connection each.
+  static func open(_ given: WorkspaceOptions) throws -> Workspace {
+    let options = try given.withConfigDefaults(ConfigFile.load())
+    let userName = try options.requireUser()
+    try options.requireSources()
+    return try Workspace(options: options, userName: userName, connections: .single)
+  }
 
   /// Opens the CRM database and, when sources are given, the user's mailbox index and
   /// calendars: with one connection each for a one-shot command, a pool for the TUI.
-  init(options: WorkspaceOptions, user: String? = nil,
+  init(options: WorkspaceOptions, userName: String,
        connections: SQLiteFiles.Connections) throws {
+    self.options = options
     let path = try options.requireDB()
     // Opening a path that does not exist would create an empty database and then report
     // an unknown user; say what is really wrong. Only `import` creates databases.
@@ -34,20 +50,16 @@ struct Workspace {
       options.calendar.isEmpty ? nil : CalendarFiles(paths: options.calendar)
     service = TimelineService(store: store, mail: index, calendar: calendar,
                               limits: try options.limits())
+    guard let user = try store.user(matching: userName) else {
+      throw CRMError.unknownUser(userName)
+    }
+    self.user = user
   }
 
   /// Closes the CRM database and the index; nothing may be read through them afterwards.
   func close() throws {
     try index?.close()
     try store.close()
-  }
-
-  /// The user named by `--user` (an id or one of the user's addresses).
-  func user(_ idOrEmail: String) throws -> User {
-    guard let user = try store.user(matching: idOrEmail) else {
-      throw CRMError.unknownUser(idOrEmail)
-    }
-    return user
   }
 
   /// The record, which must exist.

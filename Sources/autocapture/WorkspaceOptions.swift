@@ -1,14 +1,15 @@
 import CaptureCore
 import Foundation
+import Mailbox
 
-/// What `path` is (`S_IFREG`, `S_IFDIR`, `S_IFIFO`...), or nil when nothing is there: one
-/// `stat`, for the commands that check what they were given before reading it.
-func fileType(_ path: String) -> mode_t? {
-  var info = stat()
-  return stat(path, &info) == 0 ? info.st_mode & S_IFMT : nil
+/// What is at `path`, or nil when `stat` finds nothing there, for the commands that check
+/// what they were given before reading it.
+func fileStatus(_ path: String) -> FileSystem.Status? {
+  try? FileSystem.status(path).get()
 }
 
-/// The options every subcommand takes (docs/commands.md, "Where things live").
+/// The options every subcommand takes (docs/commands.md, "Where things live"), from the
+/// command line or, as defaults, from the config file.
 struct WorkspaceOptions {
   var db: String?
   var user: String?
@@ -21,36 +22,40 @@ struct WorkspaceOptions {
   var meetingWindowHours: Int?
 
   static let specs: [OptionSpec] = [
-    .value("db", "PATH", "The shared CRM database (SQLite file)."),
-    .value("user", "ID", "The current user: a user id or one of that user's email addresses."),
-    .repeated("maildir", "PATH", "A Maildir (Maildir++ subfolders included)."),
-    .repeated("mbox", "PATH", "An mbox file."),
-    .repeated("calendar", "PATH", "An .ics file or a directory of them."),
-    .value("index-dir", "PATH", "Where this user's private mailbox index lives."),
-    .value("now", "ISO8601", "The time to evaluate windows against (default: the clock)."),
-    .value("max-emails", "N", "How many of the newest related emails a timeline shows "
+    .value(.db, "PATH", "The shared CRM database (SQLite file)."),
+    .value(.user, "ID", "The current user: a user id or one of that user's email addresses."),
+    .repeated(.maildir, "PATH", "A Maildir (Maildir++ subfolders included)."),
+    .repeated(.mbox, "PATH", "An mbox file."),
+    .repeated(.calendar, "PATH", "An .ics file or a directory of them."),
+    .value(.indexDir, "PATH", "Where this user's private mailbox index lives."),
+    .value(.now, "ISO8601", "The time to evaluate windows against (default: the clock)."),
+    .value(.maxEmails, "N", "How many of the newest related emails a timeline shows "
       + "(default 50)."),
-    .value("meeting-window-hours", "N", "Meetings starting this many hours either side of now "
+    .value(.meetingWindowHours, "N", "Meetings starting this many hours either side of now "
       + "are shown (default 72)."),
   ]
 
   /// Every workspace option, those outside `used` marked unused (left out of help).
-  static func specs(using used: Set<String>) -> [OptionSpec] {
+  static func specs(using used: Set<OptionName>) -> [OptionSpec] {
     specs.map { used.contains($0.name) ? $0 : $0.unused }
   }
 
-  init(_ arguments: ParsedArguments) throws {
-    // `~` too, where the shell left it: `--db=~/crm.sqlite`.
+  /// None set.
+  init() {}
+
+  /// The options `source` gives, paths with `~` expanded (the shell leaves it in
+  /// `--db=~/crm.sqlite`, and a config file is not read by a shell at all).
+  init(_ source: some OptionValues) throws {
     func expanded(_ text: String) -> String { Environment.expandingTilde(text) }
-    db = arguments.value("db").map { expanded($0) }
-    user = arguments.value("user")
-    maildir = arguments.values("maildir").map { expanded($0) }
-    mbox = arguments.values("mbox").map { expanded($0) }
-    calendar = arguments.values("calendar").map { expanded($0) }
-    indexDir = arguments.value("index-dir").map { expanded($0) }
-    now = arguments.value("now")
-    maxEmails = try arguments.integer("max-emails")
-    meetingWindowHours = try arguments.integer("meeting-window-hours")
+    db = try source.value(.db).map { expanded($0) }
+    user = try source.value(.user)
+    maildir = try source.values(.maildir).map { expanded($0) }
+    mbox = try source.values(.mbox).map { expanded($0) }
+    calendar = try source.values(.calendar).map { expanded($0) }
+    indexDir = try source.value(.indexDir).map { expanded($0) }
+    now = try source.value(.now)
+    maxEmails = try source.integer(.maxEmails)
+    meetingWindowHours = try source.integer(.meetingWindowHours)
   }
 
   /// The widest meeting window taken: a century either side. Wider ones (up to Int.max
@@ -61,10 +66,10 @@ struct WorkspaceOptions {
   /// Out of range is a usage mistake (exit 64), as a malformed number is.
   func limits() throws -> CaptureLimits {
     let defaults = CaptureLimits()
-    if let maxEmails, maxEmails < 0 { throw UsageError("--max-emails must be 0 or more") }
+    if let maxEmails, maxEmails < 0 { throw CLIError.usage("--max-emails must be 0 or more") }
     if let meetingWindowHours,
        !(0...WorkspaceOptions.maxMeetingWindowHours).contains(meetingWindowHours) {
-      throw UsageError("--meeting-window-hours must be from 0 to "
+      throw CLIError.usage("--meeting-window-hours must be from 0 to "
         + "\(WorkspaceOptions.maxMeetingWindowHours) (a century)")
     }
     return CaptureLimits(
@@ -76,7 +81,7 @@ struct WorkspaceOptions {
   func resolvedNow() throws -> Date {
     guard let now else { return Date() }
     guard let date = ISO8601.parse(now) else {
-      throw UsageError(
+      throw CLIError.usage(
         "bad date for --now: '\(now)' (expected ISO 8601 such as 2026-11-20T09:30:00Z)")
     }
     return date
@@ -96,17 +101,24 @@ struct WorkspaceOptions {
   /// opens anyway and says which source it cannot read, so an unmounted disk does not
   /// keep the CRM side from you.
   func requireSources() throws {
-    let kind = fileType
-    for path in maildir where kind(path) != S_IFDIR {
-      throw CLIError(kind(path) == nil ? "no Maildir at \(path)"
-        : "\(path) is not a directory (--maildir wants a Maildir directory)")
+    for path in maildir {
+      let status = fileStatus(path)
+      if status?.isDirectory != true {
+        throw CLIError(status == nil ? "no Maildir at \(path)"
+          : "\(path) is not a directory (--maildir wants a Maildir directory)")
+      }
     }
-    for path in mbox where kind(path) != S_IFREG {
-      throw CLIError(kind(path) == nil ? "no mbox file at \(path)"
-        : "\(path) is not a file (--mbox wants an mbox file)")
+    for path in mbox {
+      let status = fileStatus(path)
+      if status?.isRegular != true {
+        throw CLIError(status == nil ? "no mbox file at \(path)"
+          : "\(path) is not a file (--mbox wants an mbox file)")
+      }
     }
-    for path in calendar where kind(path) != S_IFREG && kind(path) != S_IFDIR {
-      throw CLIError(kind(path) == nil ? "no calendar at \(path)"
+    for path in calendar {
+      let status = fileStatus(path)
+      if let status, status.isRegular || status.isDirectory { continue }
+      throw CLIError(status == nil ? "no calendar at \(path)"
         : "\(path) is neither an .ics file nor a directory of them")
     }
   }

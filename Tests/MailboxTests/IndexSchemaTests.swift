@@ -36,6 +36,17 @@ import Testing
     #expect(merged == 12 * 3)  // From, Dana and one P address per message
   }
 
+  @Test func aSourcesFormatIsStoredAsTheTextMaildirOrMbox() throws {
+    let tree = try MailTree("kind")
+    try tree.write(mailText(id: "<k@t>"), name: "k:2,S")
+    let mbox = try tree.writeMbox()
+    try tree.open(mboxes: [mbox.path]).refresh()
+    let kinds = try database(tree).read { db in
+      try String.fetchSet(db, sql: "SELECT kind FROM dir")
+    }
+    #expect(kinds == ["maildir", "mbox"])
+  }
+
   @Test func postingsAnInterruptedRefreshLeftStagedAreMergedByTheNext() throws {
     let (tree, index) = try filledTree("staged")
     #expect(try index.ids(["p1@t.example"]).count == 4)

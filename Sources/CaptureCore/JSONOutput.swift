@@ -1,20 +1,21 @@
 import Foundation
 
-/// A JSON value with ordered object keys, for output whose shape a contract fixes
-/// (docs/commands.md prints `"direction": null`, which `Codable` would leave out).
-public indirect enum JSONValue: Hashable, Sendable {
+/// JSON the program writes, with ordered object keys, for output whose shape a contract
+/// fixes (docs/commands.md prints `"direction": null`, which `Codable` would leave out).
+/// Import files are read by CRMStore's `ImportJSON`.
+public indirect enum JSONOutput: Hashable, Sendable {
   case null
   case bool(Bool)
   case int(Int)
   case string(String)
-  case array([JSONValue])
-  case object([(String, JSONValue)])
+  case array([JSONOutput])
+  case object([(String, JSONOutput)])
 
-  public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
+  public static func == (a: JSONOutput, b: JSONOutput) -> Bool { a.serialized() == b.serialized() }
   public func hash(into h: inout Hasher) { h.combine(serialized()) }
 
-  public static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-  public static func optional(_ b: Bool?) -> JSONValue { b.map(JSONValue.bool) ?? .null }
+  public static func optional(_ s: String?) -> JSONOutput { s.map(JSONOutput.string) ?? .null }
+  public static func optional(_ b: Bool?) -> JSONOutput { b.map(JSONOutput.bool) ?? .null }
 
   /// Serializes compactly, or with two-space indentation when `pretty`.
   public func serialized(pretty: Bool = false) -> String {
@@ -37,7 +38,7 @@ public indirect enum JSONValue: Hashable, Sendable {
     case .null: out.append(contentsOf: "null".utf8)
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
     case .int(let i): out.append(contentsOf: String(i).utf8)
-    case .string(let s): JSONValue.quote(s, into: &out)
+    case .string(let s): JSONOutput.quote(s, into: &out)
     case .array(let items):
       if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
       // Short arrays of scalars stay on one line when pretty: easier for people to read.
@@ -68,7 +69,7 @@ public indirect enum JSONValue: Hashable, Sendable {
       for (n, (key, value)) in fields.enumerated() {
         if n > 0 { out.append(UInt8(ascii: ",")) }
         newline(indent + 1)
-        JSONValue.quote(key, into: &out)
+        JSONOutput.quote(key, into: &out)
         out.append(contentsOf: (pretty ? ": " : ":").utf8)
         value.write(into: &out, pretty: pretty, indent: indent + 1)
       }
@@ -142,7 +143,7 @@ public indirect enum JSONValue: Hashable, Sendable {
   }
 }
 
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
+extension JSONOutput: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
   ExpressibleByIntegerLiteral {
   public init(stringLiteral value: String) { self = .string(value) }
   public init(booleanLiteral value: Bool) { self = .bool(value) }

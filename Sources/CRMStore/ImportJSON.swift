@@ -2,26 +2,27 @@ import CaptureCore
 import Foundation
 import MailFormats
 
-/// A JSON value as written, keeping booleans apart from numbers so that the importer can say
-/// exactly which path holds the wrong kind of value.
-enum JSONValue: Decodable, Sendable {
+/// A value of a CRM import file as read, keeping booleans apart from numbers so that the
+/// importer can say exactly which path holds the wrong kind of value. (What the program
+/// writes is CaptureCore's `JSONOutput`.)
+enum ImportJSON: Decodable, Sendable {
   case null
   case bool(Bool)
   case number(Double)
   case string(String)
-  case array([JSONValue])
-  case object([String: JSONValue])
+  case array([ImportJSON])
+  case object([String: ImportJSON])
 
   init(from decoder: any Decoder) throws {
     if var list = try? decoder.unkeyedContainer() {
-      var items: [JSONValue] = []
+      var items: [ImportJSON] = []
       if let count = list.count { items.reserveCapacity(count) }
-      while !list.isAtEnd { items.append(try list.decode(JSONValue.self)) }
+      while !list.isAtEnd { items.append(try list.decode(ImportJSON.self)) }
       self = .array(items)
     } else if let keyed = try? decoder.container(keyedBy: AnyKey.self) {
-      var fields: [String: JSONValue] = [:]
+      var fields: [String: ImportJSON] = [:]
       for key in keyed.allKeys {
-        fields[key.stringValue] = try keyed.decode(JSONValue.self, forKey: key)
+        fields[key.stringValue] = try keyed.decode(ImportJSON.self, forKey: key)
       }
       self = .object(fields)
     } else {
@@ -62,10 +63,10 @@ enum JSONValue: Decodable, Sendable {
 /// keys the reader does not know are refused up front.
 struct JSONObject {
   let path: String
-  let fields: [String: JSONValue]
+  let fields: [String: ImportJSON]
 
   /// Reads `value` at `path` as an object whose keys are all in `allowed`.
-  init(_ value: JSONValue, at path: String, allowed: [String]) throws(ImportError) {
+  init(_ value: ImportJSON, at path: String, allowed: [String]) throws(ImportError) {
     guard case .object(let fields) = value else {
       throw ImportError(path: path, message: "expected an object, found \(value.kindName)")
     }
@@ -85,7 +86,7 @@ struct JSONObject {
   func path(_ key: String) -> String { JSONObject.join(path, key) }
 
   /// The value at `key`, with JSON `null` read as absent.
-  func value(_ key: String) -> JSONValue? {
+  func value(_ key: String) -> ImportJSON? {
     guard let value = fields[key] else { return nil }
     if case .null = value { return nil }
     return value
@@ -138,7 +139,7 @@ struct JSONObject {
     return Int(number)
   }
 
-  func array(_ key: String) throws(ImportError) -> [JSONValue] {
+  func array(_ key: String) throws(ImportError) -> [ImportJSON] {
     guard let value = value(key) else { return [] }
     guard case .array(let items) = value else {
       throw ImportError(path: path(key), message: "expected an array, found \(value.kindName)")

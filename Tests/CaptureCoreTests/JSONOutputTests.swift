@@ -3,7 +3,7 @@ import Testing
 
 @testable import CaptureCore
 
-@Suite struct JSONValueTests {
+@Suite struct JSONOutputTests {
   let awkward = [
     "plain", "", "quote \" inside", "back\\slash", "line\nbreak\r\ttab", "bell \u{07} and nul \u{00}",
     "\u{1F}", "Société Lumière", "北京会议", "👩‍👩‍👧 family", "\u{7F} delete stays", "end\"",
@@ -13,28 +13,28 @@ import Testing
 
   @Test func everyStringSurvivesARoundTripThroughAJSONParser() throws {
     for pretty in [false, true] {
-      let text = JSONValue.array(awkward.map { .string($0) }).serialized(pretty: pretty)
+      let text = JSONOutput.array(awkward.map { .string($0) }).serialized(pretty: pretty)
       let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String]
       #expect(parsed == awkward)
     }
   }
 
   @Test func controlCharactersUseTheShortEscapesElseSixCharacterOnes() {
-    #expect(JSONValue.string("a\"b\\c\nd\re\tf").serialized() == #""a\"b\\c\nd\re\tf""#)
-    #expect(JSONValue.string("\u{00}\u{07}\u{1F}").serialized() == #""\u0000\u0007\u001f""#)
+    #expect(JSONOutput.string("a\"b\\c\nd\re\tf").serialized() == #""a\"b\\c\nd\re\tf""#)
+    #expect(JSONOutput.string("\u{00}\u{07}\u{1F}").serialized() == #""\u0000\u0007\u001f""#)
   }
 
   /// A sender's text cannot reach a terminal through a script that prints a value raw.
   @Test func delC1BidiControlsAndLineSeparatorsAreEscaped() {
-    #expect(JSONValue.string("a\u{7F}b\u{85}c\u{9F}").serialized() == #""a\u007fb\u0085c\u009f""#)
-    #expect(JSONValue.string("id \u{202E}gpj.exe\u{202C}").serialized()
+    #expect(JSONOutput.string("a\u{7F}b\u{85}c\u{9F}").serialized() == #""a\u007fb\u0085c\u009f""#)
+    #expect(JSONOutput.string("id \u{202E}gpj.exe\u{202C}").serialized()
       == #""id \u202egpj.exe\u202c""#)
-    #expect(JSONValue.string("\u{2066}\u{2069}\u{200E}\u{200F}\u{061C}\u{2028}").serialized()
+    #expect(JSONOutput.string("\u{2066}\u{2069}\u{200E}\u{200F}\u{061C}\u{2028}").serialized()
       == #""\u2066\u2069\u200e\u200f\u061c\u2028""#)
-    #expect(JSONValue.string("\u{2010}–\u{A0}").serialized() == "\"\u{2010}–\u{A0}\"")
+    #expect(JSONOutput.string("\u{2010}–\u{A0}").serialized() == "\"\u{2010}–\u{A0}\"")
   }
 
   @Test func textWithoutEscapesIsCopiedUnchanged() {
-    #expect(JSONValue.string("Réunion 北京 👍").serialized() == "\"Réunion 北京 👍\"")
+    #expect(JSONOutput.string("Réunion 北京 👍").serialized() == "\"Réunion 北京 👍\"")
   }
 }
