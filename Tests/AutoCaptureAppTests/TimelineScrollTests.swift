@@ -23,7 +23,7 @@ import Testing
     return s
   }
 
-  /// A review found the last tile alone at the top of an empty pane after it was collapsed.
+  /// A collapsed last tile is not left alone at the top of an empty pane.
   @Test func closingTheLastTileBringsTheTilesAboveBackIntoThePane() {
     var s = state(Self.emails(12))
     _ = reduce(&s, .command(.bottom))
@@ -39,7 +39,7 @@ import Testing
     #expect(screen.firstIndex { $0.contains("Mail 11") } == 18)
   }
 
-  /// A review found PgDn in an open tile skipping four lines at 80×24.
+  /// PgDn in an open tile at 80×24 skips no line.
   @Test func pageDownInAnOpenTileShowsTheLineAfterTheLastOneShown() {
     var s = state(Self.emails(1))
     _ = reduce(&s, .command(.toggleExpand))
