@@ -91,7 +91,7 @@ import TerminalUI
     }
   }
 
-  /// Typing "mu" then ↓ to the second match and Enter went back to the first match.
+  /// Typing "mu", ↓ to the second match and Enter keeps the second match, not the first.
   @Test func enterKeepsTheMatchMovedToWhileFiltering() {
     var state = makeState()
     _ = reduce(&state, .command(.startFilter))
@@ -105,8 +105,8 @@ import TerminalUI
     #expect(effects.isEmpty, "the timeline shown is already Ann's")
   }
 
-  /// Backspace on an empty filter left the prompt open with nothing to delete; in a shell,
-  /// mutt or vim's `/` it closes the prompt.
+  /// Backspace on an empty filter closes the prompt, as in a shell, mutt or vim's `/`,
+  /// rather than leave it open with nothing to delete.
   @Test func backspaceOnAnEmptyFilterClosesThePrompt() {
     var state = makeState()
     _ = reduce(&state, .command(.moveDown))
@@ -152,7 +152,7 @@ import TerminalUI
     #expect(state.filter == "e", "arrows are not typed into the filter")
   }
 
-  /// Help lists Ctrl-C under "Anywhere", but while a filter was typed it did nothing.
+  /// Help lists Ctrl-C under "Anywhere": it quits while a filter is typed too.
   @Test func ctrlCQuitsWhileTypingAFilterAsEverywhereElse() {
     var state = makeState()
     _ = reduce(&state, .command(.startFilter))
@@ -363,7 +363,7 @@ import TerminalUI
     #expect(statusRoles().contains("E"))
   }
 
-  /// `r` changed nothing on screen when nothing had changed, so it read as a dead key.
+  /// `r` says it is done even when nothing changed, so it does not read as a dead key.
   @Test func refreshSaysItIsDoneAndHowManyRecordsThereAre() {
     var state = makeState()
     _ = reduce(&state, .command(.refresh))

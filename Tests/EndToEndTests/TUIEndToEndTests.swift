@@ -95,8 +95,8 @@ import TestSupport
 
 /// Home and End as terminals send them: tmux, PuTTY, rxvt and the Linux console send
 /// ESC [ 1 ~ and ESC [ 4 ~ (or ESC [ H, ESC [ F), while TERM=xterm-256color's terminfo
-/// names only ESC O H and ESC O F; curses read the others as Esc and text, and the keys
-/// did nothing.
+/// names only ESC O H and ESC O F; curses alone reads the others as Esc and text, and
+/// the keys would do nothing.
 @Suite(.serialized) struct TUIHomeEndEndToEndTests {
   @Test func homeAndEndMoveToTheFirstAndLastTileWhateverSequenceTheTerminalSends() throws {
     var f = try CaptureFixture()

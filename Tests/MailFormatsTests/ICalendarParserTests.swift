@@ -187,9 +187,9 @@ enum ICS {
     #expect(calendar.warnings == ["line 2: BEGIN:VEVENT has no END"])
   }
 
-  /// As above for a calendar whose END:VCALENDAR was lost before the next calendar of a
-  /// concatenated file: the second calendar opened inside the first and its events were
-  /// never read.
+  /// As above for a calendar whose END:VCALENDAR is lost before the next calendar of a
+  /// concatenated file: the second calendar does not open inside the first, so its events
+  /// are read.
   @Test func calendarWithoutEndDoesNotSwallowTheNextCalendar() throws {
     let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
                 "END:VEVENT", "BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:b",
