@@ -96,11 +96,12 @@ public enum Screens {
     /// The rows of the open tile other than its body: borders, subject, meta, status.
     var openTileHeader: Int
 
-    /// How far PgDn/PgUp move: the records pane by the rows inside its border, the timeline
-    /// by the tiles that fit (a closed tile takes five rows with its borders), an overlay by
-    /// the most rows one can show.
+    /// How far PgDn/PgUp move in the records pane: the rows inside its border.
     var recordsPage: Int { max(1, records.height - 2) }
+    /// How far PgDn/PgUp move in the timeline: the tiles that fit (a closed tile takes five
+    /// rows with its borders).
     var tilesPage: Int { max(1, tiles.height / 5) }
+    /// How far PgDn/PgUp move in an overlay: the most rows one can show.
     var overlayPage: Int { max(1, overlayRows) }
     /// The rows inside an overlay's border at most.
     var overlayRows: Int

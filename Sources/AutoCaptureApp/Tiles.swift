@@ -109,7 +109,7 @@ struct Tile {
     }
   }
 
-  /// Draws the tile at the top of `rect` (its height already decided) and returns rows used.
+  /// Draws the tile at the top of `rect` (its height already decided).
   func draw(into buffer: inout ScreenBuffer, in rect: Rect) {
     let (borderRole, textRole) = roles
     let box = Box(rect, border: item.state == .tracked ? .solid : .dotted, role: borderRole,

@@ -3,11 +3,6 @@ import Foundation
 import GRDB
 
 /// Tracked activities and track requests.
-///
-/// `completeTracking` is the one place a captured item becomes shared: it runs in a single
-/// immediate transaction and relies on the unique indices on an email's Message-ID and an
-/// appointment's UID + recurrence id, so two processes finishing the same item at once store
-/// one activity regarding both records.
 extension SQLiteCRMStore {
   // MARK: - Reading activities
 
@@ -242,6 +237,10 @@ extension SQLiteCRMStore {
     }
   }
 
+  /// The one place a captured item becomes shared: it runs in a single immediate
+  /// transaction and relies on the unique indices on an email's Message-ID and an
+  /// appointment's UID + recurrence id, so two processes finishing the same item at once store
+  /// one activity regarding both records.
   @discardableResult
   public func completeTracking(requestId: String, activity: Activity,
                                attachments: [AttachmentContent]) throws -> String {

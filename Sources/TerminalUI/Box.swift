@@ -1,4 +1,4 @@
-/// A bordered rectangle with an optional title in its top border.
+// A bordered rectangle with an optional title in its top border.
 
 /// The line style of a box border.
 ///

@@ -1,8 +1,8 @@
-/// Terminal display width of text: how many columns a grapheme cluster occupies.
-///
-/// Terminals lay text out on a grid of columns, not characters: CJK ideographs and emoji take
-/// two columns, combining marks and joiners take none. Everything that clips or pads text goes
-/// through these functions so a wide character never breaks a border.
+// Terminal display width of text: how many columns a grapheme cluster occupies.
+//
+// Terminals lay text out on a grid of columns, not characters: CJK ideographs and emoji take
+// two columns, combining marks and joiners take none. Everything that clips or pads text goes
+// through these functions so a wide character never breaks a border.
 
 /// The number of terminal columns `character` occupies (0, 1 or 2), as a modern terminal's
 /// `wcwidth` would lay it out.

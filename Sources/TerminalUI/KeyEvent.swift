@@ -1,4 +1,4 @@
-/// Key presses, and the `<name>` notation used in key scripts, keymaps and help.
+// Key presses, and the `<name>` notation used in key scripts, keymaps and help.
 
 /// One key press (or a terminal resize, which arrives through the same queue).
 public enum KeyEvent: Hashable, Sendable {

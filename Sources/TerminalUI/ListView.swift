@@ -1,4 +1,4 @@
-/// A scrolling list of rows with group headers and one selected row.
+// A scrolling list of rows with group headers and one selected row.
 
 /// One row of a ``ListView``.
 public struct ListRow: Hashable, Sendable {

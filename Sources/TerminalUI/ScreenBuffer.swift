@@ -1,5 +1,5 @@
-/// The in-memory screen every frame is drawn into: a grid of cells, each a grapheme cluster
-/// with a style role. Screens write here; a ``Terminal`` shows it.
+// The in-memory screen every frame is drawn into: a grid of cells, each a grapheme cluster
+// with a style role. Screens write here; a ``Terminal`` shows it.
 
 /// A rectangle of cells, origin at the top-left.
 public struct Rect: Hashable, Sendable {

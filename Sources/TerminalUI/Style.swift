@@ -1,8 +1,8 @@
-/// Colours, text attributes and the terminal's colour capability.
-///
-/// Themes may name any colour (hex included); ``Style/degraded(to:)`` maps it to what the
-/// terminal can show, so one theme file serves a true-colour terminal, the Linux console and
-/// `NO_COLOR`.
+// Colours, text attributes and the terminal's colour capability.
+//
+// Themes may name any colour (hex included); ``Style/degraded(to:)`` maps it to what the
+// terminal can show, so one theme file serves a true-colour terminal, the Linux console and
+// `NO_COLOR`.
 
 /// A terminal colour.
 public enum Color: Hashable, Sendable, CustomStringConvertible {

@@ -1,7 +1,7 @@
-/// The terminal the app runs on: key input, a size, and a way to show a ``ScreenBuffer``.
-///
-/// `CursesTerminal` implements it on ncurses; `TestSupport.VirtualTerminal` in memory, so
-/// screens are tested without a tty.
+// The terminal the app runs on: key input, a size, and a way to show a ``ScreenBuffer``.
+//
+// `CursesTerminal` implements it on ncurses; `TestSupport.VirtualTerminal` in memory, so
+// screens are tested without a tty.
 
 /// A terminal's size in cells.
 public struct TerminalSize: Hashable, Sendable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-/// Wrapped, vertically scrollable text, and the status line with key hints.
+// Wrapped, vertically scrollable text, and the status line with key hints.
 
 /// A paragraph of text word-wrapped to its rectangle and scrolled by whole lines.
 public struct TextBlock: Sendable {

@@ -1,4 +1,4 @@
-/// A theme: the style of each ``StyleRole``, with helix-style fallback for roles it leaves out.
+// A theme: the style of each ``StyleRole``, with helix-style fallback for roles it leaves out.
 
 /// A partial style as written in a theme: any of its parts may be left to the parent role.
 public struct StyleSpec: Hashable, Sendable {

@@ -19,15 +19,7 @@ enum OptionName: String, Sendable, CaseIterable, CustomStringConvertible {
   var description: String { rawValue }
 }
 
-/// The command line, parsed from a table of commands and their options.
-///
-/// A hand-written parser rather than swift-argument-parser: that library builds each
-/// command's options by reflection, which adds about 1.8 ms to every process of a ~5 ms
-/// `autocapture timeline --json` (Decisions.md has the measurement), and whole-process time
-/// is one of our benchmark goals. The
-/// grammar is the usual one: `--name value`, `--name=value`, flags, `--` before arguments
-/// that start with a dash, `-h`/`--help` anywhere. A repeated single-value option keeps its
-/// last value. Usage errors exit with 64 (EX_USAGE), other errors with 1.
+/// One option of a command: its name, whether it takes a value, and its help.
 struct OptionSpec: Sendable {
   enum Kind: Sendable {
     /// `--name`, no value.
@@ -171,6 +163,15 @@ struct ExitStatus: Error {
   var code: Int32
 }
 
+/// The command line, parsed from a table of commands and their options.
+///
+/// A hand-written parser rather than swift-argument-parser: that library builds each
+/// command's options by reflection, which adds about 1.8 ms to every process of a ~5 ms
+/// `autocapture timeline --json` (Decisions.md has the measurement), and whole-process time
+/// is one of our benchmark goals. The grammar is the usual one: `--name value`,
+/// `--name=value`, flags, `--` before arguments that start with a dash, `-h`/`--help`
+/// anywhere. A repeated single-value option keeps its last value. Usage errors exit with 64
+/// (EX_USAGE), other errors with 1.
 enum CommandLineParser {
   /// What the words after the program name ask for.
   enum Request {

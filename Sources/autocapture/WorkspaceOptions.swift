@@ -59,7 +59,7 @@ struct WorkspaceOptions {
   }
 
   /// The widest meeting window taken: a century either side. Wider ones (up to Int.max
-  /// hours) overflowed the calendar's 64-bit seconds and stopped the process.
+  /// hours) would overflow the calendar's 64-bit seconds and stop the process.
   static let maxMeetingWindowHours = 876_000
 
   /// The capture limits: options, then the config file, then docs/capture-rules.md's defaults.

@@ -8,7 +8,7 @@ import Testing
   static func at(_ s: String) -> Date { ISO8601.parse(s) ?? Date(timeIntervalSince1970: 0) }
   static let now = at("2026-11-23T12:00:00Z")  // a Monday
 
-  /// A review found the demo's all-day workshop shown as "Tue 00:00 – 00:00".
+  /// An all-day meeting (the demo's workshop) shows its day, not "Tue 00:00 – 00:00".
   @Test func anAllDayMeetingIsItsDayWithoutTimes() {
     let start = Self.at("2026-11-24T00:00:00Z"), end = Self.at("2026-11-25T00:00:00Z")
     #expect(DateText.span(start, end: end, isAllDay: true, timeZone: Self.utc)

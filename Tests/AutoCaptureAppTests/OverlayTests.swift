@@ -21,8 +21,8 @@ import Testing
     if let action = Keymap.action(for: key, in: s) { _ = reduce(&s, action) }
   }
 
-  /// A review found a broken .ics taking the status line (and its key hints) for the whole
-  /// session, with the other problems nowhere to be read.
+  /// A broken .ics does not take the status line (and its key hints) for the whole
+  /// session: problems take one line of the pane, and `!` lists them all.
   @Test func problemsTakeOneLineOfThePaneAndBangListsThemAll() {
     var s = state()
     let screen = s.render()
@@ -51,8 +51,8 @@ import Testing
     #expect(s.message?.text.contains("every mail and calendar file was read") == true)
   }
 
-  /// A review found help cut at the smallest size (60×16), with nothing to scroll, and
-  /// then cut at 74 to 79 columns, where two columns did not fit every line.
+  /// Help scrolls to every key, uncut, at the smallest size (60×16) and at 74 to 79
+  /// columns, where two columns do not fit every line.
   @Test func helpAtEveryWidthScrollsToEveryKeyUncut() {
     for width in [Screens.minimumWidth, 70, 74, 79, 80, 120] {
       var s = state(width: width, height: Screens.minimumHeight)
@@ -79,8 +79,8 @@ import Testing
     #expect(s.overlayScroll == bottom - 1)
   }
 
-  /// Help says q quits anywhere: so it does from help too (a review needed two at the
-  /// too-small screen, where help cannot be seen).
+  /// Help says q quits anywhere: so one q does from help too, also on the too-small
+  /// screen, where help cannot be seen.
   @Test func qQuitsFromHelpAndEscapeClosesIt() {
     var s = state()
     press(.character("?"), &s)

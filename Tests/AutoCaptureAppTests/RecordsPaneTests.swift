@@ -5,7 +5,7 @@ import TerminalUI
 import Testing
 
 @Suite struct RecordsPaneTests {
-  /// A review found no sign of records above or below the pane, unlike the timeline.
+  /// Like the timeline, the records pane shows how many rows are above and below it.
   @Test func theBottomBorderSaysHowManyRowsAreAboveAndBelow() {
     let records = (1...40).map {
       RecordSummary(ref: RecordRef(type: .account, id: "a\($0)"), name: "Account \($0)")

@@ -49,7 +49,7 @@ import TerminalUI
     #expect(state.currentRecord?.ref.id == "a-mul")
   }
 
-  /// A review found /odeg not finding Sven Ødegaard, while /muller found Müller.
+  /// `/odeg` finds Sven Ødegaard, as `/muller` finds Müller.
   @Test func filterMatchesLettersThatHaveNoAccentToDropAsTheyAreTyped() {
     let names = ["Sven Ødegaard", "Łódź Logistics", "Ærø Færge", "Weiß AG", "Müller GmbH"]
     var state = AppState(user: Self.dana,
@@ -91,7 +91,7 @@ import TerminalUI
     }
   }
 
-  /// Typing "mu" then ↓ to the second match and Enter went back to the first match.
+  /// Typing "mu", ↓ to the second match and Enter keeps the second match, not the first.
   @Test func enterKeepsTheMatchMovedToWhileFiltering() {
     var state = makeState()
     _ = reduce(&state, .command(.startFilter))
@@ -105,8 +105,8 @@ import TerminalUI
     #expect(effects.isEmpty, "the timeline shown is already Ann's")
   }
 
-  /// Backspace on an empty filter left the prompt open with nothing to delete; in a shell,
-  /// mutt or vim's `/` it closes the prompt.
+  /// Backspace on an empty filter closes the prompt, as in a shell, mutt or vim's `/`,
+  /// rather than leave it open with nothing to delete.
   @Test func backspaceOnAnEmptyFilterClosesThePrompt() {
     var state = makeState()
     _ = reduce(&state, .command(.moveDown))
@@ -152,7 +152,7 @@ import TerminalUI
     #expect(state.filter == "e", "arrows are not typed into the filter")
   }
 
-  /// Help lists Ctrl-C under "Anywhere", but while a filter was typed it did nothing.
+  /// Help lists Ctrl-C under "Anywhere": it quits while a filter is typed too.
   @Test func ctrlCQuitsWhileTypingAFilterAsEverywhereElse() {
     var state = makeState()
     _ = reduce(&state, .command(.startFilter))
@@ -173,8 +173,6 @@ import TerminalUI
     #expect(state.currentRecord?.ref.id == "c-ann")
   }
 
-  /// A review found Esc in the timeline moving the cursor to the first item, so the next
-  /// `t` tracked another email than the one selected.
   /// Ann Lee found by the filter `ann` (kept), her timeline of `items` loaded and focused.
   func filteredToAnn(items: [TimelineItem]) -> AppState {
     var state = makeState()
@@ -187,6 +185,8 @@ import TerminalUI
     return state
   }
 
+  /// Esc in the timeline leaves the cursor on its item, so the next `t` tracks the
+  /// email selected, not the first one.
   @Test func escapeClosesTheOpenTileFirstThenTheFilterAndTheCursorStays() {
     let other = TimelineItem(id: "mail:<o@x>", kind: .email, state: .untracked, subject: "Other",
                              at: Date(timeIntervalSince1970: 500), messageId: "<o@x>")
@@ -295,8 +295,8 @@ import TerminalUI
     #expect(state.message == .info("Tracked 2 items"))
   }
 
-  /// A review found Esc doing nothing visible after the open tile was tracked: its new id
-  /// left `expandedItem` on the old one, which the next Esc cleared.
+  /// An open tile that is tracked gets a new id: `expandedItem` follows it, so the next
+  /// Esc closes the tile rather than clearing the old id to no visible effect.
   @Test func anOpenTileThatTurnedTrackedStaysOpenUnderItsNewId() {
     var state = makeState()
     let ref = Self.records[0].ref
@@ -363,7 +363,7 @@ import TerminalUI
     #expect(statusRoles().contains("E"))
   }
 
-  /// `r` changed nothing on screen when nothing had changed, so it read as a dead key.
+  /// `r` says it is done even when nothing changed, so it does not read as a dead key.
   @Test func refreshSaysItIsDoneAndHowManyRecordsThereAre() {
     var state = makeState()
     _ = reduce(&state, .command(.refresh))

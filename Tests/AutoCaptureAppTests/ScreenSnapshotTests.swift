@@ -137,8 +137,8 @@ import TestSupport
     assertSnapshot(render(s), named: "notice")
   }
 
-  /// The notice also took the status line, for as long as it held (all session when the
-  /// organization withholds untracked mail), and its key hints with it ("? help", "q quit");
+  /// The notice does not take the status line and its key hints ("? help", "q quit") for
+  /// as long as it holds (all session when the organization withholds untracked mail);
   /// the pane shows the notice in full.
   @Test func aNoticeLeavesTheStatusLineItsKeyHints() {
     let s = state(notice: "the organization's access policy blocks untracked email and meetings")

@@ -37,7 +37,7 @@ import Testing
     #expect(screen(sync).contains { $0.contains("today 11:45–12:15") })
   }
 
-  /// A review found a note's text, cut on the tile, shown nowhere in full.
+  /// A note's text, cut on the tile, shows in full when the tile is open.
   @Test func anOpenTileShowsTheWholeSubjectAndLocation() {
     let text = "Renée prefers contract documents in French; decision by end of January, "
       + "after the board meets"

@@ -23,7 +23,7 @@ import Testing
     return s
   }
 
-  /// A review found the last tile alone at the top of an empty pane after it was collapsed.
+  /// A collapsed last tile is not left alone at the top of an empty pane.
   @Test func closingTheLastTileBringsTheTilesAboveBackIntoThePane() {
     var s = state(Self.emails(12))
     _ = reduce(&s, .command(.bottom))
@@ -39,7 +39,7 @@ import Testing
     #expect(screen.firstIndex { $0.contains("Mail 11") } == 18)
   }
 
-  /// A review found PgDn in an open tile skipping four lines at 80×24.
+  /// PgDn in an open tile at 80×24 skips no line.
   @Test func pageDownInAnOpenTileShowsTheLineAfterTheLastOneShown() {
     var s = state(Self.emails(1))
     _ = reduce(&s, .command(.toggleExpand))
@@ -87,8 +87,8 @@ import Testing
     return s.render()
   }
 
-  /// An open message longer than the pane left two or three rows blank under its tile, so
-  /// 60×16 showed 6 lines of the message where 8 fit.
+  /// An open message longer than the pane leaves no rows blank under its tile: at 60×16
+  /// it shows the 8 lines that fit, not 6.
   @Test func anOpenLongMessageFillsThePaneDownToItsBorder() {
     for state in [ItemState.tracked, .untracked] {
       for (width, height) in [(80, 24), (60, 16), (100, 30)] {
@@ -114,8 +114,8 @@ import Testing
     return s
   }
 
-  /// Reaching the end of a long open message took a PgDn per screenful (500 lines: 36);
-  /// End and G now go there, as in mutt's pager or less, and Home and g back to its top.
+  /// End and G go to the end of a long open message, as in mutt's pager or less, not a
+  /// PgDn per screenful (500 lines: 36); Home and g go back to its top.
   @Test func endAndGGoToTheEndOfTheOpenMessageAndHomeAndGBackToItsTop() {
     var s = openLongMessage()
     _ = reduce(&s, .command(.bottom))

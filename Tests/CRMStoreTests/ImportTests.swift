@@ -361,7 +361,7 @@ import TestSupport
             == ["client": .contact("c-ann")])
   }
 
-  /// A review found `{"contacts": [...], "contacts": []}` imported with the second list
+  /// `{"contacts": [...], "contacts": []}` is refused, not imported with one list
   /// dropped without a word.
   @Test func aKeyWrittenTwiceInOneObjectIsRefusedWithItsPath() throws {
     let twice = ": written twice in the same object (which one is meant?)"
@@ -377,8 +377,8 @@ import TestSupport
       "accounts[0].lookups.x[1].k" + twice)
   }
 
-  /// A review found a UTF-16 file (which the decoder reads) crashing the repeated-key scan,
-  /// which took its bytes for UTF-8: "≝" is 5D 22 in UTF-16LE, a `]` and a `"`.
+  /// The repeated-key scan reads a UTF-16 file (which the decoder reads) without crashing,
+  /// not taking its bytes for UTF-8: "≝" is 5D 22 in UTF-16LE, a `]` and a `"`.
   @Test func utf16AndUtf32FilesAreScannedAsTheDecoderReadsThem() throws {
     let tricky = #"{"organization": {"name": "≝}}}}]]"}}"#
     let twice = #"{"organization": {"name": "A", "name": "B"}}"#
@@ -419,8 +419,8 @@ import TestSupport
     #expect(try fixture.store.contact(id: "x-1")?.name == "C")
   }
 
-  /// A review found `" <cc@x> "` and a bare `cc@x` stored as written, so the tracked email
-  /// and its copy in the mailbox showed as two items.
+  /// `" <cc@x> "` and a bare `cc@x` are stored as `<cc@x>`, so the tracked email and its
+  /// copy in the mailbox are one item.
   @Test func aMessageIdIsStoredAsTheMailParserGivesIt() throws {
     for (written, stored) in [(" <cc@x> ", "<cc@x>"), ("abc@fabrikam.example", "<abc@fabrikam.example>")] {
       let fixture = try StoreFixture(importing: json([

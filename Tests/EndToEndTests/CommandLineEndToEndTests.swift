@@ -108,8 +108,8 @@ import TestSupport
       atPath: f.root.appendingPathComponent("index-tilde/index.sqlite").path))
   }
 
-  /// A review stopped the binary with a stack trace by a meeting window of Int.max hours,
-  /// and found out-of-range values exiting 1 where malformed ones exit 64.
+  /// Out-of-range values (a meeting window of Int.max hours) exit 64 as malformed ones
+  /// do, with no stack trace.
   @Test func outOfRangeValuesAreUsageMistakesNotCrashes() throws {
     let f = try CaptureFixture.imported()
     try f.calendarFile("sync.ics", """
@@ -139,7 +139,7 @@ import TestSupport
     #expect(widest.stdout.contains("\"cal:weekly\""))
   }
 
-  /// A review found `import DIR` answered with "NSCocoaErrorDomain error 256".
+  /// `import DIR` says "not a file", not "NSCocoaErrorDomain error 256".
   @Test func importingADirectoryOrAFifoSaysItIsNotAFile() throws {
     let dir = try Fixtures.temporaryDirectory("import-not-a-file")
     let fifo = dir.appendingPathComponent("crm.json")
@@ -153,7 +153,7 @@ import TestSupport
     #expect(!FileManager.default.fileExists(atPath: db))
   }
 
-  /// A review found a mistyped AUTOCAPTURE_CONFIG ignored without a word.
+  /// A mistyped AUTOCAPTURE_CONFIG is an error, not ignored without a word.
   @Test func aConfigFileNamedByTheEnvironmentMustExist() throws {
     let result = try CLIRunner.run(["timeline", "--json", "--record", "account:a-fab"],
                                    environment: ["AUTOCAPTURE_CONFIG": "/nonexistent/ac.toml"])

@@ -95,8 +95,8 @@ import TestSupport
 
 /// Home and End as terminals send them: tmux, PuTTY, rxvt and the Linux console send
 /// ESC [ 1 ~ and ESC [ 4 ~ (or ESC [ H, ESC [ F), while TERM=xterm-256color's terminfo
-/// names only ESC O H and ESC O F; curses read the others as Esc and text, and the keys
-/// did nothing.
+/// names only ESC O H and ESC O F; curses alone reads the others as Esc and text, and
+/// the keys would do nothing.
 @Suite(.serialized) struct TUIHomeEndEndToEndTests {
   @Test func homeAndEndMoveToTheFirstAndLastTileWhateverSequenceTheTerminalSends() throws {
     var f = try CaptureFixture()
@@ -155,15 +155,15 @@ import TestSupport
     return (process, output)
   }
 
-  /// A review found an unknown TERM answered by ncurses' own "Error opening terminal".
+  /// An unknown TERM is refused with what to do, not ncurses' "Error opening terminal".
   /// Run on a terminal made by `script` (util-linux): the TUI refuses to start without one,
   /// and under tmux the error's first line can scroll into history (`TmuxSession.capture`).
   /// TERM=dumb (Emacs' shell, some CI) has a terminfo entry but cannot move the cursor:
-  /// curses wrote every row at the same place and only the status line was left.
+  /// curses would write every row at the same place, leaving only the status line.
   @Test func aTerminalThatCannotMoveTheCursorIsRefusedWithWhatToDo() throws {
     let f = try CaptureFixture.imported()
     let (process, output) = try Self.onScriptTerminal("TERM=dumb \(f.tuiCommandLine())")
-    // Before the fix the app started and waited for keys that never came: end it (and its
+    // An app that started anyway would wait for keys that never come: end it (and its
     // terminal) rather than hang the suite.
     DispatchQueue.global().asyncAfter(deadline: .now() + 20) {
       if process.isRunning { process.terminate() }
@@ -175,8 +175,8 @@ import TestSupport
       + "(try TERM=xterm-256color)"), "\(text)")
   }
 
-  /// A review saw the app spin at full CPU after its terminal went away: with SIGHUP
-  /// ignored (nohup, some harnesses) curses answered every read at once with no key.
+  /// The app ends, not spinning at full CPU, when its terminal goes away with SIGHUP
+  /// ignored (nohup, some harnesses) and curses answers every read at once with no key.
   @Test func theAppEndsWhenItsTerminalGoesAwayEvenWithHangupIgnored() throws {
     let f = try CaptureFixture.imported()
     let pidFile = f.root.appendingPathComponent("tui.pid").path

@@ -145,8 +145,8 @@ import TestSupport
     }
   }
 
-  /// docs/commands.md: a missing file is bad input. A review found a mistyped --maildir answered
-  /// with exit 0, and the usual mailbox then dropped from the index.
+  /// docs/commands.md: a missing file is bad input. A mistyped --maildir is refused, not
+  /// answered with exit 0 and the usual mailbox dropped from the index.
   @Test func aMissingMailboxOrCalendarIsRefusedBeforeTheIndexIsTouched() throws {
     var f = try fixture()
     try f.message(id: "<kept@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
@@ -170,7 +170,7 @@ import TestSupport
   }
 
   /// Files that cannot be read inside a source are warnings, not failures: in `problems`
-  /// and on standard error, in JSON mode too (a review found them only in text mode's).
+  /// and on standard error, in JSON mode as in text mode.
   @Test func aBrokenCalendarFileIsAWarningInBothFormsAndTheRestIsShown() throws {
     let f = try fixture()
     try "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n".write(

@@ -71,8 +71,8 @@ import Testing
 }
 
 @Suite struct HostileHTMLTests {
-  /// `<img,alt=` repeated: each alt value held the rest of the text, which was converted
-  /// again, once per repetition (quadratic time, one stack frame per repetition).
+  /// `<img,alt=` repeated: no alt value holds the rest of the text to be converted again,
+  /// once per repetition (quadratic time, one stack frame per repetition).
   @Test(.timeLimit(.minutes(1)))
   func repeatedImageAltIsReadAsTextInOnePass() {
     let html = String(repeating: "<img,alt=", count: 3_000)

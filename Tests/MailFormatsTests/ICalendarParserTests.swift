@@ -50,8 +50,8 @@ enum ICS {
     #expect(document.warnings.isEmpty)
   }
 
-  /// A review found that files concatenated with their byte-order marks
-  /// (`cat a.ics b.ics`) lost the second BEGIN:VCALENDAR, and with it that calendar's METHOD.
+  /// Files concatenated with their byte-order marks (`cat a.ics b.ics`) keep the
+  /// second BEGIN:VCALENDAR, and with it that calendar's METHOD.
   @Test func byteOrderMarkAtTheStartOfALaterLineIsDropped() {
     let text = "\u{FEFF}BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
       + "\u{FEFF}BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n"
@@ -126,9 +126,9 @@ enum ICS {
     #expect(event.attendees.last?.name == "Room 4")
   }
 
-  /// A review found that an attendee whose calendar address is not a mailto: URI but who
-  /// carries the RFC 7986 (6.2) EMAIL parameter had no address, so the meeting did not
-  /// relate to the contact whose address it names.
+  /// An attendee whose calendar address is not a mailto: URI but who carries the RFC 7986
+  /// (6.2) EMAIL parameter has that address, so the meeting relates to the contact whose
+  /// address it names.
   @Test func emailParameterGivesTheAddressOfANonMailtoAttendee() throws {
     let calendar = ICS.event([
       "DTSTART:20250101T100000Z",
@@ -141,9 +141,9 @@ enum ICS {
     #expect(event.attendees.map(\.address) == ["bo@contoso.example", "cy@contoso.example"])
   }
 
-  /// A review found that a VEVENT without DTSTART in a file with a METHOD (allowed by RFC
-  /// 5545 3.8.2.4, and how some servers write a cancellation) was skipped, so the
-  /// cancellation it carried was lost. An override stands at its RECURRENCE-ID.
+  /// A VEVENT without DTSTART in a file with a METHOD (allowed by RFC 5545 3.8.2.4, and
+  /// how some servers write a cancellation) is kept, and with it the cancellation it
+  /// carries. An override stands at its RECURRENCE-ID.
   @Test func overrideWithoutStartStandsAtItsRecurrenceId() throws {
     let calendar = ICS.calendar(["METHOD:CANCEL", "BEGIN:VEVENT", "UID:d", "SEQUENCE:1",
                                  "RECURRENCE-ID;TZID=Europe/Berlin:20251124T090000",
@@ -176,8 +176,8 @@ enum ICS {
     #expect(calendar.warnings.contains("line 1: BEGIN:VCALENDAR has no END"))
   }
 
-  /// A review found that an event whose END:VEVENT was lost swallowed the next event: the
-  /// second BEGIN:VEVENT opened inside the first, so its meeting was never read.
+  /// An event whose END:VEVENT is lost does not swallow the next event: the second
+  /// BEGIN:VEVENT does not open inside the first, so its meeting is read.
   @Test func eventWithoutEndDoesNotSwallowTheNextEvent() throws {
     let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
                 "BEGIN:VEVENT", "UID:b", "DTSTART:20250102T100000Z", "END:VEVENT",
@@ -187,9 +187,9 @@ enum ICS {
     #expect(calendar.warnings == ["line 2: BEGIN:VEVENT has no END"])
   }
 
-  /// As above for a calendar whose END:VCALENDAR was lost before the next calendar of a
-  /// concatenated file: the second calendar opened inside the first and its events were
-  /// never read.
+  /// As above for a calendar whose END:VCALENDAR is lost before the next calendar of a
+  /// concatenated file: the second calendar does not open inside the first, so its events
+  /// are read.
   @Test func calendarWithoutEndDoesNotSwallowTheNextCalendar() throws {
     let text = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "DTSTART:20250101T100000Z",
                 "END:VEVENT", "BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:b",
@@ -208,8 +208,8 @@ enum ICS {
     #expect(calendar.warnings.isEmpty)
   }
 
-  /// A review found a VEVENT wrapped in a component this reader does not know (an x-comp
-  /// may not hold components, but some writers wrap events) dropped without a word.
+  /// A VEVENT wrapped in a component this reader does not know (an x-comp may not hold
+  /// components, but some writers wrap events) is read, with a warning.
   @Test func eventInsideAnUnknownComponentIsReadWithAWarning() throws {
     let text = ["BEGIN:VCALENDAR", "METHOD:REQUEST", "BEGIN:X-WRAPPER", "BEGIN:VEVENT",
                 "UID:a", "DTSTART:20250101T100000Z", "END:VEVENT", "END:X-WRAPPER",
@@ -263,9 +263,9 @@ enum ICS {
     #expect(calendar.warnings.isEmpty)
   }
 
-  /// A review found that a writer folding at 75 octets in the middle of a UTF-8 character
-  /// (RFC 5545 3.1 allows it: the fold is removed before the octets are read as UTF-8) made
-  /// the whole file fall back to Latin-1, every accent in it garbled.
+  /// A fold at 75 octets in the middle of a UTF-8 character (RFC 5545 3.1 allows it: the
+  /// fold is removed before the octets are read as UTF-8) is joined before decoding, so the
+  /// file does not fall back to Latin-1 with every accent in it garbled.
   @Test func foldInsideAUTF8CharacterIsJoinedBeforeDecoding() throws {
     let e = Array("é".utf8), euro = Array("€".utf8)
     var bytes = Array("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\nSUMMARY:Caf".utf8)

@@ -265,9 +265,9 @@ import Testing
     #expect(try ICS.starts(calendar) == dates(["2025-01-01T09:00:00Z", "2025-01-02T09:00:00Z"]))
   }
 
-  /// A review found an EXDATE written without TZID on a zoned series read in the user's
-  /// zone: for a user elsewhere than the series it matched nothing and the excluded
-  /// meeting came back. It is read in the series' zone (the same answer when they agree).
+  /// An EXDATE written without TZID on a zoned series is read in the series' zone, not the
+  /// user's: for a user elsewhere it would match nothing and the excluded meeting come
+  /// back. (The same answer when the zones agree.)
   @Test func floatingExdateOfAZonedSeriesIsReadInTheSeriesZone() throws {
     let calendar = ICS.event(["DTSTART;TZID=Europe/Berlin:20250101T100000",
                               "RRULE:FREQ=DAILY;COUNT=3", "EXDATE:20250102T100000"])
@@ -311,8 +311,8 @@ import Testing
     #expect(calendar.warnings.contains { $0.contains("BYMONTH value '13' is out of range") })
   }
 
-  /// A review found that an RRULE part with nothing around its '=' (`;=;`, as a writer
-  /// that joins empty pairs leaves it) crashed the reader on an out-of-range index.
+  /// An RRULE part with nothing around its '=' (`;=;`, as a writer that joins empty
+  /// pairs leaves it) is reported, not a crash on an out-of-range index.
   @Test func ruleWithAnEmptyPartIsReportedInsteadOfCrashing() throws {
     let calendar = ICS.event(["DTSTART:20250101T100000Z", "RRULE:FREQ=DAILY;=;COUNT=3"])
     #expect(try ICS.starts(calendar) == dates(["2025-01-01T10:00:00Z"]))
@@ -330,9 +330,9 @@ import Testing
     #expect(calendar.warnings.contains { $0.contains("RRULE part '=' has no name") })
   }
 
-  /// A review found a rule with both COUNT and UNTIL (forbidden by RFC 5545 3.3.10, but
-  /// written by some generators) dropped whole: the meeting showed once. Both limits now
-  /// apply, whichever ends the series first.
+  /// A rule with both COUNT and UNTIL (forbidden by RFC 5545 3.3.10, but written by some
+  /// generators) is not dropped whole, showing the meeting once: both limits apply,
+  /// whichever ends the series first.
   @Test func ruleWithBothCountAndUntilEndsAtTheFirstLimitReached() throws {
     let byUntil = ICS.event(["DTSTART:20250101T100000Z",
                              "RRULE:FREQ=DAILY;COUNT=10;UNTIL=20250103T100000Z"])
@@ -347,8 +347,8 @@ import Testing
     #expect(try ICS.starts(byCount) == dates(["2025-01-01T10:00:00Z", "2025-01-02T10:00:00Z"]))
   }
 
-  /// A review found hourly series kept as their first occurrence, so one begun in 2020
-  /// showed nothing this week.
+  /// Hourly series are expanded, not kept as their first occurrence, so one begun in
+  /// 2020 shows this week's meetings.
   @Test func hourlyWithIntervalAcrossMidnight() throws {
     #expect(try series("20250101T220000Z", "FREQ=HOURLY;INTERVAL=3;COUNT=4") == dates([
       "2025-01-01T22:00:00Z", "2025-01-02T01:00:00Z", "2025-01-02T04:00:00Z",
@@ -403,9 +403,9 @@ import Testing
     }))
   }
 
-  /// A review found counted series walked period by period from their start: an hourly
-  /// one begun in 2000 hit the walking cap and lost this week's meetings, a daily one from
-  /// 1900 took a third of a second. Rules that give as many times in every period jump.
+  /// Rules that give as many times in every period jump to the window rather than walk
+  /// period by period from their start, where an hourly series begun in 2000 would hit the
+  /// walking cap and lose this week's meetings, and a daily one from 1900 take 0.3 s.
   @Test func countedHourlySeriesBegunLongAgoReachesTheWindow() throws {
     let calendar = ICS.event(["DTSTART:20000101T100000Z", "RRULE:FREQ=HOURLY;COUNT=999999999"])
     let window = try ICS.date("2026-11-20T00:00:00Z")...ICS.date("2026-11-20T05:30:00Z")
@@ -506,8 +506,8 @@ import Testing
     #expect(occurrences[1].start == (try ICS.date("2025-01-13T10:00:00Z")))
   }
 
-  /// A review found `RANGE=THISANDFUTURE` read as an override of its one occurrence, so
-  /// after "move this and all following" the later meetings kept their old time and title.
+  /// `RANGE=THISANDFUTURE` overrides every later occurrence, not only its own: after "move
+  /// this and all following" the later meetings take the new time and title.
   @Test func thisAndFutureOverrideMovesEveryLaterOccurrence() throws {
     let calendar = ICS.calendar([
       "BEGIN:VEVENT", "UID:w", "DTSTART:20250106T100000Z", "DTEND:20250106T110000Z",

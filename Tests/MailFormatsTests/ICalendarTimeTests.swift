@@ -45,8 +45,8 @@ import Testing
     #expect(try ICS.starts(calendar) == [try ICS.date("2025-01-15T08:00:00Z")])
   }
 
-  /// A review found only 16 Windows zone names known: an Outlook-style TZID such as
-  /// `Russian Standard Time` without its VTIMEZONE was read as floating time, hours off.
+  /// Windows zone names come from CLDR's whole table: an Outlook-style TZID such as
+  /// `Russian Standard Time` without its VTIMEZONE is not read as floating time, hours off.
   @Test(arguments: [
     ("Russian Standard Time", "2025-01-15T06:00:00Z"),
     ("Singapore Standard Time", "2025-01-15T01:00:00Z"),
@@ -139,8 +139,8 @@ import Testing
     #expect(occurrence.end == (try ICS.date("2025-03-30T22:00:00Z")))
   }
 
-  /// A review found an all-day event whose DTEND repeats its DTSTART (written so by some
-  /// exporters) given no length at all; DTEND is exclusive, so it is read as one day.
+  /// An all-day event whose DTEND repeats its DTSTART (written so by some exporters) is
+  /// read as one day, not as no length at all: DTEND is exclusive.
   @Test func allDayEventEndingOnItsStartDayLastsOneDay() throws {
     let calendar = ICS.event(["DTSTART;VALUE=DATE:20250101", "DTEND;VALUE=DATE:20250101"])
     let occurrence = try #require(calendar.occurrences(
@@ -166,8 +166,8 @@ import Testing
     #expect(occurrence.end == (try ICS.date("2025-03-01T11:00:00Z")))
   }
 
-  /// A review found a negative DURATION read as written, so the meeting ended before it
-  /// began; a DTEND before DTSTART was already ignored with a warning, and so is this now.
+  /// A negative DURATION is ignored with a warning, as a DTEND before DTSTART is, rather
+  /// than read as written, ending the meeting before it begins.
   @Test func negativeDurationIsIgnoredWithAWarning() throws {
     let calendar = ICS.event(["DTSTART:20250301T093000Z", "DURATION:-PT30M"])
     let occurrence = try #require(calendar.occurrences(

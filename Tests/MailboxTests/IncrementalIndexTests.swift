@@ -194,7 +194,7 @@ import Testing
     #expect(outer.parsedFiles == 0 && outer.removed == 0 && outer.totalMessages == 2)
   }
 
-  /// A review found `index` waiting forever on a FIFO left in `cur/`.
+  /// `index` reports a FIFO left in `cur/` rather than wait on it forever.
   @Test func aFifoInAMaildirIsReportedNotWaitedOn() throws {
     let tree = try MailTree("fifo")
     try tree.write(mailText(id: "<a@t>"), name: "1.M1P1.host:2,S")
@@ -206,7 +206,7 @@ import Testing
       $0.contains(fifo.path) && $0.contains("not a regular file") })
   }
 
-  /// A review found a header block over 1 MiB cut silently, losing the From: after the cut.
+  /// A header block over 1 MiB is reported, not cut silently, losing the From: after it.
   @Test func aHeaderBlockOverOneMebibyteIsReportedNotCutSilently() throws {
     let tree = try MailTree("huge-header")
     let filler = "X-Big: " + String(repeating: "a", count: 2 << 20) + "\n"
@@ -224,7 +224,7 @@ import Testing
     #expect(summary.skipped.map(\.description).contains { $0.contains("not an mbox file") })
   }
 
-  /// A review found "NSCocoaErrorDomain error 512" where a file stood in the index's path.
+  /// A file in the index's path is named, not answered with "NSCocoaErrorDomain error 512".
   @Test func anIndexDirectoryThatCannotBeMadeNamesWhatIsInTheWay() throws {
     let tree = try MailTree("index-blocked")
     let file = tree.root.deletingLastPathComponent().appendingPathComponent("a-file")
@@ -253,8 +253,8 @@ import Testing
     #expect(heard.calls.count == 2)  // nothing new: nothing to report
   }
 
-  /// A review found a message saved as a file and named as an mbox indexed as nothing, with
-  /// no word of it.
+  /// A message saved as a file and named as an mbox is reported on every run, not
+  /// indexed as nothing without a word.
   @Test func aFileThatIsNotAnMboxIsReportedAgainOnEachRun() throws {
     let tree = try MailTree("not-mbox")
     let eml = tree.root.deletingLastPathComponent().appendingPathComponent("quote.eml")

@@ -107,8 +107,8 @@ import Testing
     }
   }
 
-  /// Found by the helper that built the same schema on a branch: without the unique
-  /// constraint, a second name for one unique part became a second row that outlived both.
+  /// Two names for one unique part are one file row (the unique constraint), which leaves
+  /// with them, not a second row that outlives both.
   @Test func twoNamesWithOneUniquePartAreOneFileThatLeavesWithThem() throws {
     let tree = try MailTree("same-uniq")
     try tree.write(mailText(id: "<dup@t>"), name: "d1:2,S")

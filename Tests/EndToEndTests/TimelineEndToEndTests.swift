@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Behaviours a review found missing, kept working through the real binary.
-@Suite struct ReviewRegressionTests {
+/// What `timeline` shows through the real binary, around `track` and `sync`.
+@Suite struct TimelineEndToEndTests {
   typealias F = CaptureFixture
 
   func fixture(_ json: String = F.crmJSON()) throws -> CaptureFixture {
@@ -14,8 +14,8 @@ import TestSupport
     try CLIRunner.run(["track", "--record", record, "--item", item] + f.sources())
   }
 
-  /// A review found escape sequences from subjects reaching the terminal through the
-  /// text output of `timeline` (the TUI already showed them as U+FFFD).
+  /// Escape sequences in subjects do not reach the terminal through the text output of
+  /// `timeline`: they show as U+FFFD, as in the TUI.
   @Test func theTextTimelineCannotDriveTheTerminal() throws {
     var f = try fixture()
     try f.message(id: "<esc@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
