@@ -29,15 +29,7 @@ struct Tile {
     return collapsedHeight + max(1, min(maxBody, openLines.count))
   }
 
-  var kindLabel: String {
-    switch item.kind {
-    case .email: return "Email"
-    case .appointment: return "Meeting"
-    case .phonecall: return "Phone call"
-    case .task: return "Task"
-    case .note: return "Note"
-    }
-  }
+  var kindLabel: String { item.kind.displayName }
 
   /// The label at the right of the top border: privacy and tracking state.
   var stateLabel: String? {

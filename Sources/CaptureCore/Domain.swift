@@ -245,6 +245,17 @@ public struct CustomRecord: Hashable, Sendable {
 
 public enum ActivityKind: String, Hashable, Sendable, Codable, CaseIterable {
   case email, appointment, phonecall, task, note
+
+  /// The kind as people say it: "Email", "Meeting", "Phone call", "Task", "Note".
+  public var displayName: String {
+    switch self {
+    case .email: return "Email"
+    case .appointment: return "Meeting"
+    case .phonecall: return "Phone call"
+    case .task: return "Task"
+    case .note: return "Note"
+    }
+  }
 }
 
 public enum Direction: String, Hashable, Sendable, Codable {

@@ -111,8 +111,8 @@ public final class TimelineService: Sendable {
     if item.state == .tracked {
       if let activityId = item.activityId,
          try store.activity(id: activityId)?.regarding.contains(record) ?? false {
-        throw NotAllowed("this \(item.kind == .appointment ? "meeting" : item.kind.rawValue) "
-          + "is already tracked on this record")
+        throw NotAllowed("this \(item.kind.displayName.lowercased()) is already tracked on "
+          + "this record")
       }
     }
     let trackId = item.state == .tracked ? capturedId(of: item) : item.id

@@ -374,7 +374,7 @@ import Testing
     #expect(throws: NotAllowed("this meeting is already tracked on this record")) {
       try world.track("cal:review@contoso.example")
     }
-    #expect(throws: NotAllowed("this phonecall is already tracked on this record")) {
+    #expect(throws: NotAllowed("this phone call is already tracked on this record")) {
       try world.track("act-call")
     }
   }
