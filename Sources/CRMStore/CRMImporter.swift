@@ -10,7 +10,19 @@ public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The JSON path (`opportunities[3].stakeholders[1]`); empty for the file as a whole.
   public var path: String
   public var message: String
-  public init(path: String, message: String) { self.path = path; self.message = message }
+  /// Both quote the file, and a teammate's file may hold a key or value of any size: each
+  /// is cut to an excerpt, so an error is one readable line whatever the input.
+  public init(path: String, message: String) {
+    self.path = Self.excerpt(path, limit: 200)
+    self.message = Self.excerpt(message, limit: 600)
+  }
+
+  /// `text`, or its first `limit` characters and how much was left out.
+  static func excerpt(_ text: String, limit: Int) -> String {
+    guard text.utf8.count > limit else { return text }
+    let head = text.prefix(limit)
+    return "\(head)… (\(text.utf8.count - head.utf8.count) more bytes)"
+  }
   public var description: String { path.isEmpty ? message : "\(path): \(message)" }
 }
 

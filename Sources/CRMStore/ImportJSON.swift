@@ -71,9 +71,10 @@ struct JSONObject {
       throw ImportError(path: path, message: "expected an object, found \(value.kindName)")
     }
     if let unknown = fields.keys.filter({ !allowed.contains($0) }).sorted().first {
+      let key = ImportError.excerpt(unknown, limit: 80)
       throw ImportError(
-        path: JSONObject.join(path, unknown),
-        message: "unknown key '\(unknown)' (known keys: \(allowed.joined(separator: ", ")))")
+        path: JSONObject.join(path, key),
+        message: "unknown key '\(key)' (known keys: \(allowed.joined(separator: ", ")))")
     }
     self.path = path
     self.fields = fields

@@ -464,4 +464,22 @@ import TestSupport
       #expect(error.description.contains("nope.json"))
     }
   }
+
+  /// An error quotes an excerpt of what it names, so a huge key or value in a file gives one
+  /// short line, not the key twice over.
+  @Test func anErrorQuotesAnExcerptOfAHugeKeyOrValue() throws {
+    let hugeKey = String(repeating: "k", count: 2_000_000)
+    for file in [#"{"leads": [{"id": "l-1", "\#(hugeKey)": 1}]}"#,
+                 #"{"\#(hugeKey)": []}"#,
+                 #"{"activities": [{"id": "a", "kind": "email", "at": "\#(hugeKey)"}]}"#] {
+      let fixture = try StoreFixture()
+      do {
+        try fixture.importJSON(file)
+        Issue.record("accepted")
+      } catch let error as ImportError {
+        #expect(error.description.utf8.count < 1_000, "\(error.description.prefix(120))")
+        #expect(error.description.contains("more bytes"))
+      }
+    }
+  }
 }
