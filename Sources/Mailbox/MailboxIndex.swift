@@ -79,7 +79,8 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     }
     let path = MailboxIndex.databasePath(in: indexDirectory)
     do {
-      database = try SQLiteFiles.open(path: path, connections: connections, busyTimeout: 30)
+      database = try SQLiteFiles.open(path: path, connections: connections, busyTimeout: 30,
+                                      access: .ownerOnly)
       let current = try database.read { db in
         try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
       }
@@ -139,7 +140,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   }
 
   /// The SQLite file in an index directory; errors name it.
-  private static func databasePath(in directory: URL) -> String {
+  static func databasePath(in directory: URL) -> String {
     directory.appendingPathComponent("index.sqlite").path
   }
 

@@ -2,6 +2,12 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// How AutoCapture opens its SQLite files (the shared CRM database and the private index).
 ///
 /// Both are WAL databases, so readers never block the one writer, across processes too.
@@ -23,14 +29,27 @@ public enum SQLiteFiles {
     case single
   }
 
+  /// Who may read a database file AutoCapture creates.
+  public enum Access: Sendable {
+    /// The owner alone (0600), whatever the umask; a file an older version left readable
+    /// by others, and its `-wal` and `-shm`, are narrowed to that. For the private index.
+    case ownerOnly
+    /// A new file is created 0600 too; an existing file keeps the mode it was given, so a
+    /// team that shares one file on one machine can open it to a group (the CRM database).
+    case ownerOnlyWhenCreated
+  }
+
   /// Opens (creating when missing) the WAL database at `path`.
   ///
   /// A new file is put in WAL mode whichever connection set opens it; the mode is then
   /// stored in the file. Writers use `synchronous = NORMAL`, the usual choice with WAL: a
-  /// commit may be lost to a power cut, but the file stays consistent.
+  /// commit may be lost to a power cut, but the file stays consistent. SQLite gives the
+  /// `-wal` and `-shm` files the database file's mode.
   public static func open(
-    path: String, connections: Connections, busyTimeout: Double, foreignKeys: Bool = false
+    path: String, connections: Connections, busyTimeout: Double, foreignKeys: Bool = false,
+    access: Access = .ownerOnlyWhenCreated
   ) throws -> any DatabaseWriter {
+    prepareFile(path, access: access)
     var config = Configuration()
     config.label = path
     config.busyMode = .timeout(busyTimeout)
@@ -55,6 +74,27 @@ public enum SQLiteFiles {
         }
       }
       return queue
+    }
+  }
+
+  /// Creates `path` empty with mode 0600 when it is missing (whatever the umask) and, for
+  /// `.ownerOnly`, narrows the modes of the file and its `-wal` and `-shm` to 0600.
+  static func prepareFile(_ path: String, access: Access) {
+    #if canImport(Glibc)
+      let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    #else
+      let fd = Darwin.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    #endif
+    if fd >= 0 {
+      fchmod(fd, 0o600)
+      close(fd)
+    }
+    guard access == .ownerOnly else { return }
+    for file in [path, path + "-wal", path + "-shm"] {
+      var info = stat()
+      if stat(file, &info) == 0, info.st_mode & 0o077 != 0 {
+        chmod(file, info.st_mode & 0o700)
+      }
     }
   }
 }

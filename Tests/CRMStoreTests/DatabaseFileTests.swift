@@ -130,3 +130,25 @@ struct TestSupportDirectory {
   init() throws { url = try Fixtures.temporaryDirectory("crmstore") }
   func file(_ name: String) -> String { url.appendingPathComponent(name).path }
 }
+
+/// The CRM database's mode: created for its owner alone; an existing file keeps the mode it
+/// was given (a team sharing one file on one machine opens it to a group).
+@Suite struct CRMDatabaseModeTests {
+  func mode(_ path: String) throws -> Int {
+    try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+  }
+
+  @Test func aNewDatabaseIsTheOwnersAloneAndAnExistingOneKeepsItsMode() throws {
+    let directory = try TestSupportDirectory()
+    let old = umask(0o022)
+    defer { umask(old) }
+    let fresh = directory.file("new.sqlite")
+    _ = try SQLiteCRMStore(path: fresh).importData(Data(#"{"leads": [{"id": "l-1"}]}"#.utf8))
+    #expect(try mode(fresh) == 0o600)
+    let shared = directory.file("shared.sqlite")
+    _ = try SQLiteCRMStore(path: shared)
+    try FileManager.default.setAttributes([.posixPermissions: 0o660], ofItemAtPath: shared)
+    _ = try SQLiteCRMStore(path: shared).importData(Data(#"{"leads": [{"id": "l-2"}]}"#.utf8))
+    #expect(try mode(shared) == 0o660)
+  }
+}
