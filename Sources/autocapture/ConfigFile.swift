@@ -14,6 +14,8 @@ struct ConfigFile {
   var maildir: [String] = []
   var mbox: [String] = []
   var calendar: [String] = []
+  var imap: [IMAPAccountOption] = []
+  var tlsCAFile: String?
   var indexDir: String?
   var theme: String?
   var maxEmails: Int?
@@ -78,8 +80,25 @@ struct ConfigFile {
       }
       return n
     }
-    let known: Set = ["db", "user", "maildir", "mbox", "calendar", "index-dir", "theme",
-                      "max-emails", "meeting-window-hours"]
+    // `[[imap]]` tables, each an account with its own password command.
+    func accounts(_ key: String) throws -> [IMAPAccountOption] {
+      guard let value = table[key] else { return [] }
+      let wrong = CLIError("config file \(path): '\(key)' must be a list of accounts, each "
+        + "[[\(key)]] with url = \"imaps://USER@HOST\" and optionally password-command = \"...\"")
+      guard let array = value.array else { throw wrong }
+      return try array.map { item in
+        guard let account = item.table, let url = account["url"]?.string else { throw wrong }
+        for k in account.keys where k != "url" && k != "password-command" {
+          throw CLIError("config file \(path): unknown key '\(k)' in [[\(key)]] (known: "
+            + "password-command, url)")
+        }
+        let command = account["password-command"]
+        if command != nil && command?.string == nil { throw wrong }
+        return IMAPAccountOption(url: url, passwordCommand: command?.string, fromConfigFile: true)
+      }
+    }
+    let known: Set = ["db", "user", "maildir", "mbox", "calendar", "imap", "tls-ca-file",
+                      "index-dir", "theme", "max-emails", "meeting-window-hours"]
     for key in table.keys where !known.contains(key) {
       throw CLIError("config file \(path): unknown key '\(key)' (known: "
         + known.sorted().joined(separator: ", ") + ")")
@@ -91,6 +110,8 @@ struct ConfigFile {
     config.maildir = try strings("maildir").map { expanded($0) }
     config.mbox = try strings("mbox").map { expanded($0) }
     config.calendar = try strings("calendar").map { expanded($0) }
+    config.imap = try accounts("imap")
+    config.tlsCAFile = try string("tls-ca-file").map { expanded($0) }
     config.indexDir = try string("index-dir").map { expanded($0) }
     config.theme = try string("theme")
     config.maxEmails = try integer("max-emails")
@@ -107,10 +128,13 @@ extension WorkspaceOptions {
     var o = self
     o.db = o.db ?? config.db
     o.user = o.user ?? config.user
-    if o.maildir.isEmpty && o.mbox.isEmpty {
+    // The mail sources count together: the index holds exactly those given.
+    if o.maildir.isEmpty && o.mbox.isEmpty && o.imap.isEmpty {
       o.maildir = config.maildir
       o.mbox = config.mbox
+      o.imap = config.imap
     }
+    o.tlsCAFile = o.tlsCAFile ?? config.tlsCAFile
     if o.calendar.isEmpty { o.calendar = config.calendar }
     o.indexDir = o.indexDir ?? config.indexDir
     o.maxEmails = o.maxEmails ?? config.maxEmails

@@ -8,6 +8,16 @@ func fileType(_ path: String) -> mode_t? {
   return stat(path, &info) == 0 ? info.st_mode & S_IFMT : nil
 }
 
+/// One IMAP account to read, as named on the command line or in the config file.
+struct IMAPAccountOption: Equatable {
+  var url: String
+  /// Run through `/bin/sh -c` for the password; else `AUTOCAPTURE_IMAP_PASSWORD`.
+  var passwordCommand: String?
+  /// A malformed URL in the config file is the file's error (1), on the command line a
+  /// usage mistake (64).
+  var fromConfigFile: Bool
+}
+
 /// The options every subcommand takes (docs/commands.md, "Where things live").
 struct WorkspaceOptions {
   var db: String?
@@ -15,6 +25,9 @@ struct WorkspaceOptions {
   var maildir: [String] = []
   var mbox: [String] = []
   var calendar: [String] = []
+  /// IMAP accounts: `--imap` URLs with `--imap-password-command`, or the config's list.
+  var imap: [IMAPAccountOption] = []
+  var tlsCAFile: String?
   var indexDir: String?
   var now: String?
   var maxEmails: Int?
@@ -26,6 +39,11 @@ struct WorkspaceOptions {
     .repeated("maildir", "PATH", "A Maildir (Maildir++ subfolders included)."),
     .repeated("mbox", "PATH", "An mbox file."),
     .repeated("calendar", "PATH", "An .ics file or a directory of them."),
+    .repeated("imap", "URL", "A mailbox on an IMAP server: imaps://USER@HOST[:PORT] (TLS) or "
+      + "imap://USER@HOST[:PORT] (STARTTLS; plaintext only to this machine)."),
+    .value("imap-password-command", "CMD", "A shell command printing the IMAP password on "
+      + "its first line (else AUTOCAPTURE_IMAP_PASSWORD)."),
+    .value("tls-ca-file", "PATH", "Also trust this CA certificate (PEM) for IMAP over TLS."),
     .value("index-dir", "PATH", "Where this user's private mailbox index lives."),
     .value("now", "ISO8601", "The time to evaluate windows against (default: the clock)."),
     .value("max-emails", "N", "How many of the newest related emails a timeline shows "
@@ -47,6 +65,11 @@ struct WorkspaceOptions {
     maildir = arguments.values("maildir").map { expanded($0) }
     mbox = arguments.values("mbox").map { expanded($0) }
     calendar = arguments.values("calendar").map { expanded($0) }
+    let passwordCommand = arguments.value("imap-password-command")
+    imap = arguments.values("imap").map {
+      IMAPAccountOption(url: $0, passwordCommand: passwordCommand, fromConfigFile: false)
+    }
+    tlsCAFile = arguments.value("tls-ca-file").map { expanded($0) }
     indexDir = arguments.value("index-dir").map { expanded($0) }
     now = arguments.value("now")
     maxEmails = try arguments.integer("max-emails")
@@ -104,6 +127,10 @@ struct WorkspaceOptions {
     for path in mbox where kind(path) != S_IFREG {
       throw CLIError(kind(path) == nil ? "no mbox file at \(path)"
         : "\(path) is not a file (--mbox wants an mbox file)")
+    }
+    if let ca = tlsCAFile, kind(ca) != S_IFREG {
+      throw CLIError(kind(ca) == nil ? "no CA file at \(ca)" : "\(ca) is not a file (--tls-ca-file "
+        + "wants a PEM certificate)")
     }
     for path in calendar where kind(path) != S_IFREG && kind(path) != S_IFDIR {
       throw CLIError(kind(path) == nil ? "no calendar at \(path)"
