@@ -99,6 +99,10 @@ ssl_min_protocol = TLSv1.2
 # Plaintext LOGIN is for the client to refuse off loopback; the server allows it here.
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# The wrong-password tests must not slow the others: no delay after a failed login, and
+# no per-address penalty (it applies to untrusted networks only).
+auth_failure_delay = 0
+login_trusted_networks = 127.0.0.0/8
 default_internal_user = $name
 default_internal_group = $group
 default_login_user = $login_user
