@@ -28,6 +28,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
   ],
   targets: [
     // Domain model, capture rules, timeline merge, permissions. Foundation only.
@@ -69,12 +71,25 @@ let package = Package(
     .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNcursesw"]),
     // AppState, keymap, reduce, effects, screens, run loop.
     .target(name: "AutoCaptureApp", dependencies: ["CaptureCore", "TerminalUI"]),
+    // An IMAP client (RFC 3501/9051) on SwiftNIO: the response parser and one connection.
+    // Knows nothing of the index or the CRM.
+    .target(
+      name: "IMAPClient",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]
+    ),
+    // IMAP accounts as sources of the private index (Mailbox's RemoteMailbox).
+    .target(name: "IMAPMailbox", dependencies: ["IMAPClient", "Mailbox", "CaptureCore"]),
     .executableTarget(
       name: "autocapture",
       dependencies: [
         "CaptureCore", "CRMStore", "Mailbox", "MailFormats", "SQLiteSupport", "TerminalUI",
         "CursesTerminal", "AutoCaptureApp", "DemoWorkspace",
         .product(name: "TOMLKit", package: "TOMLKit"),
+        .target(name: "IMAPMailbox", condition: .when(traits: ["IMAP"])),
       ]
     ),
     // The demo workspace behind `autocapture demo`: CRM import file, Maildir, calendar.
@@ -111,6 +126,10 @@ let package = Package(
       name: "AutoCaptureAppTests",
       dependencies: ["AutoCaptureApp", "TerminalUI", "CaptureCore", "TestSupport"],
       exclude: ["Snapshots"]
+    ),
+    .testTarget(
+      name: "IMAPClientTests",
+      dependencies: ["IMAPClient", "IMAPMailbox", "Mailbox", "CaptureCore", "TestSupport"]
     ),
     // Drives the built `autocapture` binary (CLI contract, tmux TUI session).
     .testTarget(

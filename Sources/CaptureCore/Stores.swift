@@ -177,6 +177,11 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
   case cannotCreate(path: String, reason: String)
   /// A message of `size` bytes, over the `limit` read of one message.
   case tooLarge(path: String, size: Int64, limit: Int64)
+  /// A mail server refused the login of `account` (`dana@imap.example`).
+  case authenticationFailed(account: String)
+  /// A mail server (`imaps://dana@imap.example:993`) has not answered since `since`: the
+  /// index keeps what it had of it.
+  case unreachable(source: String, reason: String, since: Date)
 
   public var description: String {
     switch self {
@@ -184,6 +189,10 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
     case .messageNotFound(let id): return "message \(id) is no longer in the mailbox"
     case .unreadable(let p, let r): return "cannot read \(p): \(r)"
     case .malformed(let p, let r): return "\(p) is malformed: \(r)"
+    case .authenticationFailed(let account): return "authentication failed for \(account)"
+    case .unreachable(let source, let reason, let since):
+      return "\(source) unreachable since \(ISO8601.format(since)) (\(reason)); showing the "
+        + "mail indexed before then"
     case .tooLarge(let p, let size, let limit):
       return "\(p) is larger than \(MailSourceError.megabytes(limit)) (\(size) bytes), the "
         + "most AutoCapture reads of one message"

@@ -114,16 +114,24 @@ extension MailboxIndex {
       var uniq: String
       var offset: Int64?
       var length: Int64?
+      /// A server folder's UIDVALIDITY when the message was indexed.
+      var uidValidity: Int64?
+      var root: String
+      /// The date indexed, the fallback of a server message without a usable Date (its
+      /// arrival time, which reading the message again does not tell).
+      var indexedDate: Double
     }
     let locations: [Location] = try database.read { db in
       let files = try Row.fetchAll(db, sql: """
-        SELECT d.kind, d.path, d.folder, f.name, f.uniq, f.offset, f.length
+        SELECT d.kind, d.path, d.folder, f.name, f.uniq, f.offset, f.length, d.mtime_ns, d.root,
+          m.date
         FROM message m JOIN file f ON f.message = m.id JOIN dir d ON d.id = f.dir_id
         WHERE m.mid_hash = ? AND m.mid = ? ORDER BY f.id
         """, arguments: [IndexSchema.midHash(messageId), messageId])
       return try files.map {
         Location(kind: try $0.decode(MailboxFormat.self, atIndex: 0), dirPath: $0[1],
-                 folder: $0[2], name: $0[3], uniq: $0[4], offset: $0[5], length: $0[6])
+                 folder: $0[2], name: $0[3], uniq: $0[4], offset: $0[5], length: $0[6],
+                 uidValidity: $0[7], root: $0[8], indexedDate: $0[9])
       }
     }
     var lastFailure = MailSourceError.messageNotFound(messageId)
@@ -131,7 +139,16 @@ extension MailboxIndex {
       do {
         let data: Data
         let mtime: Double
-        if location.kind == .mbox, let offset = location.offset, let length = location.length {
+        if location.kind == .imap {
+          guard let remote = remotes.first(where: { $0.id == location.root }),
+            let found = try readRemote(
+              remote, location.folder, location.uidValidity, location.name,
+              indexedDate: location.indexedDate)
+          else { continue }
+          (data, mtime) = found
+        } else if location.kind == .mbox, let offset = location.offset,
+          let length = location.length
+        {
           (data, mtime) = try MailboxIndex.readSlice(
             path: location.dirPath, offset: offset, length: length)
         } else {
@@ -142,7 +159,11 @@ extension MailboxIndex {
           let end = HeaderBlockReader.headerEnd(bytes) ?? bytes.count
           return try IndexedHeader(
             headerBlock: UnsafeRawBufferPointer(rebasing: bytes[0..<end]), mtime: mtime,
-            wholeMessageHash: { IndexSchema.fnv1a(bytes) })
+            wholeMessageHash: {
+              location.kind == .imap
+                ? IndexSchema.fnv1a(MailboxIndex.withoutCarriageReturns(data))
+                : IndexSchema.fnv1a(bytes)
+            })
         }
         guard header.messageId == messageId else { continue }
         let body = MessageBody.extract(from: data)
@@ -162,6 +183,27 @@ extension MailboxIndex {
       }
     }
     throw lastFailure
+  }
+
+  /// A message's bytes from its server folder, and its arrival time as its fallback date;
+  /// nil when the server no longer has it there.
+  private func readRemote(_ remote: any RemoteMailbox, _ folder: String, _ uidValidity: Int64?,
+                          _ name: String, indexedDate: Double) throws -> (Data, Double)? {
+    guard let uidValidity, let validity = UInt32(exactly: uidValidity), let uid = UInt32(name)
+    else { return nil }
+    let path = remote.id + "/" + folder
+    do {
+      guard let data = try remote.message(
+        folder: folder, uidValidity: validity, uid: uid, limit: MailboxIndex.maximumMessageBytes)
+      else { return nil }
+      return (data, indexedDate)
+    } catch .tooLarge(let size, let limit) {
+      throw MailSourceError.tooLarge(path: path, size: size, limit: limit)
+    } catch .unreachable(let reason), .failed(let reason) {
+      throw MailSourceError.unreadable(path: path, reason: reason)
+    } catch .authenticationFailed(let account) {
+      throw MailSourceError.authenticationFailed(account: account)
+    }
   }
 
   /// A `CapturedEmail` from a header read from a file in `folder`.

@@ -177,4 +177,6 @@ final class IndexLock {
 enum MailboxFormat: String, Sendable, DatabaseValueConvertible {
   case maildir
   case mbox
+  /// A folder on an IMAP server (RemoteSources).
+  case imap
 }

@@ -45,6 +45,8 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   public let indexDirectory: URL
   public let maildirs: [String]
   public let mboxes: [String]
+  /// Mail server accounts (IMAP), each a source like a Maildir.
+  public let remotes: [any RemoteMailbox]
   let database: any DatabaseWriter
   private let lock = NSLock()
   private var lastSummaryStorage: MailboxIndexSummary?
@@ -66,8 +68,11 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   /// `connections` is `.single` for a one-shot command, `.pool` for a process that queries
   /// while it refreshes.
   public init(indexDirectory: URL, maildirs: [String], mboxes: [String],
+              remotes: [any RemoteMailbox] = [],
               connections: SQLiteFiles.Connections = .pool) throws {
     self.indexDirectory = indexDirectory
+    var seenRemotes = Set<String>()
+    self.remotes = remotes.filter { seenRemotes.insert($0.id).inserted }
     self.maildirs = MailboxIndex.distinctSources(maildirs)
     self.mboxes = MailboxIndex.distinctSources(mboxes)
     if case .failure = FileSystem.status(indexDirectory.path),
@@ -285,12 +290,17 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       // their mail stops appearing beside records. Decided by path, whatever source planned
       // a directory before.
       let mboxPaths = Set(mboxes)
+      let remoteIds = Set(remotes.map(\.id))
       for row in dirs.values {
-        let kept = row.kind == .mbox
-          ? mboxPaths.contains(row.path)
-          : plan.seenDirs.contains(row.path) || plan.unreadable.contains {
+        let kept: Bool
+        switch row.kind {
+        case .mbox: kept = mboxPaths.contains(row.path)
+        case .imap: kept = remoteIds.contains(row.root)  // its folders: syncRemote
+        case .maildir:
+          kept = plan.seenDirs.contains(row.path) || plan.unreadable.contains {
             row.path == $0 || row.path.hasPrefix($0 + "/")
           }
+        }
         if !kept {
           plan.removals += try knownFiles(dirId: row.id).values.map(\.id)
           plan.dirRemovals.append(row.id)
@@ -312,37 +322,42 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
           }
         }
       }
-      if plan.dirUpdates.isEmpty && plan.dirRemovals.isEmpty && plan.moves.isEmpty
-        && plan.removals.isEmpty && plan.additions.isEmpty
+      // Nothing changed on disk: no write transaction at all.
+      if !(plan.dirUpdates.isEmpty && plan.dirRemovals.isEmpty && plan.moves.isEmpty
+        && plan.removals.isEmpty && plan.additions.isEmpty)
       {
-        // Nothing changed: no write transaction at all.
-        summary.totalMessages = try messageCount()
-        return finish(summary, problems: problems, started: started, lock: indexLock)
+        let structure = try database.write { db in
+          try MailboxIndex.writeStructure(db, plan: plan, summary: &summary)
+        }
+        let failedDirs = try addFiles(
+          plan: plan, skipping: structure.movedAdditions,
+          removedIds: structure.removedMessageIds, dirIds: structure.dirIds,
+          summary: &summary, problems: &problems, progress: progress)
+        try database.write { db in
+          try MailboxIndex.finishDirs(db, plan: plan, failedDirs: failedDirs)
+        }
       }
-      let structure = try database.write { db in
-        try MailboxIndex.writeStructure(db, plan: plan, summary: &summary)
-      }
-      let failedDirs = try addFiles(
-        plan: plan, skipping: structure.movedAdditions,
-        removedIds: structure.removedMessageIds, dirIds: structure.dirIds,
-        summary: &summary, problems: &problems, progress: progress)
-      try database.write { db in
-        try MailboxIndex.finishDirs(db, plan: plan, failedDirs: failedDirs)
+      var remoteProblems: [MailSourceError] = []
+      for remote in remotes {
+        try syncRemote(remote, dirs: dirs, summary: &summary, problems: &remoteProblems,
+                       progress: progress)
       }
       summary.totalMessages = try messageCount()
+      return finish(summary, problems: problems, also: remoteProblems, started: started,
+                    lock: indexLock)
     } catch let error as MailSourceError {
       throw error
     } catch {
       throw MailSourceError.unreadable(path: indexDirectory.path, reason: "\(error)")
     }
-    return finish(summary, problems: problems, started: started, lock: indexLock)
   }
 
   private func finish(_ summary: MailboxIndexSummary, problems: [MailSourceFailure],
+                      also remoteProblems: [MailSourceError] = [],
                       started: Date, lock indexLock: IndexLock) -> MailboxIndexSummary {
     var summary = summary
     withExtendedLifetime(indexLock) {}
-    summary.skipped = problems.map(\.error)
+    summary.skipped = problems.map(\.error) + remoteProblems
     summary.seconds = Date().timeIntervalSince(started)
     lock.lock()
     lastSummaryStorage = summary
@@ -363,7 +378,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     return out
   }
 
-  private func knownFiles(dirId: Int64) throws -> [String: (id: Int64, name: String)] {
+  func knownFiles(dirId: Int64) throws -> [String: (id: Int64, name: String)] {
     try database.read { db in
       let count = RawStatement(
         try db.cachedStatement(sql: "SELECT count(*) FROM file WHERE dir_id = ?"))
@@ -618,7 +633,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   }
 
   /// Keeps the stored message count in step with rows added or removed in this transaction.
-  private static func addToMessageCount(_ db: Database, _ delta: Int) throws {
+  static func addToMessageCount(_ db: Database, _ delta: Int) throws {
     guard delta != 0 else { return }
     try db.execute(
       sql: "UPDATE stats SET value = value + ? WHERE key = 'messages'", arguments: [delta])

@@ -5,6 +5,9 @@ import Foundation
 /// the config file (whose keys are the workspace options' names) all take it from here.
 enum OptionName: String, Sendable, CaseIterable, CustomStringConvertible {
   case db, user, maildir, mbox, calendar
+  case imap
+  case imapPasswordCommand = "imap-password-command"
+  case tlsCAFile = "tls-ca-file"
   case indexDir = "index-dir"
   case now
   case maxEmails = "max-emails"
@@ -82,6 +85,8 @@ protocol OptionValues {
   func values(_ name: OptionName) throws -> [String]
   /// A whole number's value, or nil when absent.
   func integer(_ name: OptionName) throws -> Int?
+  /// The IMAP accounts named, each with its password command.
+  func imapAccounts() throws -> [IMAPAccountOption]
 }
 
 /// What the user typed for one command, by option name.
@@ -107,6 +112,14 @@ struct ParsedArguments: OptionValues, Sendable {
   func values(_ name: OptionName) -> [String] { values[name] ?? [] }
 
   func flag(_ name: OptionName) -> Bool { flags.contains(name) }
+
+  /// `--imap` URLs, all read with the one `--imap-password-command`.
+  func imapAccounts() -> [IMAPAccountOption] {
+    let command = value(.imapPasswordCommand)
+    return values(.imap).map {
+      IMAPAccountOption(url: $0, passwordCommand: command, fromConfigFile: false)
+    }
+  }
 
   /// A required option's value, or a usage error naming it and its placeholder.
   func required(_ name: OptionName) throws -> String {

@@ -13,9 +13,10 @@ struct ConfigFile {
   var options = WorkspaceOptions()
   var theme: String?
 
-  /// The keys a config file may hold. `now` is left out: it fixes the clock, for one run.
-  static let keys: [OptionName] =
-    WorkspaceOptions.specs.map(\.name).filter { $0 != .now } + [.theme]
+  /// The keys a config file may hold. `now` is left out: it fixes the clock, for one run;
+  /// so is `imap-password-command`: each `[[imap]]` account names its own.
+  static let keys: [OptionName] = WorkspaceOptions.specs.map(\.name)
+    .filter { $0 != .now && $0 != .imapPasswordCommand } + [.theme]
 
   /// The config file's path. Plain strings, not `URL`: building the first `URL` of a
   /// process cost ~0.4 ms, a noticeable share of a one-shot command.
@@ -86,6 +87,25 @@ struct ConfigFile {
       return array.compactMap(\.string)
     }
 
+    /// `[[imap]]` tables, each an account with its own password command.
+    func imapAccounts() throws -> [IMAPAccountOption] {
+      let key = OptionName.imap.rawValue
+      guard let value = table[key] else { return [] }
+      let wrong = CLIError("config file \(path): '\(key)' must be a list of accounts, each "
+        + "[[\(key)]] with url = \"imaps://USER@HOST\" and optionally password-command = \"...\"")
+      guard let array = value.array else { throw wrong }
+      return try array.map { item in
+        guard let account = item.table, let url = account["url"]?.string else { throw wrong }
+        for k in account.keys where k != "url" && k != "password-command" {
+          throw CLIError("config file \(path): unknown key '\(k)' in [[\(key)]] (known: "
+            + "password-command, url)")
+        }
+        let command = account["password-command"]
+        if command != nil && command?.string == nil { throw wrong }
+        return IMAPAccountOption(url: url, passwordCommand: command?.string, fromConfigFile: true)
+      }
+    }
+
     /// Out of range is refused here, naming the file, rather than later as if typed.
     func integer(_ name: OptionName) throws -> Int? {
       let limit = name == .meetingWindowHours ? WorkspaceOptions.maxMeetingWindowHours : .max
@@ -106,10 +126,13 @@ extension WorkspaceOptions {
     var o = self
     o.db = o.db ?? defaults.db
     o.user = o.user ?? defaults.user
-    if o.maildir.isEmpty && o.mbox.isEmpty {
+    // The mail sources count together: the index holds exactly those given.
+    if o.maildir.isEmpty && o.mbox.isEmpty && o.imap.isEmpty {
       o.maildir = defaults.maildir
       o.mbox = defaults.mbox
+      o.imap = defaults.imap
     }
+    o.tlsCAFile = o.tlsCAFile ?? defaults.tlsCAFile
     if o.calendar.isEmpty { o.calendar = defaults.calendar }
     o.indexDir = o.indexDir ?? defaults.indexDir
     o.now = o.now ?? defaults.now

@@ -17,24 +17,28 @@ struct IndexCommand {
   static let spec = CommandSpec(
     name: "index",
     abstract: "Build or update the private index of your mailbox.",
-    options: WorkspaceOptions.specs(using: [.maildir, .mbox, .indexDir]),
+    options: WorkspaceOptions.specs(using: [
+      .maildir, .mbox, .imap, .imapPasswordCommand, .tlsCAFile, .indexDir,
+    ]),
     run: { try IndexCommand(options: WorkspaceOptions($0)).run() })
 
   var options: WorkspaceOptions
 
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
-    guard !workspace.maildir.isEmpty || !workspace.mbox.isEmpty else {
-      throw CLIError("no mailbox to index: pass --maildir DIR or --mbox FILE")
+    guard !workspace.maildir.isEmpty || !workspace.mbox.isEmpty || !workspace.imap.isEmpty
+    else {
+      throw CLIError("no mailbox to index: pass --maildir DIR, --mbox FILE or --imap URL")
     }
     try workspace.requireSources()
+    let remotes = try workspace.remoteMailboxes()
     let directory = workspace.indexDirectoryURL
     let index: MailboxIndex
     let summary: MailboxIndexSummary
     do {
       index = try MailboxIndex(
         indexDirectory: directory, maildirs: workspace.maildir, mboxes: workspace.mbox,
-        connections: .single)
+        remotes: remotes, connections: .single)
       let reporter = ProgressReporter(terminal: isatty(STDERR_FILENO) == 1)
       summary = try index.refresh { reporter.report($0) }
       reporter.finish()

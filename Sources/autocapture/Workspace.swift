@@ -39,10 +39,11 @@ struct Workspace {
         + " --db \(path))")
     }
     store = try SQLiteCRMStore(path: path, connections: connections, createsSchema: false)
-    if !options.maildir.isEmpty || !options.mbox.isEmpty {
+    let remotes = try options.remoteMailboxes()
+    if !options.maildir.isEmpty || !options.mbox.isEmpty || !remotes.isEmpty {
       index = try MailboxIndex(indexDirectory: options.indexDirectoryURL,
                                maildirs: options.maildir, mboxes: options.mbox,
-                               connections: connections)
+                               remotes: remotes, connections: connections)
     } else {
       index = nil
     }

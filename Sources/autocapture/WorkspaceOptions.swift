@@ -8,6 +8,16 @@ func fileStatus(_ path: String) -> FileSystem.Status? {
   try? FileSystem.status(path).get()
 }
 
+/// One IMAP account to read, as named on the command line or in the config file.
+struct IMAPAccountOption: Equatable {
+  var url: String
+  /// Run through `/bin/sh -c` for the password; else `AUTOCAPTURE_IMAP_PASSWORD`.
+  var passwordCommand: String?
+  /// A malformed URL in the config file is the file's error (1), on the command line a
+  /// usage mistake (64).
+  var fromConfigFile: Bool
+}
+
 /// The options every subcommand takes (docs/commands.md, "Where things live"), from the
 /// command line or, as defaults, from the config file.
 struct WorkspaceOptions {
@@ -16,6 +26,9 @@ struct WorkspaceOptions {
   var maildir: [String] = []
   var mbox: [String] = []
   var calendar: [String] = []
+  /// IMAP accounts: `--imap` URLs with `--imap-password-command`, or the config's list.
+  var imap: [IMAPAccountOption] = []
+  var tlsCAFile: String?
   var indexDir: String?
   var now: String?
   var maxEmails: Int?
@@ -27,6 +40,11 @@ struct WorkspaceOptions {
     .repeated(.maildir, "PATH", "A Maildir (Maildir++ subfolders included)."),
     .repeated(.mbox, "PATH", "An mbox file."),
     .repeated(.calendar, "PATH", "An .ics file or a directory of them."),
+    .repeated(.imap, "URL", "A mailbox on an IMAP server: imaps://USER@HOST[:PORT] (TLS) or "
+      + "imap://USER@HOST[:PORT] (STARTTLS; plaintext only to this machine)."),
+    .value(.imapPasswordCommand, "CMD", "A shell command printing the IMAP password on "
+      + "its first line (else AUTOCAPTURE_IMAP_PASSWORD)."),
+    .value(.tlsCAFile, "PATH", "Also trust this CA certificate (PEM) for IMAP over TLS."),
     .value(.indexDir, "PATH", "Where this user's private mailbox index lives."),
     .value(.now, "ISO8601", "The time to evaluate windows against (default: the clock)."),
     .value(.maxEmails, "N", "How many of the newest related emails a timeline shows "
@@ -52,6 +70,8 @@ struct WorkspaceOptions {
     maildir = try source.values(.maildir).map { expanded($0) }
     mbox = try source.values(.mbox).map { expanded($0) }
     calendar = try source.values(.calendar).map { expanded($0) }
+    imap = try source.imapAccounts()
+    tlsCAFile = try source.value(.tlsCAFile).map { expanded($0) }
     indexDir = try source.value(.indexDir).map { expanded($0) }
     now = try source.value(.now)
     maxEmails = try source.integer(.maxEmails)
@@ -114,6 +134,10 @@ struct WorkspaceOptions {
         throw CLIError(status == nil ? "no mbox file at \(path)"
           : "\(path) is not a file (--mbox wants an mbox file)")
       }
+    }
+    if let ca = tlsCAFile, fileStatus(ca)?.isRegular != true {
+      throw CLIError(fileStatus(ca) == nil ? "no CA file at \(ca)"
+        : "\(ca) is not a file (--tls-ca-file wants a PEM certificate)")
     }
     for path in calendar {
       let status = fileStatus(path)

@@ -1,0 +1,315 @@
+import CaptureCore
+import Foundation
+import GRDB
+
+/// A mail server account the index reads over the network (IMAP), implemented outside
+/// this target so that Mailbox builds without a network stack. Calls block; one refresh
+/// or message read uses it at a time.
+public protocol RemoteMailbox: AnyObject, Sendable {
+  /// Names the account in the index and in messages, without a password:
+  /// `imaps://dana@imap.example:993`. Messages indexed under another id leave the index.
+  var id: String { get }
+  /// The folders capture reads, by their server names (drafts, trash and junk left out).
+  func capturedFolders() throws(RemoteMailboxError) -> [String]
+  /// Opens `folder` read-only and tells its UIDVALIDITY, UIDNEXT and message count.
+  func open(folder: String) throws(RemoteMailboxError) -> RemoteFolderStatus
+  /// The UIDs in the folder opened last, ascending.
+  func uids() throws(RemoteMailboxError) -> [UInt32]
+  /// The header fields the index reads (Message-ID, Date, From, To, Cc, Subject) of these
+  /// messages of the folder opened last, as a header block, with their arrival time.
+  func headers(uids: [UInt32]) throws(RemoteMailboxError) -> [RemoteHeader]
+  /// One whole message of `folder` as stored (CRLF line ends), while the folder's
+  /// UIDVALIDITY is still `uidValidity`; nil when it is gone. Over `limit` bytes it throws
+  /// `.tooLarge`.
+  func message(folder: String, uidValidity: UInt32, uid: UInt32, limit: Int64)
+    throws(RemoteMailboxError) -> Data?
+}
+
+public struct RemoteFolderStatus: Sendable, Equatable {
+  public var uidValidity: UInt32
+  /// The next UID the server will give; nil when it does not say.
+  public var uidNext: UInt32?
+  public var messages: Int
+  public init(uidValidity: UInt32, uidNext: UInt32?, messages: Int) {
+    self.uidValidity = uidValidity; self.uidNext = uidNext; self.messages = messages
+  }
+}
+
+public struct RemoteHeader: Sendable, Equatable {
+  public var uid: UInt32
+  public var headerBlock: Data
+  /// When the server received the message: the date of a message without a usable Date.
+  public var internalDate: Date?
+  public init(uid: UInt32, headerBlock: Data, internalDate: Date?) {
+    self.uid = uid; self.headerBlock = headerBlock; self.internalDate = internalDate
+  }
+}
+
+public enum RemoteMailboxError: Error, Equatable, Sendable {
+  /// The server cannot be reached now (refused, timed out, dropped): the index keeps what
+  /// it has.
+  case unreachable(String)
+  /// The server refused the login (`dana@imap.example`).
+  case authenticationFailed(account: String)
+  /// Anything else, in words naming no password.
+  case failed(String)
+  case tooLarge(size: Int64, limit: Int64)
+}
+
+extension MailboxIndex {
+  /// How many header blocks one UID FETCH asks for: large enough that round trips do not
+  /// dominate, small enough that a dropped connection loses little and progress moves.
+  static let remoteBatch = 500
+
+  /// Brings the index up to date with one server account, folder by folder.
+  ///
+  /// Each folder is a `dir` row of kind `imap`: `path` is the account id and the folder
+  /// name, `mtime_ns` the folder's UIDVALIDITY and `size` the UIDNEXT up to which it is
+  /// fully read (NULL while a first read is under way, so an interrupted one resumes), and
+  /// `tail_hash` the message count then. A folder whose UIDVALIDITY, UIDNEXT and count
+  /// are unchanged costs one EXAMINE; otherwise `UID SEARCH ALL` tells which UIDs came and
+  /// went (expunges are noticed so), and a new UIDVALIDITY drops the folder's old UIDs and
+  /// reads it again. A server that cannot be reached leaves the index as it was and is
+  /// reported with the time it was first found unreachable.
+  func syncRemote(_ remote: any RemoteMailbox, dirs: [String: DirRow],
+                  summary: inout MailboxIndexSummary, problems: inout [MailSourceError],
+                  progress: (@Sendable (MailboxIndexProgress) -> Void)?) throws {
+    let outcome = Result { () throws(RemoteMailboxError) in
+      try syncRemoteFolders(remote, dirs: dirs, summary: &summary, progress: progress)
+    }
+    let key = MailboxIndex.downKey(remote)
+    switch outcome {
+    case .success:
+      try database.write { db in
+        try db.execute(sql: "DELETE FROM stats WHERE key = ?", arguments: [key])
+      }
+    case .failure(.unreachable(let reason)):
+      let since: Date = try database.write { db in
+        if let first = try Int64.fetchOne(
+          db, sql: "SELECT value FROM stats WHERE key = ?", arguments: [key]) {
+          return Date(timeIntervalSince1970: TimeInterval(first))
+        }
+        let now = Date()
+        try db.execute(sql: "INSERT INTO stats(key, value) VALUES (?, ?)",
+                       arguments: [key, Int64(now.timeIntervalSince1970)])
+        return now
+      }
+      problems.append(.unreachable(source: remote.id, reason: reason, since: since))
+    case .failure(.authenticationFailed(let account)):
+      throw MailSourceError.authenticationFailed(account: account)
+    case .failure(.failed(let reason)):
+      problems.append(.unreadable(path: remote.id, reason: reason))
+    case .failure(.tooLarge(let size, let limit)):
+      problems.append(.tooLarge(path: remote.id, size: size, limit: limit))
+    }
+  }
+
+  private static func downKey(_ remote: any RemoteMailbox) -> String {
+    "unreachable-since " + remote.id
+  }
+
+  private func syncRemoteFolders(_ remote: any RemoteMailbox, dirs: [String: DirRow],
+                                 summary: inout MailboxIndexSummary,
+                                 progress: (@Sendable (MailboxIndexProgress) -> Void)?)
+    throws(RemoteMailboxError)
+  {
+    let folders = try remote.capturedFolders()
+    let prefix = remote.id + "/"
+    let listed = Set(folders.map { prefix + $0 })
+    do {
+      // Folders gone from the server (or now excluded) leave with their messages.
+      let gone = dirs.values.filter { $0.kind == .imap && $0.root == remote.id
+        && !listed.contains($0.path) }
+      if !gone.isEmpty {
+        let removed = try database.write { db in
+          try MailboxIndex.removeRemoteFiles(db, dirIds: gone.map(\.id), uids: nil)
+        }
+        summary.removed += removed
+      }
+    } catch {
+      throw .failed("cannot update the index: \(error)")
+    }
+    for folder in folders {
+      let path = prefix + folder
+      let status = try remote.open(folder: folder)
+      var known = dirs[path]
+      if let k = known, k.mtimeNanoseconds != Int64(status.uidValidity) {
+        // A new UIDVALIDITY: the old UIDs mean nothing now.
+        do {
+          summary.removed += try database.write { db in
+            try MailboxIndex.removeRemoteFiles(db, dirIds: [k.id], uids: nil)
+          }
+        } catch {
+          throw .failed("cannot update the index: \(error)")
+        }
+        known = nil
+      }
+      let fileCount: Int
+      var files: [String: (id: Int64, name: String)] = [:]
+      do {
+        files = try known.map { try knownFiles(dirId: $0.id) } ?? [:]
+        fileCount = files.count
+      } catch {
+        throw .failed("cannot read the index: \(error)")
+      }
+      if let known, let next = status.uidNext, known.size == Int64(next),
+         fileCount == status.messages {
+        summary.unchangedDirectories += 1
+        continue
+      }
+      summary.scannedDirectories += 1
+      let uids = status.messages == 0 ? [] : try remote.uids()
+      let present = Set(uids)
+      var removedUIDs: [Int64] = []
+      for (uniq, file) in files where UInt32(uniq).map({ !present.contains($0) }) ?? true {
+        removedUIDs.append(file.id)
+      }
+      let additions = uids.filter { files[String($0)] == nil }
+      let dirId: Int64
+      do {
+        dirId = try database.write { db in
+          try db.execute(sql: """
+            INSERT INTO dir(path, kind, root, folder, mtime_ns) VALUES (?, 'imap', ?, ?, ?)
+            ON CONFLICT(path) DO UPDATE SET mtime_ns = excluded.mtime_ns, size = NULL
+            """, arguments: [path, remote.id, folder, Int64(status.uidValidity)])
+          return try Int64.fetchOne(db, sql: "SELECT id FROM dir WHERE path = ?",
+                                    arguments: [path]) ?? 0
+        }
+        if !removedUIDs.isEmpty {
+          summary.removed += try database.write { db in
+            try MailboxIndex.removeRemoteFiles(db, dirIds: [], uids: removedUIDs)
+          }
+        }
+      } catch {
+        throw .failed("cannot update the index: \(error)")
+      }
+      try addRemoteMessages(remote, folder: folder, dirId: dirId, uids: additions,
+                            summary: &summary, progress: progress)
+      do {
+        try database.write { db in
+          try db.execute(sql: "UPDATE dir SET size = ?, tail_hash = ? WHERE id = ?",
+                         arguments: [status.uidNext.map { Int64($0) }, uids.count, dirId])
+        }
+      } catch {
+        throw .failed("cannot update the index: \(error)")
+      }
+    }
+  }
+
+  /// Fetches the header blocks of `uids` in batches, each written in its own transaction
+  /// so a dropped connection keeps what was read.
+  private func addRemoteMessages(_ remote: any RemoteMailbox, folder: String, dirId: Int64,
+                                 uids: [UInt32], summary: inout MailboxIndexSummary,
+                                 progress: (@Sendable (MailboxIndexProgress) -> Void)?)
+    throws(RemoteMailboxError)
+  {
+    guard !uids.isEmpty else { return }
+    progress?(MailboxIndexProgress(done: 0, total: uids.count))
+    var done = 0
+    var addresses: [String: Int64]
+    do {
+      addresses = try database.read { db in
+        var out: [String: Int64] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, value FROM address")
+        while let r = try rows.next() { out[r[1]] = r[0] }
+        return out
+      }
+    } catch {
+      throw .failed("cannot read the index: \(error)")
+    }
+    for start in stride(from: 0, to: uids.count, by: MailboxIndex.remoteBatch) {
+      let batch = Array(uids[start..<min(start + MailboxIndex.remoteBatch, uids.count)])
+      let headers = try remote.headers(uids: batch)
+      var parsed: [(RemoteHeader, IndexedHeader)] = []
+      for header in headers {
+        let indexed = header.headerBlock.withUnsafeBytes { block in
+          Result { () throws(MailSourceFailure) in
+            try IndexedHeader(
+              headerBlock: block,
+              mtime: (header.internalDate ?? Date(timeIntervalSince1970: 0))
+                .timeIntervalSince1970,
+              wholeMessageHash: { () throws(MailSourceFailure) in
+                try MailboxIndex.remoteWholeMessageHash(
+                  remote, folder: folder, uid: header.uid)
+              })
+          }
+        }
+        switch indexed {
+        case .success(let h): parsed.append((header, h))
+        case .failure(let failure): throw .failed(failure.reason)
+        }
+      }
+      do {
+        let added = try database.write { db in
+          let writer = try MessageWriter(db)
+          var added = 0
+          for (remoteHeader, h) in parsed {
+            let name = String(remoteHeader.uid)
+            if try writer.add(h, file: NewFile(dirPath: "", name: name, mboxSlice: nil),
+                              dirId: dirId, folder: folder, addresses: &addresses) {
+              added += 1
+            }
+          }
+          try MailboxIndex.addToMessageCount(db, added)
+          try IndexSchema.mergeNewPostings(db)
+          return added
+        }
+        summary.added += added
+        summary.parsedFiles += parsed.count
+      } catch {
+        throw .failed("cannot update the index: \(error)")
+      }
+      done += batch.count
+      progress?(MailboxIndexProgress(done: done, total: uids.count))
+    }
+  }
+
+  /// The synthetic id's hash of a message without Message-ID, as a Maildir copy of it would
+  /// get: servers send CRLF line ends, a Maildir file has LF.
+  static func remoteWholeMessageHash(_ remote: any RemoteMailbox, folder: String, uid: UInt32)
+    throws(MailSourceFailure) -> Int64
+  {
+    do {
+      guard let data = try remote.message(
+        folder: folder, uidValidity: 0, uid: uid, limit: maximumMessageBytes)
+      else { throw MailSourceFailure(path: remote.id + "/" + folder, reason: "message gone") }
+      return IndexSchema.fnv1a(withoutCarriageReturns(data))
+    } catch let failure as MailSourceFailure {
+      throw failure
+    } catch {
+      throw MailSourceFailure(path: remote.id + "/" + folder, reason: "\(error)")
+    }
+  }
+
+  /// CRLF line ends as LF.
+  static func withoutCarriageReturns(_ data: Data) -> Data {
+    var out = Data(capacity: data.count)
+    var previousCR = false
+    for byte in data {
+      if previousCR && byte != 0x0A { out.append(0x0D) }
+      previousCR = byte == 0x0D
+      if !previousCR { out.append(byte) }
+    }
+    if previousCR { out.append(0x0D) }
+    return out
+  }
+
+  /// Removes the file rows of these directories (and the directories), or these file
+  /// rows, with their messages when no other file holds them; returns the messages removed.
+  private static func removeRemoteFiles(_ db: Database, dirIds: [Int64], uids fileIds: [Int64]?)
+    throws -> Int
+  {
+    let remover = try MessageRemover(db)
+    var ids = fileIds ?? []
+    for dir in dirIds {
+      ids += try Int64.fetchAll(db, sql: "SELECT id FROM file WHERE dir_id = ?", arguments: [dir])
+    }
+    var removed = 0
+    for id in ids where try remover.removeFile(id) != nil { removed += 1 }
+    try addToMessageCount(db, -removed)
+    if fileIds == nil {
+      for dir in dirIds { try db.execute(sql: "DELETE FROM dir WHERE id = ?", arguments: [dir]) }
+    }
+    return removed
+  }
+}
