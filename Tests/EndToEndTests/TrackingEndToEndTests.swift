@@ -265,40 +265,4 @@ import TestSupport
     #expect((t["notice"] as? String)?.contains("Show email not tracked") == true)
     #expect(!F.ids(t).contains("mail:<p@t>"))
   }
-
-  @Test func nothingOfBrowsedUntrackedItemsReachesTheDatabaseFiles() throws {
-    var f = try fixture()
-    let secrets = ["Secret merger plan", "whistle.blower@hidden.example", "<secret-id@t>",
-                   "Quiet offsite"]
-    try f.message(id: "<secret-id@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
-                  from: "ann@fabrikam.example", cc: "whistle.blower@hidden.example",
-                  subject: "Secret merger plan", body: "The body is private too.\n")
-    try f.message(id: "<shared-id@t>", date: "Fri, 20 Nov 2026 10:00:00 +0000",
-                  from: "ann@fabrikam.example", subject: "Tracked on purpose")
-    try f.calendarFile("m.ics", """
-      BEGIN:VEVENT
-      UID:quiet
-      DTSTAMP:20261101T000000Z
-      DTSTART:20261124T100000Z
-      SUMMARY:Quiet offsite
-      ORGANIZER:mailto:ann@fabrikam.example
-      END:VEVENT
-
-      """)
-    for record in ["contact:c-ann", "account:a-fab", "opportunity:o-1", "case:k-1"] {
-      _ = try f.timeline(record)
-    }
-    #expect(try track(f, "contact:c-ann", "mail:<shared-id@t>").status == 0)
-    #expect(try sync(f).status == 0)
-    let files = try FileManager.default.contentsOfDirectory(atPath: f.root.path)
-      .filter { $0.hasPrefix("crm.sqlite") }
-    #expect(files.contains("crm.sqlite"))
-    var all = Data()
-    for name in files { all += try Data(contentsOf: f.root.appendingPathComponent(name)) }
-    for secret in secrets {
-      #expect(all.range(of: Data(secret.utf8)) == nil, "\(secret) leaked")
-    }
-    // The search works: what was tracked is there.
-    #expect(all.range(of: Data("Tracked on purpose".utf8)) != nil)
-  }
 }
