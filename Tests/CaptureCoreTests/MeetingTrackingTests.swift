@@ -114,7 +114,11 @@ extension TimelineServiceTests {
       }
     }
     #expect(try world.store.trackRequests(userId: nil, states: ["pending"]).isEmpty)
-    // From another record it is a link, not a refusal.
+    // From another record it is a link, not a refusal, and not a second appointment.
     #expect(try world.track(Self.occurrenceItem, from: Self.ann).state == .pending)
+    try world.sync()
+    let occurrences = try world.store.appointmentActivities(uids: [Self.weekly])
+    #expect(occurrences.count == 1)
+    #expect(occurrences.first?.regarding == [Self.fabrikam, Self.ann])
   }
 }

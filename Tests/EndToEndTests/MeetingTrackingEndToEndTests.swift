@@ -101,6 +101,14 @@ import TestSupport
       #expect(again.stderr == "Error: this meeting is already tracked on this record\n",
               "\(item)")
     }
+
+    // From a second record, the same occurrence links there: still one appointment.
+    #expect(try track(f, "contact:c-ann", Self.occurrence).status == 0)
+    #expect(try sync(f).status == 0)
+    let onAnn = appointments(try f.timeline("contact:c-ann", user: "eli", withMail: false))
+    #expect(onAnn.compactMap { $0["id"] as? String } == [moved["id"] as? String])
+    let again = appointments(try f.timeline("account:a-fab", user: "eli", withMail: false))
+    #expect(again.count == 2)
   }
 
   @Test func anOccurrenceOfASeriesTrackedAsAWholeLinksToThatActivity() throws {
