@@ -21,6 +21,14 @@ public final class InMemoryCRMStore: CRMStore, @unchecked Sendable {
     locked { change(&content) }
   }
 
+  /// The next `count` calls to `completeTracking` throw `error` and store nothing, as a
+  /// database locked by another writer does (`CRMError.busy`).
+  public func failCompletions(_ count: Int, with error: CRMError) {
+    locked { completionFailures = Array(repeating: error, count: count) }
+  }
+
+  private var completionFailures: [CRMError] = []
+
   /// The stored content of an attachment (by its position in the activity), or nil.
   public func attachmentContent(activityId: String, index: Int) -> Data? {
     locked {
@@ -243,6 +251,7 @@ public final class InMemoryCRMStore: CRMStore, @unchecked Sendable {
   public func completeTracking(requestId: String, activity: Activity,
                                attachments: [AttachmentContent]) throws -> String {
     try locked {
+      if !completionFailures.isEmpty { throw completionFailures.removeFirst() }
       guard let index = requests.firstIndex(where: { $0.id == requestId }) else {
         throw CRMError.unknownTrackRequest(requestId)
       }

@@ -28,6 +28,21 @@ public enum Snapshot {
     return url.appendingPathComponent("Snapshots")
   }
 
+  /// Whether snapshots are written rather than compared: `RECORD_SNAPSHOTS` set to
+  /// anything but empty or `0`. Under CI that is refused (thrown), since a recording run
+  /// passes whatever the screens show.
+  public static func isRecording(_ environment: [String: String]) throws -> Bool {
+    let recording = environment["RECORD_SNAPSHOTS"].map { !$0.isEmpty && $0 != "0" } ?? false
+    if recording && TestEnvironment.isCI(environment) { throw RecordingUnderCI() }
+    return recording
+  }
+
+  public struct RecordingUnderCI: Error, CustomStringConvertible {
+    public var description: String {
+      "RECORD_SNAPSHOTS is set under CI: CI compares snapshots and never records them"
+    }
+  }
+
   /// A readable line diff of `expected` against `actual`: changed lines as `-`/`+` pairs with
   /// their line numbers, unchanged lines left out.
   public static func lineDiff(expected: String, actual: String) -> String {
@@ -66,9 +81,13 @@ public func assertSnapshot(
   let location = SourceLocation(fileID: fileID, filePath: filePath, line: line, column: column)
   let directory = Snapshot.directory(forTestFile: filePath)
   let url = directory.appendingPathComponent(name + ".txt")
-  let recording = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"].map {
-    !$0.isEmpty && $0 != "0"
-  } ?? false
+  let recording: Bool
+  do {
+    recording = try Snapshot.isRecording(ProcessInfo.processInfo.environment)
+  } catch {
+    Issue.record("\(error)", sourceLocation: location)
+    return
+  }
   if recording {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -107,6 +107,43 @@ import Testing
     #expect(try store.trackRequests(userId: "dana", states: ["done"]).count == 1)
   }
 
+  /// While something is pending the loop syncs again every `syncInterval` (5 s) on the
+  /// steady clock, with no key pressed: a sync the database turned away is retried.
+  @Test func aSyncTheDatabaseTurnedAwayIsRetriedAtTheNextInterval() throws {
+    let store = InMemoryCRMStore(Self.content)
+    _ = try store.requestTracking(userId: "dana", record: Self.fabrikam,
+                                  itemId: "mail:<m1@fabrikam.example>", at: Self.now)
+    store.failCompletions(1, with: .busy("locked by another writer"))
+    let app = try driver(store)
+    // The loop looks at each turn (here, each wait): the first sync is asked for a delay
+    // after start and runs a delay later (3 s).
+    app.wait(AppDriver.syncDelay)
+    #expect(!app.text.contains("Could not sync"))
+    app.wait(AppDriver.syncDelay)
+    #expect(app.screen.last?.contains("Could not sync: database is busy") == true)
+    #expect(app.text.contains("Tracking pending"))
+    #expect(try store.trackRequests(userId: "dana", states: ["pending"]).count == 1)
+    // The next is asked for 5 s after the first was (6.5 s) and runs a delay later (8 s).
+    app.wait(3.5)
+    app.wait(1.25)
+    #expect(app.text.contains("Tracking pending"))
+    app.wait(0.25)
+    #expect(!app.text.contains("Tracking pending"))
+    #expect(app.screen.last?.contains("Tracked 1 item") == true)
+    #expect(try store.trackRequests(userId: "dana", states: ["done"]).count == 1)
+  }
+
+  /// A private tile loaded before the organization's switch was turned off may not be
+  /// opened after: the tile says why in words and shows nothing of the message.
+  @Test func aPrivateTileThatMayNoLongerBeOpenedSaysWhy() throws {
+    let app = try driver(width: 120)
+    #expect(app.text.contains("Revised quote"))
+    app.store.edit { $0.organization.autoCapture = false }
+    try app.press("<tab><enter>")
+    #expect(app.text.contains("Cannot open: auto capture is turned off for the organization"))
+    #expect(!app.text.contains("The numbers you asked for."))
+  }
+
   @Test func theSettingsToggleHidesPrivateItemsAndShowsThemAgain() throws {
     let app = try driver()
     try app.press("o")

@@ -21,10 +21,11 @@ struct CaptureFixture {
     try FileManager.default.createDirectory(at: calendar, withIntermediateDirectories: true)
   }
 
-  /// The CRM of docs/import-format.md's example, made whole (c-bo exists), plus a second user.
+  /// The CRM of docs/import-format.md's example, made whole (c-bo exists), plus a second user;
+  /// `extraSections` are more top-level members, each followed by a comma.
   static func crmJSON(autoCapture: Bool = true, access: String = "allowed",
                       syncMethod: String = "server-side-sync", approved: Bool = true,
-                      extraActivities: String = "") -> String {
+                      extraActivities: String = "", extraSections: String = "") -> String {
     """
     {
       "organization": {"name": "Contoso", "autoCapture": \(autoCapture),
@@ -60,7 +61,7 @@ struct CaptureFixture {
       "cases": [
         {"id": "k-1", "title": "Printer jams", "emails": ["support-thread@fabrikam.example"],
          "primaryContact": "c-ann", "customer": {"type": "account", "id": "a-fab"}}
-      ],
+      ],\(extraSections)
       "activities": [
         {"id": "act-1", "kind": "phonecall", "regarding": {"type": "opportunity", "id": "o-1"},
          "subject": "Intro call", "at": "2026-11-18T15:00:00Z", "owner": "dana"},

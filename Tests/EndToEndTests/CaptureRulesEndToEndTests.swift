@@ -131,12 +131,26 @@ import TestSupport
   }
 
   @Test func trackedActivitiesOfEveryKindAppearNewestFirst() throws {
-    let f = try fixture()
+    // Listed out of order, and around the captured email, so that any other order shows.
+    let json = F.crmJSON(extraActivities: """
+      ,
+      {"id": "act-note", "kind": "note", "regarding": {"type": "opportunity", "id": "o-1"},
+       "subject": "Budget approved", "at": "2026-11-21T09:00:00Z"},
+      {"id": "act-meet", "kind": "appointment", "regarding": {"type": "opportunity", "id": "o-1"},
+       "subject": "Demo", "at": "2026-11-24T10:00:00Z", "uid": "demo@contoso.example"},
+      {"id": "act-old", "kind": "task", "regarding": {"type": "opportunity", "id": "o-1"},
+       "subject": "Qualify", "at": "2026-10-02T09:00:00Z"},
+      {"id": "act-task", "kind": "task", "regarding": {"type": "opportunity", "id": "o-1"},
+       "subject": "Send contract", "at": "2026-11-22T16:30:00Z"}
+      """)
+    var f = try fixture(json)
+    try f.message(id: "<between@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "between")
     let t = try f.timeline("opportunity:o-1")
-    #expect(F.ids(t).contains("act-1"))
-    #expect(item(t, "act-1")?["kind"] as? String == "phonecall")
-    let dates = F.items(t).compactMap { $0["at"] as? String }
-    #expect(dates == dates.sorted(by: >))
+    #expect(F.ids(t) == ["act-meet", "act-task", "act-note", "mail:<between@t>", "act-1",
+                         "act-old"])
+    #expect(F.items(t).map { $0["kind"] as? String }
+      == ["appointment", "task", "note", "email", "phonecall", "task"])
   }
 
   @Test func meetingsWithinThreeDaysEitherSideBothEndsIncluded() throws {
@@ -158,6 +172,37 @@ import TestSupport
     #expect(ids.contains("cal:edge-after"))
     #expect(!ids.contains("cal:too-early"))
     #expect(!ids.contains("cal:too-late"))
+  }
+
+  /// `--meeting-window-hours` moves both ends: 24 h takes the meetings 24 h either side,
+  /// both ends included, and leaves out those the default 72 h would show.
+  @Test func theMeetingWindowFollowsTheOption() throws {
+    let f = try fixture()
+    let events = [
+      ("edge-before", "20261122T120000Z"), ("edge-after", "20261124T120000Z"),
+      ("too-early", "20261122T115959Z"), ("too-late", "20261124T120001Z"),
+    ]
+    var body = ""
+    for (uid, start) in events {
+      body += "BEGIN:VEVENT\nUID:\(uid)\nDTSTAMP:20261101T000000Z\nDTSTART:\(start)\n"
+        + "SUMMARY:\(uid)\nORGANIZER:mailto:ann@fabrikam.example\nEND:VEVENT\n"
+    }
+    try f.calendarFile("window.ics", body)
+    let all = ["cal:edge-after", "cal:too-late", "cal:too-early", "cal:edge-before"]
+    #expect(F.ids(try f.timeline("contact:c-ann")).filter { $0.hasPrefix("cal:") }.sorted()
+      == all.sorted())
+    let day = try CLIRunner.run(["timeline", "--record", "contact:c-ann", "--json",
+                                 "--meeting-window-hours", "24"] + f.sources())
+    #expect(day.status == 0, "\(day.stderr)")
+    let t = try #require(try JSONSerialization.jsonObject(with: Data(day.stdout.utf8))
+      as? [String: Any])
+    #expect(F.ids(t).filter { $0.hasPrefix("cal:") } == ["cal:edge-after", "cal:edge-before"])
+    // The sync reads the timeline with the same window: outside it, nothing is copied.
+    let track = ["track", "--record", "contact:c-ann", "--item", "cal:too-late"]
+    #expect(try CLIRunner.run(track + f.sources()).status == 0)
+    let narrow = try CLIRunner.run(["sync", "--meeting-window-hours", "24"] + f.sources())
+    #expect(narrow.status == 2, "\(narrow.stdout)")
+    #expect(narrow.stdout.contains("failed: not on this record's timeline in your calendar"))
   }
 
   @Test func aMeetingRelatesByOrganizerOrAttendeeAndCancelledOnesAreNotCaptured() throws {

@@ -31,7 +31,8 @@ import TestSupport
     #expect(try CLIRunner.run(["import", json.path, "--db", db]).status == 0)
   }
 
-  @Test func anotherProgramsSQLiteDatabaseIsRefusedWithoutAddingTables() throws {
+  @Test(.requires("sqlite3"))
+  func anotherProgramsSQLiteDatabaseIsRefusedWithoutAddingTables() throws {
     let dir = try Fixtures.temporaryDirectory("foreign-db")
     defer { try? FileManager.default.removeItem(at: dir) }
     let db = dir.appendingPathComponent("notes.sqlite").path

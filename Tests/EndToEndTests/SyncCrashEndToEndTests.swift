@@ -4,7 +4,7 @@ import TestSupport
 
 /// Sync under kill -9 and under concurrency: every request ends done, pending or failed,
 /// the database stays intact, and no activity is duplicated.
-@Suite(.serialized) struct SyncCrashEndToEndTests {
+@Suite(.serialized, .requires("sqlite3")) struct SyncCrashEndToEndTests {
   typealias F = CaptureFixture
 
   func trackedFixture(messages: Int) throws -> CaptureFixture {
@@ -32,8 +32,9 @@ import TestSupport
 
   func sqlite(_ db: String, _ sql: String) throws -> String {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["sqlite3", db, sql]
+    p.executableURL = try #require(TestEnvironment.executable("sqlite3"),
+                                   "sqlite3 is not installed (.ci/install-deps installs it)")
+    p.arguments = [db, sql]
     let out = Pipe()
     p.standardOutput = out
     try p.run()
@@ -51,12 +52,10 @@ import TestSupport
     return copies
   }
 
-  /// Starts `sync` and kills it with SIGKILL: in even rounds right after it reports its
-  /// `k`-th finished request (so mid-way through the work, between or inside the next
-  /// copy's transaction), in odd rounds after a random delay (anywhere, start-up included).
-  /// Round 0 is by progress: a delay could outlast a whole sync and leave nothing to
-  /// interrupt (it did in 2 of 16 runs under load).
-  func killSync(_ f: CaptureFixture, afterLines k: Int?, delay: useconds_t) throws {
+  /// Starts `sync` and kills it with SIGKILL right after it reports its `k`-th finished
+  /// request, so mid-way through the work (between or inside the next copy's transaction),
+  /// never at a moment left to chance.
+  func killSync(_ f: CaptureFixture, afterLines k: Int) throws {
     let p = Process()
     p.executableURL = CLIRunner.binary
     p.arguments = ["sync"] + f.sources()
@@ -64,16 +63,12 @@ import TestSupport
     p.standardOutput = out
     p.standardError = FileHandle.nullDevice
     try p.run()
-    if let k {
-      var seen = 0
-      let handle = out.fileHandleForReading
-      while seen < k {
-        let chunk = handle.availableData
-        if chunk.isEmpty { break }  // it finished first
-        seen += chunk.filter { $0 == UInt8(ascii: "\n") }.count
-      }
-    } else {
-      usleep(delay)
+    var seen = 0
+    let handle = out.fileHandleForReading
+    while seen < k {
+      let chunk = handle.availableData
+      if chunk.isEmpty { break }  // it finished first
+      seen += chunk.filter { $0 == UInt8(ascii: "\n") }.count
     }
     kill(p.processIdentifier, SIGKILL)
     p.waitUntilExit()
@@ -83,31 +78,29 @@ import TestSupport
     Int(try sqlite(f.db, "SELECT count(*) FROM trackRequest WHERE state = 'done';")) ?? -1
   }
 
-  @Test func killingSyncAtRandomPointsLosesAndDuplicatesNothing() throws {
+  @Test func killingSyncMidwayLosesAndDuplicatesNothing() throws {
     let count = 24
     let f = try trackedFixture(messages: count)
-    var generator = SystemRandomNumberGenerator()
+    var generator = SeededGenerator.forTest("killingSyncMidwayLosesAndDuplicatesNothing")
+    let seed = "seed \(generator.seed)"
     var interruptedMidway = 0
     var previousDone = 0
-    for round in 0..<16 {
-      let remaining = count - previousDone
-      let afterLines = round % 2 == 0 && remaining > 1
-        ? Int.random(in: 1..<remaining, using: &generator) : nil
-      try killSync(f, afterLines: afterLines,
-                   delay: useconds_t.random(in: 1_000...80_000, using: &generator))
-      #expect(try sqlite(f.db, "PRAGMA integrity_check;") == "ok")
+    for _ in 0..<16 where count - previousDone > 1 {
+      let afterLines = Int.random(in: 1..<(count - previousDone), using: &generator)
+      try killSync(f, afterLines: afterLines)
+      #expect(try sqlite(f.db, "PRAGMA integrity_check;") == "ok", "\(seed)")
       let done = try doneCount(f)
-      #expect(done >= previousDone)
+      #expect(done >= previousDone + afterLines, "\(seed): killed after \(afterLines) lines")
       if done > previousDone && done < count { interruptedMidway += 1 }
       previousDone = done
     }
     // The kills really landed inside syncs, not only before or after them.
-    #expect(interruptedMidway > 0)
+    #expect(interruptedMidway > 0, "\(seed)")
     let final = try CLIRunner.run(["sync"] + f.sources())
     #expect(final.status == 0, "\(final.stdout) \(final.stderr)")
     let copies = try emailCopies(f)
-    #expect(copies.count == count)
-    #expect(copies.values.allSatisfy { $0 == 1 })
+    #expect(copies.count == count, "\(seed)")
+    #expect(copies.values.allSatisfy { $0 == 1 }, "\(seed)")
     #expect(try doneCount(f) == count)
     #expect(try sqlite(f.db, "PRAGMA integrity_check;") == "ok")
   }

@@ -4,7 +4,7 @@ import TestSupport
 
 /// The real binary under tmux: find a record, read a private email, track it, watch it turn
 /// tracked, hide private email in settings, resize, quit.
-@Suite(.serialized) struct TUIEndToEndTests {
+@Suite(.serialized, .requires("tmux")) struct TUIEndToEndTests {
   /// The imported CRM and one email from Ann Lee whose subject mixes an accent, CJK and emoji.
   static func fixtureWithAnnsEmail(body: String) throws -> CaptureFixture {
     var f = try CaptureFixture()
@@ -73,7 +73,7 @@ import TestSupport
 }
 
 /// A terminal whose locale is not UTF-8 (LANG=C, as in many containers and ssh sessions).
-@Suite(.serialized) struct TUIAsciiLocaleEndToEndTests {
+@Suite(.serialized, .requires("tmux")) struct TUIAsciiLocaleEndToEndTests {
   /// curses dropped the characters it could not encode (or drew them at another width), so
   /// "Über-Angebot 見積もり 🚀" moved the rest of its row and the tile's border with it.
   @Test func textTheLocaleCannotShowIsSpelledInAsciiAndBordersStayInPlace() throws {
@@ -97,7 +97,7 @@ import TestSupport
 /// ESC [ 1 ~ and ESC [ 4 ~ (or ESC [ H, ESC [ F), while TERM=xterm-256color's terminfo
 /// names only ESC O H and ESC O F; curses alone reads the others as Esc and text, and
 /// the keys would do nothing.
-@Suite(.serialized) struct TUIHomeEndEndToEndTests {
+@Suite(.serialized, .requires("tmux")) struct TUIHomeEndEndToEndTests {
   @Test func homeAndEndMoveToTheFirstAndLastTileWhateverSequenceTheTerminalSends() throws {
     var f = try CaptureFixture()
     #expect(try f.importCRM().status == 0)
@@ -181,8 +181,15 @@ import TestSupport
     let f = try CaptureFixture.imported()
     let pidFile = f.root.appendingPathComponent("tui.pid").path
     let input = Pipe()  // open for as long as the test runs: script waits on it
-    let (process, _) = try Self.onScriptTerminal(
+    let (process, output) = try Self.onScriptTerminal(
       "sh -c 'trap \"\" HUP; echo $$ > \(pidFile); exec \(f.tuiCommandLine())'", input: input)
+    // What the terminal shows, read as it comes (and to its end, so script never blocks).
+    let shown = Shown()
+    DispatchQueue.global().async {
+      while case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
+        shown.append(chunk)
+      }
+    }
     func appPid() -> pid_t? {
       (try? String(contentsOfFile: pidFile, encoding: .utf8))
         .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
@@ -193,12 +200,11 @@ import TestSupport
       else { return false }
       return !stat.contains(") Z ")
     }
-    var waited = 0
-    while appPid() == nil || waited < 20 {  // started, and two seconds to draw
-      Thread.sleep(forTimeInterval: 0.1)
-      waited += 1
-      if waited > 200 { break }
+    // Started, and its first frame drawn: polled, not waited for by the clock.
+    for _ in 0..<400 where appPid() == nil || !shown.contains("Accounts") {
+      Thread.sleep(forTimeInterval: 0.05)
     }
+    #expect(shown.contains("Accounts"), "no first frame within 20 s")
     let pid = try #require(appPid())
     #expect(appIsRunning(pid))
     // The terminal goes: script's end closes the pseudo-terminal's master side.
@@ -224,7 +230,8 @@ import TestSupport
       + "terminfo entry (try TERM=xterm-256color, or install ncurses-term)"))
   }
 
-  @Test func ctrlZHandsTheTerminalToTheShellAndFgBringsTheAppBack() throws {
+  @Test(.requires("tmux"))
+  func ctrlZHandsTheTerminalToTheShellAndFgBringsTheAppBack() throws {
     let f = try CaptureFixture()
     #expect(try f.importCRM().status == 0)
     let tmux = try TmuxSession(
@@ -258,6 +265,18 @@ import TestSupport
     _ = try tmux.waitUntil("the shell prompt is back after quitting") {
       $0.components(separatedBy: "shell-ready$").count >= 4 && !$0.contains("Accounts")
     }
+  }
+}
+
+/// Bytes a terminal showed, appended from a reading thread and searched from the test's.
+private final class Shown: @unchecked Sendable {
+  private let lock = NSLock()
+  private var data = Data()
+
+  func append(_ chunk: Data) { lock.withLock { data += chunk } }
+
+  func contains(_ text: String) -> Bool {
+    lock.withLock { data.range(of: Data(text.utf8)) != nil }
   }
 }
 

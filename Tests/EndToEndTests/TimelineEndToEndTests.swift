@@ -102,6 +102,41 @@ import TestSupport
     #expect(F.ids(t) == ["mail:<l4@t>", "mail:<l3@t>"])
   }
 
+  /// docs/import-format.md: an imported email without a direction is outgoing when its
+  /// `from` is one of its owner's addresses, else incoming; a given direction is kept.
+  @Test func importedEmailsWithoutADirectionTakeItFromTheirOwnerAndSender() throws {
+    func email(_ id: String, at: String, owner: String?, from: String?,
+               direction: String? = nil) -> String {
+      var fields = [#""id": "\#(id)""#, #""kind": "email""#, #""subject": "\#(id)""#,
+                    #""at": "\#(at)""#, #""messageId": "<\#(id)@t>""#,
+                    #""regarding": {"type": "contact", "id": "c-ann"}"#]
+      if let owner { fields.append(#""owner": "\#(owner)""#) }
+      if let from { fields.append(#""from": "\#(from)""#) }
+      if let direction { fields.append(#""direction": "\#(direction)""#) }
+      return "{" + fields.joined(separator: ", ") + "}"
+    }
+    let activities = [
+      email("by-owner", at: "2026-11-20T09:05:00Z", owner: "dana", from: "DANA@contoso.example"),
+      email("to-owner", at: "2026-11-20T09:04:00Z", owner: "dana", from: "ann@fabrikam.example"),
+      email("not-owner", at: "2026-11-20T09:03:00Z", owner: "eli", from: "dana@contoso.example"),
+      email("no-owner", at: "2026-11-20T09:02:00Z", owner: nil, from: "dana@contoso.example"),
+      email("no-from", at: "2026-11-20T09:01:00Z", owner: "dana", from: nil),
+      email("given", at: "2026-11-20T09:00:00Z", owner: "dana", from: "ann@fabrikam.example",
+            direction: "outgoing"),
+    ]
+    let f = try fixture(F.crmJSON(extraActivities: ",\n" + activities.joined(separator: ",\n")))
+    for user in ["dana", "eli"] {
+      let items = F.items(try f.timeline("contact:c-ann", user: user, withMail: false))
+      let directions = Dictionary(uniqueKeysWithValues: items.compactMap { item in
+        (item["id"] as? String).map { ($0, item["direction"] as? String) }
+      })
+      #expect(directions == [
+        "by-owner": "outgoing", "to-owner": "incoming", "not-owner": "incoming",
+        "no-owner": "incoming", "no-from": "incoming", "given": "outgoing",
+      ], "as \(user) sees them")
+    }
+  }
+
   @Test func aMissingDatabaseIsNamedAndNotCreated() throws {
     let f = try CaptureFixture()
     let result = try CLIRunner.run(["timeline", "--record", "contact:c-ann"] + f.sources())

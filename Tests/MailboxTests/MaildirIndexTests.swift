@@ -1,6 +1,7 @@
 import CaptureCore
 import Foundation
 import Mailbox
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -215,7 +216,10 @@ import Testing
     ])
   }
 
-  @Test func filesAndFoldersWithoutReadPermissionAreReported() throws {
+  // Root reads any file whatever its mode says: there the check cannot fail, so it is
+  // skipped, and the skip is reported.
+  @Test(.disabled(if: TestEnvironment.runsAsRoot, "root reads files without read permission"))
+  func filesAndFoldersWithoutReadPermissionAreReported() throws {
     let tree = try MailTree("perm")
     try tree.write(mailText(id: "<ok@t>"), name: "ok")
     let locked = try tree.write(mailText(id: "<locked@t>"), name: "locked")
@@ -227,8 +231,6 @@ import Testing
       chmod(locked.path, 0o644)
       chmod(privateCur.path, 0o755)
     }
-    // Root reads anything: then there is nothing to check.
-    guard access(locked.path, R_OK) != 0 else { return }
     let index = try tree.open()
     let summary = try index.refresh(progress: nil)
     #expect(summary.added == 1)

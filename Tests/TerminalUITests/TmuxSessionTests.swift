@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 @Suite(.serialized) struct TmuxSessionTests {
-  @Test(.enabled(if: TmuxSession.isAvailable, "tmux is not installed; CI installs it"))
+  @Test(.requires("tmux"))
   func printfOutputIsCapturedIncludingWideCharacters() throws {
     let session = try TmuxSession(
       command: "printf 'ready 会議 ✓\\n'; exec cat", width: 40, height: 5)
@@ -12,7 +12,7 @@ import TestSupport
     #expect(screen.contains("ready 会議 ✓"))
   }
 
-  @Test(.enabled(if: TmuxSession.isAvailable, "tmux is not installed; CI installs it"))
+  @Test(.requires("tmux"))
   func sentKeysReachTheProgram() throws {
     let session = try TmuxSession(command: "exec cat", width: 40, height: 5)
     defer { session.kill() }
@@ -24,7 +24,7 @@ import TestSupport
     #expect(screen.contains("echo-me"))
   }
 
-  @Test(.enabled(if: TmuxSession.isAvailable, "tmux is not installed; CI installs it"))
+  @Test(.requires("tmux"))
   func resizeChangesThePaneSize() throws {
     let session = try TmuxSession(
       command: "while :; do stty size; read -r _; done", width: 40, height: 10)
@@ -35,7 +35,7 @@ import TestSupport
     try session.waitFor("12 60")
   }
 
-  @Test(.enabled(if: TmuxSession.isAvailable, "tmux is not installed; CI installs it"))
+  @Test(.requires("tmux"))
   func waitingForAbsentTextTimesOutShowingTheScreen() throws {
     let session = try TmuxSession(command: "printf 'only this\\n'; exec cat", width: 30, height: 4)
     defer { session.kill() }
