@@ -516,7 +516,7 @@ struct MessageMaker {
     ("-0400", "EDT"), ("-0800", "PST"), ("-0700", "PDT"), ("+0530", nil), ("+0900", "JST"),
     ("-0330", nil), ("+1000", nil),
   ]
-  static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+  static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
   static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
                        "Nov", "Dec"]
 
@@ -529,9 +529,10 @@ struct MessageMaker {
     let local = date(i) + sign * (hours * 3600 + minutes * 60)
     let days = local / 86_400
     let secondsOfDay = local % 86_400
-    let (y, m, d) = Self.civil(days: days)
-    let dow = Self.weekdays[days % 7]
-    let mon = Self.months[m - 1]
+    let civil = CivilDate(dayNumber: days)
+    let (y, d) = (civil.year, civil.day)
+    let dow = Self.weekdays[civil.weekday]
+    let mon = Self.months[civil.month - 1]
     func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
     let hms = "\(two(secondsOfDay / 3600)):\(two(secondsOfDay / 60 % 60)):\(two(secondsOfDay % 60))"
     let dd = d < 10 ? "0\(d)" : "\(d)"
@@ -546,19 +547,6 @@ struct MessageMaker {
     case ..<0.98: return "\(dow),  \(d) \(mon) \(y) \(hms) \(offset)"
     default: return "\(dow), \(dd) \(mon) \(y % 100) \(hms) \(offset)"
     }
-  }
-
-  /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Hinnant's algorithm).
-  static func civil(days: Int) -> (Int, Int, Int) {
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
   }
 
   func paragraphs(_ rng: inout SeededRandom) -> String {
