@@ -58,6 +58,19 @@ final class Inbox: @unchecked Sendable {
   }
 }
 
+/// Where the TUI keeps how the user last left its view (the compact timeline), so the next
+/// start opens the same way. The command line gives it a file in the user's state directory.
+public struct ViewPreferences: Sendable {
+  public var load: @Sendable () -> Bool
+  public var save: @Sendable (Bool) -> Void
+  public init(load: @escaping @Sendable () -> Bool, save: @escaping @Sendable (Bool) -> Void) {
+    self.load = load
+    self.save = save
+  }
+  /// Kept for this run only (tests, and where no file can be had).
+  public static var none: ViewPreferences { ViewPreferences(load: { false }, save: { _ in }) }
+}
+
 /// The run loop: reads keys, reduces actions, performs effects off the input path, draws.
 public final class AppRunner {
   let terminal: any Terminal
@@ -69,6 +82,7 @@ public final class AppRunner {
   let uptime: @Sendable () -> TimeInterval
   /// Stops the process until the shell continues it (SIGTSTP); replaced in tests.
   let stopProcess: () -> Void
+  let preferences: ViewPreferences
   public private(set) var state: AppState
   let inbox = Inbox()
   let work = DispatchQueue(label: "autocapture.timeline")
@@ -89,8 +103,10 @@ public final class AppRunner {
               uptime: @escaping @Sendable () -> TimeInterval = {
                 ProcessInfo.processInfo.systemUptime
               },
-              stopProcess: @escaping () -> Void = { _ = raise(SIGTSTP) }) throws {
+              stopProcess: @escaping () -> Void = { _ = raise(SIGTSTP) },
+              preferences: ViewPreferences = .none) throws {
     self.terminal = terminal
+    self.preferences = preferences
     self.stopProcess = stopProcess
     self.service = service
     self.timeZone = timeZone
@@ -102,6 +118,7 @@ public final class AppRunner {
                      records: try service.store.recordSummaries())
     state.width = terminal.size.width
     state.height = terminal.size.height
+    state.compactTimeline = preferences.load()
   }
 
   /// Runs until the user quits.
@@ -237,6 +254,9 @@ public final class AppRunner {
           inbox.post(.reloadFailed(AppRunner.describe(error)))
         }
       }
+    case .saveCompactTimeline(let compact):
+      let preferences = self.preferences
+      work.async { preferences.save(compact) }
     case .saveShowUntracked(let value):
       work.async {
         do {

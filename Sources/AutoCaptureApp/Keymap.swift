@@ -83,6 +83,7 @@ public enum Keymap {
     KeyBinding([.character("t")], .track, hint: "track", help: "Track (share it)"),
     KeyBinding([.character("h"), .left], .focusRecords, hint: "records",
                help: "Back to records"),
+    KeyBinding([.character("v")], .toggleCompactTimeline, help: "One line/tiles"),
   ]
 
   /// The settings overlay's own keys.

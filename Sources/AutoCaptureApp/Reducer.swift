@@ -9,6 +9,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
   case toggleExpand, track, openSettings, startFilter, refresh, help, problems, quit, close
   case suspend
   case toggleOption
+  case toggleCompactTimeline
   case acceptFilter, cancelFilter, deleteFilterCharacter, deleteFilterWord, clearFilterText
 
   /// The commands that move a cursor or scroll.
@@ -52,6 +53,8 @@ public enum Effect: Hashable, Sendable {
   case loadBody(TimelineItem)
   case track(TimelineItem, RecordRef)
   case saveShowUntracked(Bool)
+  /// Remember the timeline's view for the next start.
+  case saveCompactTimeline(Bool)
   case syncNow
   case reloadRecords
   /// Give the terminal back and stop the process (Ctrl-Z); the shell's `fg` resumes it.
@@ -192,6 +195,11 @@ private func cancelFilter(_ state: inout AppState) -> [Effect] {
 private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
   state.message = nil
   switch command {
+  case .toggleCompactTimeline:
+    state.compactTimeline.toggle()
+    state.message = .info(state.compactTimeline
+      ? "Compact view: one line per item (v for tiles)" : "Tile view (v for one line per item)")
+    return [.saveCompactTimeline(state.compactTimeline)]
   case .suspend: return [.suspendToShell]
   case .acceptFilter: return acceptFilter(&state)
   case .cancelFilter: return cancelFilter(&state)
@@ -300,7 +308,7 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
     }
     return [.track(item, ref)]
   case .toggleOption, .acceptFilter, .cancelFilter, .deleteFilterCharacter, .deleteFilterWord,
-       .clearFilterText, .suspend:
+       .clearFilterText, .suspend, .toggleCompactTimeline:
     return []
   }
 }

@@ -91,6 +91,7 @@ public enum Screens {
       }
       openTileHeader = open?.collapsedHeight ?? 5
       overlayRows = Screens.overlayRect(state, width: state.width, height: state.height).height - 2
+      compact = state.compactTimeline
     }
 
     /// The rows of the open tile other than its body: borders, subject, meta, status.
@@ -100,7 +101,9 @@ public enum Screens {
     var recordsPage: Int { max(1, records.height - 2) }
     /// How far PgDn/PgUp move in the timeline: the tiles that fit (a closed tile takes five
     /// rows with its borders).
-    var tilesPage: Int { max(1, tiles.height / 5) }
+    var tilesPage: Int { max(1, compact ? tiles.height : tiles.height / 5) }
+    /// The compact view: one row an item.
+    var compact: Bool
     /// How far PgDn/PgUp move in an overlay: the most rows one can show.
     var overlayPage: Int { max(1, overlayRows) }
     /// The rows inside an overlay's border at most.
@@ -304,7 +307,8 @@ public enum Screens {
            isExpanded: state.expandedItem == item.id, body: state.bodies[item.id],
            bodyScroll: state.bodyScroll, now: context.now, timeZone: context.timeZone,
            unicode: context.unicode, canTrack: state.permissions.trackRefusal == nil,
-           openLines: state.expandedItem == item.id ? openLines : [])
+           openLines: state.expandedItem == item.id ? openLines : [],
+           isCompact: state.compactTimeline)
     }
     // An expanded tile takes the room left once its own header rows are placed.
     let maxBody = layout.bodyRows
@@ -320,7 +324,8 @@ public enum Screens {
     var n = offset
     while n < tiles.count && y < rect.maxY {
       let h = min(heights[n], rect.maxY - y)
-      if h < 3 { break }
+      // A bordered tile needs three rows to show anything; a compact line needs one.
+      if h < min(3, heights[n]) { break }
       tiles[n].draw(into: &buffer, in: Rect(x: rect.x, y: y, width: rect.width, height: h))
       y += h
       n += 1

@@ -19,8 +19,46 @@ struct Tile {
   /// closed: wrapped once a frame by `Screens`, as a long message takes a while to wrap.
   var openLines: [String] = []
 
-  /// Rows the collapsed tile takes: border, title line, meta line, status line when any.
-  var collapsedHeight: Int { 4 + (statusLine == nil ? 0 : 1) }
+  /// One line instead of a bordered tile (the compact view), unless expanded.
+  var isCompact = false
+
+  /// Rows the collapsed tile takes: border, title line, meta line, status line when any;
+  /// one in the compact view.
+  var collapsedHeight: Int { isCompact && !isExpanded ? 1 : 4 + (statusLine == nil ? 0 : 1) }
+
+  /// The compact view's mark: solid for what the team shares, hollow for private, and the
+  /// two tracking states between; ASCII where the terminal cannot show them.
+  var compactMark: String {
+    switch item.state {
+    case .tracked: return unicode ? "●" : "*"
+    case .untracked: return unicode ? "○" : "o"
+    case .pending: return unicode ? "◐" : "~"
+    case .failed: return unicode ? "✗" : "x"
+    }
+  }
+
+  /// The compact view's line, as a mail index: mark, when, kind, subject, then who.
+  func drawCompact(into buffer: inout ScreenBuffer, in rect: Rect) {
+    let role: StyleRole = isSelected ? .selection : roles.text
+    buffer.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), role: role)
+    let when = item.kind == .appointment && !item.isAllDay
+      ? DateText.onCalendar(item.at, now: now, timeZone: timeZone)
+      : DateText.relative(item.at, now: now, timeZone: timeZone)
+    let kind: String
+    switch item.kind {
+    case .email: kind = "mail"
+    case .appointment: kind = "meet"
+    case .phonecall: kind = "call"
+    case .task: kind = "task"
+    case .note: kind = "note"
+    }
+    var text = "\(isSelected ? (unicode ? "▸" : ">") : " ")\(compactMark) "
+      + TextLayout.pad(when, toWidth: 9) + " " + kind + " "
+      + (item.subject.isEmpty ? "(no subject)" : item.subject)
+    if !counterpart.isEmpty { text += (unicode ? " · " : " - ") + counterpart }
+    buffer.put(TextLayout.truncate(text, toWidth: rect.width), x: rect.x, y: rect.y,
+               role: role, maxWidth: rect.width)
+  }
 
   /// Rows the tile takes in a pane `width` wide: an expanded tile grows to fit its body,
   /// up to `maxBody` rows (the rest scrolls).
@@ -103,6 +141,10 @@ struct Tile {
 
   /// Draws the tile at the top of `rect` (its height already decided).
   func draw(into buffer: inout ScreenBuffer, in rect: Rect) {
+    if isCompact && !isExpanded {
+      drawCompact(into: &buffer, in: rect)
+      return
+    }
     let (borderRole, textRole) = roles
     let box = Box(rect, border: item.state == .tracked ? .solid : .dotted, role: borderRole,
                   title: isSelected ? "▸ " + kindLabel : kindLabel, titleRole: textRole, label: stateLabel,

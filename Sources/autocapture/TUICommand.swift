@@ -38,8 +38,30 @@ enum TUILauncher {
     defer { terminal.shutdown() }
     let clock: @Sendable () -> Date
     if let now { clock = { now } } else { clock = { Date() } }
-    let app = try AppRunner(terminal: terminal, service: service, user: user, clock: clock)
+    let app = try AppRunner(terminal: terminal, service: service, user: user, clock: clock,
+                            preferences: viewPreferences())
     app.run()
+  }
+
+  /// The view the TUI was last left in, kept in `$XDG_STATE_HOME/autocapture/view` (else
+  /// `~/.local/state/autocapture/view`): `compact` or `tiles`. A file that cannot be read
+  /// or written leaves the view as it is for this run.
+  static func viewPreferences() -> ViewPreferences {
+    let directory = (Environment.baseDirectory("XDG_STATE_HOME")
+      ?? Environment.homeDirectory() + "/.local/state") + "/autocapture"
+    let file = directory + "/view"
+    return ViewPreferences(
+      load: {
+        (try? String(contentsOfFile: file, encoding: .utf8))?
+          .trimmingCharacters(in: .whitespacesAndNewlines) == "compact"
+      },
+      save: { compact in
+        try? FileManager.default.createDirectory(
+          atPath: directory, withIntermediateDirectories: true,
+          attributes: [.posixPermissions: 0o700])
+        try? Data((compact ? "compact\n" : "tiles\n").utf8)
+          .write(to: URL(fileURLWithPath: file), options: .atomic)
+      })
   }
 
   /// The named theme from the first Themes directory found, else the built-in default;

@@ -38,7 +38,7 @@ final class AppDriver {
 
   init(_ store: InMemoryCRMStore, messages: [MessageContent] = [],
        meetings: [CapturedMeeting] = [], user: User, now: Date, width: Int = 80,
-       height: Int = 24) throws {
+       height: Int = 24, preferences: ViewPreferences = .none) throws {
     self.store = store
     mailbox = InMemoryMailbox(messages)
     calendar = InMemoryCalendar(meetings)
@@ -49,7 +49,8 @@ final class AppDriver {
                                   timeZone: .gmt)
     app = try AppRunner(terminal: terminal, service: service, user: user, timeZone: .gmt,
                         syncDelay: Self.syncDelay, clock: { clock.now() },
-                        uptime: { clock.now().timeIntervalSinceReferenceDate }, stopProcess: {})
+                        uptime: { clock.now().timeIntervalSinceReferenceDate }, stopProcess: {},
+                        preferences: preferences)
     app.begin()
     app.runUntilIdle()
   }

@@ -178,4 +178,30 @@ import Testing
     #expect(app.text.contains("[t] Track on this record"))
     #expect(try app.store.trackRequests(userId: nil, states: ["pending"]).isEmpty)
   }
+
+  /// `v` shows one line per item, tracked and private apart at a glance by their marks, and
+  /// the next start opens in the view the user left.
+  @Test func theCompactViewShowsOneLinePerItemAndIsRemembered() throws {
+    final class Saved: @unchecked Sendable { var compact = false }
+    let saved = Saved()
+    let preferences = ViewPreferences(load: { saved.compact }, save: { saved.compact = $0 })
+    let app = try AppDriver(InMemoryCRMStore(Self.content), messages: Self.messages,
+                            user: Self.dana, now: Self.now, preferences: preferences)
+    try app.press("<tab>v")
+    let lines = app.screen.filter { $0.contains("Revised quote") || $0.contains("Intro call") }
+    #expect(lines.count == 2, "one row each: \(app.text)")
+    #expect(lines.contains { $0.contains("○") && $0.contains("Revised quote") })
+    #expect(lines.contains { $0.contains("●") && $0.contains("Intro call") })
+    #expect(!app.text.contains("Private email"), "no tile borders or labels")
+    #expect(saved.compact)
+    // Enter still opens the selected item whole.
+    try app.press("<enter>")
+    #expect(app.text.contains("The numbers you asked for."))
+    let again = try AppDriver(InMemoryCRMStore(Self.content), messages: Self.messages,
+                              user: Self.dana, now: Self.now, preferences: preferences)
+    #expect(again.app.state.compactTimeline)
+    try again.press("<tab>v")
+    #expect(!saved.compact)
+    #expect(again.text.contains("Private email"))
+  }
 }

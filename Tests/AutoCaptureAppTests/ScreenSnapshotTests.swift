@@ -97,6 +97,14 @@ import TestSupport
     #expect(widths == [26, 40, 56, 56])
   }
 
+  @Test func compactViewAt80x24() {
+    var s = state()
+    s.compactTimeline = true
+    s.focus = .timeline
+    s.selectedItem = 1
+    assertSnapshot(render(s), named: "compact-80x24")
+  }
+
   @Test func expandedTileWithItsBody() {
     var s = state()
     s.focus = .timeline
