@@ -235,13 +235,25 @@ public final class AppRunner {
           inbox.post(.bodyFailed(itemId: item.id, AppRunner.describe(error)))
         }
       }
-    case .track(let item, let ref):
+    case .track(let items, let ref):
       work.async {
-        do {
-          _ = try service.track(itemId: item.id, record: ref, user: user, now: now)
-          inbox.post(.trackRequested(itemId: item.id))
-        } catch {
-          inbox.post(.trackRefused(itemId: item.id, AppRunner.describe(error)))
+        var requested: [String] = []
+        var refusals: [(String, String)] = []
+        for item in items {
+          do {
+            _ = try service.track(itemId: item.id, record: ref, user: user, now: now)
+            requested.append(item.id)
+          } catch {
+            refusals.append((item.id, AppRunner.describe(error)))
+          }
+        }
+        if items.count == 1, let id = requested.first {
+          inbox.post(.trackRequested(itemId: id))
+        } else if items.count == 1, let (id, reason) = refusals.first {
+          inbox.post(.trackRefused(itemId: id, reason))
+        } else {
+          inbox.post(.batchTrackAnswered(requested: requested.count,
+                                         refusals: refusals.map(\.1)))
         }
       }
     case .reloadRecords:

@@ -74,6 +74,8 @@ public struct AppState: Hashable, Sendable {
   public var overlayScroll = 0
   /// The settings screen's highlighted row (one option today).
   public var settingsRow = 0
+  /// Items marked (`m`) to be tracked together by the next `t`, by id.
+  public var markedItems: Set<String> = []
   /// One line per timeline item instead of tiles (`v`), as a mail client's index.
   public var compactTimeline = false
   /// A transient message for the status line (why `t` did nothing, "Tracking requested"...).

@@ -83,6 +83,7 @@ public enum Keymap {
     KeyBinding([.character("t")], .track, hint: "track", help: "Track (share it)"),
     KeyBinding([.character("h"), .left], .focusRecords, hint: "records",
                help: "Back to records"),
+    KeyBinding([.character("m")], .toggleMark, help: "Mark for tracking"),
     KeyBinding([.character("v")], .toggleCompactTimeline, help: "One line/tiles"),
   ]
 

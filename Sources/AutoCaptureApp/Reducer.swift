@@ -10,6 +10,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
   case suspend
   case toggleOption
   case toggleCompactTimeline
+  case toggleMark
   case acceptFilter, cancelFilter, deleteFilterCharacter, deleteFilterWord, clearFilterText
 
   /// The commands that move a cursor or scroll.
@@ -30,6 +31,9 @@ public enum Action: Hashable, Sendable {
   case bodyFailed(itemId: String, String)
   case trackRequested(itemId: String)
   case trackRefused(itemId: String, String)
+  /// Several marked items asked for at once: how many were requested, and why the others
+  /// were refused.
+  case batchTrackAnswered(requested: Int, refusals: [String])
   /// Sync finished; the timeline is reloaded to show new states. `detail` is the first
   /// failure's details (which file, why), shown to this user only: the tile shows the
   /// reason stored for everyone.
@@ -51,7 +55,8 @@ public enum Action: Hashable, Sendable {
 public enum Effect: Hashable, Sendable {
   case loadTimeline(RecordRef)
   case loadBody(TimelineItem)
-  case track(TimelineItem, RecordRef)
+  /// Ask to track these items to the record (one, or the marked ones).
+  case track([TimelineItem], RecordRef)
   case saveShowUntracked(Bool)
   /// Remember the timeline's view for the next start.
   case saveCompactTimeline(Bool)
@@ -81,7 +86,12 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     guard state.currentRecord?.ref == ref else { return [] }
     let previous = state.currentItem
     let expanded = state.items.first { $0.id == state.expandedItem }
+    if case .loaded(let old) = state.timeline, old.record.ref != ref { state.markedItems = [] }
     state.timeline = .loaded(timeline)
+    // Marks stay on the items still there (and not yet shared).
+    state.markedItems = state.markedItems.filter { id in
+      timeline.items.contains { $0.id == id && $0.state.isPrivate }
+    }
     // Keep the cursor on the same item across reloads: by id, else (a tile that turned
     // tracked has a new id) by Message-ID or UID and recurrence id, else by position.
     if let previous, let i = sameItem(previous, in: timeline.items) {
@@ -119,6 +129,13 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     return []
   case .trackRefused(_, let reason):
     state.message = .warning("Cannot track: \(reason)")
+    return []
+  case .batchTrackAnswered(let requested, let refusals):
+    let asked = "Tracking requested for \(requested) item\(requested == 1 ? "" : "s") on this "
+      + "record"
+    state.message = refusals.isEmpty ? .info(asked + ": shared once sync has copied them")
+      : .warning(asked + "; \(refusals.count) refused: \(refusals[0])")
+    if requested > 0, let ref = state.currentRecord?.ref { return [.loadTimeline(ref), .syncNow] }
     return []
   case .syncFinished(let tracked, let failed, let detail):
     if tracked + failed == 0 { return [] }
@@ -306,7 +323,25 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
       state.message = .warning("Cannot track: \(refusal)")
       return []
     }
-    return [.track(item, ref)]
+    if !state.markedItems.isEmpty {
+      let marked = state.items.filter { state.markedItems.contains($0.id) }
+      state.markedItems = []
+      return [.track(marked, ref)]
+    }
+    return [.track([item], ref)]
+  case .toggleMark:
+    guard let item = state.currentItem, state.focus == .timeline else { return [] }
+    guard item.state.isPrivate else {
+      state.message = .info("Only private items are marked for tracking")
+      return []
+    }
+    if state.markedItems.remove(item.id) == nil { state.markedItems.insert(item.id) }
+    let n = state.markedItems.count
+    state.message = .info(n == 0 ? "No item marked"
+      : "\(n) item\(n == 1 ? "" : "s") marked: t tracks \(n == 1 ? "it" : "them")")
+    // On to the next item, as a mail client's tag key does, so a run is marked key by key.
+    if state.selectedItem + 1 < state.items.count { state.selectedItem += 1 }
+    return []
   case .toggleOption, .acceptFilter, .cancelFilter, .deleteFilterCharacter, .deleteFilterWord,
        .clearFilterText, .suspend, .toggleCompactTimeline:
     return []

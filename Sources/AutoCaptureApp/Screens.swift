@@ -308,7 +308,7 @@ public enum Screens {
            bodyScroll: state.bodyScroll, now: context.now, timeZone: context.timeZone,
            unicode: context.unicode, canTrack: state.permissions.trackRefusal == nil,
            openLines: state.expandedItem == item.id ? openLines : [],
-           isCompact: state.compactTimeline)
+           isCompact: state.compactTimeline, isMarked: state.markedItems.contains(item.id))
     }
     // An expanded tile takes the room left once its own header rows are placed.
     let maxBody = layout.bodyRows

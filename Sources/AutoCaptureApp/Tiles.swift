@@ -21,6 +21,8 @@ struct Tile {
 
   /// One line instead of a bordered tile (the compact view), unless expanded.
   var isCompact = false
+  /// Marked (`m`) to be tracked with the others by the next `t`.
+  var isMarked = false
 
   /// Rows the collapsed tile takes: border, title line, meta line, status line when any;
   /// one in the compact view.
@@ -52,7 +54,8 @@ struct Tile {
     case .task: kind = "task"
     case .note: kind = "note"
     }
-    var text = "\(isSelected ? (unicode ? "▸" : ">") : " ")\(compactMark) "
+    var text = "\(isSelected ? (unicode ? "▸" : ">") : " ")\(compactMark)"
+      + (isMarked ? (unicode ? "✓" : "+") : " ")
       + TextLayout.pad(when, toWidth: 9) + " " + kind + " "
       + (item.subject.isEmpty ? "(no subject)" : item.subject)
     if !counterpart.isEmpty { text += (unicode ? " · " : " - ") + counterpart }
@@ -147,7 +150,8 @@ struct Tile {
     }
     let (borderRole, textRole) = roles
     let box = Box(rect, border: item.state == .tracked ? .solid : .dotted, role: borderRole,
-                  title: isSelected ? "▸ " + kindLabel : kindLabel, titleRole: textRole, label: stateLabel,
+                  title: (isSelected ? "▸ " : "") + (isMarked ? (unicode ? "✓ " : "+ ") : "")
+                    + kindLabel, titleRole: textRole, label: stateLabel,
                   labelRole: item.state == .tracked ? nil
                     : (item.state == .untracked ? .tilePrivateLabel : textRole),
                   unicode: unicode)

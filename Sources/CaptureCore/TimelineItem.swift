@@ -16,6 +16,14 @@ public enum ItemState: Hashable, Sendable {
     case .failed: return "failed"
     }
   }
+
+  /// Private to its owner: not yet asked for, or asked for and failed (`t` retries).
+  public var isPrivate: Bool {
+    switch self {
+    case .untracked, .failed: return true
+    case .tracked, .pending: return false
+    }
+  }
 }
 
 /// One tile of a record's timeline: a tracked activity or a captured mailbox item.

@@ -204,4 +204,29 @@ import Testing
     #expect(!saved.compact)
     #expect(again.text.contains("Private email"))
   }
+
+  /// `m` marks private tiles (and moves on, as a mail client's tag key does); `t` then asks
+  /// to track every marked one at once and says how many.
+  @Test func markedTilesAreTrackedTogether() throws {
+    let store = InMemoryCRMStore(Self.content)
+    let messages = Self.messages + [
+      .email("<m3@fabrikam.example>", at: Self.now - 1800, subject: "Signed order",
+             from: "ann@fabrikam.example", to: ["dana@contoso.example"], body: "Attached."),
+    ]
+    let app = try AppDriver(store, messages: messages, user: Self.dana, now: Self.now)
+    try app.press("<tab>m")
+    #expect(app.text.contains("1 item marked: t tracks it"))
+    #expect(app.text.contains("✓ Email"))
+    try app.press("m")
+    #expect(app.text.contains("2 items marked: t tracks them"))
+    // The call is tracked already: it is not marked.
+    try app.press("m")
+    #expect(app.text.contains("Only private items are marked for tracking"))
+    try app.press("t")
+    #expect(app.text.contains("Tracking requested for 2 items on this record"))
+    #expect(app.text.components(separatedBy: "Tracking pending").count - 1 == 2)
+    #expect(!app.text.contains("✓ Email"), "marks are cleared once asked for")
+    let requests = try store.trackRequests(userId: "dana", states: ["pending"])
+    #expect(Set(requests.map(\.itemId)) == ["mail:<m1@fabrikam.example>", "mail:<m3@fabrikam.example>"])
+  }
 }

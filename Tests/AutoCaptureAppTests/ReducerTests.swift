@@ -201,7 +201,7 @@ import TerminalUI
     #expect(state.filter == "")
     #expect(state.currentRecord?.ref == ref)
     #expect(state.currentItem?.id == "mail:<o@x>")
-    #expect(reduce(&state, .command(.track)) == [.track(other, ref)])
+    #expect(reduce(&state, .command(.track)) == [.track([other], ref)])
   }
 
   @Test func escapeInTheRecordsPaneClearsTheFilterBeforeClosingATile() {
@@ -241,7 +241,7 @@ import TerminalUI
     let ref = Self.records[0].ref
     _ = reduce(&state, .timelineLoaded(ref, timeline(ref, items: [email])))
     _ = reduce(&state, .command(.focusTimeline))
-    #expect(reduce(&state, .command(.track)) == [.track(email, ref)])
+    #expect(reduce(&state, .command(.track)) == [.track([email], ref)])
   }
 
   @Test func trackRefusedShowsTheReasonInTheStatusLine() {
