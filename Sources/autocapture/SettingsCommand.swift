@@ -9,9 +9,9 @@ struct SettingsCommand {
       .value(.showUntracked, "yes|no",
              "Set \"Show email not tracked in the Activities list\": yes or no."),
       .repeated(.exclude, "ADDRESS",
-                "Add an address, or a whole @domain, to your excluded addresses. Repeatable."),
+                "Add an address, or a whole @domain, to your excluded addresses."),
       .repeated(.include, "ADDRESS",
-                "Take an address or @domain off your excluded addresses. Repeatable."),
+                "Take an address or @domain off your excluded addresses."),
     ] + WorkspaceOptions.specs(using: [.db, .user]),
     run: { try SettingsCommand($0).run() })
 
