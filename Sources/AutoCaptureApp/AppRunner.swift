@@ -116,6 +116,7 @@ public final class AppRunner {
     self.syncDelay = syncDelay
     state = AppState(user: user, permissions: try service.permissions(for: user),
                      records: try service.store.recordSummaries())
+    state.organizationExclusions = try service.store.organization().excludedAddresses
     state.width = terminal.size.width
     state.height = terminal.size.height
     state.compactTimeline = preferences.load()
@@ -277,6 +278,36 @@ public final class AppRunner {
           inbox.post(.settingsSaved(saved, try service.permissions(for: saved)))
         } catch {
           inbox.post(.settingsFailed(AppRunner.describe(error)))
+        }
+      }
+    case .addExcludedAddress(let exclusion):
+      work.async {
+        do {
+          try service.store.addExcludedAddress(userId: user.id, exclusion)
+          let saved = try service.store.user(matching: user.id) ?? user
+          inbox.post(.exclusionsSaved(saved, saved: "Excluded \(exclusion): it makes no "
+            + "item match a record"))
+        } catch {
+          inbox.post(.settingsFailed(AppRunner.describe(error)))
+        }
+      }
+    case .removeExcludedAddress(let exclusion):
+      work.async {
+        do {
+          try service.store.removeExcludedAddress(userId: user.id, exclusion)
+          let saved = try service.store.user(matching: user.id) ?? user
+          inbox.post(.exclusionsSaved(saved, saved: "No longer excluded: \(exclusion)"))
+        } catch {
+          inbox.post(.settingsFailed(AppRunner.describe(error)))
+        }
+      }
+    case .explain(let itemId, let ref):
+      work.async {
+        do {
+          let explanation = try service.explain(itemId: itemId, record: ref, user: user, now: now)
+          inbox.post(.explained(itemId: itemId, lines: explanation.lines))
+        } catch {
+          inbox.post(.explainFailed(itemId: itemId, AppRunner.describe(error)))
         }
       }
     case .syncNow:

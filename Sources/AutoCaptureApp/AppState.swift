@@ -9,6 +9,8 @@ public enum Overlay: Hashable, Sendable {
   case help, settings
   /// The files the timeline could not read, in full (the pane has room for one line).
   case problems
+  /// Why the selected tile is on the timeline (`w`): `AppState.explanation`.
+  case why
 }
 
 /// A tile's body, loaded lazily from the mailbox when the tile is first expanded.
@@ -72,12 +74,20 @@ public struct AppState: Hashable, Sendable {
   public var overlay: Overlay?
   /// Lines scrolled in the help or problems overlay.
   public var overlayScroll = 0
-  /// The settings screen's highlighted row (one option today).
+  /// The settings screen's highlighted row: 0 the personal option, then the user's
+  /// excluded addresses in order.
   public var settingsRow = 0
   /// Items marked (`m`) to be tracked together by the next `t`, by id.
   public var markedItems: Set<String> = []
   /// One line per timeline item instead of tiles (`v`), as a mail client's index.
   public var compactTimeline = false
+  /// The organization's excluded addresses, shown in settings (only an import changes them).
+  public var organizationExclusions: [AddressExclusion] = []
+  /// The address being typed to exclude (settings, `a`); nil when not typing.
+  public var exclusionInput: String?
+  /// What the why overlay shows, a line each (`CaptureExplanation.lines`); nil while the
+  /// explanation is worked out.
+  public var explanation: [String]?
   /// A transient message for the status line (why `t` did nothing, "Tracking requested"...).
   public var message: StatusMessage?
   /// How far the mailbox index's catch-up has got while a timeline loads (the first index

@@ -3,6 +3,10 @@ import TerminalUI
 /// Where the keyboard is: each context has its own table of bindings.
 public enum KeyContext: String, Hashable, Sendable, CaseIterable {
   case records, timeline, filter, help, settings, problems
+  /// The why overlay (`w`), which scrolls like help.
+  case why
+  /// Typing an address to exclude in the settings overlay (`a`).
+  case exclusionInput
 }
 
 /// One key binding: the keys, the command they run, and the words for hints and help.
@@ -81,6 +85,8 @@ public enum Keymap {
     KeyBinding([.enter, .character(" ")], .toggleExpand, hint: "open",
                help: "Expand/collapse tile"),
     KeyBinding([.character("t")], .track, hint: "track", help: "Track (share it)"),
+    // No hint: the status line has no room left at 80 columns; help lists it.
+    KeyBinding([.character("w")], .explain, help: "Why is this here?"),
     KeyBinding([.character("h"), .left], .focusRecords, hint: "records",
                help: "Back to records"),
     KeyBinding([.character("m")], .toggleMark, help: "Mark for tracking"),
@@ -91,7 +97,19 @@ public enum Keymap {
   static let settingsOverlay: [KeyBinding] = [
     KeyBinding([.character(" "), .enter], .toggleOption, hint: "toggle",
                help: "Toggle, saved at once"),
+    KeyBinding([.character("a")], .addExclusion, hint: "exclude",
+               help: "Exclude an address"),
+    KeyBinding([.character("d"), .delete], .removeExclusion, hint: "remove",
+               help: "Remove an exclusion"),
     KeyBinding([.escape, .character("o")], .close, hint: "close", help: "Close settings"),
+  ]
+
+  /// Typing an address to exclude (settings, `a`). Left out of help, which has no room at
+  /// 80×24: the status line shows these keys while the prompt is open.
+  static let exclusionTyping: [KeyBinding] = [
+    KeyBinding([.enter], .acceptExclusion, hint: "exclude", help: "Exclude it, saved at once"),
+    KeyBinding([.escape], .cancelExclusion, hint: "cancel", help: "Cancel"),
+    KeyBinding([.backspace], .deleteExclusionCharacter, help: "Delete"),
   ]
 
   /// The bindings of a context, in the order help lists them.
@@ -110,8 +128,14 @@ public enum Keymap {
       return scrollingOverlay(closedBy: .character("?"), help: "Close help")
     case .problems:
       return scrollingOverlay(closedBy: .character("!"), help: "Close the list")
+    case .why:
+      return scrollingOverlay(closedBy: .character("w"), help: "Close")
+    case .exclusionInput:
+      // Letters are text here; Ctrl-C still quits.
+      return exclusionTyping + [KeyBinding([.ctrl("c")], .quit, help: "Quit"), suspend]
     case .settings:
-      return settingsOverlay + [
+      // The movement keys go from row to row (the option, then each excluded address).
+      return settingsOverlay + movement + [
         KeyBinding([.character("q"), .ctrl("c")], .quit, help: "Quit"),
         suspend,
       ]
@@ -131,9 +155,9 @@ public enum Keymap {
   /// The help overlay's sections: each key once, under where it works.
   public static var helpSections: [(title: String, bindings: [KeyBinding])] {
     [
-      ("Move (panes, help, problems)", movement),
-      ("Records pane", recordsPane),
-      ("Timeline pane", timelinePane),
+      ("Move (panes, lists, overlays)", movement),
+      // One section for both panes keeps every key on one 80×24 screen.
+      ("Records pane, then timeline pane", recordsPane + timelinePane),
       ("Settings (o)", settingsOverlay),
       ("Anywhere", global),
       ("While filtering (/)", filtering),
@@ -144,8 +168,10 @@ public enum Keymap {
   public static func context(of state: AppState) -> KeyContext {
     switch state.overlay {
     case .help?: return .help
+    case .settings? where state.exclusionInput != nil: return .exclusionInput
     case .settings?: return .settings
     case .problems?: return .problems
+    case .why?: return .why
     case nil: break
     }
     if state.isEditingFilter { return .filter }
@@ -164,6 +190,9 @@ public enum Keymap {
       return .command(binding.command)
     }
     if context == .filter, case .character(let c) = key { return .filterInput(String(c)) }
+    if context == .exclusionInput, case .character(let c) = key {
+      return .exclusionInput(String(c))
+    }
     return nil
   }
 
@@ -174,11 +203,13 @@ public enum Keymap {
     let context = context(of: state)
     let noTile = context == .timeline && state.currentItem == nil
     let canTrack = state.permissions.trackRefusal == nil && !noTile
+    let onExclusion = state.settingsRow > 0
     let onOpenTile = context == .timeline && state.expandedItem != nil
       && state.expandedItem == state.currentItem?.id
     return bindings(for: context).compactMap { b in
       guard canTrack || b.command != .track else { return nil }
       guard !noTile || b.command != .toggleExpand else { return nil }
+      guard onExclusion || b.command != .removeExclusion else { return nil }
       let label = b.command == .toggleExpand && onOpenTile ? "close" : b.hint
       return label.map { KeyHint(key: b.keys[0].displayName, label: $0) }
     }

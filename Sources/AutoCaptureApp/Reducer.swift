@@ -12,6 +12,12 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
   case toggleCompactTimeline
   case toggleMark
   case acceptFilter, cancelFilter, deleteFilterCharacter, deleteFilterWord, clearFilterText
+  /// Why the selected tile is, or a captured item is, on the timeline (`w`).
+  case explain
+  /// Settings: start typing an address to exclude; exclude it; cancel; delete a character;
+  /// take the highlighted excluded address off the list.
+  case addExclusion, acceptExclusion, cancelExclusion, deleteExclusionCharacter
+  case removeExclusion
 
   /// The commands that move a cursor or scroll.
   var isMovement: Bool {
@@ -24,6 +30,8 @@ public enum Action: Hashable, Sendable {
   case command(Command)
   /// Text typed into the records filter.
   case filterInput(String)
+  /// Text typed into the settings' exclusion prompt.
+  case exclusionInput(String)
   case resized(width: Int, height: Int)
   case timelineLoaded(RecordRef, Timeline)
   case timelineFailed(RecordRef, String)
@@ -40,6 +48,10 @@ public enum Action: Hashable, Sendable {
   case syncFinished(tracked: Int, failed: Int, detail: String? = nil)
   case settingsSaved(User, CapturePermissions)
   case settingsFailed(String)
+  /// The user's excluded addresses were changed (`saved` says how) and read back.
+  case exclusionsSaved(User, saved: String)
+  case explained(itemId: String, lines: [String])
+  case explainFailed(itemId: String, String)
   /// The screens scrolled to keep the selection visible; remembered for the next frame.
   case viewport(recordsOffset: Int, timelineOffset: Int, bodyScroll: Int, overlayScroll: Int)
   case syncFailed(String)
@@ -60,6 +72,10 @@ public enum Effect: Hashable, Sendable {
   case saveShowUntracked(Bool)
   /// Remember the timeline's view for the next start.
   case saveCompactTimeline(Bool)
+  case addExcludedAddress(AddressExclusion)
+  case removeExcludedAddress(AddressExclusion)
+  /// Works out why the item (by its captured id) is on the record's timeline.
+  case explain(itemId: String, RecordRef)
   case syncNow
   case reloadRecords
   /// Give the terminal back and stop the process (Ctrl-Z); the shell's `fg` resumes it.
@@ -74,6 +90,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .filterInput(let text):
     state.filter += text
     return filterChanged(&state)
+  case .exclusionInput(let text):
+    state.exclusionInput = (state.exclusionInput ?? "") + text
+    return []
   case .resized(let w, let h):
     state.width = w
     state.height = h
@@ -151,6 +170,20 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     return []
   case .settingsFailed(let message):
     state.message = .error("Could not save the setting: \(message)")
+    return []
+  case .exclusionsSaved(let user, let saved):
+    state.user = user
+    state.settingsRow = min(state.settingsRow, user.excludedAddresses.count)
+    state.message = .info(saved)
+    if let ref = state.currentRecord?.ref { return [.loadTimeline(ref)] }
+    return []
+  case .explained(let id, let lines):
+    guard state.overlay == .why, state.currentItem.map(explainedId) == id else { return [] }
+    state.explanation = lines
+    return []
+  case .explainFailed(let id, let message):
+    guard state.overlay == .why, state.currentItem.map(explainedId) == id else { return [] }
+    state.explanation = ["Cannot say: \(message)"]
     return []
   case .viewport(let records, let timeline, let body, let overlay):
     state.recordsOffset = records
@@ -234,6 +267,9 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
     state.filter = ""
     return filterChanged(&state)
   default: break
+  }
+  if state.exclusionInput != nil {
+    return performInExclusionInput(command, &state)
   }
   if let overlay = state.overlay {
     return performInOverlay(overlay, command, &state)
@@ -342,8 +378,64 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
     // On to the next item, as a mail client's tag key does, so a run is marked key by key.
     if state.selectedItem + 1 < state.items.count { state.selectedItem += 1 }
     return []
+  case .explain:
+    guard let item = state.currentItem, state.focus == .timeline,
+          let ref = state.currentRecord?.ref else {
+      state.message = .info("Select an item in the timeline (Tab) to see why it is there")
+      return []
+    }
+    guard item.messageId != nil || item.uid != nil else {
+      // A call, task or note comes from no mailbox: only tracking puts it here.
+      state.message = .info("This \(item.kind.displayName.lowercased()) is here because it "
+        + "is tracked on this record")
+      return []
+    }
+    state.overlay = .why
+    state.overlayScroll = 0
+    state.explanation = nil
+    return [.explain(itemId: explainedId(item), ref)]
   case .toggleOption, .acceptFilter, .cancelFilter, .deleteFilterCharacter, .deleteFilterWord,
-       .clearFilterText, .suspend, .toggleCompactTimeline:
+       .clearFilterText, .suspend, .addExclusion, .acceptExclusion, .cancelExclusion,
+       .deleteExclusionCharacter, .removeExclusion, .toggleCompactTimeline:
+    return []
+  }
+}
+
+/// The id `why` takes for a tile: its Message-ID, or UID and occurrence, as captured.
+private func explainedId(_ item: TimelineItem) -> String {
+  if let messageId = item.messageId { return ItemID.mail(messageId: messageId).text }
+  if let uid = item.uid { return ItemID.meeting(uid: uid, recurrenceId: item.recurrenceId).text }
+  return item.id
+}
+
+/// Keys while an address to exclude is typed in the settings overlay.
+private func performInExclusionInput(_ command: Command, _ state: inout AppState) -> [Effect] {
+  switch command {
+  case .quit:
+    state.isRunning = false
+    return []
+  case .cancelExclusion:
+    state.exclusionInput = nil
+    return []
+  case .deleteExclusionCharacter:
+    if state.exclusionInput?.isEmpty ?? true {
+      state.exclusionInput = nil
+    } else {
+      state.exclusionInput?.removeLast()
+    }
+    return []
+  case .acceptExclusion:
+    let text = state.exclusionInput ?? ""
+    do {
+      let exclusion = try AddressExclusion(text)
+      state.exclusionInput = nil
+      return [.addExcludedAddress(exclusion)]
+    } catch {
+      // The prompt stays open with the text, so a typo is fixed rather than typed again.
+      state.message = .warning("Not an address or @domain: \(error.description)")
+      return []
+    }
+  default:
     return []
   }
 }
@@ -351,13 +443,15 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
 private func performInOverlay(_ overlay: Overlay, _ command: Command, _ state: inout AppState)
   -> [Effect] {
   switch (overlay, command) {
-  case (_, .close), (.help, .help), (.settings, .openSettings), (.problems, .problems):
+  case (_, .close), (.help, .help), (.settings, .openSettings), (.problems, .problems),
+       (.why, .explain):
     state.overlay = nil
     return []
   case (_, .quit):
     state.isRunning = false
     return []
-  case (.help, let move) where move.isMovement, (.problems, let move) where move.isMovement:
+  case (.help, let move) where move.isMovement, (.problems, let move) where move.isMovement,
+       (.why, let move) where move.isMovement:
     // Clamped by the screen, which knows how many lines there are (`Frame`).
     let page = Screens.Layout(state).overlayPage
     switch command {
@@ -370,7 +464,22 @@ private func performInOverlay(_ overlay: Overlay, _ command: Command, _ state: i
     }
     state.overlayScroll = max(0, state.overlayScroll)
     return []
+  case (.settings, let move) where move.isMovement:
+    let last = state.user.excludedAddresses.count
+    state.settingsRow = step(state.settingsRow, move, count: last + 1, page: last + 1)
+    return []
+  case (.settings, .addExclusion):
+    state.exclusionInput = ""
+    return []
+  case (.settings, .removeExclusion):
+    let list = state.user.excludedAddresses
+    guard state.settingsRow > 0, list.indices.contains(state.settingsRow - 1) else {
+      state.message = .info("Select an excluded address (j/k) to remove it")
+      return []
+    }
+    return [.removeExcludedAddress(list[state.settingsRow - 1])]
   case (.settings, .toggleOption), (.settings, .toggleExpand):
+    guard state.settingsRow == 0 else { return [] }
     guard state.permissions.personalOptionOffered else {
       state.message = .warning("Not offered: auto capture is turned off for the organization")
       return []

@@ -54,6 +54,7 @@ public enum Screens {
     case .help?: overlayScroll = drawHelp(&buffer, state, context)
     case .settings?: drawSettings(&buffer, state, context)
     case .problems?: overlayScroll = drawProblems(&buffer, state, context)
+    case .why?: overlayScroll = drawWhy(&buffer, state, context)
     case nil: break
     }
     return Frame(buffer: buffer, recordsOffset: recordsOffset, timelineOffset: timelineOffset,
@@ -373,8 +374,9 @@ public enum Screens {
       return column - min(13, column * 2 / 5) - 3
     }
     let longest = sections.flatMap(\.bindings).map(\.help.displayWidth).max() ?? 0
-    // The four pane and overlay sections on the left, Anywhere and filtering on the right.
-    let split = 4
+    // The movement, pane and settings sections on the left, Anywhere and filtering on the
+    // right.
+    let split = 3
     let columns = helpWidth(columns: 2) >= longest
       ? [rows(sections.prefix(split)), rows(sections.dropFirst(split))]
       : [rows(sections[...])]
@@ -425,6 +427,28 @@ public enum Screens {
     }
   }
 
+  /// Why the selected tile is on the timeline (`w`): `CaptureExplanation.lines`, wrapped;
+  /// scrolls like help. Returns the scroll used.
+  static func drawWhy(_ buffer: inout ScreenBuffer, _ state: AppState,
+                      _ context: RenderContext) -> Int {
+    let width = min(state.width - 4, 100)
+    var lines: [String] = []
+    for (n, text) in (state.explanation ?? ["Looking through your mailbox and calendar…"])
+      .enumerated() {
+      let wrapped = TextLayout.wrap(text, width: max(1, width - 6))
+      lines += wrapped.enumerated().map { ($0.offset == 0 && n > 0 ? "• " : "  ") + $0.element }
+    }
+    let rect = overlayRect(state, width: width, height: lines.count + 2)
+    let box = Box(rect, border: .double, role: .overlayBorder, title: "Why is this here? · Esc closes",
+                  unicode: context.unicode)
+    let inner = box.draw(into: &buffer)
+    buffer.fill(inner, role: .overlay)
+    return drawScrolled(&buffer, lines: lines.count, state.overlayScroll, in: inner, box) {
+      buffer, n, y in
+      buffer.put(" " + lines[n], x: inner.x, y: y, role: .overlay, maxWidth: inner.width)
+    }
+  }
+
   /// Draws lines `scroll...` of `lines` into `inner` with `drawLine(buffer, line, y)`, marks
   /// on `box`'s bottom border how many are above and below, and returns the scroll used,
   /// clamped so the last line is at the bottom at most.
@@ -446,7 +470,8 @@ public enum Screens {
     var lines: [(String, StyleRole)] = []
     let option = "Show email not tracked in the Activities list"
     if p.personalOptionOffered {
-      lines.append(("\(option): \(state.user.showUntracked ? "[Yes]" : "[No]")", .settingsValue))
+      lines.append(("\(state.settingsRow == 0 ? "▸ " : "")\(option): "
+        + "\(state.user.showUntracked ? "[Yes]" : "[No]")", .settingsValue))
       lines.append(("  Space or Enter toggles; saved at once.", .dim))
     } else {
       lines.append(("\(option): not offered.", .settingsKey))
@@ -465,6 +490,27 @@ public enum Screens {
     lines.append((allows, .settingsKey))
     if let why = p.viewRefusal {
       lines.append(("Now: " + why, .notice))
+    }
+    // The user's own exclusions, a row each (j/k), then the organization's, read only.
+    lines.append(("", .normal))
+    lines.append(("Your excluded addresses (no item matches a record through them):",
+                  .settingsKey))
+    let excluded = state.user.excludedAddresses
+    if excluded.isEmpty { lines.append(("  none", .dim)) }
+    for (n, exclusion) in excluded.enumerated() {
+      let selected = state.settingsRow == n + 1
+      lines.append(((selected ? "▸ " : "  ") + exclusion.text,
+                    selected ? .settingsValue : .settingsKey))
+    }
+    if let typed = state.exclusionInput {
+      lines.append(("  Exclude: \(typed)_", .filter))
+      lines.append(("  An address, or @domain for a whole domain; Enter saves.", .dim))
+    } else {
+      lines.append(("  a adds, d removes; saved at once.", .dim))
+    }
+    if !state.organizationExclusions.isEmpty {
+      lines.append(("Excluded by your organization: "
+        + state.organizationExclusions.map(\.text).joined(separator: ", "), .settingsKey))
     }
     let rect = overlayRect(state, width: 76, height: lines.count + 4)
     let inner = Box(rect, border: .double, role: .overlayBorder, title: "Settings · Esc closes",

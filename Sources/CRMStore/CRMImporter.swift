@@ -132,6 +132,8 @@ private struct ImportFile {
   var users: [User] = []
   /// Users whose file entry sets `showUntracked`; others keep the stored personal option.
   var usersSettingShowUntracked: Set<String> = []
+  /// Users whose file entry sets `excludedAddresses`; others keep the list they edited.
+  var usersSettingExclusions: Set<String> = []
   var accounts: [Account] = []
   var contacts: [Contact] = []
   var leads: [Lead] = []
@@ -166,6 +168,7 @@ private struct ImportFile {
       if Self.hasKey(item, "showUntracked") {
         usersSettingShowUntracked.insert(user.id)
       }
+      if Self.hasKey(item, "excludedAddresses") { usersSettingExclusions.insert(user.id) }
       try define(.user, user.id, at: "users[\(i)].id", kind: "user")
       users.append(user)
     }
@@ -252,16 +255,19 @@ private struct ImportFile {
 
   static func organization(_ value: ImportJSON) throws(ImportError) -> Organization {
     let o = try JSONObject(
-      value, at: "organization", allowed: ["name", "autoCapture", "untrackedAccess"])
+      value, at: "organization",
+      allowed: ["name", "autoCapture", "untrackedAccess", "excludedAddresses"])
     return Organization(
       name: try o.string("name") ?? "", autoCapture: try o.bool("autoCapture") ?? true,
       untrackedAccess: try o.choice(
-        "untrackedAccess", UntrackedAccess.self, allowed: ["allowed", "blocked"]) ?? .allowed)
+        "untrackedAccess", UntrackedAccess.self, allowed: ["allowed", "blocked"]) ?? .allowed,
+      excludedAddresses: try o.exclusions("excludedAddresses"))
   }
 
   static func user(_ value: ImportJSON, at path: String) throws(ImportError) -> User {
     let o = try JSONObject(
-      value, at: path, allowed: ["id", "name", "emails", "mailbox", "showUntracked"])
+      value, at: path,
+      allowed: ["id", "name", "emails", "mailbox", "showUntracked", "excludedAddresses"])
     var mailbox = MailboxSettings()
     if let value = o.value("mailbox") {
       let m = try JSONObject(
@@ -273,7 +279,8 @@ private struct ImportFile {
         testEnabled: try m.bool("testEnabled") ?? false)
     }
     return User(id: try o.id(), name: try o.string("name") ?? "", emails: try o.emails("emails"),
-                mailbox: mailbox, showUntracked: try o.bool("showUntracked") ?? true)
+                mailbox: mailbox, showUntracked: try o.bool("showUntracked") ?? true,
+                excludedAddresses: try o.exclusions("excludedAddresses"))
   }
 
   mutating func lead(_ value: ImportJSON, at path: String) throws(ImportError) -> Lead {
@@ -474,10 +481,17 @@ private struct ImportFile {
           untrackedAccess = excluded.untrackedAccess
         """, arguments: [organization.name, organization.autoCapture,
                          organization.untrackedAccess.rawValue])
+      // Like the section's other values, the list is replaced (left out: none).
+      try db.execute(sql: "DELETE FROM organizationExclusion")
+      for exclusion in organization.excludedAddresses {
+        try db.execute(
+          sql: "INSERT INTO organizationExclusion (value) VALUES (?)", arguments: [exclusion.text])
+      }
       summary.organization = 1
     }
     for user in users {
-      try Self.write(db, user, setsShowUntracked: usersSettingShowUntracked.contains(user.id))
+      try Self.write(db, user, setsShowUntracked: usersSettingShowUntracked.contains(user.id),
+                     setsExclusions: usersSettingExclusions.contains(user.id))
     }
     summary.users = users.count
     let emails = try EmailWriter(db)
@@ -655,8 +669,10 @@ private struct ImportFile {
     return false
   }
 
-  /// Upserts a user; the personal option is only overwritten when the file sets it.
-  static func write(_ db: Database, _ user: User, setsShowUntracked: Bool) throws {
+  /// Upserts a user; the personal option and the user's excluded addresses (both the user's
+  /// own to change) are only overwritten when the file sets them.
+  static func write(_ db: Database, _ user: User, setsShowUntracked: Bool, setsExclusions: Bool)
+    throws {
     try db.execute(sql: """
       INSERT INTO user (id, name, syncMethod, approved, testEnabled, showUntracked)
       VALUES (?, ?, ?, ?, ?, ?)
@@ -670,6 +686,14 @@ private struct ImportFile {
       try db.execute(
         sql: "INSERT INTO userEmail (userId, position, address) VALUES (?, ?, ?)",
         arguments: [user.id, position, address.value])
+    }
+    if setsExclusions {
+      try db.execute(sql: "DELETE FROM userExclusion WHERE userId = ?", arguments: [user.id])
+      for exclusion in user.excludedAddresses {
+        try db.execute(
+          sql: "INSERT INTO userExclusion (userId, value) VALUES (?, ?)",
+          arguments: [user.id, exclusion.text])
+      }
     }
   }
 

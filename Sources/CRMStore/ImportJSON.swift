@@ -189,6 +189,19 @@ struct JSONObject {
     return result
   }
 
+  /// The excluded addresses at `key` (an address or `@domain`), normalized, sorted, each once.
+  func exclusions(_ key: String) throws(ImportError) -> [AddressExclusion] {
+    var result = Set<AddressExclusion>()
+    for (itemPath, text) in try strings(key) {
+      do { result.insert(try AddressExclusion(text)) } catch {
+        throw ImportError(
+          path: itemPath, message: "invalid excluded address (an address or @domain): "
+            + error.description)
+      }
+    }
+    return result.sorted()
+  }
+
   static func email(_ text: String, at path: String) throws(ImportError) -> EmailAddress {
     do { return try EmailAddress(text) } catch {
       throw ImportError(path: path, message: "invalid email address: \(error.description)")

@@ -260,9 +260,12 @@ public final class SQLiteCRMStore: CRMStore {
       guard let row = try Row.fetchOne(
         db, sql: "SELECT name, autoCapture, untrackedAccess FROM organization WHERE id = 1")
       else { return Organization() }
+      let excluded = try String.fetchAll(
+        db, sql: "SELECT value FROM organizationExclusion ORDER BY value")
       return Organization(
         name: row["name"], autoCapture: row["autoCapture"],
-        untrackedAccess: UntrackedAccess(rawValue: row["untrackedAccess"]) ?? .allowed)
+        untrackedAccess: UntrackedAccess(rawValue: row["untrackedAccess"]) ?? .allowed,
+        excludedAddresses: excluded.map(AddressExclusion.init(normalized:)))
     }
   }
 
@@ -276,8 +279,11 @@ public final class SQLiteCRMStore: CRMStore {
     let mailbox = MailboxSettings(
       syncMethod: SyncMethod(rawValue: row["syncMethod"]) ?? .none,
       approved: row["approved"], testEnabled: row["testEnabled"])
+    let excluded = try String.fetchAll(
+      db, sql: "SELECT value FROM userExclusion WHERE userId = ? ORDER BY value", arguments: [id])
     return User(id: id, name: row["name"], emails: emails.map(EmailAddress.init(normalized:)),
-                mailbox: mailbox, showUntracked: row["showUntracked"])
+                mailbox: mailbox, showUntracked: row["showUntracked"],
+                excludedAddresses: excluded.map(AddressExclusion.init(normalized:)))
   }
 
   public func user(matching idOrEmail: String) throws -> User? {
@@ -373,6 +379,31 @@ public final class SQLiteCRMStore: CRMStore {
         sql: "UPDATE user SET showUntracked = ? WHERE id = ?", arguments: [value, userId])
       if db.changesCount == 0 { throw CRMError.unknownUser(userId) }
     }
+  }
+
+  public func addExcludedAddress(userId: String, _ exclusion: AddressExclusion) throws {
+    try write { db in
+      guard try Self.userExists(db, userId) else { throw CRMError.unknownUser(userId) }
+      try db.execute(
+        sql: "INSERT OR IGNORE INTO userExclusion (userId, value) VALUES (?, ?)",
+        arguments: [userId, exclusion.text])
+    }
+  }
+
+  @discardableResult
+  public func removeExcludedAddress(userId: String, _ exclusion: AddressExclusion) throws -> Bool {
+    try write { db in
+      guard try Self.userExists(db, userId) else { throw CRMError.unknownUser(userId) }
+      try db.execute(
+        sql: "DELETE FROM userExclusion WHERE userId = ? AND value = ?",
+        arguments: [userId, exclusion.text])
+      return db.changesCount > 0
+    }
+  }
+
+  static func userExists(_ db: Database, _ id: String) throws -> Bool {
+    try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM user WHERE id = ?)", arguments: [id])
+      ?? false
   }
 
   // MARK: - Dump

@@ -10,7 +10,7 @@ import GRDB
 enum Schema {
   /// The `PRAGMA user_version` the last migration sets. Each new migration must raise it:
   /// opening a file whose `user_version` equals this skips the migrator altogether.
-  static let version = 2
+  static let version = 3
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -23,6 +23,19 @@ enum Schema {
       try db.execute(sql: "ALTER TABLE activity ADD COLUMN fromName TEXT")
       try db.execute(sql: "PRAGMA user_version = 2")
     }
+    // Excluded addresses (`@domain` for a whole domain): the organization's, set only by an
+    // import, and each user's own.
+    migrator.registerMigration("v3-excludedAddresses") { db in
+      try db.execute(sql: """
+        CREATE TABLE organizationExclusion (value TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+        CREATE TABLE userExclusion (
+          userId TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+          value TEXT NOT NULL,
+          PRIMARY KEY (userId, value)
+        ) WITHOUT ROWID;
+        PRAGMA user_version = 3;
+        """)
+    }
     return migrator
   }
 
@@ -31,7 +44,7 @@ enum Schema {
     "organization", "user", "userEmail", "account", "contact", "lead", "opportunity",
     "stakeholder", "supportCase", "recordEmail", "customEntityType", "lookupDeclaration",
     "customRecord", "lookupValue", "activity", "activityRegarding", "activityAddress",
-    "attachment", "trackRequest",
+    "attachment", "trackRequest", "organizationExclusion", "userExclusion",
   ]
 
   /// Record emails live in one table keyed by record type and id (`account`, `contact`,

@@ -74,8 +74,13 @@ public struct Organization: Hashable, Sendable {
   /// The auto-capture switch; off means no untracked items for anyone.
   public var autoCapture: Bool
   public var untrackedAccess: UntrackedAccess
-  public init(name: String = "", autoCapture: Bool = true, untrackedAccess: UntrackedAccess = .allowed) {
+  /// Addresses and domains that make no item match a record, for everyone; sorted. Only an
+  /// import sets them.
+  public var excludedAddresses: [AddressExclusion]
+  public init(name: String = "", autoCapture: Bool = true, untrackedAccess: UntrackedAccess = .allowed,
+              excludedAddresses: [AddressExclusion] = []) {
     self.name = name; self.autoCapture = autoCapture; self.untrackedAccess = untrackedAccess
+    self.excludedAddresses = excludedAddresses
   }
 }
 
@@ -114,10 +119,13 @@ public struct User: Hashable, Sendable {
   public var mailbox: MailboxSettings
   /// Personal option "Show email not tracked in the Activities list" (default yes).
   public var showUntracked: Bool
+  /// Addresses and domains that make no item match a record in this user's capture; sorted.
+  /// The user's own to change (settings), like `showUntracked`.
+  public var excludedAddresses: [AddressExclusion]
   public init(id: String, name: String, emails: [EmailAddress], mailbox: MailboxSettings = .init(),
-              showUntracked: Bool = true) {
+              showUntracked: Bool = true, excludedAddresses: [AddressExclusion] = []) {
     self.id = id; self.name = name; self.emails = emails; self.mailbox = mailbox
-    self.showUntracked = showUntracked
+    self.showUntracked = showUntracked; self.excludedAddresses = excludedAddresses
   }
 }
 

@@ -115,6 +115,12 @@ public protocol CRMStore: CRMReader {
   func activity(id: String) throws -> Activity?
 
   func setShowUntracked(userId: String, _ value: Bool) throws
+  /// Adds `exclusion` to the user's own excluded addresses; adding one already there does
+  /// nothing. `CRMError.unknownUser` when there is no such user.
+  func addExcludedAddress(userId: String, _ exclusion: AddressExclusion) throws
+  /// Takes `exclusion` out of the user's own excluded addresses; false when it was not there.
+  @discardableResult
+  func removeExcludedAddress(userId: String, _ exclusion: AddressExclusion) throws -> Bool
 
   /// Records a track request durably and returns it (pending). Asking again for the same
   /// user, record and item returns the existing request; a failed one becomes pending again.
@@ -214,6 +220,12 @@ public protocol MailSource: Sendable {
   func newestMessages(matching addresses: Set<EmailAddress>, limit: Int) throws -> [CapturedEmail]
   /// The whole message with this Message-ID, body and attachments decoded.
   func message(messageId: String) throws -> MessageContent
+  /// The header facts held for this Message-ID whatever its addresses, without reading the
+  /// message; nil when no captured folder holds it.
+  func indexedMessage(messageId: String) throws -> CapturedEmail?
+  /// The drafts, trash or junk folder (docs/capture-rules.md) holding a message with this
+  /// Message-ID, which capture never reads; nil when none does. Reads those folders now.
+  func excludedFolder(holding messageId: String) throws -> String?
   /// Files and folders the latest refresh could not read (path and reason), not fatal.
   var problems: [MailSourceError] { get }
 }
@@ -256,6 +268,10 @@ public protocol CalendarSource: Sendable {
   /// `window` (both ends included); cancelled ones left out; one per UID + recurrence id.
   func meetings(matching addresses: Set<EmailAddress>, startingIn window: ClosedRange<Date>,
                 timeZone: TimeZone) throws -> [CapturedMeeting]
+  /// The occurrences of the meeting `uid` whose start lies in `window`, whatever their
+  /// addresses, by the same rules otherwise (cancelled ones left out, one per recurrence id).
+  func meetings(uid: String, startingIn window: ClosedRange<Date>, timeZone: TimeZone) throws
+    -> [CapturedMeeting]
   /// Problems met while reading (file and reason), reported rather than fatal.
   var problems: [MailSourceError] { get }
 }

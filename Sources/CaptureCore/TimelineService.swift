@@ -36,6 +36,13 @@ public final class TimelineService: Sendable {
   public func timeline(for record: RecordRef, user: User, now: Date,
                        indexing: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil)
     throws -> Timeline {
+    try timelineAndCapture(for: record, user: user, now: now, indexing: indexing).timeline
+  }
+
+  /// The timeline and what the user's own sources put on it (which `explain` also reads).
+  func timelineAndCapture(for record: RecordRef, user: User, now: Date,
+                          indexing: (@Sendable (_ done: Int, _ total: Int) -> Void)?)
+    throws -> (timeline: Timeline, captured: Captured, permissions: CapturePermissions) {
     guard let summary = try store.recordSummary(record) else {
       throw CRMError.unknownRecord(record)
     }
@@ -54,8 +61,9 @@ public final class TimelineService: Sendable {
       let ka = a.messageId ?? a.uid ?? a.id, kb = b.messageId ?? b.uid ?? b.id
       return ka != kb ? ka < kb : a.id < b.id
     }
-    return Timeline(record: summary, notice: permissions.viewRefusal, items: items,
-                    problems: captured.problems)
+    let timeline = Timeline(record: summary, notice: permissions.viewRefusal, items: items,
+                            problems: captured.problems)
+    return (timeline, captured, permissions)
   }
 
   /// A tracked email imported without a direction is outgoing when its From is one of its
@@ -178,7 +186,7 @@ public final class TimelineService: Sendable {
   /// What `user`'s own mailbox and calendar put on `record`'s timeline: the items, the
   /// emails and meetings they come from (by item id), the tracked activities among them,
   /// and the problems met reading the sources.
-  private struct Captured {
+  struct Captured {
     var items: [TimelineItem] = []
     var emails: [ItemID: CapturedEmail] = [:]
     var meetings: [ItemID: CapturedMeeting] = [:]
@@ -192,7 +200,11 @@ public final class TimelineService: Sendable {
   private func capturedItems(for record: RecordRef, user: User, now: Date,
                              indexing: (@Sendable (Int, Int) -> Void)?) throws -> Captured {
     var captured = Captured()
-    let addresses = try AddressSetRules(reader: store).addressSet(for: record).addresses
+    // An address the organization or the user excludes makes nothing match, so an item
+    // matching the record only through excluded addresses is not captured for it.
+    let exclusions = CaptureExclusions(organization: try store.organization(), user: user)
+    let addresses = exclusions.applied(
+      to: try AddressSetRules(reader: store).addressSet(for: record).addresses)
     guard !addresses.isEmpty else { return captured }
     let requests = try requestsByItem(user: user, record: record)
     if let mail {
@@ -247,8 +259,7 @@ public final class TimelineService: Sendable {
   private func captureMeetings(_ calendar: any CalendarSource, addresses: Set<EmailAddress>,
                                requests: [String: TrackRequest], now: Date,
                                into captured: inout Captured) throws {
-    let window = now.addingTimeInterval(-limits.meetingWindow)...now
-      .addingTimeInterval(limits.meetingWindow)
+    let window = meetingWindow(around: now)
     let meetings = try calendar.meetings(matching: addresses, startingIn: window,
                                          timeZone: timeZone)
     let appointments = try store.appointmentActivities(uids: Array(Set(meetings.map(\.uid))))
@@ -288,6 +299,11 @@ public final class TimelineService: Sendable {
     }
   }
 
+  /// The starts of the meetings a timeline at `now` shows (both ends included).
+  func meetingWindow(around now: Date) -> ClosedRange<Date> {
+    now.addingTimeInterval(-limits.meetingWindow)...now.addingTimeInterval(limits.meetingWindow)
+  }
+
   /// The appointment activity that tracks this occurrence: same UID and recurrence id, or
   /// same UID with no recurrence id (the single event, or the whole series).
   static func appointment(covering meeting: CapturedMeeting, in activities: [Activity])
@@ -321,7 +337,7 @@ public final class TimelineService: Sendable {
   }
 
   /// The captured-item id of a tracked item, for linking it to a second record.
-  private func capturedId(of item: TimelineItem) -> String {
+  func capturedId(of item: TimelineItem) -> String {
     if let messageId = item.messageId { return ItemID.mail(messageId: messageId).text }
     if let uid = item.uid { return ItemID.meeting(uid: uid, recurrenceId: item.recurrenceId).text }
     return item.id

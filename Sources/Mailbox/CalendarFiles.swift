@@ -69,10 +69,17 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     }
   }
 
+  public func meetings(uid: String, startingIn window: ClosedRange<Date>, timeZone: TimeZone)
+    throws -> [CapturedMeeting]
+  {
+    try occurrences(startingIn: window, timeZone: timeZone, uid: uid)
+  }
+
   /// Every captured (not cancelled) occurrence starting in `window`, one per UID and
-  /// recurrence id, sorted by start.
-  private func occurrences(startingIn window: ClosedRange<Date>, timeZone: TimeZone) throws
-    -> [CapturedMeeting] {
+  /// recurrence id, sorted by start; with `uid`, only that meeting's (its expansion is
+  /// neither kept nor reported, as it is asked for a wider window than a timeline's).
+  private func occurrences(startingIn window: ClosedRange<Date>, timeZone: TimeZone,
+                           uid only: String? = nil) throws -> [CapturedMeeting] {
     lock.lock(); defer { lock.unlock() }
     var problems: [MailSourceError] = []
     let files = calendarFiles(problems: &problems)
@@ -81,15 +88,20 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     for (file, stamp) in files {
       guard var entry = load(file, stamp: stamp, problems: &problems) else { continue }
       problems += entry.problems
+      var calendar = entry.calendar
       let expansion: ICalendarExpansion
-      if let last = entry.expansion, last.window == window, last.zone == timeZone {
+      if let only {
+        calendar.events = calendar.events.filter { $0.uid == only }
+        calendar.cancellations = calendar.cancellations.filter { $0.uid == only }
+        expansion = calendar.expandOccurrences(startingIn: window, timeZone: timeZone)
+      } else if let last = entry.expansion, last.window == window, last.zone == timeZone {
         expansion = last.result
       } else {
         expansion = entry.calendar.expandOccurrences(startingIn: window, timeZone: timeZone)
         entry.expansion = WindowExpansion(window: window, zone: timeZone, result: expansion)
       }
       fresh[file] = entry
-      calendars.append((file, entry.calendar, expansion))
+      calendars.append((file, calendar, expansion))
     }
     cache = fresh
 
@@ -186,7 +198,7 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
       ($0.start, $0.uid, $0.recurrenceId ?? .distantPast)
         < ($1.start, $1.uid, $1.recurrenceId ?? .distantPast)
     }
-    lastProblems = problems
+    if only == nil { lastProblems = problems }
     return meetings
   }
 

@@ -66,7 +66,7 @@ public enum MaildirLayout {
   }
 
   /// Walks a plain nested layout: a directory holding `cur` or `new` is a folder.
-  private static func nested(_ path: String, name: String, depth: Int, into out: inout [Folder],
+  static func nested(_ path: String, name: String, depth: Int, into out: inout [Folder],
                              problems: inout [MailSourceFailure]) {
     guard depth <= 8 else { return }
     let entries: [FileSystem.Entry]

@@ -43,12 +43,14 @@ public struct CRMContent: Sendable {
       "organization": [
         "name": organization.name, "autoCapture": organization.autoCapture,
         "untrackedAccess": organization.untrackedAccess.rawValue,
+        "excludedAddresses": organization.excludedAddresses.map(\.text),
       ],
     ]
     root["users"] = users.map { u -> [String: Any] in
       ["id": u.id, "name": u.name, "emails": addresses(u.emails), "showUntracked": u.showUntracked,
        "mailbox": ["syncMethod": u.mailbox.syncMethod.rawValue, "approved": u.mailbox.approved,
-                   "testEnabled": u.mailbox.testEnabled]]
+                   "testEnabled": u.mailbox.testEnabled],
+       "excludedAddresses": u.excludedAddresses.map(\.text)]
     }
     root["accounts"] = accounts.map { a -> [String: Any] in
       var o: [String: Any] = ["id": a.id, "name": a.name, "emails": addresses(a.emails)]

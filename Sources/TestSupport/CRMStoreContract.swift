@@ -57,6 +57,8 @@ public enum CRMStoreContract {
     Check(name: "a failed request keeps its reason until it is asked for again",
           body: failTracking),
     Check(name: "the personal option is stored per user", body: settings),
+    Check(name: "excluded addresses read back sorted, and users add and remove their own",
+          body: excludedAddresses),
   ]
 
   // MARK: - The content every check starts from
@@ -470,6 +472,47 @@ public enum CRMStoreContract {
     #expect(try store.user(matching: "fay")?.showUntracked == true)
     #expect(throws: CRMError.unknownUser("zoe")) {
       try store.setShowUntracked(userId: "zoe", true)
+    }
+  }
+
+  static func excludedAddresses(_ maker: CRMStoreMaker) throws {
+    func exclusions(_ texts: String...) -> [AddressExclusion] {
+      texts.map(AddressExclusion.init(normalized:))
+    }
+    var content = world
+    content.organization.excludedAddresses = exclusions("@mail.example", "noreply@fabrikam.example")
+    content.users[0].excludedAddresses = exclusions("ann@fabrikam.example", "@bulk.example")
+    let store = try maker.make(content)
+    // Sorted by their text, the domains (`@...`) first.
+    #expect(try store.organization().excludedAddresses
+      == exclusions("@mail.example", "noreply@fabrikam.example"))
+    #expect(try store.user(matching: "dana")?.excludedAddresses
+      == exclusions("@bulk.example", "ann@fabrikam.example"))
+    #expect(try store.user(matching: "eli")?.excludedAddresses == [])
+
+    try store.addExcludedAddress(userId: "eli", AddressExclusion.domain("fabrikam.example"))
+    try store.addExcludedAddress(userId: "eli", AddressExclusion.domain("fabrikam.example"))
+    try store.addExcludedAddress(userId: "eli", .address(address("bo@northwind.example")))
+    #expect(try store.user(matching: "eli")?.excludedAddresses
+      == exclusions("@fabrikam.example", "bo@northwind.example"))
+    // One user's list is not another's, nor the organization's.
+    #expect(try store.user(matching: "dana")?.excludedAddresses
+      == exclusions("@bulk.example", "ann@fabrikam.example"))
+    #expect(try store.users().first { $0.id == "eli" }?.excludedAddresses
+      == exclusions("@fabrikam.example", "bo@northwind.example"))
+
+    #expect(try store.removeExcludedAddress(userId: "eli", .domain("fabrikam.example")))
+    #expect(try !store.removeExcludedAddress(userId: "eli", .domain("fabrikam.example")))
+    #expect(try !store.removeExcludedAddress(userId: "dana", .domain("mail.example")))
+    #expect(try store.user(matching: "eli")?.excludedAddresses
+      == exclusions("bo@northwind.example"))
+    #expect(try store.organization().excludedAddresses
+      == exclusions("@mail.example", "noreply@fabrikam.example"))
+    #expect(throws: CRMError.unknownUser("zoe")) {
+      try store.addExcludedAddress(userId: "zoe", .domain("x.example"))
+    }
+    #expect(throws: CRMError.unknownUser("zoe")) {
+      try store.removeExcludedAddress(userId: "zoe", .domain("x.example"))
     }
   }
 }

@@ -88,17 +88,35 @@ public final class InMemoryCRMStore: CRMStore, @unchecked Sendable {
 
   // MARK: - Organization, users, records
 
-  public func organization() throws -> Organization { locked { content.organization } }
-
-  public func user(matching idOrEmail: String) throws -> User? {
+  // Exclusions come back sorted and once each, as a database store keeps them.
+  public func organization() throws -> Organization {
     locked {
-      if let user = content.users.first(where: { $0.id == idOrEmail }) { return user }
-      guard let address = EmailAddress.parse(idOrEmail) else { return nil }
-      return content.users.filter { $0.emails.contains(address) }.min { $0.id < $1.id }
+      var organization = content.organization
+      organization.excludedAddresses = Set(organization.excludedAddresses).sorted()
+      return organization
     }
   }
 
-  public func users() throws -> [User] { locked { content.users.sorted { $0.id < $1.id } } }
+  private static func stored(_ user: User) -> User {
+    var user = user
+    user.excludedAddresses = Set(user.excludedAddresses).sorted()
+    return user
+  }
+
+  public func user(matching idOrEmail: String) throws -> User? {
+    locked {
+      if let user = content.users.first(where: { $0.id == idOrEmail }) {
+        return Self.stored(user)
+      }
+      guard let address = EmailAddress.parse(idOrEmail) else { return nil }
+      return content.users.filter { $0.emails.contains(address) }.min { $0.id < $1.id }
+        .map(Self.stored)
+    }
+  }
+
+  public func users() throws -> [User] {
+    locked { content.users.sorted { $0.id < $1.id }.map(Self.stored) }
+  }
 
   public func recordSummaries() throws -> [RecordSummary] {
     locked {
@@ -129,6 +147,29 @@ public final class InMemoryCRMStore: CRMStore, @unchecked Sendable {
         throw CRMError.unknownUser(userId)
       }
       content.users[index].showUntracked = value
+    }
+  }
+
+  public func addExcludedAddress(userId: String, _ exclusion: AddressExclusion) throws {
+    try locked {
+      guard let index = content.users.firstIndex(where: { $0.id == userId }) else {
+        throw CRMError.unknownUser(userId)
+      }
+      var list = Set(content.users[index].excludedAddresses)
+      list.insert(exclusion)
+      content.users[index].excludedAddresses = list.sorted()
+    }
+  }
+
+  @discardableResult
+  public func removeExcludedAddress(userId: String, _ exclusion: AddressExclusion) throws -> Bool {
+    try locked {
+      guard let index = content.users.firstIndex(where: { $0.id == userId }) else {
+        throw CRMError.unknownUser(userId)
+      }
+      let before = content.users[index].excludedAddresses
+      content.users[index].excludedAddresses = before.filter { $0 != exclusion }
+      return content.users[index].excludedAddresses.count != before.count
     }
   }
 

@@ -3,7 +3,8 @@ import Foundation
 
 /// A ``MailSource`` in memory: the user's messages as values, answered by the protocol's
 /// rules (any address in From, To or Cc; newest first, equal dates by Message-ID; one item
-/// per Message-ID; at most the limit asked for).
+/// per Message-ID; at most the limit asked for; folders `Trash`, `Drafts` and `Junk` left
+/// out).
 public final class InMemoryMailbox: MailSource, @unchecked Sendable {
   private let lock = NSLock()
   private var messages: [MessageContent]
@@ -54,7 +55,7 @@ public final class InMemoryMailbox: MailSource, @unchecked Sendable {
     locked {
       var seen = Set<String>()
       var matching: [CapturedEmail] = []
-      for header in messages.map(\.header) {
+      for header in messages.map(\.header) where !Self.isExcluded(header.folder) {
         let involved: [EmailAddress] = (header.from.map { [$0] } ?? []) + header.to + header.cc
         if involved.contains(where: addresses.contains), seen.insert(header.messageId).inserted {
           matching.append(header)
@@ -73,6 +74,26 @@ public final class InMemoryMailbox: MailSource, @unchecked Sendable {
       }
       return message
     }
+  }
+
+  public func indexedMessage(messageId: String) throws -> CapturedEmail? {
+    locked {
+      messages.first { $0.header.messageId == messageId && !Self.isExcluded($0.header.folder) }?
+        .header
+    }
+  }
+
+  public func excludedFolder(holding messageId: String) throws -> String? {
+    locked {
+      messages.first { $0.header.messageId == messageId && Self.isExcluded($0.header.folder) }?
+        .header.folder
+    }
+  }
+
+  /// A message whose folder is `Trash`, `Drafts` or `Junk` is kept out of capture, as a
+  /// Maildir's drafts, trash and junk folders are.
+  static func isExcluded(_ folder: String) -> Bool {
+    ["trash", "drafts", "junk"].contains(folder.lowercased())
   }
 
   public var problems: [MailSourceError] { locked { reportedProblems } }
@@ -102,6 +123,12 @@ public final class InMemoryCalendar: CalendarSource, @unchecked Sendable {
       let involved: [EmailAddress] = (meeting.organizer.map { [$0] } ?? []) + meeting.attendees
       return window.contains(meeting.start) && involved.contains(where: addresses.contains)
     }
+  }
+
+  public func meetings(uid: String, startingIn window: ClosedRange<Date>, timeZone: TimeZone)
+    throws -> [CapturedMeeting] {
+    lock.lock(); defer { lock.unlock() }
+    return occurrences.filter { $0.uid == uid && window.contains($0.start) }
   }
 
   public var problems: [MailSourceError] { reportedProblems }

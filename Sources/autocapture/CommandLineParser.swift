@@ -14,6 +14,7 @@ enum OptionName: String, Sendable, CaseIterable, CustomStringConvertible {
   case meetingWindowHours = "meeting-window-hours"
   case theme, record, json, item
   case showUntracked = "show-untracked"
+  case exclude, include
   case reset
   case prepareOnly = "prepare-only"
 

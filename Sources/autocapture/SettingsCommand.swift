@@ -8,15 +8,34 @@ struct SettingsCommand {
     options: [
       .value(.showUntracked, "yes|no",
              "Set \"Show email not tracked in the Activities list\": yes or no."),
+      .repeated(.exclude, "ADDRESS",
+                "Add an address, or a whole @domain, to your excluded addresses."),
+      .repeated(.include, "ADDRESS",
+                "Take an address or @domain off your excluded addresses."),
     ] + WorkspaceOptions.specs(using: [.db, .user]),
     run: { try SettingsCommand($0).run() })
 
   var options: WorkspaceOptions
   var showUntracked: String?
+  var exclude: [AddressExclusion]
+  var include: [AddressExclusion]
 
   init(_ arguments: ParsedArguments) throws {
     options = try WorkspaceOptions(arguments)
     showUntracked = arguments.value(.showUntracked)
+    func exclusions(_ name: OptionName) throws -> [AddressExclusion] {
+      var result: [AddressExclusion] = []
+      for text in arguments.values(name) {
+        do { result.append(try AddressExclusion(text)) } catch {
+          let why: String = error.description
+          throw CLIError.usage(
+            "bad value for --\(name): \(why) (an address, or @domain for a whole domain)")
+        }
+      }
+      return result
+    }
+    exclude = try exclusions(.exclude)
+    include = try exclusions(.include)
   }
 
   func run() throws {
@@ -36,6 +55,20 @@ struct SettingsCommand {
       }
       try ws.store.setShowUntracked(userId: user.id, user.showUntracked)
     }
+    // Only the user's own list changes here; the organization's is the import's.
+    for exclusion in include {
+      guard try ws.store.removeExcludedAddress(userId: user.id, exclusion) else {
+        let organization = try ws.store.organization().excludedAddresses.contains(exclusion)
+        throw CLIError("\(exclusion) is not among your excluded addresses"
+          + (organization ? " (the organization excludes it; only an import changes that)" : ""))
+      }
+    }
+    for exclusion in exclude {
+      try ws.store.addExcludedAddress(userId: user.id, exclusion)
+    }
+    if !include.isEmpty || !exclude.isEmpty {
+      user = try ws.store.user(matching: user.id) ?? user
+    }
     let current = try ws.service.permissions(for: user)
     Console.line("user: \(user.id) (\(user.name))")
     let option = "Show email not tracked in the Activities list"
@@ -49,6 +82,13 @@ struct SettingsCommand {
         ? " (approved: \(user.mailbox.approved ? "yes" : "no"), test enabled: "
           + "\(user.mailbox.testEnabled ? "yes" : "no"))" : ""))
     Console.line("allows: \(current.summary)")
+    let organization = try ws.store.organization().excludedAddresses
+    if !organization.isEmpty {
+      Console.line("excluded by the organization: "
+        + organization.map(\.text).joined(separator: ", "))
+    }
+    Console.line("your excluded addresses: " + (user.excludedAddresses.isEmpty ? "none"
+      : user.excludedAddresses.map(\.text).joined(separator: ", ")))
     if let why = current.viewRefusal { Console.line("untracked items hidden: \(why)") }
     if let why = current.trackRefusal, current.viewRefusal == nil {
       Console.line("cannot track: \(why)")

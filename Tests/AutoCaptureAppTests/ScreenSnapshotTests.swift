@@ -127,15 +127,23 @@ import TestSupport
     assertSnapshot(render(s), named: "settings-org-off")
   }
 
-  @Test func helpOverlayListsEveryKeyAt80x24() {
+  /// Help lists every key: on one screen from 80×28, and at 80×24 what is left is a
+  /// scroll away (j/PgDn), the border saying how much.
+  @Test func helpOverlayListsEveryKey() {
     var s = state()
     s.overlay = .help
-    let buffer = render(s)
-    assertSnapshot(buffer, named: "help")
-    let text = buffer.text().joined(separator: "\n")
+    let small = render(s)
+    assertSnapshot(small, named: "help")
+    var seen = small.text().joined(separator: "\n")
+    s.overlayScroll = Int.max / 2
+    seen += render(s).text().joined(separator: "\n")
+    var tall = state(width: 80, height: 28)
+    tall.overlay = .help
+    let whole = render(tall).text().joined(separator: "\n")
     for section in Keymap.helpSections {
       for binding in section.bindings {
-        #expect(text.contains(binding.help), "help lacks \(binding.help)")
+        #expect(seen.contains(binding.help), "help at 80×24 lacks \(binding.help)")
+        #expect(whole.contains(binding.help), "help at 80×28 lacks \(binding.help)")
       }
     }
   }

@@ -63,8 +63,13 @@ import TestSupport
         "at": "2026-01-02T00:00:00Z", "from": "ann@x.example", "fromName": "Ann"}]}
       """#.utf8))
     #expect(try store.activity(id: "act-new")?.fromName == "Ann")
+    // Every later migration ran too: the file stores excluded addresses.
+    _ = try store.importData(Data(#"""
+      {"organization": {"name": "Old", "excludedAddresses": ["@x.example"]}}
+      """#.utf8))
+    #expect(try store.organization().excludedAddresses == [.domain("x.example")])
     #expect(try DatabaseQueue(path: path).read { db in
-      try Int.fetchOne(db, sql: "PRAGMA user_version") } == 2)
+      try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
   }
 
   @Test func aDatabaseToMigrateThatHasAnUnknownMigrationIsRefusedAsNewer() throws {

@@ -64,19 +64,23 @@ import TestSupport
     #expect(summary.description == "1 organization, 2 users, 1 account, 2 contacts, 1 lead, "
       + "1 opportunity, 1 case, 1 custom entity type, 1 custom record, 5 activities")
     let store = fixture.store
-    #expect(try store.organization() == Organization(name: "Contoso", autoCapture: true,
-                                                     untrackedAccess: .allowed))
+    #expect(try store.organization() == Organization(
+      name: "Contoso", autoCapture: true, untrackedAccess: .allowed,
+      excludedAddresses: [.domain("notifications.example"),
+                          .address(EmailAddress(normalized: "noreply@fabrikam.example"))]))
     let dana = try #require(try store.user(matching: "DANA@contoso.example"))
     #expect(dana.id == "dana" && dana.name == "Dana Reyes")
     #expect(dana.mailbox == MailboxSettings(syncMethod: .serverSideSync, approved: true,
                                             testEnabled: true))
     #expect(dana.showUntracked)
+    #expect(dana.excludedAddresses == [.domain("mail.example")])
     let sam = try #require(try store.user(matching: "s.ortiz@contoso.example"))
     #expect(sam.id == "sam")
     #expect(sam.emails.map(\.value) == ["sam@contoso.example", "s.ortiz@contoso.example"])
     #expect(sam.mailbox == MailboxSettings(syncMethod: .outlook, approved: false,
                                            testEnabled: false))
     #expect(sam.showUntracked)
+    #expect(sam.excludedAddresses.isEmpty)
     // What the page says of the two: Dana may track, Sam (Outlook client) may not.
     let organization = try store.organization()
     #expect(CapturePermissions.decide(organization: organization, user: dana).trackRefusal == nil)
@@ -232,6 +236,30 @@ import TestSupport
     #expect(try fixture.store.user(matching: "dana")?.showUntracked == false)
     try fixture.importJSON(json(["users": [["id": "dana", "showUntracked": true]]]))
     #expect(try fixture.store.user(matching: "dana")?.showUntracked == true)
+  }
+
+  @Test func reimportKeepsAUsersExclusionsUnlessTheFileSetsThemAndReplacesTheOrganizations()
+    throws {
+    let fixture = try StoreFixture(importing: try Self.example())
+    try fixture.store.addExcludedAddress(userId: "dana", .domain("bulk.example"))
+    try fixture.importJSON(json(["users": [["id": "dana", "name": "Dana Reyes"]],
+                                 "organization": ["name": "Contoso"]]))
+    #expect(try fixture.store.user(matching: "dana")?.excludedAddresses
+      == [.domain("bulk.example"), .domain("mail.example")])
+    #expect(try fixture.store.organization().excludedAddresses.isEmpty)
+    try fixture.importJSON(json(["users": [["id": "dana", "excludedAddresses": [
+      "@Mail.Example", "NoReply@fabrikam.example", "@mail.example"]]]]))
+    #expect(try fixture.store.user(matching: "dana")?.excludedAddresses
+      == [.domain("mail.example"), .address(EmailAddress(normalized: "noreply@fabrikam.example"))])
+  }
+
+  @Test func anExcludedAddressThatIsNeitherAnAddressNorADomainIsRefusedNamingThePath() throws {
+    try expectRefused(#"{"organization": {"excludedAddresses": ["@"]}}"#,
+                  "organization.excludedAddresses[0]: invalid excluded address (an "
+                    + "address or @domain): '@' has an empty domain")
+    try expectRefused(#"{"users": [{"id": "u", "excludedAddresses": ["ok@x.example", "a b@x"]}]}"#,
+                  "users[0].excludedAddresses[1]: invalid excluded address (an "
+                    + "address or @domain): 'a b@x' contains spaces")
   }
 
   @Test func referencesMayPointToRecordsAlreadyInTheDatabase() throws {

@@ -505,6 +505,12 @@ private struct EveryonesRequests: CRMStore {
   func setShowUntracked(userId: String, _ value: Bool) throws {
     try base.setShowUntracked(userId: userId, value)
   }
+  func addExcludedAddress(userId: String, _ exclusion: AddressExclusion) throws {
+    try base.addExcludedAddress(userId: userId, exclusion)
+  }
+  func removeExcludedAddress(userId: String, _ exclusion: AddressExclusion) throws -> Bool {
+    try base.removeExcludedAddress(userId: userId, exclusion)
+  }
   func requestTracking(userId: String, record: RecordRef, itemId: String, at: Date) throws
     -> TrackRequest {
     try base.requestTracking(userId: userId, record: record, itemId: itemId, at: at)
