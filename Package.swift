@@ -28,6 +28,7 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
   ],
   targets: [
     // Domain model, capture rules, timeline merge, permissions. Foundation only.
@@ -75,6 +76,14 @@ let package = Package(
         "CaptureCore", "CRMStore", "Mailbox", "MailFormats", "SQLiteSupport", "TerminalUI",
         "CursesTerminal", "AutoCaptureApp", "DemoWorkspace",
         .product(name: "TOMLKit", package: "TOMLKit"),
+        .target(name: "CalDAV", condition: .when(traits: ["CalDAV"])),
+      ]
+    ),
+    // A live calendar over CalDAV: discovery, sync into the private calendar cache.
+    .target(
+      name: "CalDAV",
+      dependencies: [
+        "CaptureCore", "Mailbox", .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
     // The demo workspace behind `autocapture demo`: CRM import file, Maildir, calendar.
@@ -111,6 +120,9 @@ let package = Package(
       name: "AutoCaptureAppTests",
       dependencies: ["AutoCaptureApp", "TerminalUI", "CaptureCore", "TestSupport"],
       exclude: ["Snapshots"]
+    ),
+    .testTarget(
+      name: "CalDAVTests", dependencies: ["CalDAV", "Mailbox", "CaptureCore", "TestSupport"]
     ),
     // Drives the built `autocapture` binary (CLI contract, tmux TUI session).
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
