@@ -56,9 +56,18 @@ struct CalDAVCache {
     return String(repeating: "0", count: 16 - hex.count) + hex
   }
 
+  /// Made readable by the user only, the index directory above it too when it is new.
   func createDirectory(_ url: URL) throws {
-    try FileManager.default.createDirectory(
-      at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    var missing: [URL] = []
+    var dir = url
+    while !FileManager.default.fileExists(atPath: dir.path), dir.path != "/" {
+      missing.append(dir)
+      dir.deleteLastPathComponent()
+    }
+    for dir in missing.reversed() {
+      try FileManager.default.createDirectory(
+        at: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+    }
   }
 
   func state(of folder: URL) -> CollectionState? {

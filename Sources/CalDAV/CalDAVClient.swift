@@ -68,7 +68,7 @@ public struct CalDAVLocation: Hashable, Sendable, CustomStringConvertible {
       throw .badURL("CalDAV URL \(CalDAVLocation.withoutPassword(parts)) is http:// to a host "
         + "that is not this machine: the password would cross the network in clear; use https://")
     }
-    user = parts.user.flatMap { $0.removingPercentEncoding ?? $0 }
+    user = parts.user  // decoded: `dana%40fastmail.com` is `dana@fastmail.com`
     parts.user = nil
     parts.scheme = scheme
     if parts.path.isEmpty { parts.path = "/" }

@@ -87,6 +87,10 @@ struct CalDAVSyncTests {
     #expect(after.first { $0.uid == "a@t" }?.source == server.root.absoluteString
       .dropLast() + cal + "a.ics")
     #expect(source.problems.isEmpty, "\(source.problems)")
+    // Private: the copy is the user's alone.
+    var info = stat()
+    #expect(stat(indexDir.appendingPathComponent("caldav").path, &info) == 0)
+    #expect(info.st_mode & 0o777 == 0o700)
   }
 
   @Test func calendarQueryWithETagsWhereThereIsNoSyncCollection() throws {

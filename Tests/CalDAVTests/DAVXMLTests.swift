@@ -53,6 +53,8 @@ struct DAVXMLTests {
     #expect(location.url.absoluteString == "https://cal.example.com/dav/")
     #expect(location.description == "https://dana@cal.example.com/dav/")
     #expect(try CalDAVLocation("http://dana@127.0.0.1:5232/").url.port == 5232)
+    #expect(try CalDAVLocation("https://dana%40fastmail.com@caldav.fastmail.com/dav/").user
+      == "dana@fastmail.com")
     #expect(try CalDAVLocation("http://localhost/").user == nil)
     for (text, words) in [("http://dana@cal.example.com/", "in clear"),
                           ("https://dana:secret@cal.example.com/", "carries a password"),
