@@ -5,8 +5,8 @@ import TOMLKit
 /// Defaults for the workspace options from `$XDG_CONFIG_HOME/autocapture/config.toml`
 /// (else, or when it is not absolute, `~/.config/autocapture/config.toml`), or the file named by `AUTOCAPTURE_CONFIG`.
 ///
-/// Keys: `db`, `user`, `maildir`, `mbox`, `calendar` (a string or an array of strings),
-/// `index-dir`, `theme`, `max-emails`, `meeting-window-hours`. Options on the command line
+/// Keys: `db`, `user`, `maildir`, `mbox`, `calendar`, `caldav` (a string or an array of
+/// strings), `caldav-password-command`, `tls-ca-file`, `index-dir`, `theme`, `max-emails`, `meeting-window-hours`. Options on the command line
 /// win over the file. Paths may start with `~`.
 struct ConfigFile {
   var db: String?
@@ -14,6 +14,9 @@ struct ConfigFile {
   var maildir: [String] = []
   var mbox: [String] = []
   var calendar: [String] = []
+  var caldav: [String] = []
+  var caldavPasswordCommand: String?
+  var tlsCAFile: String?
   var indexDir: String?
   var theme: String?
   var maxEmails: Int?
@@ -79,7 +82,8 @@ struct ConfigFile {
       return n
     }
     let known: Set = ["db", "user", "maildir", "mbox", "calendar", "index-dir", "theme",
-                      "max-emails", "meeting-window-hours"]
+                      "max-emails", "meeting-window-hours", "caldav", "caldav-password-command",
+                      "tls-ca-file"]
     for key in table.keys where !known.contains(key) {
       throw CLIError("config file \(path): unknown key '\(key)' (known: "
         + known.sorted().joined(separator: ", ") + ")")
@@ -92,6 +96,9 @@ struct ConfigFile {
     config.mbox = try strings("mbox").map { expanded($0) }
     config.calendar = try strings("calendar").map { expanded($0) }
     config.indexDir = try string("index-dir").map { expanded($0) }
+    config.caldav = try strings("caldav")
+    config.caldavPasswordCommand = try string("caldav-password-command")
+    config.tlsCAFile = try string("tls-ca-file").map { expanded($0) }
     config.theme = try string("theme")
     config.maxEmails = try integer("max-emails")
     config.meetingWindowHours = try integer(
@@ -112,6 +119,9 @@ extension WorkspaceOptions {
       o.mbox = config.mbox
     }
     if o.calendar.isEmpty { o.calendar = config.calendar }
+    if o.caldav.isEmpty { o.caldav = config.caldav }
+    o.caldavPasswordCommand = o.caldavPasswordCommand ?? config.caldavPasswordCommand
+    o.tlsCAFile = o.tlsCAFile ?? config.tlsCAFile
     o.indexDir = o.indexDir ?? config.indexDir
     o.maxEmails = o.maxEmails ?? config.maxEmails
     o.meetingWindowHours = o.meetingWindowHours ?? config.meetingWindowHours

@@ -15,6 +15,9 @@ struct WorkspaceOptions {
   var maildir: [String] = []
   var mbox: [String] = []
   var calendar: [String] = []
+  var caldav: [String] = []
+  var caldavPasswordCommand: String?
+  var tlsCAFile: String?
   var indexDir: String?
   var now: String?
   var maxEmails: Int?
@@ -26,6 +29,11 @@ struct WorkspaceOptions {
     .repeated("maildir", "PATH", "A Maildir (Maildir++ subfolders included)."),
     .repeated("mbox", "PATH", "An mbox file."),
     .repeated("calendar", "PATH", "An .ics file or a directory of them."),
+    .repeated("caldav", "URL", "A CalDAV calendar, calendar home or principal "
+      + "(https://USER@HOST/PATH/)."),
+    .value("caldav-password-command", "CMD", "A shell command whose first line of output is "
+      + "the CalDAV password (else AUTOCAPTURE_CALDAV_PASSWORD)."),
+    .value("tls-ca-file", "PATH", "Also trust this CA certificate (PEM) for TLS."),
     .value("index-dir", "PATH", "Where this user's private mailbox index lives."),
     .value("now", "ISO8601", "The time to evaluate windows against (default: the clock)."),
     .value("max-emails", "N", "How many of the newest related emails a timeline shows "
@@ -47,6 +55,9 @@ struct WorkspaceOptions {
     maildir = arguments.values("maildir").map { expanded($0) }
     mbox = arguments.values("mbox").map { expanded($0) }
     calendar = arguments.values("calendar").map { expanded($0) }
+    caldav = arguments.values("caldav")
+    caldavPasswordCommand = arguments.value("caldav-password-command")
+    tlsCAFile = arguments.value("tls-ca-file").map { expanded($0) }
     indexDir = arguments.value("index-dir").map { expanded($0) }
     now = arguments.value("now")
     maxEmails = try arguments.integer("max-emails")
