@@ -111,8 +111,9 @@ final class DAVSession: @unchecked Sendable {
   /// The most read of one answer. A multiget of 50 events is well under a megabyte; a
   /// calendar file is read up to 64 MB (CalendarFiles.maxFileSize).
   static let maximumResponseBytes = 64 << 20
-  /// How long one request may take in all.
-  static let requestTimeout: Int64 = 60
+  /// How long one request may take in all. Radicale, loaded, took over 30 s to list 5,000
+  /// events for a first sync-collection.
+  static let requestTimeout: Int64 = 120
 
   private let client: HTTPClient
   private let credentials: @Sendable (CalDAVLocation) throws(CalDAVError) -> String?
@@ -131,7 +132,7 @@ final class DAVSession: @unchecked Sendable {
     }
     let configuration = HTTPClient.Configuration(
       tlsConfiguration: tls, redirectConfiguration: .disallow,
-      timeout: .init(connect: .seconds(5), read: .seconds(30)))
+      timeout: .init(connect: .seconds(5), read: .seconds(90)))
     client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
                         configuration: configuration)
     credentials = password
@@ -222,7 +223,9 @@ final class DAVSession: @unchecked Sendable {
   /// A connection failure in a few words: NIO's errors print as type dumps.
   static func describe(_ error: Error) -> String {
     let text = String(describing: error)
-    if text.contains("connectTimeout") || text.contains("deadlineExceeded") { return "timed out" }
+    if text.lowercased().contains("timeout") || text.contains("deadlineExceeded") {
+      return "timed out"
+    }
     if text.contains("connectionRefused") || text.contains("Connection refused") {
       return "connection refused"
     }
