@@ -30,6 +30,7 @@ let package = Package(
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
   ],
   targets: [
     // Domain model, capture rules, timeline merge, permissions. Foundation only.
@@ -90,6 +91,14 @@ let package = Package(
         "CursesTerminal", "AutoCaptureApp", "DemoWorkspace",
         .product(name: "TOMLKit", package: "TOMLKit"),
         .target(name: "IMAPMailbox", condition: .when(traits: ["IMAP"])),
+        .target(name: "CalDAV", condition: .when(traits: ["CalDAV"])),
+      ]
+    ),
+    // A live calendar over CalDAV: discovery, sync into the private calendar cache.
+    .target(
+      name: "CalDAV",
+      dependencies: [
+        "CaptureCore", "Mailbox", .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
     // The demo workspace behind `autocapture demo`: CRM import file, Maildir, calendar.
@@ -130,6 +139,9 @@ let package = Package(
     .testTarget(
       name: "IMAPClientTests",
       dependencies: ["IMAPClient", "IMAPMailbox", "Mailbox", "CaptureCore", "TestSupport"]
+    ),
+    .testTarget(
+      name: "CalDAVTests", dependencies: ["CalDAV", "Mailbox", "CaptureCore", "TestSupport"]
     ),
     // Drives the built `autocapture` binary (CLI contract, tmux TUI session).
     .testTarget(

@@ -7,6 +7,8 @@ enum OptionName: String, Sendable, CaseIterable, CustomStringConvertible {
   case db, user, maildir, mbox, calendar
   case imap
   case imapPasswordCommand = "imap-password-command"
+  case caldav
+  case caldavPasswordCommand = "caldav-password-command"
   case tlsCAFile = "tls-ca-file"
   case indexDir = "index-dir"
   case now

@@ -134,6 +134,8 @@ extension WorkspaceOptions {
     }
     o.tlsCAFile = o.tlsCAFile ?? defaults.tlsCAFile
     if o.calendar.isEmpty { o.calendar = defaults.calendar }
+    if o.caldav.isEmpty { o.caldav = defaults.caldav }
+    o.caldavPasswordCommand = o.caldavPasswordCommand ?? defaults.caldavPasswordCommand
     o.indexDir = o.indexDir ?? defaults.indexDir
     o.now = o.now ?? defaults.now
     o.maxEmails = o.maxEmails ?? defaults.maxEmails

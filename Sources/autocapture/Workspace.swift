@@ -4,6 +4,10 @@ import Foundation
 import Mailbox
 import SQLiteSupport
 
+#if CalDAV
+  import CalDAV
+#endif
+
 /// The services a subcommand works with, opened from the workspace options, and the user
 /// it works for.
 struct Workspace {
@@ -31,6 +35,9 @@ struct Workspace {
   init(options: WorkspaceOptions, userName: String,
        connections: SQLiteFiles.Connections) throws {
     self.options = options
+    // First: a --caldav this build cannot read, or a malformed one, is the mistake to name.
+    let calendar = try options.calendarSource(
+      refreshInterval: connections == .pool ? 30 : .infinity)
     let path = try options.requireDB()
     // Opening a path that does not exist would create an empty database and then report
     // an unknown user; say what is really wrong. Only `import` creates databases.
@@ -47,8 +54,6 @@ struct Workspace {
     } else {
       index = nil
     }
-    let calendar: (any CalendarSource)? =
-      options.calendar.isEmpty ? nil : CalendarFiles(paths: options.calendar)
     service = TimelineService(store: store, mail: index, calendar: calendar,
                               limits: try options.limits())
     guard let user = try store.user(matching: userName) else {
@@ -76,6 +81,36 @@ extension WorkspaceOptions {
   /// whichever id or address `--user` names.
   var indexDirectoryURL: URL {
     indexDir.map { URL(fileURLWithPath: $0) } ?? MailboxIndex.defaultIndexDirectory()
+  }
+}
+
+extension WorkspaceOptions {
+  /// The `.ics` files and CalDAV calendars given, or nil when there are none.
+  /// - Parameter refreshInterval: how long a CalDAV refresh stands (the TUI asks again
+  ///   when a record opens after it; a one-shot command refreshes once).
+  func calendarSource(refreshInterval: TimeInterval) throws -> (any CalendarSource)? {
+    if caldav.isEmpty {
+      return calendar.isEmpty ? nil : CalendarFiles(paths: calendar)
+    }
+    #if CalDAV
+      var locations: [CalDAVLocation] = []
+      do {
+        for text in caldav { locations.append(try CalDAVLocation(text)) }
+      } catch {
+        throw CLIError.usage("\(error)")
+      }
+      let command = caldavPasswordCommand
+      let environment = ProcessInfo.processInfo.environment
+      return CalDAVCalendars(
+        locations: locations, files: calendar, indexDirectory: indexDirectoryURL,
+        tlsCAFile: tlsCAFile, refreshInterval: refreshInterval,
+        password: { () throws(CalDAVError) in
+          try CalDAVPassword.resolve(command: command, environment: environment)
+        })
+    #else
+      throw CLIError("this build of autocapture has no CalDAV support (--caldav): build it "
+        + "with --traits CalDAV, or install it with scripts/install")
+    #endif
   }
 }
 

@@ -28,6 +28,8 @@ struct WorkspaceOptions {
   var calendar: [String] = []
   /// IMAP accounts: `--imap` URLs with `--imap-password-command`, or the config's list.
   var imap: [IMAPAccountOption] = []
+  var caldav: [String] = []
+  var caldavPasswordCommand: String?
   var tlsCAFile: String?
   var indexDir: String?
   var now: String?
@@ -44,7 +46,12 @@ struct WorkspaceOptions {
       + "imap://USER@HOST[:PORT] (STARTTLS; plaintext only to this machine)."),
     .value(.imapPasswordCommand, "CMD", "A shell command printing the IMAP password on "
       + "its first line (else AUTOCAPTURE_IMAP_PASSWORD)."),
-    .value(.tlsCAFile, "PATH", "Also trust this CA certificate (PEM) for IMAP over TLS."),
+    .repeated(.caldav, "URL", "A CalDAV calendar, calendar home or principal "
+      + "(https://USER@HOST/PATH/)."),
+    .value(.caldavPasswordCommand, "CMD", "A shell command whose first line of output is "
+      + "the CalDAV password (else AUTOCAPTURE_CALDAV_PASSWORD)."),
+    .value(.tlsCAFile, "PATH", "Also trust this CA certificate (PEM) for IMAP and CalDAV "
+      + "over TLS."),
     .value(.indexDir, "PATH", "Where this user's private mailbox index lives."),
     .value(.now, "ISO8601", "The time to evaluate windows against (default: the clock)."),
     .value(.maxEmails, "N", "How many of the newest related emails a timeline shows "
@@ -71,6 +78,8 @@ struct WorkspaceOptions {
     mbox = try source.values(.mbox).map { expanded($0) }
     calendar = try source.values(.calendar).map { expanded($0) }
     imap = try source.imapAccounts()
+    caldav = try source.values(.caldav)
+    caldavPasswordCommand = try source.value(.caldavPasswordCommand)
     tlsCAFile = try source.value(.tlsCAFile).map { expanded($0) }
     indexDir = try source.value(.indexDir).map { expanded($0) }
     now = try source.value(.now)
