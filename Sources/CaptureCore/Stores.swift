@@ -149,12 +149,16 @@ public struct CapturedEmail: Hashable, Sendable {
   public var cc: [EmailAddress]
   /// The folder it was found in (`INBOX`, `.Sent`...), for display.
   public var folder: String
+  /// For a message without Message-ID, the synthetic id older versions gave it (a hash of
+  /// its header block rather than of the whole message), which an activity tracked then
+  /// still carries; nil otherwise.
+  public var formerMessageId: String?
   public init(messageId: String, date: Date, dateIsFallback: Bool = false, subject: String,
               from: EmailAddress?, fromName: String? = nil, to: [EmailAddress], cc: [EmailAddress],
-              folder: String) {
+              folder: String, formerMessageId: String? = nil) {
     self.messageId = messageId; self.date = date; self.dateIsFallback = dateIsFallback
     self.subject = subject; self.from = from; self.fromName = fromName; self.to = to; self.cc = cc
-    self.folder = folder
+    self.folder = folder; self.formerMessageId = formerMessageId
   }
 }
 

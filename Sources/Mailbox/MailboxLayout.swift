@@ -335,6 +335,10 @@ public enum MboxLayout {
 /// The header facts of one message as the index stores them, addresses normalized.
 struct IndexedHeader: Sendable {
   var messageId: String
+  /// For a message without Message-ID, the synthetic id of index schema 3 and before: the
+  /// same form over the header block alone. Activities tracked then carry it, so the
+  /// timeline still meets them (`CapturedEmail.formerMessageId`).
+  var formerMessageId: String?
   var date: Double
   var dateIsFallback: Bool
   var subject: String
@@ -355,8 +359,12 @@ struct IndexedHeader: Sendable {
        wholeMessageHash: () throws(MailSourceFailure) -> Int64) throws(MailSourceFailure) {
     let h = MessageHeaders.parse(headerBlock)
     let mid = h.messageId?.trimmingWhitespace() ?? ""
-    messageId = mid.isEmpty
-      ? IndexedHeader.syntheticMessageId(hash: try wholeMessageHash()) : mid
+    if mid.isEmpty {
+      messageId = IndexedHeader.syntheticMessageId(hash: try wholeMessageHash())
+      formerMessageId = IndexedHeader.syntheticMessageId(hash: IndexSchema.fnv1a(headerBlock))
+    } else {
+      messageId = mid
+    }
     if let d = h.date, d.timeIntervalSince1970.isFinite {
       date = d.timeIntervalSince1970
       dateIsFallback = false
