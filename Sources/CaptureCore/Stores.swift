@@ -139,7 +139,8 @@ public struct CapturedEmail: Hashable, Sendable {
   /// With angle brackets, as in the header: `<abc@fabrikam.example>`.
   public var messageId: String
   public var date: Date
-  /// True when the Date header was missing or unusable and `date` is the file's mtime.
+  /// True when the Date header was missing or unusable and `date` is that of the newest
+  /// Received header, or else the file's mtime.
   public var dateIsFallback: Bool
   public var subject: String
   public var from: EmailAddress?
@@ -186,6 +187,9 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
   /// A mail server (`imaps://dana@imap.example:993`) has not answered since `since`: the
   /// index keeps what it had of it.
   case unreachable(source: String, reason: String, since: Date)
+  /// A message at `path` without a readable Date header, dated instead by its newest
+  /// Received header (`byReceived`) or else by its file's modification time.
+  case dateFallback(path: String, byReceived: Bool)
 
   public var description: String {
     switch self {
@@ -197,6 +201,9 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
     case .unreachable(let source, let reason, let since):
       return "\(source) unreachable since \(ISO8601.format(since)) (\(reason)); showing the "
         + "mail indexed before then"
+    case .dateFallback(let p, let byReceived):
+      return "\(p) has no readable Date header: dated by "
+        + (byReceived ? "its Received header" : "the file's modification time")
     case .tooLarge(let p, let size, let limit):
       return "\(p) is larger than \(MailSourceError.megabytes(limit)) (\(size) bytes), the "
         + "most AutoCapture reads of one message"

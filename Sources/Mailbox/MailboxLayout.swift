@@ -359,14 +359,26 @@ struct IndexedHeader: Sendable {
   /// timeline still meets them (`CapturedEmail.formerMessageId`).
   var formerMessageId: String?
   var date: Double
-  var dateIsFallback: Bool
+  /// Where `date` came from when the Date header could not give it; nil when it did.
+  var dateFallback: DateFallback?
   var subject: String
   var from: String?
   var fromName: String?
   var to: [String]
   var cc: [String]
 
-  /// Parses a header block; a missing or unusable Date becomes `mtime` (flagged).
+  /// What dates a message whose Date header is missing or unreadable.
+  enum DateFallback: Sendable {
+    /// Its newest (topmost) Received header: when the message reached the mailbox.
+    case received
+    /// The file's mtime (an mbox's, for each of its messages): a guess, never "now".
+    case fileTime
+  }
+
+  var dateIsFallback: Bool { dateFallback != nil }
+
+  /// Parses a header block; a missing or unusable Date becomes the date of the newest
+  /// Received header, else `mtime` (flagged, and named by the refresh that adds it).
   ///
   /// A missing Message-ID becomes a stable synthetic one from `wholeMessageHash`, the
   /// FNV-1a of the whole message, header block and body, which is asked for only then:
@@ -386,10 +398,12 @@ struct IndexedHeader: Sendable {
     }
     if let d = h.date, d.timeIntervalSince1970.isFinite {
       date = d.timeIntervalSince1970
-      dateIsFallback = false
+    } else if let d = h.receivedDate, d.timeIntervalSince1970.isFinite {
+      date = d.timeIntervalSince1970
+      dateFallback = .received
     } else {
       date = mtime
-      dateIsFallback = true
+      dateFallback = .fileTime
     }
     subject = h.subject ?? ""
     if let first = h.from.first {
