@@ -145,7 +145,8 @@ public struct CapturedEmail: Hashable, Sendable {
   /// With angle brackets, as in the header: `<abc@fabrikam.example>`.
   public var messageId: String
   public var date: Date
-  /// True when the Date header was missing or unusable and `date` is the file's mtime.
+  /// True when the Date header was missing or unusable and `date` is that of the newest
+  /// Received header, or else the file's mtime.
   public var dateIsFallback: Bool
   public var subject: String
   public var from: EmailAddress?
@@ -155,12 +156,16 @@ public struct CapturedEmail: Hashable, Sendable {
   public var cc: [EmailAddress]
   /// The folder it was found in (`INBOX`, `.Sent`...), for display.
   public var folder: String
+  /// For a message without Message-ID, the synthetic id older versions gave it (a hash of
+  /// its header block rather than of the whole message), which an activity tracked then
+  /// still carries; nil otherwise.
+  public var formerMessageId: String?
   public init(messageId: String, date: Date, dateIsFallback: Bool = false, subject: String,
               from: EmailAddress?, fromName: String? = nil, to: [EmailAddress], cc: [EmailAddress],
-              folder: String) {
+              folder: String, formerMessageId: String? = nil) {
     self.messageId = messageId; self.date = date; self.dateIsFallback = dateIsFallback
     self.subject = subject; self.from = from; self.fromName = fromName; self.to = to; self.cc = cc
-    self.folder = folder
+    self.folder = folder; self.formerMessageId = formerMessageId
   }
 }
 
@@ -188,6 +193,9 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
   /// A mail server (`imaps://dana@imap.example:993`) has not answered since `since`: the
   /// index keeps what it had of it.
   case unreachable(source: String, reason: String, since: Date)
+  /// A message at `path` without a readable Date header, dated instead by its newest
+  /// Received header (`byReceived`) or else by its file's modification time.
+  case dateFallback(path: String, byReceived: Bool)
 
   public var description: String {
     switch self {
@@ -199,6 +207,9 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
     case .unreachable(let source, let reason, let since):
       return "\(source) unreachable since \(ISO8601.format(since)) (\(reason)); showing the "
         + "mail indexed before then"
+    case .dateFallback(let p, let byReceived):
+      return "\(p) has no readable Date header: dated by "
+        + (byReceived ? "its Received header" : "the file's modification time")
     case .tooLarge(let p, let size, let limit):
       return "\(p) is larger than \(MailSourceError.megabytes(limit)) (\(size) bytes), the "
         + "most AutoCapture reads of one message"

@@ -237,13 +237,22 @@ public final class TimelineService: Sendable {
                              into captured: inout Captured) throws {
     try mail.refresh(reporting: indexing)
     let emails = try mail.newestMessages(matching: addresses, limit: limits.maxEmails)
-    let tracked = try store.emailActivities(messageIds: emails.map(\.messageId))
+    let tracked = try store.emailActivities(
+      messageIds: emails.map(\.messageId) + emails.compactMap(\.formerMessageId))
     var byMessageId: [String: Activity] = [:]
     for activity in tracked { if let m = activity.messageId { byMessageId[m] = activity } }
     for email in emails {
       let itemId = ItemID.mail(messageId: email.messageId)
       captured.emails[itemId] = email
       if let activity = byMessageId[email.messageId] {
+        captured.items.append(TimelineService.trackedItem(activity, id: activity.id))
+        captured.activities.insert(activity.id)
+        continue
+      }
+      // Tracked under the synthetic id an older index gave it: the item answers to that id
+      // (`capturedId`), so tracking it from another record links the same activity.
+      if let former = email.formerMessageId, let activity = byMessageId[former] {
+        captured.emails[ItemID.mail(messageId: former)] = email
         captured.items.append(TimelineService.trackedItem(activity, id: activity.id))
         captured.activities.insert(activity.id)
         continue
@@ -359,7 +368,9 @@ public final class TimelineService: Sendable {
         throw SyncRefusal.notOnTimeline(source: "mailbox", "\(request.itemId) is not among "
           + "the messages your mailbox puts on the timeline of \(request.record)")
       }
-      let content = try mail.message(messageId: messageId)
+      // Read by the id the mailbox gives it now; the activity keeps the id the request
+      // names, an older synthetic one when the message was tracked under it.
+      let content = try mail.message(messageId: email.messageId)
       let h = content.header
       // Two files may carry one Message-ID, and the one read may not be the one the timeline
       // matched (deleted since, or unreadable). Another From, To or Cc means another message,
@@ -373,7 +384,7 @@ public final class TimelineService: Sendable {
       let outgoing = h.from.map { user.emails.contains($0) } ?? false
       let activity = Activity(
         id: TimelineService.newActivityId(), kind: .email, regarding: [request.record],
-        subject: h.subject, at: h.date, owner: user.id, messageId: h.messageId,
+        subject: h.subject, at: h.date, owner: user.id, messageId: messageId,
         direction: outgoing ? .outgoing : .incoming, from: h.from, fromName: h.fromName,
         to: h.to, cc: h.cc, attachments: content.attachments.map(\.info),
         body: content.plainText)

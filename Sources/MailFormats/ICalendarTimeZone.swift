@@ -5,6 +5,9 @@ import Foundation
 ///
 /// A file's own definition wins over the IANA database, because the writer's clock is what
 /// the file's times were read on (custom names like `custom_America/New_York` only work so).
+/// Where the definition says nothing, under a name the system knows, the system's zone
+/// data answers: some writers list only the transitions of the years around their events,
+/// and stretching the first or last of them over other years puts meetings an hour off.
 public struct ICalendarTimeZone: Hashable, Sendable {
   public struct Observance: Hashable, Sendable {
     public var isDaylight: Bool
@@ -27,6 +30,12 @@ public struct ICalendarTimeZone: Hashable, Sendable {
   /// Why the onsets could not be listed (too many, or too costly to find), in which case
   /// the zone keeps one fixed offset; nil for a usable zone.
   private(set) var fallback: String?
+  /// The system's zone of the same name, when it knows the name, for the instants outside
+  /// `covered`.
+  private var system: TimeZone?
+  /// The instants the file's definition speaks for: from its first onset on; when it lists
+  /// changes of offset one by one (no open-ended RRULE carries them on), through its last.
+  private var covered: ClosedRange<Int64> = Int64.min...Int64.max
 
   public init(tzid: String, observances: [Observance]) {
     var budget = ICalendarLimits.candidatesPerExpansion
@@ -38,6 +47,16 @@ public struct ICalendarTimeZone: Hashable, Sendable {
     self.tzid = tzid
     self.observances = observances
     buildTable(candidateBudget: &candidateBudget)
+    if fallback == nil, let first = onsets.first, let last = onsets.last,
+      let system = ICalendarZoneNames.foundationZone(tzid)
+    {
+      self.system = system
+      let openEnded = observances.contains { $0.rule != nil && $0.rule?.until == nil
+        && $0.rule?.count == nil }
+      let changesOffset = observances.contains { $0.offsetFrom != $0.offsetTo }
+        || Set(onsetOffsets).count > 1
+      covered = first...(openEnded || !changesOffset ? Int64.max : last)
+    }
   }
 
   /// Fills the onset table through 2199, or sets `fallback` when a zone would list more
@@ -166,6 +185,9 @@ public struct ICalendarTimeZone: Hashable, Sendable {
 
   /// The offset from UTC in seconds at an instant (seconds since 1970, UTC).
   public func offset(atUTC t: Int64) -> Int {
+    if let system, !covered.contains(t) {
+      return system.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t)))
+    }
     var low = 0, high = onsets.count  // first index with onset > t
     while low < high {
       let mid = (low + high) / 2

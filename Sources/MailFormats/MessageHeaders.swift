@@ -18,8 +18,13 @@ public struct MailboxAddress: Hashable, Sendable {
 public struct MessageHeaders: Hashable, Sendable {
   /// With angle brackets: `<abc@example>`; nil when missing.
   public var messageId: String?
-  /// Nil when missing or unparsable (the caller falls back to the file's mtime).
+  /// Nil when missing or unparsable (the caller falls back to `receivedDate`).
   public var date: Date?
+  /// When `date` is nil, the date of the topmost Received field (the last hop, where the
+  /// message arrived): what follows its last `;`, read as a Date is. Nil when that is
+  /// unreadable or there is no Received field, and whenever `date` was read (it stands in
+  /// for Date only, so indexing reads it only then).
+  public var receivedDate: Date?
   /// RFC 2047 decoded, unfolded; nil when missing.
   public var subject: String?
   public var from: [MailboxAddress] = []
@@ -32,14 +37,16 @@ public struct MessageHeaders: Hashable, Sendable {
 
   /// Parses a header block straight from its bytes.
   ///
-  /// Why bytes: this runs once per message while indexing. Only the eight fields held here
-  /// are unfolded and decoded; every other field is skipped after its name is compared. The
+  /// Why bytes: this runs once per message while indexing. Only the fields held here are
+  /// unfolded and decoded; every other field is skipped after its name is compared. The
   /// first Subject, From, In-Reply-To and References count, and the first Message-ID and
   /// Date that can be read (RFC 5322 allows one of each; a broken first one should not cost
-  /// the message its id or date when a later copy is fine); To and Cc fields add up.
+  /// the message its id or date when a later copy is fine); To and Cc fields add up. The
+  /// first Received field is read only when no Date could be.
   public static func parse(_ bytes: UnsafeRawBufferPointer) -> MessageHeaders {
     var h = MessageHeaders()
     var seen: UInt8 = 0
+    var topmostReceived: RawField? = nil
     _ = HeaderScanner.scan(bytes) { f in
       let length = f.nameEnd - f.nameStart
       guard length >= 2, length <= 11 else { return }
@@ -81,9 +88,17 @@ public struct MessageHeaders: Hashable, Sendable {
         if seen & 32 == 0, HeaderScanner.nameEquals(bytes, f, "references") {
           seen |= 32
           h.references = withValue(bytes, f) { MessageIDs.parse($0, limit: Int.max) }
+        } else if topmostReceived == nil, HeaderScanner.nameEquals(bytes, f, "received") {
+          topmostReceived = f
         }
       default:
         break
+      }
+    }
+    if h.date == nil, let f = topmostReceived {
+      h.receivedDate = withValue(bytes, f) { value -> Date? in
+        guard let semicolon = value.lastIndex(of: 0x3B) else { return nil }
+        return MailDate.parse(UnsafeBufferPointer(rebasing: value[(semicolon + 1)...]))
       }
     }
     return h

@@ -20,7 +20,8 @@ import MailFormats
 /// one from an attendee's reply (`METHOD:REPLY`), then an override (RECURRENCE-ID) over the
 /// series' own occurrence, and otherwise the first file in path order stands. An override
 /// that moved the occurrence out of the window takes part too: when it wins, the
-/// occurrence is gone.
+/// occurrence is gone. A `RANGE=THISANDFUTURE` override moves every later occurrence of its
+/// series whichever file holds it.
 public final class CalendarFiles: CalendarSource, @unchecked Sendable {
   /// The files and folders given, as given.
   public let paths: [String]
@@ -37,6 +38,8 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
   private struct WindowExpansion {
     var window: ClosedRange<Date>
     var zone: TimeZone
+    /// The `RANGE=THISANDFUTURE` overrides from other files it was expanded with.
+    var foreign: [ICalendarEvent]
     var result: ICalendarExpansion
   }
 
@@ -82,23 +85,45 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
                            uid only: String? = nil) throws -> [CapturedMeeting] {
     lock.lock(); defer { lock.unlock() }
     var problems: [MailSourceError] = []
-    let files = calendarFiles(problems: &problems)
+    var loaded: [(path: String, entry: CachedFile)] = []
+    for (file, stamp) in calendarFiles(problems: &problems) {
+      guard let entry = load(file, stamp: stamp, problems: &problems) else { continue }
+      problems += entry.problems
+      loaded.append((file, entry))
+    }
+    // "This and all following" saved in its own file (an update beside the invitation) moves
+    // the later occurrences of a series in another file: each file's series are expanded
+    // with the other files' RANGE=THISANDFUTURE overrides of them, and those files' zones.
+    let futureOverrides = loaded.flatMap { file in
+      file.entry.calendar.events.filter { $0.recurrenceIdThisAndFuture && $0.uid != nil }
+        .map { (path: file.path, event: $0, zones: file.entry.calendar.timezones) }
+    }
     var calendars: [(path: String, calendar: ICalendar, expansion: ICalendarExpansion)] = []
     var fresh: [String: CachedFile] = [:]
-    for (file, stamp) in files {
-      guard var entry = load(file, stamp: stamp, problems: &problems) else { continue }
-      problems += entry.problems
+    for (file, var entry) in loaded {
       var calendar = entry.calendar
+      if !futureOverrides.isEmpty {
+        let series = Set(calendar.events.filter { $0.recurrenceId == nil }.compactMap(\.uid))
+        for foreign in futureOverrides
+        where foreign.path != file && series.contains(foreign.event.uid ?? "") {
+          calendar.events.append(foreign.event)
+          calendar.timezones.merge(foreign.zones) { own, _ in own }
+        }
+      }
+      let foreign = Array(calendar.events.dropFirst(entry.calendar.events.count))
       let expansion: ICalendarExpansion
       if let only {
         calendar.events = calendar.events.filter { $0.uid == only }
         calendar.cancellations = calendar.cancellations.filter { $0.uid == only }
         expansion = calendar.expandOccurrences(startingIn: window, timeZone: timeZone)
-      } else if let last = entry.expansion, last.window == window, last.zone == timeZone {
+      } else if let last = entry.expansion, last.window == window, last.zone == timeZone,
+        last.foreign == foreign
+      {
         expansion = last.result
       } else {
-        expansion = entry.calendar.expandOccurrences(startingIn: window, timeZone: timeZone)
-        entry.expansion = WindowExpansion(window: window, zone: timeZone, result: expansion)
+        expansion = calendar.expandOccurrences(startingIn: window, timeZone: timeZone)
+        entry.expansion = WindowExpansion(
+          window: window, zone: timeZone, foreign: foreign, result: expansion)
       }
       fresh[file] = entry
       calendars.append((file, calendar, expansion))

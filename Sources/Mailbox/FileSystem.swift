@@ -201,7 +201,8 @@ public struct MailSourceFailure: Error, Sendable {
 ///
 /// Only the bytes up to the first empty line are read, in 8 KiB steps: the body, often
 /// most of a message, is never touched while indexing. An empty file, or one of NUL bytes
-/// alone, is refused naming the file, like an unreadable one: it holds no message.
+/// or of blank lines alone, is refused naming the file, like an unreadable one: it holds
+/// no message.
 struct HeaderBlockReader {
   private var buffer: UnsafeMutableRawBufferPointer
   /// A header block longer than this is not read as mail: the file is reported (a broken
@@ -239,8 +240,10 @@ struct HeaderBlockReader {
     while let base = buffer.baseAddress {
       if filled == buffer.count {
         guard buffer.count < HeaderBlockReader.maximumHeaderBytes else {
-          if try onlyNulBytes(fd: fd, path: path) {
-            throw MailSourceFailure(path: path, reason: HeaderBlockReader.onlyNulBytes)
+          if let reason = try HeaderBlockReader.filler(
+            UnsafeRawBufferPointer(buffer), fd: fd, path: path)
+          {
+            throw MailSourceFailure(path: path, reason: reason)
           }
           throw MailSourceFailure(
             path: path, reason: "its header block is longer than 1 MiB (not read as mail)")
@@ -261,6 +264,13 @@ struct HeaderBlockReader {
       filled += n
       let view = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
       if let end = HeaderBlockReader.headerEnd(view, from: scanFrom) {
+        // Blank lines end an empty header block at once: a file of nothing else is no
+        // message either.
+        if UnsafeRawBufferPointer(rebasing: view[0..<end]).allSatisfy(HeaderBlockReader.isBlank),
+          let reason = try HeaderBlockReader.filler(view, fd: fd, path: path)
+        {
+          throw MailSourceFailure(path: path, reason: reason)
+        }
         return try body(UnsafeRawBufferPointer(rebasing: view[0..<end]), mtime) {
           () throws(MailSourceFailure) in
           try HeaderBlockReader.wholeFileHash(fd: fd, path: path, readSoFar: view)
@@ -271,8 +281,8 @@ struct HeaderBlockReader {
     let all = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
     // What a crash or a full disk leaves: nothing to index, and worth a look.
     if all.isEmpty { throw MailSourceFailure(path: path, reason: "empty file") }
-    if all.allSatisfy({ $0 == 0 }) {
-      throw MailSourceFailure(path: path, reason: HeaderBlockReader.onlyNulBytes)
+    if let reason = try HeaderBlockReader.filler(all, fd: fd, path: path) {
+      throw MailSourceFailure(path: path, reason: reason)
     }
     return try body(all, mtime) { () throws(MailSourceFailure) in
       try HeaderBlockReader.wholeFileHash(fd: fd, path: path, readSoFar: all)
@@ -283,21 +293,43 @@ struct HeaderBlockReader {
   /// before its data (delayed allocation) leaves such files, up to megabytes long.
   static let onlyNulBytes = "not a message: only NUL bytes"
 
-  /// Whether the full buffer and the rest of the file (read into the buffer, which is
-  /// given up) hold NUL bytes alone; for a file whose header block seems over 1 MiB.
-  private func onlyNulBytes(fd: Int32, path: String) throws(MailSourceFailure) -> Bool {
-    guard buffer.allSatisfy({ $0 == 0 }), let base = buffer.baseAddress else { return false }
-    while true {
-      let n = read(fd, base, buffer.count)
+  /// Why a file of line ends, spaces and tabs alone is not indexed.
+  static let onlyBlankLines = "not a message: only blank lines"
+
+  static func isBlank(_ byte: UInt8) -> Bool {
+    byte == 0x0A || byte == 0x0D || byte == 0x20 || byte == 0x09
+  }
+
+  /// Why the file holds no message when it is all NUL bytes, or all blank lines: its first
+  /// bytes, `readSoFar`, and the rest, read from `fd` after them without moving its offset
+  /// (the caller may still hash the file). Nil when anything else is in it; the rest is
+  /// read only while it is all of the same.
+  private static func filler(_ readSoFar: UnsafeRawBufferPointer, fd: Int32, path: String)
+    throws(MailSourceFailure) -> String?
+  {
+    let isFiller: (UInt8) -> Bool
+    let reason: String
+    if readSoFar.allSatisfy({ $0 == 0 }) {
+      (isFiller, reason) = ({ $0 == 0 }, onlyNulBytes)
+    } else if readSoFar.allSatisfy(isBlank) {
+      (isFiller, reason) = (isBlank, onlyBlankLines)
+    } else {
+      return nil
+    }
+    let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+    defer { piece.deallocate() }
+    var offset = readSoFar.count
+    while let base = piece.baseAddress {
+      let n = pread(fd, base, piece.count, off_t(offset))
       if n < 0 {
         if errno == EINTR { continue }
         throw MailSourceFailure(path: path, errno: errno)
       }
-      if n == 0 { return true }
-      if !UnsafeRawBufferPointer(rebasing: buffer[0..<n]).allSatisfy({ $0 == 0 }) {
-        return false
-      }
+      if n == 0 { break }
+      if !UnsafeRawBufferPointer(rebasing: piece[0..<n]).allSatisfy(isFiller) { return nil }
+      offset += n
     }
+    return reason
   }
 
   /// The FNV-1a of a whole file: the `readSoFar` bytes it begins with, then the rest read

@@ -64,7 +64,8 @@ extension MailboxIndex {
       }
     }
     let fetch = try db.cachedStatement(sql: """
-      SELECT mid, date, date_fallback, subject, from_addr, from_name, to_list, cc_list, folder
+      SELECT mid, date, date_fallback, subject, from_addr, from_name, to_list, cc_list, folder,
+        former_mid
       FROM message WHERE id = ?
       """)
     var out: [CapturedEmail] = []
@@ -80,7 +81,7 @@ extension MailboxIndex {
   }
 
   /// A `CapturedEmail` from a message row (mid, date, date_fallback, subject, from_addr,
-  /// from_name, to_list, cc_list, folder).
+  /// from_name, to_list, cc_list, folder, former_mid).
   static func captured(_ row: Row) -> CapturedEmail {
     func list(_ text: String) -> [EmailAddress] {
       text.split(separator: ",").map { EmailAddress(normalized: String($0)) }
@@ -89,7 +90,7 @@ extension MailboxIndex {
     return CapturedEmail(
       messageId: row[0], date: Date(timeIntervalSince1970: row[1]), dateIsFallback: row[2],
       subject: row[3], from: from.map { EmailAddress(normalized: $0) }, fromName: row[5],
-      to: list(row[6]), cc: list(row[7]), folder: row[8])
+      to: list(row[6]), cc: list(row[7]), folder: row[8], formerMessageId: row[9])
   }
 
   /// The most of one message `message(messageId:)` reads: a message is read whole into
@@ -213,7 +214,7 @@ extension MailboxIndex {
       dateIsFallback: h.dateIsFallback, subject: h.subject,
       from: h.from.map { EmailAddress(normalized: $0) }, fromName: h.fromName,
       to: h.to.map { EmailAddress(normalized: $0) }, cc: h.cc.map { EmailAddress(normalized: $0) },
-      folder: folder)
+      folder: folder, formerMessageId: h.formerMessageId)
   }
 
   /// An mbox message's bytes, its `From ` quoting undone, and the mbox file's mtime.

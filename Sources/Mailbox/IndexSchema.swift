@@ -42,9 +42,10 @@ import GRDB
 /// tables, takes a new version too: schema 4 names a message without Message-ID by a hash
 /// of its whole bytes (schema 3 hashed its header block, which merged messages that
 /// differed only in their bodies); schema 5 keeps an internationalized domain in its
-/// Unicode form, however the message wrote it.
+/// Unicode form, however the message wrote it; schema 6 keeps schema 3's header-block id of
+/// such a message beside it (`former_mid`), which activities tracked before carry.
 enum IndexSchema {
-  static let version = 5
+  static let version = 6
 
   static func create(_ db: Database) throws {
     let found = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
@@ -75,6 +76,7 @@ enum IndexSchema {
         id INTEGER PRIMARY KEY,
         mid TEXT NOT NULL,
         mid_hash INTEGER NOT NULL,
+        former_mid TEXT,
         date REAL NOT NULL,
         date_fallback INTEGER NOT NULL,
         subject TEXT NOT NULL,

@@ -19,7 +19,7 @@ struct MessageWriter {
     self.db = db
     insertMessage = RawStatement(try db.cachedStatement(sql: """
       INSERT INTO message(mid, mid_hash, date, date_fallback, subject, from_addr, from_name,
-        to_list, cc_list, folder) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        to_list, cc_list, folder, former_mid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """))
     findMessage = RawStatement(try db.cachedStatement(
       sql: "SELECT id FROM message WHERE mid_hash = ? AND mid = ?"))
@@ -58,6 +58,7 @@ struct MessageWriter {
       m.bind(8, h.to.joined(separator: ","))
       m.bind(9, h.cc.joined(separator: ","))
       m.bind(10, folder)
+      m.bind(11, h.formerMessageId)
       try m.run()
       messageRow = db.lastInsertedRowID
       for a in h.allAddresses {

@@ -20,6 +20,9 @@ public struct MailboxIndexSummary: Sendable, Equatable {
   public var unchangedDirectories = 0
   /// Files and folders that could not be read, with the reason; they are retried next time.
   public var skipped: [MailSourceError] = []
+  /// Messages added with a stand-in for what they lack (a date from a Received header or
+  /// the file's time), each named once: by the refresh that adds it.
+  public var warnings: [MailSourceError] = []
   /// Messages in the index after the refresh.
   public var totalMessages = 0
   public var seconds = 0.0
@@ -149,8 +152,11 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     directory.appendingPathComponent("index.sqlite").path
   }
 
-  /// What the latest refresh skipped, each with its path and reason.
-  public var problems: [MailSourceError] { lastSummary?.skipped ?? [] }
+  /// What the latest refresh skipped, each with its path and reason, then what it warned of.
+  public var problems: [MailSourceError] {
+    guard let summary = lastSummary else { return [] }
+    return summary.skipped + summary.warnings
+  }
 
   /// The summary of the latest refresh through this instance.
   public var lastSummary: MailboxIndexSummary? {
@@ -632,6 +638,13 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       dirIds: ids, movedAdditions: movedAdditions, removedMessageIds: removedIds)
   }
 
+  /// A message file as messages name it: its path, or an mbox's path and the message's
+  /// byte offset in it.
+  static func describe(_ file: NewFile) -> String {
+    guard let slice = file.mboxSlice else { return file.dirPath + "/" + file.name }
+    return "\(file.dirPath) (message at byte \(slice.offset))"
+  }
+
   /// Keeps the stored message count in step with rows added or removed in this transaction.
   static func addToMessageCount(_ db: Database, _ delta: Int) throws {
     guard delta != 0 else { return }
@@ -714,6 +727,10 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
                   summary.removed -= 1
                 } else {
                   summary.added += 1
+                  if let fallback = header.dateFallback {
+                    summary.warnings.append(.dateFallback(
+                      path: MailboxIndex.describe(file), byReceived: fallback == .received))
+                  }
                 }
               }
             }

@@ -106,8 +106,9 @@ public enum MaildirLayout {
 ///
 /// A message begins after a separator line that opens the file or follows an empty line
 /// (every mbox writer puts that empty line); it ends before the empty line that precedes the
-/// next separator. LF and CRLF files are both read. Messages are addressed by byte offset
-/// and length, so the index never copies mbox contents.
+/// next separator. LF, CRLF and bare-CR files (classic Mac OS exports) are read; the file's
+/// first line end tells which. Messages are addressed by byte offset and length, so the
+/// index never copies mbox contents.
 ///
 /// A separator is a `From ` line as mutt's `is_from` reads it: `From`, the sender (an
 /// address, `-`, or `"quoted words"@host`; pipermail's `ann at host`; or none), then an
@@ -133,7 +134,8 @@ public enum MboxLayout {
   /// mail, so the caller reports them. Only the lines up to that `From ` line are read: the
   /// caller scans the whole file for its messages anyway.
   public static func bytesBeforeFirstMessage(_ bytes: UnsafeRawBufferPointer) -> Int {
-    let first = separators(bytes, from: 0, firstOnly: true).first?.fromLine ?? bytes.count
+    let first = separators(bytes, from: 0, lineEnd: lineEnd(of: bytes), firstOnly: true).first?
+      .fromLine ?? bytes.count
     let blank: Set<UInt8> = [0x20, 0x09, 0x0D, 0x0A]
     return bytes[..<first].allSatisfy { blank.contains($0) } ? 0 : first
   }
@@ -142,13 +144,16 @@ public enum MboxLayout {
   /// file only grew); `from` itself may hold a `From ` line.
   public static func slices(_ bytes: UnsafeRawBufferPointer, from: Int = 0) -> [Slice] {
     let count = bytes.count
-    let starts = separators(bytes, from: from, firstOnly: false)
+    let terminator = lineEnd(of: bytes)
+    let starts = separators(bytes, from: from, lineEnd: terminator, firstOnly: false)
     var out: [Slice] = []
     out.reserveCapacity(starts.count)
     for (k, start) in starts.enumerated() {
       var end = k + 1 < starts.count ? starts[k + 1].fromLine : count
       // Drop the empty line that separates this message from the next (or ends the file).
-      if end - start.body >= 2, bytes[end - 1] == 0x0A {
+      if terminator == 0x0D {
+        if end - start.body >= 2, bytes[end - 1] == 0x0D, bytes[end - 2] == 0x0D { end -= 1 }
+      } else if end - start.body >= 2, bytes[end - 1] == 0x0A {
         if bytes[end - 2] == 0x0A {
           end -= 1
         } else if end - start.body >= 4, bytes[end - 2] == 0x0D, bytes[end - 3] == 0x0A {
@@ -162,9 +167,20 @@ public enum MboxLayout {
     return out
   }
 
-  /// The separator lines from `from` on (the rule in the type's doc): where each begins and
+  /// The byte that ends the file's lines: CR when its first line ends in a CR that no LF
+  /// follows, else LF (LF and CRLF files). Classic Mac OS wrote a whole file one way.
+  private static func lineEnd(of bytes: UnsafeRawBufferPointer) -> UInt8 {
+    guard let k = bytes.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }), bytes[k] == 0x0D,
+      k + 1 == bytes.count || bytes[k + 1] != 0x0A
+    else { return 0x0A }
+    return 0x0D
+  }
+
+  /// The separator lines from `from` on (the rule in the type's doc), in lines ended by
+  /// `terminator` (LF, with or without a CR before it, or a bare CR): where each begins and
   /// where its message's first header line begins; only the first when `firstOnly`.
-  private static func separators(_ bytes: UnsafeRawBufferPointer, from: Int, firstOnly: Bool)
+  private static func separators(_ bytes: UnsafeRawBufferPointer, from: Int,
+                                 lineEnd terminator: UInt8, firstOnly: Bool)
     -> [(fromLine: Int, body: Int)]
   {
     guard let base = bytes.baseAddress else { return [] }
@@ -175,7 +191,9 @@ public enum MboxLayout {
         && bytes[i + 3] == 0x6D && bytes[i + 4] == 0x20
     }
     func lineEnd(_ i: Int) -> Int {
-      guard i < count, let p = memchr(base + i, 0x0A, count - i) else { return count }
+      guard i < count, let p = memchr(base + i, Int32(terminator), count - i) else {
+        return count
+      }
       return base.distance(to: UnsafeRawPointer(p)) + 1
     }
     var i = from
@@ -190,8 +208,8 @@ public enum MboxLayout {
       }
       let length = end - i
       previousLineEmpty =
-        (length == 1 && bytes[i] == 0x0A) || (length == 2 && bytes[i] == 0x0D
-          && bytes[i + 1] == 0x0A)
+        (length == 1 && bytes[i] == terminator) || (terminator == 0x0A && length == 2
+          && bytes[i] == 0x0D && bytes[i + 1] == 0x0A)
       i = end
     }
     return starts
@@ -310,6 +328,7 @@ public enum MboxLayout {
 
   /// A message's bytes with `From ` quoting undone: one `>` is removed from each line that
   /// reads `>From `, `>>From `... (mboxrd; mboxo quoted only `>From `, read the same way).
+  /// A line begins after LF or CR, so bare-CR files are unquoted too.
   public static func unquoted(_ message: Data) -> Data {
     var out = Data()
     out.reserveCapacity(message.count)
@@ -325,7 +344,7 @@ public enum MboxLayout {
       }
       let b = message[i]
       out.append(b)
-      lineStart = b == 0x0A
+      lineStart = b == 0x0A || b == 0x0D
       i += 1
     }
     return out
@@ -335,15 +354,31 @@ public enum MboxLayout {
 /// The header facts of one message as the index stores them, addresses normalized.
 struct IndexedHeader: Sendable {
   var messageId: String
+  /// For a message without Message-ID, the synthetic id of index schema 3 and before: the
+  /// same form over the header block alone. Activities tracked then carry it, so the
+  /// timeline still meets them (`CapturedEmail.formerMessageId`).
+  var formerMessageId: String?
   var date: Double
-  var dateIsFallback: Bool
+  /// Where `date` came from when the Date header could not give it; nil when it did.
+  var dateFallback: DateFallback?
   var subject: String
   var from: String?
   var fromName: String?
   var to: [String]
   var cc: [String]
 
-  /// Parses a header block; a missing or unusable Date becomes `mtime` (flagged).
+  /// What dates a message whose Date header is missing or unreadable.
+  enum DateFallback: Sendable {
+    /// Its newest (topmost) Received header: when the message reached the mailbox.
+    case received
+    /// The file's mtime (an mbox's, for each of its messages): a guess, never "now".
+    case fileTime
+  }
+
+  var dateIsFallback: Bool { dateFallback != nil }
+
+  /// Parses a header block; a missing or unusable Date becomes the date of the newest
+  /// Received header, else `mtime` (flagged, and named by the refresh that adds it).
   ///
   /// A missing Message-ID becomes a stable synthetic one from `wholeMessageHash`, the
   /// FNV-1a of the whole message, header block and body, which is asked for only then:
@@ -355,14 +390,20 @@ struct IndexedHeader: Sendable {
        wholeMessageHash: () throws(MailSourceFailure) -> Int64) throws(MailSourceFailure) {
     let h = MessageHeaders.parse(headerBlock)
     let mid = h.messageId?.trimmingWhitespace() ?? ""
-    messageId = mid.isEmpty
-      ? IndexedHeader.syntheticMessageId(hash: try wholeMessageHash()) : mid
+    if mid.isEmpty {
+      messageId = IndexedHeader.syntheticMessageId(hash: try wholeMessageHash())
+      formerMessageId = IndexedHeader.syntheticMessageId(hash: IndexSchema.fnv1a(headerBlock))
+    } else {
+      messageId = mid
+    }
     if let d = h.date, d.timeIntervalSince1970.isFinite {
       date = d.timeIntervalSince1970
-      dateIsFallback = false
+    } else if let d = h.receivedDate, d.timeIntervalSince1970.isFinite {
+      date = d.timeIntervalSince1970
+      dateFallback = .received
     } else {
       date = mtime
-      dateIsFallback = true
+      dateFallback = .fileTime
     }
     subject = h.subject ?? ""
     if let first = h.from.first {

@@ -224,7 +224,7 @@ extension MailboxIndex {
       for header in headers {
         let indexed = header.headerBlock.withUnsafeBytes { block in
           Result { () throws(MailSourceFailure) in
-            try IndexedHeader(
+            var h = try IndexedHeader(
               headerBlock: block,
               mtime: (header.internalDate ?? Date(timeIntervalSince1970: 0))
                 .timeIntervalSince1970,
@@ -232,6 +232,10 @@ extension MailboxIndex {
                 try MailboxIndex.remoteWholeMessageHash(
                   remote, folder: folder, uid: header.uid)
               })
+            // No index before schema 4 read IMAP, and this block holds only the fields asked
+            // for: it names no activity.
+            h.formerMessageId = nil
+            return h
           }
         }
         switch indexed {

@@ -50,6 +50,9 @@ struct IndexCommand {
     for problem in summary.skipped {
       Console.line("  skipped: \(problem)")
     }
+    for warning in summary.warnings {
+      Console.line("  warning: \(warning)")
+    }
     OneShot.end(keeping: index)
   }
 

@@ -143,6 +143,32 @@ import Testing
     #expect(h.messageId == "<m@x.example>")
   }
 
+  /// Without a readable Date, the topmost Received field (the last hop, prepended last)
+  /// gives its date: what follows its last `;`, comments and folding allowed.
+  @Test func theTopmostReceivedDateStandsInForAMissingOrUnreadableDate() throws {
+    let hops = "Received: from mx.example (mx.example [192.0.2.1]; TLS)\r\n"
+      + "\tby mail.example; Tue, 18 Apr 2023 13:38:45 -0500 (CDT)\r\n"
+      + "Received: by relay.example; Tue, 18 Apr 2023 13:38:41 -0500\r\n"
+    let newest = Date(timeIntervalSince1970: 1_681_843_125)
+    for date in ["", "Date: someday soon\r\n"] {
+      let h = MessageHeaders.parse(Data((hops + date + "Subject: s\r\n\r\n").utf8))
+      #expect(h.date == nil)
+      #expect(h.receivedDate == newest, "with \(date.debugDescription)")
+    }
+    let dated = MessageHeaders.parse(
+      Data((hops + "Date: Tue, 18 Apr 2023 13:00:00 -0500\r\n\r\n").utf8))
+    #expect(dated.date == Date(timeIntervalSince1970: 1_681_840_800))
+    #expect(dated.receivedDate == nil)
+  }
+
+  /// The topmost Received field without a date after `;` gives none: a lower hop is older.
+  @Test func aTopmostReceivedWithoutADateGivesNone() {
+    for top in ["Received: by mx.example\n", "Received: by mx.example; yesterday\n"] {
+      let block = top + "Received: by relay.example; Tue, 18 Apr 2023 13:38:41 -0500\n\n"
+      #expect(MessageHeaders.parse(Data(block.utf8)).receivedDate == nil)
+    }
+  }
+
   @Test func emptyInputGivesEmptyHeaders() {
     #expect(MessageHeaders.parse(Data()) == MessageHeaders())
     #expect(HeaderFields.parse(Data()).bodyOffset == 0)

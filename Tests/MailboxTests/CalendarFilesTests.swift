@@ -179,6 +179,32 @@ func vevent(uid: String, start: String, _ more: [String] = [],
       .map { Date(timeIntervalSince1970: $0) })
   }
 
+  /// "This and all following" saved as its own file (an update mailed by the organizer)
+  /// moves every later occurrence of the series in another file, as it does within one
+  /// file, whichever file comes first in path order.
+  @Test(arguments: [("a-series.ics", "b-moved.ics"), ("b-series.ics", "a-moved.ics")])
+  func thisAndFutureOverrideInAnotherFileMovesEveryLaterOccurrence(
+    series: String, moved: String
+  ) throws {
+    let folder = try CalendarFolder(); defer { folder.remove() }
+    try folder.write(series, vevent(uid: "d", start: "20251122T090000Z",
+                                    ["RRULE:FREQ=DAILY;COUNT=5", "SUMMARY:Stand-up"]),
+                     method: "REQUEST")
+    try folder.write(moved, vevent(uid: "d", start: "20251124T140000Z", [
+      "RECURRENCE-ID;RANGE=THISANDFUTURE:20251124T090000Z", "SEQUENCE:1",
+      "SUMMARY:Stand-up (afternoons)",
+    ]), method: "REQUEST")
+    let meetings = try Self.meetings(CalendarFiles(paths: [folder.url.path]))
+    #expect(meetings.map(\.start) == [
+      1_763_802_000, 1_763_888_400, 1_763_992_800, 1_764_079_200, 1_764_165_600,
+    ].map { Date(timeIntervalSince1970: $0) })
+    #expect(meetings.map(\.recurrenceId) == [
+      1_763_802_000, 1_763_888_400, 1_763_974_800, 1_764_061_200, 1_764_147_600,
+    ].map { Date(timeIntervalSince1970: $0) })
+    #expect(meetings.map(\.summary) == ["Stand-up", "Stand-up"]
+      + Array(repeating: "Stand-up (afternoons)", count: 3))
+  }
+
   /// A cancellation notice without DTSTART (valid in a METHOD file) is not skipped as
   /// broken: the cancelled meeting goes.
   @Test func cancellationWithoutStartRemovesTheSeries() throws {

@@ -50,6 +50,26 @@ import Testing
     #expect(third.header.folder == "Archive.mbox")
   }
 
+  /// Mail exported on classic Mac OS ends every line, separators included, with CR alone.
+  @Test func bareCrMboxIsSplitIntoItsMessages() throws {
+    let (index, _) = try index(mbox(newline: "\r"))
+    #expect(try index.ids(["ann@fabrikam.example"]) == ["<m3@t>", "<m2@t>", "<m1@t>"])
+    let second = try index.message(messageId: "<m2@t>").plainText
+    #expect(second.contains("From the mbox, a quoted line."))
+    #expect(!second.contains(">From"))
+    #expect(try index.message(messageId: "<m3@t>").plainText.hasPrefix("Third."))
+  }
+
+  @Test func bareCrSlicesStopBeforeTheSeparatingEmptyLine() {
+    let text = "From a@t Mon Apr 17 09:00:00 2023\rSubject: one\r\rbody one\r\r"
+      + "From b@t Tue Apr 18 09:00:00 2023\rSubject: two\r\rbody two\r"
+    let slices = Array(text.utf8).withUnsafeBytes { MboxLayout.slices($0) }
+    let parts = slices.map { s in
+      String(decoding: Array(text.utf8)[s.offset..<(s.offset + s.length)], as: UTF8.self)
+    }
+    #expect(parts == ["Subject: one\r\rbody one\r", "Subject: two\r\rbody two\r"])
+  }
+
   @Test func slicesStopBeforeTheSeparatingEmptyLine() {
     let text = "From a@t Mon Apr 17 09:00:00 2023\nSubject: one\n\nbody one\n\n"
       + "From b@t Tue Apr 18 09:00:00 2023\nSubject: two\n\nbody two\n"

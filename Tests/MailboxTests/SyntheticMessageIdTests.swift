@@ -111,3 +111,66 @@ func mboxIndex(_ text: String, label: String) throws -> (MailboxIndex, String) {
     #expect(IndexedHeader.syntheticMessageId(hash: hash).hasSuffix("@autocapture.invalid>"))
   }
 }
+
+/// An email without Message-ID tracked while the index named such messages by a hash of
+/// their header block (index schema 3 and before) still meets its activity after the
+/// index is built again with ids from the whole message.
+@Suite struct ActivitiesTrackedUnderTheOlderSyntheticId {
+  static let now = Date(timeIntervalSince1970: 1_736_200_000)  // 2025-01-06T21:46:40Z
+  static let dana = User(
+    id: "dana", name: "Dana", emails: [address("ops@fabrikam.example")],
+    mailbox: MailboxSettings(syncMethod: .serverSideSync, approved: true, testEnabled: true))
+  static let fabrikam = RecordRef(type: .account, id: "a-fab")
+  static let root = RecordRef(type: .contact, id: "c-root")
+
+  /// A cron report in a fresh Maildir, a store whose activity tracked it under the id the
+  /// header block gave it, regarding the contact, and the service over both.
+  static func world(_ label: String) throws -> (TimelineService, InMemoryCRMStore) {
+    let report = cronReport(body: "backup: 1204 files, 0 errors\n")
+    let tree = try MailTree(label)
+    try tree.write(report, name: "1.M1P1.host:2,S")
+    let block = Array(report.utf8.prefix(through: report.utf8.firstRange(of: "\n\n".utf8)!
+      .lowerBound))
+    let formerId = IndexedHeader.syntheticMessageId(hash: IndexSchema.fnv1a(block))
+    let store = InMemoryCRMStore(CRMContent(
+      users: [dana],
+      accounts: [Account(id: "a-fab", name: "Fabrikam", emails: [], primaryContact: "c-root")],
+      contacts: [Contact(id: "c-root", name: "Cron",
+                         emails: [address("root@build.fabrikam.example")],
+                         parentAccount: "a-fab")],
+      activities: [
+        Activity(id: "act-cron", kind: .email, regarding: [root],
+                 subject: "Cron <root@build> /usr/local/bin/backup",
+                 at: Date(timeIntervalSince1970: 1_736_128_801), owner: "dana",
+                 messageId: formerId, direction: .incoming,
+                 from: address("root@build.fabrikam.example"),
+                 to: [address("ops@fabrikam.example")], body: "backup: 1204 files, 0 errors"),
+      ]))
+    let service = TimelineService(store: store, mail: try tree.open(), calendar: nil,
+                                  timeZone: .gmt)
+    return (service, store)
+  }
+
+  @Test func theTrackedEmailShowsOnceAsTracked() throws {
+    let (service, _) = try Self.world("former-id")
+    let items = try service.timeline(for: Self.root, user: Self.dana, now: Self.now).items
+    #expect(items.map(\.id) == ["act-cron"])
+    #expect(items.map(\.state.name) == ["tracked"])
+  }
+
+  /// From a record the activity does not regard yet, tracking links that record to it
+  /// rather than copying the message a second time under its new id.
+  @Test func trackingItFromASecondRecordLinksTheSameActivity() throws {
+    let (service, store) = try Self.world("former-id-link")
+    let items = try service.timeline(for: Self.fabrikam, user: Self.dana, now: Self.now).items
+    #expect(items.count == 1)
+    let item = try #require(items.first)
+    _ = try service.track(itemId: item.id, record: Self.fabrikam, user: Self.dana,
+                          now: Self.now)
+    let results = try service.syncPending(user: Self.dana, now: Self.now)
+    #expect(results.map(\.state) == [.done(activityId: "act-cron")])
+    let emails = try store.activities(regarding: Self.fabrikam).filter { $0.kind == .email }
+    #expect(emails.map(\.id) == ["act-cron"])
+    #expect(try store.activity(id: "act-cron")?.regarding == [Self.root, Self.fabrikam])
+  }
+}
