@@ -13,6 +13,9 @@ public enum CRMError: Error, Equatable, Sendable, CustomStringConvertible {
   /// program's SQLite database. Only `import` writes a schema into such a file.
   case notACRMDatabase(path: String, isEmpty: Bool)
   case busy(String)
+  /// The database server cannot be reached or dropped the connection; naming the server.
+  /// Nothing was half-written, and trying again later may succeed.
+  case unavailable(String)
   case invalid(String)
 
   public var description: String {
@@ -31,7 +34,18 @@ public enum CRMError: Error, Equatable, Sendable, CustomStringConvertible {
         + "not an AutoCapture CRM database (create one with: autocapture import FILE.json --db "
         + "\(p))"
     case .busy(let s): return "database is busy: \(s)"
-    case .invalid(let s): return s
+    case .unavailable(let s), .invalid(let s): return s
+    }
+  }
+}
+
+extension CRMError {
+  /// Busy or unreachable: about the database rather than the request, so a sync stops and
+  /// leaves its requests pending instead of failing them.
+  public var isTransient: Bool {
+    switch self {
+    case .busy, .unavailable: return true
+    default: return false
     }
   }
 }

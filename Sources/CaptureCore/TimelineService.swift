@@ -159,8 +159,9 @@ public final class TimelineService: Sendable {
         let activityId = try store.completeTracking(requestId: request.id, activity: activity,
                                                     attachments: attachments)
         request.state = .done(activityId: activityId)
-      } catch CRMError.busy(let what) {
-        throw CRMError.busy(what)
+      } catch let error as CRMError where error.isTransient {
+        // The database, not the item: the request stays pending for the next sync.
+        throw error
       } catch {
         let failure = SyncFailure(error)
         try store.failTracking(requestId: request.id, reason: failure.reason)
