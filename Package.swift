@@ -28,6 +28,7 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
   ],
   targets: [
     // Domain model, capture rules, timeline merge, permissions. Foundation only.
@@ -75,6 +76,14 @@ let package = Package(
         "CaptureCore", "CRMStore", "Mailbox", "MailFormats", "SQLiteSupport", "TerminalUI",
         "CursesTerminal", "AutoCaptureApp", "DemoWorkspace",
         .product(name: "TOMLKit", package: "TOMLKit"),
+        .target(name: "PostgresCRMStore", condition: .when(traits: ["PostgreSQL"])),
+      ]
+    ),
+    // The shared CRM database in PostgreSQL (postgres-nio), for team mode.
+    .target(
+      name: "PostgresCRMStore",
+      dependencies: [
+        "CaptureCore", "CRMStore", .product(name: "PostgresNIO", package: "postgres-nio"),
       ]
     ),
     // The demo workspace behind `autocapture demo`: CRM import file, Maildir, calendar.
@@ -93,6 +102,9 @@ let package = Package(
       name: "CRMStoreTests",
       dependencies: [
         "CRMStore", "CaptureCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        .target(name: "PostgresCRMStore", condition: .when(traits: ["PostgreSQL"])),
+        .product(name: "PostgresNIO", package: "postgres-nio",
+                 condition: .when(traits: ["PostgreSQL"])),
       ]
     ),
     .testTarget(
