@@ -136,6 +136,10 @@ public protocol CRMStore: CRMReader {
     -> TrackRequest
   /// Requests of `userId` (all users when nil) in these states' names ("pending"...).
   func trackRequests(userId: String?, states: Set<String>) throws -> [TrackRequest]
+  /// The pending requests of `userId` that a sync is to carry out now, oldest first. A store
+  /// that many processes share hands each request to one sync at a time (a lease that ends
+  /// when the request is done or failed, or after a while if that sync dies).
+  func claimPendingRequests(userId: String) throws -> [TrackRequest]
   /// In one transaction: stores `activity` (or, when an activity with the same Message-ID,
   /// or UID and recurrence id, exists, links `request.record` to it), stores the attachment
   /// contents, and marks the request done. Returns the activity id.
@@ -144,6 +148,14 @@ public protocol CRMStore: CRMReader {
     throws -> String
   /// Marks the request failed with a reason; it stays retryable.
   func failTracking(requestId: String, reason: String) throws
+}
+
+extension CRMStore {
+  /// Every pending request: one process at a time writes a file database, and finishing a
+  /// request twice changes nothing.
+  public func claimPendingRequests(userId: String) throws -> [TrackRequest] {
+    try trackRequests(userId: userId, states: ["pending"])
+  }
 }
 
 // MARK: - The user's mailbox and calendar

@@ -133,7 +133,7 @@ public final class TimelineService: Sendable {
   public func syncPending(user: User, now: Date,
                           onEach: ((TrackRequest, _ detail: String?) -> Void)? = nil) throws
     -> [TrackRequest] {
-    let pending = try store.trackRequests(userId: user.id, states: ["pending"])
+    let pending = try store.claimPendingRequests(userId: user.id)
     var results: [TrackRequest] = []
     // What was allowed when asked may not be now (switch off, approval revoked).
     if let refusal = try permissions(for: user).trackRefusal {

@@ -293,7 +293,9 @@ extension PostgresCRMStore {
           SET state = CASE WHEN trackRequest.state = 'failed' THEN 'pending'
                            ELSE trackRequest.state END,
               reason = CASE WHEN trackRequest.state = 'failed' THEN NULL
-                            ELSE trackRequest.reason END
+                            ELSE trackRequest.reason END,
+              claimedUntil = CASE WHEN trackRequest.state = 'failed' THEN NULL
+                                  ELSE trackRequest.claimedUntil END
         RETURNING \(unescaped: Self.trackRequestColumns)
         """).first
       guard let row else { throw CRMError.unknownTrackRequest(newId) }
@@ -308,6 +310,30 @@ extension PostgresCRMStore {
         WHERE state = ANY(\(states.sorted())) AND (\(userId)::text IS NULL OR userId = \(userId))
         ORDER BY requestedAt, id
         """).map(Self.trackRequest)
+    }
+  }
+
+  /// How long a sync holds the requests it claimed before another may take them over.
+  static let claimLease = "2 minutes"
+
+  /// Claims `userId`'s pending requests that no other sync holds: rows another sync is
+  /// claiming this instant are skipped (`FOR UPDATE SKIP LOCKED`) rather than waited for,
+  /// and a claimed row carries a lease, so two syncs of one user (the TUI and a `sync`)
+  /// never copy the same item at once, while a sync that died leaves its requests to the
+  /// next one when the lease ends.
+  public func claimPendingRequests(userId: String) throws -> [TrackRequest] {
+    try connections.transaction { session in
+      try session.query("""
+        UPDATE trackRequest SET claimedUntil = now() + interval '\(unescaped: Self.claimLease)'
+        WHERE id IN (
+          SELECT id FROM trackRequest
+          WHERE userId = \(userId) AND state = 'pending'
+            AND (claimedUntil IS NULL OR claimedUntil < now())
+          FOR UPDATE SKIP LOCKED)
+        RETURNING \(unescaped: Self.trackRequestColumns)
+        """).map(Self.trackRequest).sorted {
+        ($0.requestedAt, $0.id) < ($1.requestedAt, $1.id)
+      }
     }
   }
 
@@ -350,7 +376,7 @@ extension PostgresCRMStore {
       }
       try session.query("""
         UPDATE trackRequest SET state = 'done', reason = NULL, activityId = \(activityId),
-          attempts = attempts + 1 WHERE id = \(requestId)
+          attempts = attempts + 1, claimedUntil = NULL WHERE id = \(requestId)
         """)
       return activityId
     }
@@ -360,7 +386,8 @@ extension PostgresCRMStore {
     try connections.transaction { session in
       _ = try Self.lockedTrackRequest(session, id: requestId)
       try session.query("""
-        UPDATE trackRequest SET state = 'failed', reason = \(reason), attempts = attempts + 1
+        UPDATE trackRequest SET state = 'failed', reason = \(reason), attempts = attempts + 1,
+          claimedUntil = NULL
         WHERE id = \(requestId) AND state != 'done'
         """)
     }

@@ -178,6 +178,7 @@ enum PostgresSchema {
       reason \(text),
       attempts integer NOT NULL DEFAULT 0,
       activityId \(text) REFERENCES activity(id),
+      claimedUntil timestamptz,
       UNIQUE (userId, recordType, recordId, itemId)
     );
     CREATE INDEX trackRequest_state ON trackRequest(state, userId);

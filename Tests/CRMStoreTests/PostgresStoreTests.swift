@@ -108,6 +108,31 @@ struct PostgresStoreTests {
     #expect(Set(stored.first?.regarding ?? []) == [Self.fabrikam, Self.ann, Self.deal])
   }
 
+  @Test func twoSyncsOfOneUserNeverClaimTheSameRequest() throws {
+    let first = try PostgresTestServer.store(CRMStoreContract.world)
+    let second = try PostgresCRMStore(url: first.url)
+    let request = try first.requestTracking(
+      userId: "dana", record: Self.fabrikam, itemId: "mail:<once@t>", at: Date())
+    let claims = LockedList()
+    try Self.concurrently(2) { index in
+      for claimed in try [first, second][index].claimPendingRequests(userId: "dana") {
+        claims.append(claimed.id)
+      }
+    }
+    #expect(claims.items == [request.id])
+    #expect(try second.claimPendingRequests(userId: "dana").isEmpty)
+    // Failing it ends the claim; asking again makes it pending and claimable once more.
+    try first.failTracking(requestId: request.id, reason: "no longer in your mailbox")
+    _ = try second.requestTracking(
+      userId: "dana", record: Self.fabrikam, itemId: "mail:<once@t>", at: Date())
+    #expect(try second.claimPendingRequests(userId: "dana").map(\.id) == [request.id])
+    // A claim left by a sync that died ends with its lease.
+    try PostgresTestServer.execute(
+      ["UPDATE trackRequest SET claimedUntil = now() - interval '1 second'"],
+      database: first.url.database)
+    #expect(try first.claimPendingRequests(userId: "dana").map(\.id) == [request.id])
+  }
+
   /// docs/team-mode.md's role setup, as a team would run it.
   static func createRoles(database: String, team: String, users: [String]) throws {
     var statements = [
