@@ -158,6 +158,18 @@ extension CRMStore {
   }
 }
 
+/// A store shared over a network that says when anyone stores or links a tracked
+/// activity (team mode), so an open timeline shows a teammate's item without polling.
+public protocol CRMActivityFeed: Sendable {
+  /// Starts watching. `changed` hears the records each newly tracked or linked activity
+  /// regards; `connection` hears a sentence when the feed's connection is lost (it keeps
+  /// trying) and nil when it is back. Both are called on a background thread. Returns the
+  /// function that stops watching.
+  func watchActivities(changed: @escaping @Sendable ([RecordRef]) -> Void,
+                       connection: @escaping @Sendable (String?) -> Void)
+    -> @Sendable () -> Void
+}
+
 // MARK: - The user's mailbox and calendar
 
 /// Header facts of one message from the private index: what a tile needs.

@@ -378,6 +378,10 @@ extension PostgresCRMStore {
         UPDATE trackRequest SET state = 'done', reason = NULL, activityId = \(activityId),
           attempts = attempts + 1, claimedUntil = NULL WHERE id = \(requestId)
         """)
+      // Delivered to every listening TUI when this transaction commits.
+      try session.query("""
+        SELECT pg_notify(\(Self.activityChannel), \(Self.notificationPayload(regarding)))
+        """)
       return activityId
     }
   }

@@ -94,6 +94,13 @@ final class PostgresConnections: @unchecked Sendable {
     }
   }
 
+  /// A connection of its own for LISTEN, outside the pool.
+  func connectForListening() async throws -> PostgresConnection {
+    try await PostgresConnection.connect(
+      on: group.next(), configuration: configuration, id: 0, logger: logger
+    ).get()
+  }
+
   private func checkOut() throws -> PostgresConnection {
     lock.lock()
     while let connection = idle.popLast() {

@@ -133,6 +133,39 @@ struct PostgresStoreTests {
     #expect(try first.claimPendingRequests(userId: "dana").map(\.id) == [request.id])
   }
 
+  @Test func anOpenTimelineHearsOfATeammatesTrackedItemAndOfALostConnection() throws {
+    let watcher = try PostgresTestServer.store(CRMStoreContract.world)
+    let teammate = try PostgresCRMStore(url: watcher.url)
+    let heard = LockedList()
+    let stop = watcher.watchActivities(
+      changed: { records in heard.append(records.map(\.description).joined(separator: ",")) },
+      connection: { heard.append("connection: \($0 ?? "back")") })
+    defer { stop() }
+    func waitFor(_ seconds: Double = 10, _ what: @escaping (String) -> Bool) -> Bool {
+      for _ in 0..<Int(seconds * 10) where !heard.items.contains(where: what) {
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+      return heard.items.contains(where: what)
+    }
+    // A notification sent before the listener has connected is not heard (nor needed: the
+    // timeline loads after), so a teammate tracks items until one is.
+    var attempt = 0
+    repeat {
+      attempt += 1
+      let request = try teammate.requestTracking(
+        userId: "eli", record: Self.ann, itemId: "mail:<live-\(attempt)@t>", at: Date())
+      try teammate.completeTracking(
+        requestId: request.id, activity: Self.email("<live-\(attempt)@t>"), attachments: [])
+    } while !waitFor(0.5, { $0 == Self.ann.description }) && attempt < 20
+    #expect(heard.items.contains(Self.ann.description))
+    try PostgresTestServer.execute(["""
+      SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      WHERE datname = '\(watcher.url.database)' AND pid <> pg_backend_pid()
+      """])
+    #expect(waitFor { $0.hasPrefix("connection: ") && $0.contains(watcher.url.server) })
+    #expect(waitFor { $0 == "connection: back" })
+  }
+
   /// docs/team-mode.md's role setup, as a team would run it.
   static func createRoles(database: String, team: String, users: [String]) throws {
     var statements = [
