@@ -21,7 +21,7 @@ extension PostgresCRMStore: CRMActivityFeed {
     -> @Sendable () -> Void
   {
     let connections = self.connections
-    let task = Task.detached {
+    let task = Task.detached(executorPreference: FeedExecutor()) {
       var lostBecause: String?
       while !Task.isCancelled {
         do {
@@ -56,5 +56,17 @@ extension PostgresCRMStore: CRMActivityFeed {
       }
     }
     return { task.cancel() }
+  }
+}
+
+/// Runs the feed's task on a queue of its own: the listener must not wait for a free thread
+/// of the cooperative pool, which code blocking on it (a test, a library) can fill.
+final class FeedExecutor: TaskExecutor, @unchecked Sendable {
+  private let queue = DispatchQueue(label: "autocapture.postgres.feed")
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    let executor = asUnownedTaskExecutor()
+    queue.async { job.runSynchronously(on: executor) }
   }
 }
