@@ -89,4 +89,27 @@ struct TeamModeEndToEndTests {
       #expect(!result.stderr.contains(password))
     }
   }
+
+  @Test func aTeammatesTrackedItemAppearsOnAnOpenTimelineWithinSeconds() throws {
+    var f = try CaptureFixture(db: try Self.freshDatabase())
+    #expect(try f.importCRM().status == 0)
+    try f.message(id: "<live@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "Ann Lee <ann@fabrikam.example>", subject: "Live terms")
+    // Eli has Ann's timeline open, with no mailbox of his own.
+    let eliCommand = ([CLIRunner.binary.path, "tui"] + f.sources(user: "eli", withMail: false))
+      .map { "'\($0)'" }.joined(separator: " ")
+    let eli = try TmuxSession(command: eliCommand, width: 100, height: 30,
+                              environment: F.tuiEnvironment)
+    defer { eli.kill() }
+    try eli.focusAnnsTimeline()
+    #expect(try !eli.capture().contains("Live terms"))
+    // Dana tracks it from her mailbox and syncs, in another terminal.
+    let tracked = try CLIRunner.run(
+      ["track", "--record", "contact:c-ann", "--item", "mail:<live@t>"] + f.sources())
+    #expect(tracked.status == 0, "\(tracked.stderr)")
+    #expect(try CLIRunner.run(["sync"] + f.sources()).status == 0)
+    let screen = try eli.waitFor("Live terms", timeout: .seconds(5))
+    #expect(screen.contains("Live terms"))
+    try eli.send(keys: "q")
+  }
 }
