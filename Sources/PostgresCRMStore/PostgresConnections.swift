@@ -36,10 +36,19 @@ final class PostgresConnections: @unchecked Sendable {
       host: url.host, port: url.port, username: url.user, password: url.password,
       database: url.database, tls: tls)
     configuration.options.connectTimeout = .seconds(10)
-    if url.sslMode != .disable { configuration.options.tlsServerName = url.host }
+    // SNI takes a name, never an address; with an address the certificate is checked
+    // against the address connected to.
+    if url.sslMode != .disable, !Self.isIPAddress(url.host) {
+      configuration.options.tlsServerName = url.host
+    }
     self.configuration = configuration
     logger = Logger(label: "autocapture.postgres") { _ in SwiftLogNoOpLogHandler() }
     group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+  }
+
+  static func isIPAddress(_ host: String) -> Bool {
+    var v4 = in_addr(), v6 = in6_addr()
+    return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
   }
 
   /// libpq's sslmodes: `prefer` and `allow` try TLS without checking the certificate,
@@ -178,6 +187,12 @@ final class PostgresConnections: @unchecked Sendable {
   func translate(_ error: any Error) -> any Error {
     if error is CRMError || error is ImportError {
       return error
+    }
+    if let tls = (error as? NIOSSLError) ?? ((error as? PSQLError)?.underlying as? NIOSSLError) {
+      let untrusted = "\(tls)".contains("CERTIFICATE_VERIFY_FAILED")
+      return CRMError.invalid("TLS with PostgreSQL server \(url.server) failed: "
+        + (untrusted ? "its certificate is not trusted (sslmode=\(url.sslMode.rawValue); name "
+          + "the CA that signed it with sslrootcert=PATH)" : "the handshake failed"))
     }
     guard let psql = error as? PSQLError else {
       if let io = error as? IOError {
