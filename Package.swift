@@ -31,6 +31,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
   ],
   targets: [
     // Domain model, capture rules, timeline merge, permissions. Foundation only.
@@ -92,6 +93,7 @@ let package = Package(
         .product(name: "TOMLKit", package: "TOMLKit"),
         .target(name: "IMAPMailbox", condition: .when(traits: ["IMAP"])),
         .target(name: "CalDAV", condition: .when(traits: ["CalDAV"])),
+        .target(name: "PostgresCRMStore", condition: .when(traits: ["PostgreSQL"])),
       ]
     ),
     // A live calendar over CalDAV: discovery, sync into the private calendar cache.
@@ -99,6 +101,13 @@ let package = Package(
       name: "CalDAV",
       dependencies: [
         "CaptureCore", "Mailbox", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
+    ),
+    // The shared CRM database in PostgreSQL (postgres-nio), for team mode.
+    .target(
+      name: "PostgresCRMStore",
+      dependencies: [
+        "CaptureCore", "CRMStore", .product(name: "PostgresNIO", package: "postgres-nio"),
       ]
     ),
     // The demo workspace behind `autocapture demo`: CRM import file, Maildir, calendar.
@@ -117,6 +126,9 @@ let package = Package(
       name: "CRMStoreTests",
       dependencies: [
         "CRMStore", "CaptureCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        .target(name: "PostgresCRMStore", condition: .when(traits: ["PostgreSQL"])),
+        .product(name: "PostgresNIO", package: "postgres-nio",
+                 condition: .when(traits: ["PostgreSQL"])),
       ]
     ),
     .testTarget(

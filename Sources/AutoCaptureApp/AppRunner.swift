@@ -95,6 +95,8 @@ public final class AppRunner {
   /// When the sync asked for last starts, by `uptime`: the loop starts it on its first turn
   /// at or after that time, so a test that moves `uptime` decides when it runs.
   private var syncDue: TimeInterval?
+  /// Stops the shared database's live feed, when it has one.
+  private var stopFeed: (@Sendable () -> Void)?
 
   public init(terminal: any Terminal, service: TimelineService, user: User,
               timeZone: TimeZone = .current, syncInterval: TimeInterval = 5,
@@ -128,6 +130,7 @@ public final class AppRunner {
     while state.isRunning {
       step(timeout: .milliseconds(100))
     }
+    stopFeed?()
   }
 
   /// What the app does on opening: loads the first record's timeline and sets the first
@@ -135,6 +138,12 @@ public final class AppRunner {
   public func begin() {
     perform(start(&state))
     lastSync = uptime() - syncInterval + syncDelay
+    if let feed = service.store as? any CRMActivityFeed {
+      let inbox = self.inbox
+      stopFeed = feed.watchActivities(
+        changed: { inbox.post(.activityStored($0)) },
+        connection: { inbox.post(.feedConnection($0)) })
+    }
   }
 
   /// One turn of the loop: draw, wait for a key (at most `timeout`), apply what came, and

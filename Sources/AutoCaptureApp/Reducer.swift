@@ -57,6 +57,10 @@ public enum Action: Hashable, Sendable {
   case syncFailed(String)
   /// `r` could not read the records, user or permissions again.
   case reloadFailed(String)
+  /// Someone (this user included) stored or linked a tracked activity for these records.
+  case activityStored([RecordRef])
+  /// The shared database's live feed lost its connection (why), or got it back (nil).
+  case feedConnection(String?)
   /// The mailbox index's catch-up before a timeline: new messages read, of how many.
   case indexing(done: Int, total: Int)
   /// Records, the user and what they may do, read again (`r`).
@@ -193,6 +197,14 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     return []
   case .syncFailed(let message):
     state.message = .error("Could not sync: \(message)")
+    return []
+  case .activityStored(let records):
+    guard let ref = state.currentRecord?.ref, records.contains(ref) else { return [] }
+    return [.loadTimeline(ref)]
+  case .feedConnection(let problem):
+    state.message = problem.map { .warning("\($0); reconnecting") }
+      ?? .info("Reconnected to the team database")
+    if let ref = state.currentRecord?.ref, problem == nil { return [.loadTimeline(ref)] }
     return []
   case .reloadFailed(let message):
     state.message = .error("Could not refresh: \(message)")

@@ -1,6 +1,5 @@
 import CaptureCore
 import Foundation
-import GRDB
 
 /// Why an import file was refused: the JSON path of the offending value and what is wrong.
 ///
@@ -57,26 +56,24 @@ public struct ImportSummary: Equatable, Sendable, CustomStringConvertible {
   }
 }
 
-/// Loads a CRM import file (docs/import-format.md) into a `SQLiteCRMStore`.
+/// Reads and checks a CRM import file (docs/import-format.md) into an `ImportPlan`, which a
+/// store then writes through its `CRMImportTarget`: one importer, whatever the database.
 ///
-/// The whole file is read and checked first (shape, keys, addresses, times, duplicate ids),
-/// then written in one immediate transaction in which every reference is resolved against the
-/// file and the database; any error rolls the transaction back, so a refused file writes
+/// The whole file is read and checked first (shape, keys, addresses, times, duplicate ids);
+/// the plan is then written in one transaction in which every reference is resolved against
+/// the file and the database; any error rolls the transaction back, so a refused file writes
 /// nothing. Records are upserted by type and id, and a record's lists (emails, stakeholders,
 /// lookups) are replaced, so importing the same file twice leaves the same database.
-public struct CRMImporter {
-  public let store: SQLiteCRMStore
-  public init(store: SQLiteCRMStore) { self.store = store }
-
-  public func importFile(at url: URL) throws -> ImportSummary {
+public enum CRMImporter {
+  public static func plan(fileAt url: URL) throws -> ImportPlan {
     let data: Data
     do { data = try Data(contentsOf: url) } catch {
       throw ImportError(path: "", message: "cannot read \(url.path): \(Self.reason(error))")
     }
-    return try importData(data)
+    return try plan(data)
   }
 
-  public func importData(_ data: Data) throws -> ImportSummary {
+  public static func plan(_ data: Data) throws -> ImportPlan {
     let root: ImportJSON
     do { root = try JSONDecoder().decode(ImportJSON.self, from: data) } catch {
       throw ImportError(path: "", message: "not valid JSON: \(Self.syntaxError(data, error))")
@@ -85,8 +82,7 @@ public struct CRMImporter {
       throw ImportError(
         path: repeated, message: "written twice in the same object (which one is meant?)")
     }
-    let file = try ImportFile(root)
-    return try store.write { db in try file.write(db) }
+    return ImportPlan(file: try ImportFile(root))
   }
 
   /// Where the JSON syntax goes wrong, in JSONSerialization's words (which give the line
@@ -106,16 +102,53 @@ public struct CRMImporter {
   }
 }
 
-extension SQLiteCRMStore {
-  /// Imports a CRM import file; see `CRMImporter`.
-  public func importFile(at url: URL) throws -> ImportSummary {
-    try CRMImporter(store: self).importFile(at: url)
-  }
+/// A checked import file, ready to be written into a store's open transaction.
+public struct ImportPlan {
+  fileprivate let file: ImportFile
 
-  /// Imports CRM import JSON; see `CRMImporter`.
-  public func importData(_ data: Data) throws -> ImportSummary {
-    try CRMImporter(store: self).importData(data)
+  /// Resolves the file's references against `target` (and the file), then writes it all.
+  public func write(to target: some CRMImportTarget) throws -> ImportSummary {
+    try file.write(target)
   }
+}
+
+/// A lookup value stored on a custom record, as a redeclared type is checked against it.
+public struct StoredLookup: Sendable {
+  public var recordId: String
+  public var field: String
+  /// `account`, `contact` or `customer`.
+  public var target: String
+  public init(recordId: String, field: String, target: String) {
+    self.recordId = recordId; self.field = field; self.target = target
+  }
+}
+
+/// One store's open import transaction: what the importer asks of the database it writes
+/// to, and the upserts it hands over. Each `write` replaces the value stored under the same
+/// id, its lists (emails, stakeholders, lookups, addresses, links) included.
+public protocol CRMImportTarget {
+  func userExists(id: String) throws -> Bool
+  func recordExists(_ ref: RecordRef) throws -> Bool
+  func customEntityType(name: String) throws -> CustomEntityType?
+  /// The lookup values stored on records of the custom type `name`, by record id and field.
+  func storedLookups(ofType name: String) throws -> [StoredLookup]
+  /// The id of the activity that is the same item (Message-ID, or UID and recurrence id).
+  func existingActivityId(matching activity: Activity) throws -> String?
+
+  func write(_ organization: Organization) throws
+  /// Writes the organization; its excluded addresses are replaced (left out: none).
+  /// The personal option and the user's excluded addresses (both the user's own to change)
+  /// are only overwritten when the file sets them.
+  func write(_ user: User, setsShowUntracked: Bool, setsExclusions: Bool) throws
+  func write(_ account: Account) throws
+  func write(_ contact: Contact) throws
+  func write(_ lead: Lead) throws
+  func write(_ opportunity: Opportunity) throws
+  func write(_ supportCase: SupportCase) throws
+  func write(_ type: CustomEntityType) throws
+  func write(_ record: CustomRecord) throws
+  /// An imported activity: attachment infos without content.
+  func write(_ activity: Activity) throws
 }
 
 /// A reference from the file to a record, kept with its path until the database is at hand.
@@ -462,106 +495,59 @@ private struct ImportFile {
 
   // MARK: Writing
 
-  /// Checks references against the file and `db`, then writes everything.
-  func write(_ db: Database) throws -> ImportSummary {
-    let declared = try declaredTypes(db)
-    try checkReferences(db, declared: declared)
+  /// Checks references against the file and `target`, then writes everything.
+  func write(_ target: some CRMImportTarget) throws -> ImportSummary {
+    let declared = try declaredTypes(target)
+    try checkReferences(target, declared: declared)
     var settled = customRecords.map(\.record)
     for (index, entry) in customRecords.enumerated() {
-      settled[index] = try settle(db, entry, declared: declared)
+      settled[index] = try settle(target, entry, declared: declared)
     }
-    try checkActivityIdentities(db)
-    try checkRedeclaredTypes(db)
+    try checkActivityIdentities(target)
+    try checkRedeclaredTypes(target)
 
     var summary = ImportSummary()
     if let organization {
-      try db.execute(sql: """
-        INSERT INTO organization (id, name, autoCapture, untrackedAccess) VALUES (1, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, autoCapture = excluded.autoCapture,
-          untrackedAccess = excluded.untrackedAccess
-        """, arguments: [organization.name, organization.autoCapture,
-                         organization.untrackedAccess.rawValue])
-      // Like the section's other values, the list is replaced (left out: none).
-      try db.execute(sql: "DELETE FROM organizationExclusion")
-      for exclusion in organization.excludedAddresses {
-        try db.execute(
-          sql: "INSERT INTO organizationExclusion (value) VALUES (?)", arguments: [exclusion.text])
-      }
+      try target.write(organization)
       summary.organization = 1
     }
     for user in users {
-      try Self.write(db, user, setsShowUntracked: usersSettingShowUntracked.contains(user.id),
-                     setsExclusions: usersSettingExclusions.contains(user.id))
+      try target.write(user, setsShowUntracked: usersSettingShowUntracked.contains(user.id),
+                       setsExclusions: usersSettingExclusions.contains(user.id))
     }
     summary.users = users.count
-    let emails = try EmailWriter(db)
-    let upsertAccount = try db.cachedStatement(sql: """
-      INSERT INTO account (id, name, primaryContact) VALUES (?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET name = excluded.name, primaryContact = excluded.primaryContact
-      """)
-    for account in accounts {
-      try upsertAccount.execute(arguments: [account.id, account.name, account.primaryContact])
-      try emails.replace("account", account.id, account.emails)
-    }
+    for account in accounts { try target.write(account) }
     summary.accounts = accounts.count
-    let upsertContact = try db.cachedStatement(sql: """
-      INSERT INTO contact (id, name, parentAccount, modifiedOn) VALUES (?, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET name = excluded.name, parentAccount = excluded.parentAccount,
-        modifiedOn = excluded.modifiedOn
-      """)
-    for contact in contacts {
-      try upsertContact.execute(
-        arguments: [contact.id, contact.name, contact.parentAccount, contact.modifiedOn])
-      try emails.replace("contact", contact.id, contact.emails)
-    }
+    for contact in contacts { try target.write(contact) }
     summary.contacts = contacts.count
-    for lead in leads {
-      try db.execute(sql: """
-        INSERT INTO lead (id, name, contactName, contactEmail) VALUES (?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, contactName = excluded.contactName,
-          contactEmail = excluded.contactEmail
-        """, arguments: [lead.id, lead.name, lead.contactName, lead.contactEmail?.value])
-      try emails.replace("lead", lead.id, lead.emails)
-    }
+    for lead in leads { try target.write(lead) }
     summary.leads = leads.count
-    for opportunity in opportunities { try Self.write(db, opportunity, emails: emails) }
+    for opportunity in opportunities { try target.write(opportunity) }
     summary.opportunities = opportunities.count
-    for supportCase in cases {
-      try db.execute(sql: """
-        INSERT INTO supportCase (id, title, primaryContact, customerType, customerId)
-        VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET title = excluded.title,
-          primaryContact = excluded.primaryContact, customerType = excluded.customerType,
-          customerId = excluded.customerId
-        """, arguments: [supportCase.id, supportCase.title, supportCase.primaryContact,
-                         supportCase.customer?.type.rawValue, supportCase.customer?.id])
-      try emails.replace("case", supportCase.id, supportCase.emails)
-    }
+    for supportCase in cases { try target.write(supportCase) }
     summary.cases = cases.count
-    for type in types { try Self.write(db, type) }
+    for type in types { try target.write(type) }
     summary.customEntityTypes = types.count
-    for record in settled { try Self.write(db, record) }
+    for record in settled { try target.write(record) }
     summary.customRecords = settled.count
-    for (_, activity) in activities {
-      try SQLiteCRMStore.upsertActivity(db, activity, contents: nil)
-    }
+    for (_, activity) in activities { try target.write(activity) }
     summary.activities = activities.count
     return summary
   }
 
   /// Custom types as this import leaves them: the file's declarations over the database's.
-  func declaredTypes(_ db: Database) throws -> [String: CustomEntityType] {
+  func declaredTypes(_ target: some CRMImportTarget) throws -> [String: CustomEntityType] {
     var declared: [String: CustomEntityType] = [:]
     let names = Set(customRecords.map(\.record.type)).union(
       references.compactMap { if case .record(.custom(let n)) = $0.target { n } else { nil } })
     for name in names {
-      if let type = try SQLiteCRMStore.customEntityType(db, name: name) { declared[name] = type }
+      if let type = try target.customEntityType(name: name) { declared[name] = type }
     }
     for type in types { declared[type.name] = type }
     return declared
   }
 
-  func checkReferences(_ db: Database, declared: [String: CustomEntityType]) throws {
+  func checkReferences(_ target: some CRMImportTarget, declared: [String: CustomEntityType]) throws {
     for entry in customRecords where declared[entry.record.type] == nil {
       throw ImportError(
         path: "\(entry.path).type", message: "no custom entity type '\(entry.record.type)'")
@@ -571,7 +557,7 @@ private struct ImportFile {
       case .customType, .activity:
         continue
       case .user:
-        if try SQLiteCRMStore.user(db, id: reference.id) == nil {
+        if try !target.userExists(id: reference.id) {
           throw ImportError(path: reference.path, message: "no user with id '\(reference.id)'")
         }
       case .record(let type):
@@ -579,7 +565,7 @@ private struct ImportFile {
         if case .custom(let name) = type, declared[name] == nil {
           throw ImportError(path: reference.path, message: "unknown record type '\(name)'")
         }
-        if try !SQLiteCRMStore.recordExists(db, ref) {
+        if try !target.recordExists(ref) {
           throw ImportError(
             path: reference.path, message: "no \(type.name) with id '\(reference.id)'")
         }
@@ -589,7 +575,7 @@ private struct ImportFile {
 
   /// Checks a custom record's lookups against its type and gives each its declared target;
   /// id references are checked here because their type comes from the declaration.
-  func settle(_ db: Database, _ entry: CustomRecordEntry,
+  func settle(_ target: some CRMImportTarget, _ entry: CustomRecordEntry,
               declared: [String: CustomEntityType]) throws -> CustomRecord {
     var record = entry.record
     guard let type = declared[record.type] else { return record }
@@ -609,7 +595,7 @@ private struct ImportFile {
       case (.account, .account(let id)), (.contact, .account(let id)):
         record.lookups[field] = declaration.target == .account ? .account(id) : .contact(id)
         let refType: RecordType = declaration.target == .account ? .account : .contact
-        try requireRecord(db, RecordRef(type: refType, id: id), at: path)
+        try requireRecord(target, RecordRef(type: refType, id: id), at: path)
       default:
         throw ImportError(
           path: path, message: "a \(declaration.target.rawValue) lookup takes an id string")
@@ -618,31 +604,26 @@ private struct ImportFile {
     return record
   }
 
-  func requireRecord(_ db: Database, _ ref: RecordRef, at path: String) throws {
+  func requireRecord(_ target: some CRMImportTarget, _ ref: RecordRef, at path: String) throws {
     if defined[.record(ref.type)]?.contains(ref.id) == true { return }
-    if try SQLiteCRMStore.recordExists(db, ref) { return }
+    if try target.recordExists(ref) { return }
     throw ImportError(path: path, message: "no \(ref.type.name) with id '\(ref.id)'")
   }
 
   /// Refuses a type declaration that drops or retypes a lookup still used by a stored record
   /// this file does not replace: the stored value would no longer mean anything.
-  func checkRedeclaredTypes(_ db: Database) throws {
+  func checkRedeclaredTypes(_ target: some CRMImportTarget) throws {
     for (index, type) in types.enumerated() {
       let replaced = defined[.record(.custom(type.name))] ?? []
-      let rows = try Row.fetchAll(db, sql: """
-        SELECT recordId, field, target FROM lookupValue WHERE recordType = ?
-        ORDER BY recordId, field
-        """, arguments: [type.name])
-      for row in rows {
-        let recordId: String = row["recordId"], field: String = row["field"]
-        let target: String = row["target"]
+      for stored in try target.storedLookups(ofType: type.name) {
+        let (recordId, field, lookupTarget) = (stored.recordId, stored.field, stored.target)
         if replaced.contains(recordId) { continue }
-        if type.lookups.contains(where: { $0.field == field && $0.target.rawValue == target }) {
+        if type.lookups.contains(where: { $0.field == field && $0.target.rawValue == lookupTarget }) {
           continue
         }
         throw ImportError(
           path: "customEntityTypes[\(index)].lookups",
-          message: "\(type.name):\(recordId) uses lookup '\(field)' (\(target)), which this "
+          message: "\(type.name):\(recordId) uses lookup '\(field)' (\(lookupTarget)), which this "
             + "declaration drops or retypes; import that record again with the file")
       }
     }
@@ -650,9 +631,9 @@ private struct ImportFile {
 
   /// Refuses an activity whose Message-ID (or UID and recurrence id) is already another
   /// activity's in the database: the unique indices would refuse it less clearly.
-  func checkActivityIdentities(_ db: Database) throws {
+  func checkActivityIdentities(_ target: some CRMImportTarget) throws {
     for (path, activity) in activities {
-      guard let existing = try SQLiteCRMStore.existingActivityId(db, matching: activity),
+      guard let existing = try target.existingActivityId(matching: activity),
             existing != activity.id
       else { continue }
       let key = activity.kind == .email ? "messageId" : "uid"
@@ -667,106 +648,5 @@ private struct ImportFile {
       return true
     }
     return false
-  }
-
-  /// Upserts a user; the personal option and the user's excluded addresses (both the user's
-  /// own to change) are only overwritten when the file sets them.
-  static func write(_ db: Database, _ user: User, setsShowUntracked: Bool, setsExclusions: Bool)
-    throws {
-    try db.execute(sql: """
-      INSERT INTO user (id, name, syncMethod, approved, testEnabled, showUntracked)
-      VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET name = excluded.name, syncMethod = excluded.syncMethod,
-        approved = excluded.approved, testEnabled = excluded.testEnabled,
-        showUntracked = CASE WHEN ? THEN excluded.showUntracked ELSE showUntracked END
-      """, arguments: [user.id, user.name, user.mailbox.syncMethod.rawValue, user.mailbox.approved,
-                       user.mailbox.testEnabled, user.showUntracked, setsShowUntracked])
-    try db.execute(sql: "DELETE FROM userEmail WHERE userId = ?", arguments: [user.id])
-    for (position, address) in user.emails.enumerated() {
-      try db.execute(
-        sql: "INSERT INTO userEmail (userId, position, address) VALUES (?, ?, ?)",
-        arguments: [user.id, position, address.value])
-    }
-    if setsExclusions {
-      try db.execute(sql: "DELETE FROM userExclusion WHERE userId = ?", arguments: [user.id])
-      for exclusion in user.excludedAddresses {
-        try db.execute(
-          sql: "INSERT INTO userExclusion (userId, value) VALUES (?, ?)",
-          arguments: [user.id, exclusion.text])
-      }
-    }
-  }
-
-  static func write(_ db: Database, _ opportunity: Opportunity, emails: EmailWriter) throws {
-    try db.execute(sql: """
-      INSERT INTO opportunity (id, name, contact, account, originatingLead) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET name = excluded.name, contact = excluded.contact,
-        account = excluded.account, originatingLead = excluded.originatingLead
-      """, arguments: [opportunity.id, opportunity.name, opportunity.contact, opportunity.account,
-                       opportunity.originatingLead])
-    try emails.replace("opportunity", opportunity.id, opportunity.emails)
-    try db.execute(
-      sql: "DELETE FROM stakeholder WHERE opportunityId = ?", arguments: [opportunity.id])
-    for (position, contactId) in opportunity.stakeholders.enumerated() {
-      try db.execute(
-        sql: "INSERT INTO stakeholder (opportunityId, position, contactId) VALUES (?, ?, ?)",
-        arguments: [opportunity.id, position, contactId])
-    }
-  }
-
-  static func write(_ db: Database, _ type: CustomEntityType) throws {
-    try db.execute(sql: """
-      INSERT INTO customEntityType (name, displayName) VALUES (?, ?)
-      ON CONFLICT (name) DO UPDATE SET displayName = excluded.displayName
-      """, arguments: [type.name, type.displayName])
-    try db.execute(sql: "DELETE FROM lookupDeclaration WHERE typeName = ?", arguments: [type.name])
-    for (position, lookup) in type.lookups.enumerated() {
-      try db.execute(sql: """
-        INSERT INTO lookupDeclaration (typeName, position, field, target) VALUES (?, ?, ?, ?)
-        """, arguments: [type.name, position, lookup.field, lookup.target.rawValue])
-    }
-  }
-
-  static func write(_ db: Database, _ record: CustomRecord) throws {
-    try db.execute(sql: """
-      INSERT INTO customRecord (type, id, name) VALUES (?, ?, ?)
-      ON CONFLICT (type, id) DO UPDATE SET name = excluded.name
-      """, arguments: [record.type, record.id, record.name])
-    try db.execute(
-      sql: "DELETE FROM lookupValue WHERE recordType = ? AND recordId = ?",
-      arguments: [record.type, record.id])
-    for (field, value) in record.lookups.sorted(by: { $0.key < $1.key }) {
-      let (target, refType, refId): (String, String, String)
-      switch value {
-      case .account(let id): (target, refType, refId) = ("account", "account", id)
-      case .contact(let id): (target, refType, refId) = ("contact", "contact", id)
-      case .customer(let c): (target, refType, refId) = ("customer", c.type.rawValue, c.id)
-      }
-      try db.execute(sql: """
-        INSERT INTO lookupValue (recordType, recordId, field, target, refType, refId)
-        VALUES (?, ?, ?, ?, ?, ?)
-        """, arguments: [record.type, record.id, field, target, refType, refId])
-    }
-  }
-}
-
-/// Replaces a record's emails with prepared statements (the bulk of a large import).
-private struct EmailWriter {
-  let delete: Statement
-  let insert: Statement
-
-  init(_ db: Database) throws {
-    delete = try db.cachedStatement(
-      sql: "DELETE FROM recordEmail WHERE recordType = ? AND recordId = ?")
-    insert = try db.cachedStatement(sql: """
-      INSERT INTO recordEmail (recordType, recordId, position, address) VALUES (?, ?, ?, ?)
-      """)
-  }
-
-  func replace(_ type: String, _ id: String, _ emails: [EmailAddress]) throws {
-    try delete.execute(arguments: [type, id])
-    for (position, address) in emails.enumerated() {
-      try insert.execute(arguments: [type, id, position, address.value])
-    }
   }
 }

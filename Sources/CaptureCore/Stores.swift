@@ -13,6 +13,9 @@ public enum CRMError: Error, Equatable, Sendable, CustomStringConvertible {
   /// program's SQLite database. Only `import` writes a schema into such a file.
   case notACRMDatabase(path: String, isEmpty: Bool)
   case busy(String)
+  /// The database server cannot be reached or dropped the connection; naming the server.
+  /// Nothing was half-written, and trying again later may succeed.
+  case unavailable(String)
   case invalid(String)
 
   public var description: String {
@@ -31,7 +34,18 @@ public enum CRMError: Error, Equatable, Sendable, CustomStringConvertible {
         + "not an AutoCapture CRM database (create one with: autocapture import FILE.json --db "
         + "\(p))"
     case .busy(let s): return "database is busy: \(s)"
-    case .invalid(let s): return s
+    case .unavailable(let s), .invalid(let s): return s
+    }
+  }
+}
+
+extension CRMError {
+  /// Busy or unreachable: about the database rather than the request, so a sync stops and
+  /// leaves its requests pending instead of failing them.
+  public var isTransient: Bool {
+    switch self {
+    case .busy, .unavailable: return true
+    default: return false
     }
   }
 }
@@ -128,6 +142,10 @@ public protocol CRMStore: CRMReader {
     -> TrackRequest
   /// Requests of `userId` (all users when nil) in these states' names ("pending"...).
   func trackRequests(userId: String?, states: Set<String>) throws -> [TrackRequest]
+  /// The pending requests of `userId` that a sync is to carry out now, oldest first. A store
+  /// that many processes share hands each request to one sync at a time (a lease that ends
+  /// when the request is done or failed, or after a while if that sync dies).
+  func claimPendingRequests(userId: String) throws -> [TrackRequest]
   /// In one transaction: stores `activity` (or, when an activity with the same Message-ID,
   /// or UID and recurrence id, exists, links `request.record` to it), stores the attachment
   /// contents, and marks the request done. Returns the activity id.
@@ -136,6 +154,26 @@ public protocol CRMStore: CRMReader {
     throws -> String
   /// Marks the request failed with a reason; it stays retryable.
   func failTracking(requestId: String, reason: String) throws
+}
+
+extension CRMStore {
+  /// Every pending request: one process at a time writes a file database, and finishing a
+  /// request twice changes nothing.
+  public func claimPendingRequests(userId: String) throws -> [TrackRequest] {
+    try trackRequests(userId: userId, states: ["pending"])
+  }
+}
+
+/// A store shared over a network that says when anyone stores or links a tracked
+/// activity (team mode), so an open timeline shows a teammate's item without polling.
+public protocol CRMActivityFeed: Sendable {
+  /// Starts watching. `changed` hears the records each newly tracked or linked activity
+  /// regards; `connection` hears a sentence when the feed's connection is lost (it keeps
+  /// trying) and nil when it is back. Both are called on a background thread. Returns the
+  /// function that stops watching.
+  func watchActivities(changed: @escaping @Sendable ([RecordRef]) -> Void,
+                       connection: @escaping @Sendable (String?) -> Void)
+    -> @Sendable () -> Void
 }
 
 // MARK: - The user's mailbox and calendar

@@ -141,7 +141,7 @@ public final class TimelineService: Sendable {
   public func syncPending(user: User, now: Date,
                           onEach: ((TrackRequest, _ detail: String?) -> Void)? = nil) throws
     -> [TrackRequest] {
-    let pending = try store.trackRequests(userId: user.id, states: ["pending"])
+    let pending = try store.claimPendingRequests(userId: user.id)
     var results: [TrackRequest] = []
     // What was allowed when asked may not be now (switch off, approval revoked).
     if let refusal = try permissions(for: user).trackRefusal {
@@ -167,8 +167,9 @@ public final class TimelineService: Sendable {
         let activityId = try store.completeTracking(requestId: request.id, activity: activity,
                                                     attachments: attachments)
         request.state = .done(activityId: activityId)
-      } catch CRMError.busy(let what) {
-        throw CRMError.busy(what)
+      } catch let error as CRMError where error.isTransient {
+        // The database, not the item: the request stays pending for the next sync.
+        throw error
       } catch {
         let failure = SyncFailure(error)
         try store.failTracking(requestId: request.id, reason: failure.reason)

@@ -340,6 +340,8 @@ public enum CRMStoreContract {
     #expect(try store.trackRequests(userId: nil, states: ["pending", "failed"])
       == [first, otherRecord, otherUser])
     #expect(try store.trackRequests(userId: "eli", states: ["done", "failed"]).isEmpty)
+    // A sync claims its user's pending requests, oldest first.
+    #expect(try store.claimPendingRequests(userId: "dana") == [first, otherRecord])
     #expect(throws: CRMError.unknownUser("zoe")) {
       try store.requestTracking(userId: "zoe", record: fabrikam, itemId: "x", at: now)
     }

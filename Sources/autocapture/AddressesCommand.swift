@@ -28,13 +28,13 @@ struct AddressesCommand {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let ref = record
     let dbPath = try workspace.requireDB()
-    guard FileManager.default.fileExists(atPath: dbPath) else {
+    guard CRMDatabase.isURL(dbPath) || FileManager.default.fileExists(atPath: dbPath) else {
       throw CLIError("\(dbPath): no such CRM database")
     }
     let summary: RecordSummary
     let set: AddressSet
     do {
-      let store = try SQLiteCRMStore(path: dbPath, connections: .single, createsSchema: false)
+      let store = try CRMDatabase.open(dbPath, connections: .single, createsSchema: false).store
       set = try AddressSetRules(reader: store).addressSet(for: ref)
       summary = try store.recordSummary(ref) ?? RecordSummary(ref: ref, name: "")
     } catch let error as CustomStringConvertible & Error {

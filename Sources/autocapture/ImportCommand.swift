@@ -22,11 +22,11 @@ struct ImportCommand {
     guard status.isRegular else {
       throw CLIError("\(file): not a file (an import file is JSON, docs/import-format.md)")
     }
-    let created = !FileManager.default.fileExists(atPath: dbPath)
+    let created = !CRMDatabase.isURL(dbPath) && !FileManager.default.fileExists(atPath: dbPath)
     do {
-      let store = try SQLiteCRMStore(path: dbPath, connections: .single)
-      let summary = try store.importFile(at: URL(fileURLWithPath: file))
-      Console.line("imported \(summary) into \(dbPath)")
+      let database = try CRMDatabase.open(dbPath, connections: .single, createsSchema: true)
+      let summary = try database.importFile(at: URL(fileURLWithPath: file))
+      Console.line("imported \(summary) into \(database.name)")
     } catch let error as ImportError {
       removeIfCreated(created, dbPath)
       throw CLIError("\(file): \(error.description) (nothing was imported)")

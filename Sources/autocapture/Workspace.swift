@@ -13,7 +13,8 @@ import SQLiteSupport
 struct Workspace {
   /// The options it was opened with, the config file's defaults included.
   let options: WorkspaceOptions
-  let store: SQLiteCRMStore
+  let database: CRMDatabase
+  var store: any CRMStore { database.store }
   /// The private mailbox index, when the options name a mailbox.
   let index: MailboxIndex?
   let service: TimelineService
@@ -38,14 +39,9 @@ struct Workspace {
     // First: a --caldav this build cannot read, or a malformed one, is the mistake to name.
     let calendar = try options.calendarSource(
       refreshInterval: connections == .pool ? 30 : .infinity)
-    let path = try options.requireDB()
-    // Opening a path that does not exist would create an empty database and then report
-    // an unknown user; say what is really wrong. Only `import` creates databases.
-    guard FileManager.default.fileExists(atPath: path) else {
-      throw CLIError("no CRM database at \(path) (create one with: autocapture import FILE.json"
-        + " --db \(path))")
-    }
-    store = try SQLiteCRMStore(path: path, connections: connections, createsSchema: false)
+    database = try CRMDatabase.open(
+      options.requireDB(), connections: connections, createsSchema: false)
+    let store = database.store
     let remotes = try options.remoteMailboxes()
     if !options.maildir.isEmpty || !options.mbox.isEmpty || !remotes.isEmpty {
       index = try MailboxIndex(indexDirectory: options.indexDirectoryURL,
@@ -65,7 +61,7 @@ struct Workspace {
   /// Closes the CRM database and the index; nothing may be read through them afterwards.
   func close() throws {
     try index?.close()
-    try store.close()
+    try database.close()
   }
 
   /// The record, which must exist.

@@ -37,7 +37,7 @@ struct WorkspaceOptions {
   var meetingWindowHours: Int?
 
   static let specs: [OptionSpec] = [
-    .value(.db, "PATH", "The shared CRM database (SQLite file)."),
+    .value(.db, "PATH", "The shared CRM database: an SQLite file, or a postgresql:// URL."),
     .value(.user, "ID", "The current user: a user id or one of that user's email addresses."),
     .repeated(.maildir, "PATH", "A Maildir (Maildir++ subfolders included)."),
     .repeated(.mbox, "PATH", "An mbox file."),

@@ -13,7 +13,13 @@ import Testing
       _ = try store.importData(content.importJSON())
       return store
     },
-  ]
+  ] + postgres
+
+  #if PostgreSQL
+  static let postgres = PostgresTestServer.skipped ? [] : [PostgresTestServer.contractMaker]
+  #else
+  static let postgres: [CRMStoreMaker] = []
+  #endif
 
   @Test(arguments: CRMStoreContract.checks, implementations)
   func storeContract(_ check: CRMStoreContract.Check, _ store: CRMStoreMaker) throws {

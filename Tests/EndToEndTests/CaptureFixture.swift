@@ -5,15 +5,17 @@ import TestSupport
 /// calendar files and a database path, all in a fresh temporary directory.
 struct CaptureFixture {
   let root: URL
-  var db: String { root.appendingPathComponent("crm.sqlite").path }
+  /// An SQLite file in `root`, or the PostgreSQL URL the fixture was made with.
+  let db: String
   var maildir: URL { root.appendingPathComponent("Maildir") }
   var calendar: URL { root.appendingPathComponent("calendar") }
   var indexDir: String { root.appendingPathComponent("index").path }
   static let now = "2026-11-23T12:00:00Z"
   private var counter = 0
 
-  init() throws {
+  init(db: String? = nil) throws {
     root = try Fixtures.temporaryDirectory("autocapture-e2e")
+    self.db = db ?? root.appendingPathComponent("crm.sqlite").path
     for sub in ["cur", "new", "tmp"] {
       try FileManager.default.createDirectory(
         at: maildir.appendingPathComponent(sub), withIntermediateDirectories: true)
