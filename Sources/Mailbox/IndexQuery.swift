@@ -223,10 +223,9 @@ extension MailboxIndex {
     guard length <= maximumMessageBytes else {
       throw MailSourceError.tooLarge(path: path, size: length, limit: maximumMessageBytes)
     }
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw MailSourceError.unreadable(path: path, reason: FileSystem.errnoReason(errno))
-    }
-    defer { try? handle.close() }
+    let fd = FileSystem.openForReading(path)
+    guard fd >= 0 else { throw MailSourceFailure(path: path, errno: errno).error }
+    let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     do {
       let status: FileSystem.Status
       switch FileSystem.status(descriptor: handle.fileDescriptor, path: path) {
@@ -275,7 +274,7 @@ extension MailboxIndex {
         }
       }
     }
-    let exists = FileManager.default.fileExists(atPath: path)
+    let exists = (try? FileSystem.status(path).get()) != nil
     throw MailSourceFailure(
       path: path, reason: exists ? failure.reason : "the file is gone from the mailbox")
   }

@@ -125,7 +125,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   /// in), else as the kernel does: through a symbolic link, `Mail` typed in `~` is then the
   /// same source as `~/Mail`.
   static func workingDirectory() -> String {
-    let physical = FileManager.default.currentDirectoryPath
+    let physical = FileSystem.currentDirectory()
     guard let logical = Environment.value("PWD"), logical.hasPrefix("/"), logical != physical
     else { return physical }
     guard case .success(let named) = FileSystem.status(logical),
