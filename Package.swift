@@ -113,7 +113,7 @@ let package = Package(
     .testTarget(
       name: "MailboxTests",
       dependencies: [
-        "Mailbox", "MailFormats", "TestSupport", "DemoWorkspace",
+        "Mailbox", "MailFormats", "SQLiteSupport", "TestSupport", "DemoWorkspace",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),

@@ -182,6 +182,9 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
   /// A mail server (`imaps://dana@imap.example:993`) has not answered since `since`: the
   /// index keeps what it had of it.
   case unreachable(source: String, reason: String, since: Date)
+  /// The private index file could not be read (`reason`, in SQLite's words); being derived
+  /// data, it was renamed to `movedTo` and the index is made anew from the mailbox.
+  case setAside(path: String, reason: String, movedTo: String)
 
   public var description: String {
     switch self {
@@ -193,6 +196,8 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
     case .unreachable(let source, let reason, let since):
       return "\(source) unreachable since \(ISO8601.format(since)) (\(reason)); showing the "
         + "mail indexed before then"
+    case .setAside(let p, let r, let movedTo):
+      return "cannot read \(p) (\(r)): set it aside as \(movedTo) and made the index anew"
     case .tooLarge(let p, let size, let limit):
       return "\(p) is larger than \(MailSourceError.megabytes(limit)) (\(size) bytes), the "
         + "most AutoCapture reads of one message"
