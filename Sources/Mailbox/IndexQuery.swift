@@ -89,7 +89,7 @@ extension MailboxIndex {
     return CapturedEmail(
       messageId: row[0], date: Date(timeIntervalSince1970: row[1]), dateIsFallback: row[2],
       subject: row[3], from: from.map { EmailAddress(normalized: $0) }, fromName: row[5],
-      to: list(row[6]), cc: list(row[7]), folder: row[8])
+      to: list(row[6]), cc: list(row[7]), folder: FileSystem.displayPath(row[8]))
   }
 
   /// The most of one message `message(messageId:)` reads: a message is read whole into
@@ -213,7 +213,7 @@ extension MailboxIndex {
       dateIsFallback: h.dateIsFallback, subject: h.subject,
       from: h.from.map { EmailAddress(normalized: $0) }, fromName: h.fromName,
       to: h.to.map { EmailAddress(normalized: $0) }, cc: h.cc.map { EmailAddress(normalized: $0) },
-      folder: folder)
+      folder: FileSystem.displayPath(folder))
   }
 
   /// An mbox message's bytes, its `From ` quoting undone, and the mbox file's mtime.
