@@ -13,6 +13,9 @@ let package = Package(
       name: "AutoCaptureLibraries",
       targets: ["CaptureCore", "CRMStore", "Mailbox", "MailFormats", "TerminalUI",
                 "AutoCaptureApp", "DemoWorkspace"]),
+    // For Fuzz/Package.swift: the IMAP response parser, apart so that the benchmarks do
+    // not build SwiftNIO. (The IMAP trait gates only its use by the executable.)
+    .library(name: "AutoCaptureIMAPClient", targets: ["IMAPClient"]),
   ],
   // The live servers' clients are traits, off by default, so the first `swift run
   // autocapture demo` does not build SwiftNIO, TLS and HTTP stacks; scripts/test (the
@@ -134,7 +137,7 @@ let package = Package(
     .testTarget(
       name: "MailboxTests",
       dependencies: [
-        "Mailbox", "MailFormats", "TestSupport", "DemoWorkspace",
+        "Mailbox", "MailFormats", "SQLiteSupport", "TestSupport", "DemoWorkspace",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),

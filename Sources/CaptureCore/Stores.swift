@@ -234,6 +234,9 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
   /// A message at `path` without a readable Date header, dated instead by its newest
   /// Received header (`byReceived`) or else by its file's modification time.
   case dateFallback(path: String, byReceived: Bool)
+  /// The private index file could not be read (`reason`, in SQLite's words); being derived
+  /// data, it was renamed to `movedTo` and the index is made anew from the mailbox.
+  case setAside(path: String, reason: String, movedTo: String)
 
   public var description: String {
     switch self {
@@ -248,6 +251,8 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
     case .dateFallback(let p, let byReceived):
       return "\(p) has no readable Date header: dated by "
         + (byReceived ? "its Received header" : "the file's modification time")
+    case .setAside(let p, let r, let movedTo):
+      return "cannot read \(p) (\(r)): set it aside as \(movedTo) and made the index anew"
     case .tooLarge(let p, let size, let limit):
       return "\(p) is larger than \(MailSourceError.megabytes(limit)) (\(size) bytes), the "
         + "most AutoCapture reads of one message"

@@ -246,12 +246,12 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     func icsFiles(in folder: String, depth: Int) {
       let names: [String]
       do {
-        names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        names = try FileSystem.list(folder, includeHidden: false).map(\.name).sorted()
       } catch {
-        problems.append(.unreadable(path: folder, reason: Self.reason(error)))
+        problems.append(error.error)
         return
       }
-      for name in names where !name.hasPrefix(".") {
+      for name in names {
         let full = (folder as NSString).appendingPathComponent(name)
         let isCalendar = (name as NSString).pathExtension.lowercased() == "ics"
         switch FileSystem.status(full) {
@@ -294,9 +294,9 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
     }
     let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
+      data = try FileSystem.contents(of: path).data
     } catch {
-      problems.append(.unreadable(path: path, reason: Self.reason(error)))
+      problems.append(error.error)
       return nil
     }
     let calendar = ICalendar.parse(data)
@@ -317,16 +317,5 @@ public final class CalendarFiles: CalendarSource, @unchecked Sendable {
       found.append(.malformed(path: path, reason: warning))
     }
     return CachedFile(stamp: stamp, calendar: calendar, problems: found)
-  }
-
-  private static func reason(_ error: Error) -> String {
-    let ns = error as NSError
-    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
-       let posix = POSIXErrorCode(rawValue: Int32(underlying.code)),
-       underlying.domain == NSPOSIXErrorDomain
-    {
-      return String(cString: strerror(posix.rawValue))
-    }
-    return ns.localizedDescription
   }
 }

@@ -48,7 +48,7 @@ public enum FileSystem {
         if status.isDirectory { continue }
         return MailSourceFailure(path: prefix, reason: "not a directory")
       }
-      if mkdir(prefix, mode) != 0, errno != EEXIST {
+      if withRawPath(prefix, { mkdir($0, mode) }) != 0, errno != EEXIST {
         return MailSourceFailure(path: prefix, errno: errno)
       }
     }
@@ -60,10 +60,102 @@ public enum FileSystem {
     String(cString: strerror(code))
   }
 
+  // MARK: - Names as bytes
+
+  /// A file name is bytes, not text: old Maildirs and Latin-1 file systems hold names that
+  /// are not UTF-8. Such a name is carried in a String that keeps its bytes: a byte that is
+  /// not part of a UTF-8 sequence becomes the private-use scalar U+10FF00 + byte, and a
+  /// name's own scalars of that range (U+10FF80-U+10FFFF) are carried byte by byte the same
+  /// way, so the String gives back exactly the bytes (`withRawPath`). Paths are built,
+  /// stored in the index and compared as Strings; only system calls see the bytes.
+  static let escapedByteBase: UInt32 = 0x10FF00
+
+  /// The String carrying `bytes` (a name or path as the system gives it).
+  public static func pathString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+    var scalars = String.UnicodeScalarView()
+    var i = 0
+    while i < bytes.count {
+      if let (scalar, length) = utf8Scalar(bytes, at: i), scalar.value < escapedByteBase + 0x80 {
+        scalars.append(scalar)
+        i += length
+      } else {
+        scalars.append(Unicode.Scalar(escapedByteBase + UInt32(bytes[i]))!)
+        i += 1
+      }
+    }
+    return String(scalars)
+  }
+
+  /// The String carrying a NUL-terminated name or path.
+  public static func pathString(cString: UnsafePointer<CChar>) -> String {
+    let count = strlen(cString)
+    return cString.withMemoryRebound(to: UInt8.self, capacity: count + 1) {
+      pathString(UnsafeBufferPointer(start: $0, count: count))
+    }
+  }
+
+  /// The valid UTF-8 sequence at `i` as a scalar and its length, or nil.
+  private static func utf8Scalar(_ b: UnsafeBufferPointer<UInt8>, at i: Int)
+    -> (Unicode.Scalar, Int)?
+  {
+    let lead = b[i]
+    let length: Int
+    var value: UInt32
+    switch lead {
+    case 0x00..<0x80: return (Unicode.Scalar(lead), 1)
+    case 0xC2..<0xE0: length = 2; value = UInt32(lead & 0x1F)
+    case 0xE0..<0xF0: length = 3; value = UInt32(lead & 0x0F)
+    case 0xF0..<0xF5: length = 4; value = UInt32(lead & 0x07)
+    default: return nil
+    }
+    guard i + length <= b.count else { return nil }
+    for k in 1..<length {
+      guard b[i + k] & 0xC0 == 0x80 else { return nil }
+      value = value << 6 | UInt32(b[i + k] & 0x3F)
+    }
+    let smallest: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
+    guard value >= smallest, let scalar = Unicode.Scalar(value) else { return nil }
+    return (scalar, length)
+  }
+
+  /// Calls `body` with the bytes `path` carries, NUL-terminated, for a system call.
+  public static func withRawPath<R>(_ path: String, _ body: (UnsafePointer<CChar>) throws -> R)
+    rethrows -> R
+  {
+    // Every escaped byte and every scalar from U+10FF80 is written with a 0xF4 lead byte.
+    guard path.utf8.contains(0xF4) else { return try path.withCString(body) }
+    var bytes: [CChar] = []
+    for scalar in path.unicodeScalars {
+      if scalar.value >= escapedByteBase + 0x80 {
+        bytes.append(CChar(bitPattern: UInt8(scalar.value - escapedByteBase)))
+      } else {
+        bytes.append(contentsOf: String(scalar).utf8.map { CChar(bitPattern: $0) })
+      }
+    }
+    bytes.append(0)
+    return try body(bytes)
+  }
+
+  /// `path` for people to read: each byte that is not UTF-8 shown as U+FFFD.
+  public static func displayPath(_ path: String) -> String {
+    guard path.utf8.contains(0xF4) else { return path }
+    return String(String.UnicodeScalarView(path.unicodeScalars.map {
+      $0.value >= escapedByteBase + 0x80 ? "\u{FFFD}" : $0
+    }))
+  }
+
+  /// The working directory as the kernel names it, its bytes kept.
+  static func currentDirectory() -> String {
+    guard let buffer = getcwd(nil, 0) else { return FileManager.default.currentDirectoryPath }
+    defer { free(buffer) }
+    return pathString(cString: buffer)
+  }
+
   /// `stat(2)`, or the failure naming the path and the reason.
   public static func status(_ path: String) -> Result<Status, MailSourceFailure> {
     var st = stat()
-    guard stat(path, &st) == 0 else {
+    guard withRawPath(path, { stat($0, &st) }) == 0 else {
       return .failure(MailSourceFailure(path: path, errno: errno))
     }
     return .success(makeStatus(st))
@@ -98,13 +190,15 @@ public enum FileSystem {
   /// The entries of a directory except `.` and `..`; names starting with a dot only when
   /// `includeHidden`. Throws the path and reason when the directory cannot be read.
   static func list(_ path: String, includeHidden: Bool) throws(MailSourceFailure) -> [Entry] {
-    guard let dir = opendir(path) else { throw MailSourceFailure(path: path, errno: errno) }
+    guard let dir = withRawPath(path, { opendir($0) }) else {
+      throw MailSourceFailure(path: path, errno: errno)
+    }
     defer { closedir(dir) }
     var out: [Entry] = []
     while let ent = readdir(dir) {
       let (name, isDot) = withUnsafePointer(to: &ent.pointee.d_name) { ptr in
         ptr.withMemoryRebound(to: CChar.self, capacity: 256) { c -> (String, Bool) in
-          (String(cString: c), c[0] == 0x2E)
+          (pathString(cString: c), c[0] == 0x2E)
         }
       }
       if isDot && (name == "." || name == ".." || !includeHidden) { continue }
@@ -130,8 +224,7 @@ public enum FileSystem {
   static func contents(of path: String, limit: Int64 = .max) throws(MailSourceFailure)
     -> (data: Data, status: Status)
   {
-    // Non-blocking, so a FIFO is opened (and refused below) rather than waited on forever.
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    let fd = FileSystem.openForReading(path)
     guard fd >= 0 else { throw MailSourceFailure(path: path, errno: errno) }
     defer { close(fd) }
     let status = try status(descriptor: fd, path: path).get()
@@ -160,6 +253,12 @@ public enum FileSystem {
     if code != 0 { throw MailSourceFailure(path: path, errno: code) }
     if filled < data.count { data.removeSubrange(filled...) }
     return (data, status)
+  }
+
+  /// `open(2)` for reading, non-blocking, so a FIFO is opened (and refused by the caller)
+  /// rather than waited on forever; a regular file reads as usual.
+  static func openForReading(_ path: String) -> Int32 {
+    withRawPath(path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
   }
 
   /// Whether `path/entry` is a directory, using the listing's type when it has one.
@@ -191,9 +290,10 @@ public struct MailSourceFailure: Error, Sendable {
   var isMissing: Bool { code == ENOENT || code == ENOTDIR }
   var error: MailSourceError {
     if let overLimit {
-      return .tooLarge(path: path, size: overLimit.size, limit: overLimit.limit)
+      return .tooLarge(path: FileSystem.displayPath(path), size: overLimit.size,
+                       limit: overLimit.limit)
     }
-    return .unreadable(path: path, reason: reason)
+    return .unreadable(path: FileSystem.displayPath(path), reason: reason)
   }
 }
 
@@ -225,9 +325,7 @@ struct HeaderBlockReader {
              _ wholeFileHash: () throws(MailSourceFailure) -> Int64) throws(MailSourceFailure)
       -> R
   ) throws(MailSourceFailure) -> R {
-    // Non-blocking, so a FIFO left in a Maildir is opened (and refused below) rather than
-    // waited on forever; a regular file reads as usual.
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    let fd = FileSystem.openForReading(path)
     guard fd >= 0 else { throw MailSourceFailure(path: path, errno: errno) }
     defer { close(fd) }
     let status = try FileSystem.status(descriptor: fd, path: path).get()

@@ -90,7 +90,8 @@ extension MailboxIndex {
     return CapturedEmail(
       messageId: row[0], date: Date(timeIntervalSince1970: row[1]), dateIsFallback: row[2],
       subject: row[3], from: from.map { EmailAddress(normalized: $0) }, fromName: row[5],
-      to: list(row[6]), cc: list(row[7]), folder: row[8], formerMessageId: row[9])
+      to: list(row[6]), cc: list(row[7]), folder: FileSystem.displayPath(row[8]),
+      formerMessageId: row[9])
   }
 
   /// The most of one message `message(messageId:)` reads: a message is read whole into
@@ -214,7 +215,7 @@ extension MailboxIndex {
       dateIsFallback: h.dateIsFallback, subject: h.subject,
       from: h.from.map { EmailAddress(normalized: $0) }, fromName: h.fromName,
       to: h.to.map { EmailAddress(normalized: $0) }, cc: h.cc.map { EmailAddress(normalized: $0) },
-      folder: folder, formerMessageId: h.formerMessageId)
+      folder: FileSystem.displayPath(folder), formerMessageId: h.formerMessageId)
   }
 
   /// An mbox message's bytes, its `From ` quoting undone, and the mbox file's mtime.
@@ -224,10 +225,9 @@ extension MailboxIndex {
     guard length <= maximumMessageBytes else {
       throw MailSourceError.tooLarge(path: path, size: length, limit: maximumMessageBytes)
     }
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw MailSourceError.unreadable(path: path, reason: FileSystem.errnoReason(errno))
-    }
-    defer { try? handle.close() }
+    let fd = FileSystem.openForReading(path)
+    guard fd >= 0 else { throw MailSourceFailure(path: path, errno: errno).error }
+    let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     do {
       let status: FileSystem.Status
       switch FileSystem.status(descriptor: handle.fileDescriptor, path: path) {
@@ -276,7 +276,7 @@ extension MailboxIndex {
         }
       }
     }
-    let exists = FileManager.default.fileExists(atPath: path)
+    let exists = (try? FileSystem.status(path).get()) != nil
     throw MailSourceFailure(
       path: path, reason: exists ? failure.reason : "the file is gone from the mailbox")
   }

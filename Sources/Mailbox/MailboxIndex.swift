@@ -87,19 +87,71 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     }
     let path = MailboxIndex.databasePath(in: indexDirectory)
     do {
-      database = try SQLiteFiles.open(path: path, connections: connections, busyTimeout: 30,
-                                      access: .ownerOnly)
+      (database, setAside) = try MailboxIndex.openDatabase(
+        path: path, lockPath: indexDirectory.appendingPathComponent("index.lock").path,
+        connections: connections)
+    } catch let error as MailSourceError {
+      throw error
+    } catch {
+      throw MailSourceError.unreadable(path: path, reason: "\(error)")
+    }
+  }
+
+  /// The index file opened with the current schema, and what was done when SQLite found it
+  /// was no database or a corrupt one. The index is derived data: such a file is set aside
+  /// (renamed with its `-wal` and `-shm`, kept for a look) and a new one made, rather than
+  /// failing every command until someone deletes it.
+  private static func openDatabase(path: String, lockPath: String,
+                                   connections: SQLiteFiles.Connections)
+    throws -> (any DatabaseWriter, MailSourceError?)
+  {
+    func open() throws -> any DatabaseWriter {
+      let database = try SQLiteFiles.open(path: path, connections: connections,
+                                          busyTimeout: 30, access: .ownerOnly)
       let current = try database.read { db in
         try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
       }
       if current != IndexSchema.version {
         try database.write { db in try IndexSchema.create(db) }
       }
-    } catch let error as MailSourceError {
-      throw error
-    } catch {
-      throw MailSourceError.unreadable(path: path, reason: "\(error)")
+      return database
     }
+    func isUnusable(_ error: DatabaseError) -> Bool {
+      error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT
+    }
+    do {
+      return (try open(), nil)
+    } catch let error as DatabaseError where isUnusable(error) {
+      // Under the refresh lock, and looked at again: of two processes meeting the broken
+      // file, the second finds the new one the first made and sets nothing aside.
+      let lock = try IndexLock(path: lockPath)
+      defer { withExtendedLifetime(lock) {} }
+      do {
+        return (try open(), nil)
+      } catch let error as DatabaseError where isUnusable(error) {
+        let movedTo = try setAsideFile(path)
+        let notice = MailSourceError.setAside(
+          path: path, reason: error.message ?? "\(error)", movedTo: movedTo)
+        return (try open(), notice)
+      }
+    }
+  }
+
+  /// Renames the index file and its `-wal` and `-shm` to the first free name of
+  /// `index.sqlite.corrupt`, `index.sqlite.corrupt-2`, ...; returns that name.
+  private static func setAsideFile(_ path: String) throws -> String {
+    var movedTo = path + ".corrupt"
+    var n = 1
+    while case .success = FileSystem.status(movedTo) {
+      n += 1
+      movedTo = path + ".corrupt-\(n)"
+    }
+    guard rename(path, movedTo) == 0 else {
+      throw MailSourceError.unreadable(
+        path: path, reason: "cannot set it aside: \(FileSystem.errnoReason(errno))")
+    }
+    for suffix in ["-wal", "-shm"] { _ = rename(path + suffix, movedTo + suffix) }
+    return movedTo
   }
 
   /// How a source is named in the index: absolute (`~` expanded, a relative path taken
@@ -128,7 +180,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   /// in), else as the kernel does: through a symbolic link, `Mail` typed in `~` is then the
   /// same source as `~/Mail`.
   static func workingDirectory() -> String {
-    let physical = FileManager.default.currentDirectoryPath
+    let physical = FileSystem.currentDirectory()
     guard let logical = Environment.value("PWD"), logical.hasPrefix("/"), logical != physical
     else { return physical }
     guard case .success(let named) = FileSystem.status(logical),
@@ -152,10 +204,14 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     directory.appendingPathComponent("index.sqlite").path
   }
 
-  /// What the latest refresh skipped, each with its path and reason, then what it warned of.
+  /// The index file found unreadable and set aside when this instance opened the index;
+  /// the next process finds the new file, so this is said once.
+  public let setAside: MailSourceError?
+
+  /// The index file set aside, then what the latest refresh skipped, each with its path
+  /// and reason, then what it warned of.
   public var problems: [MailSourceError] {
-    guard let summary = lastSummary else { return [] }
-    return summary.skipped + summary.warnings
+    (setAside.map { [$0] } ?? []) + (lastSummary.map { $0.skipped + $0.warnings } ?? [])
   }
 
   /// The summary of the latest refresh through this instance.

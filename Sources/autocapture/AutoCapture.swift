@@ -1,4 +1,5 @@
 import Foundation
+import Mailbox
 import TerminalUI
 
 /// The `autocapture` command: the TUI by default, and the scriptable subcommands of docs/commands.md.
@@ -19,7 +20,11 @@ enum AutoCapture {
   static let defaultCommand = TUICommand.spec.name
 
   static func main() {
-    let words = Array(CommandLine.arguments.dropFirst())
+    // Decoded so that a path whose bytes are not UTF-8 keeps them (CommandLine.arguments
+    // would replace them with U+FFFD and name another file).
+    let words = (1..<Int(CommandLine.argc)).map {
+      FileSystem.pathString(cString: CommandLine.unsafeArgv[$0]!)
+    }
     do {
       switch try CommandLineParser.request(
         words, commands: commands, defaultCommand: defaultCommand)

@@ -39,6 +39,7 @@ struct IndexCommand {
       index = try MailboxIndex(
         indexDirectory: directory, maildirs: workspace.maildir, mboxes: workspace.mbox,
         remotes: remotes, connections: .single)
+      if let setAside = index.setAside { Console.error("warning: \(setAside)") }
       let reporter = ProgressReporter(terminal: isatty(STDERR_FILENO) == 1)
       summary = try index.refresh { reporter.report($0) }
       reporter.finish()
