@@ -215,27 +215,15 @@ public enum CalDAVPassword {
   }
 
   static func run(_ command: String) throws(CalDAVError) -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardInput = FileHandle.nullDevice
-    do { try process.run() } catch {
-      throw .password("cannot run the CalDAV password command: \(error.localizedDescription)")
+    do { return try PasswordCommand.run(command) } catch {
+      switch error {
+      case .cannotRun(let why):
+        throw .password("cannot run the CalDAV password command: \(why)")
+      case .exited(let status):
+        throw .password("the CalDAV password command failed (exit status \(status))")
+      case .printedNothing:
+        throw .password("the CalDAV password command printed no password")
+      }
     }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw .password("the CalDAV password command failed (exit status "
-        + "\(process.terminationStatus))")
-    }
-    let text = String(decoding: data, as: UTF8.self)
-    let first = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-      .first.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\r")) } ?? ""
-    guard !first.isEmpty else {
-      throw .password("the CalDAV password command printed no password")
-    }
-    return first
   }
 }

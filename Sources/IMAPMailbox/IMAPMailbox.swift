@@ -269,27 +269,15 @@ public enum IMAPPassword {
   }
 
   private static func run(_ command: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardInput = FileHandle.nullDevice
-    do { try process.run() } catch {
-      throw Failure(description: "cannot run the password command: \(error)")
+    do { return try PasswordCommand.run(command) } catch {
+      switch error {
+      case .cannotRun(let why):
+        throw Failure(description: "cannot run the password command: \(why)")
+      case .exited(let status):
+        throw Failure(description: "the password command exited with status \(status)")
+      case .printedNothing:
+        throw Failure(description: "the password command printed no password")
+      }
     }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw Failure(description:
-        "the password command exited with status \(process.terminationStatus)")
-    }
-    let text = String(decoding: data, as: UTF8.self)
-    let first = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-      .first.map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) } ?? ""
-    guard !first.isEmpty else {
-      throw Failure(description: "the password command printed no password")
-    }
-    return first
   }
 }
