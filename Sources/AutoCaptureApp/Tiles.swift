@@ -74,8 +74,10 @@ struct Tile {
 
   /// The label at the right of the top border: privacy and tracking state.
   var stateLabel: String? {
+    if let elsewhere = TrackedElsewhere.summary(item.trackedElsewhere) { return elsewhere }
     switch item.state {
     case .tracked: return nil
+    case .untracked where item.capturedAs == .reply: return "Private reply to tracked email"
     case .untracked: return item.kind == .appointment ? "Private meeting" : "Private email"
     case .pending: return "Tracking pending"
     case .failed: return "Tracking failed"
@@ -90,6 +92,8 @@ struct Tile {
     case .untracked: return canTrack ? ("[t] Track on this record", .tilePrivateLabel) : nil
     case .pending: return ("Pending for this record: shared once synced", .tilePending)
     case .failed(let reason): return (canTrack ? "\(reason) · [t] retry" : reason, .tileFailed)
+    case .tracked where !item.trackedElsewhere.isEmpty:
+      return canTrack ? ("Not on this record · [t] Link it here too", .tileMeta) : nil
     case .tracked: return nil
     }
   }
