@@ -122,6 +122,7 @@ public final class AppRunner {
     state.width = terminal.size.width
     state.height = terminal.size.height
     state.compactTimeline = preferences.load()
+    state.trackRepliesByDefault = service.trackRepliesByDefault
   }
 
   /// Runs until the user quits.
@@ -156,6 +157,10 @@ public final class AppRunner {
     if let key, let action = Keymap.action(for: key, in: state) { actions.append(action) }
     for action in actions { perform(reduce(&state, action)) }
     if hasPending, uptime() - lastSync >= syncInterval {
+      perform([.syncNow])
+    }
+    // Replies to tracked email are tracked as they arrive, nothing pending or not.
+    if state.tracksReplies, uptime() - lastSync >= AppRunner.replySyncInterval {
       perform([.syncNow])
     }
     if let due = syncDue, uptime() >= due {
@@ -289,6 +294,15 @@ public final class AppRunner {
           inbox.post(.settingsFailed(AppRunner.describe(error)))
         }
       }
+    case .saveTrackReplies(let value):
+      work.async {
+        do {
+          try service.store.setTrackReplies(userId: user.id, value)
+          inbox.post(.trackRepliesSaved(try service.store.user(matching: user.id) ?? user))
+        } catch {
+          inbox.post(.settingsFailed(AppRunner.describe(error)))
+        }
+      }
     case .addExcludedAddress(let exclusion):
       work.async {
         do {
@@ -324,6 +338,9 @@ public final class AppRunner {
       syncDue = lastSync + syncDelay
     }
   }
+
+  /// Seconds between the syncs that look for replies to track when nothing is pending.
+  static let replySyncInterval: TimeInterval = 60
 
   /// Carries out the user's pending requests on the sync queue; one sync at a time.
   private func startSync() {

@@ -74,9 +74,16 @@ public struct AppState: Hashable, Sendable {
   public var overlay: Overlay?
   /// Lines scrolled in the help or problems overlay.
   public var overlayScroll = 0
-  /// The settings screen's highlighted row: 0 the personal option, then the user's
-  /// excluded addresses in order.
+  /// The settings screen's highlighted row: 0 the personal option, 1 automatic reply
+  /// tracking, then (from `firstExclusionRow`) the user's excluded addresses in order.
   public var settingsRow = 0
+  /// The settings row of the first excluded address.
+  public static let firstExclusionRow = 2
+  /// "Track replies to tracked email automatically" while the user has not chosen (the
+  /// config file's `track-replies`): `TimelineService.trackRepliesByDefault`.
+  public var trackRepliesByDefault = false
+  /// The reply-tracking option as it applies to the user now.
+  public var tracksReplies: Bool { user.trackReplies ?? trackRepliesByDefault }
   /// Items marked (`m`) to be tracked together by the next `t`, by id.
   public var markedItems: Set<String> = []
   /// One line per timeline item instead of tiles (`v`), as a mail client's index.

@@ -203,7 +203,7 @@ public enum Keymap {
     let context = context(of: state)
     let noTile = context == .timeline && state.currentItem == nil
     let canTrack = state.permissions.trackRefusal == nil && !noTile
-    let onExclusion = state.settingsRow > 0
+    let onExclusion = state.settingsRow >= AppState.firstExclusionRow
     let onOpenTile = context == .timeline && state.expandedItem != nil
       && state.expandedItem == state.currentItem?.id
     return bindings(for: context).compactMap { b in

@@ -48,6 +48,8 @@ public enum Action: Hashable, Sendable {
   case syncFinished(tracked: Int, failed: Int, detail: String? = nil)
   case settingsSaved(User, CapturePermissions)
   case settingsFailed(String)
+  /// "Track replies to tracked email automatically" was stored and the user read back.
+  case trackRepliesSaved(User)
   /// The user's excluded addresses were changed (`saved` says how) and read back.
   case exclusionsSaved(User, saved: String)
   case explained(itemId: String, lines: [String])
@@ -74,6 +76,8 @@ public enum Effect: Hashable, Sendable {
   /// Ask to track these items to the record (one, or the marked ones).
   case track([TimelineItem], RecordRef)
   case saveShowUntracked(Bool)
+  /// Store "Track replies to tracked email automatically".
+  case saveTrackReplies(Bool)
   /// Remember the timeline's view for the next start.
   case saveCompactTimeline(Bool)
   case addExcludedAddress(AddressExclusion)
@@ -144,10 +148,15 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     return []
   case .trackRequested(let id):
     // A tile already tracked (from another record) is linked to this one, not copied.
-    let linking = state.items.first { $0.id == id }?.state == .tracked
+    let item = state.items.first { $0.id == id }
+    let linking = item?.state == .tracked
     state.message = .info(linking
       ? "Link requested: this record is added to the tracked item once sync has run"
       : "Tracking requested for this record: shared once sync has copied it")
+    if let elsewhere = item.flatMap({ TrackedElsewhere.summary($0.trackedElsewhere) }) {
+      state.message = .info("Linking to this record; already "
+        + elsewhere.prefix(1).lowercased() + elsewhere.dropFirst())
+    }
     if let ref = state.currentRecord?.ref { return [.loadTimeline(ref), .syncNow] }
     return []
   case .trackRefused(_, let reason):
@@ -175,9 +184,16 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .settingsFailed(let message):
     state.message = .error("Could not save the setting: \(message)")
     return []
+  case .trackRepliesSaved(let user):
+    state.user = user
+    state.message = .info("Saved: track replies to tracked email automatically "
+      + (state.tracksReplies ? "Yes: each sync tracks them on the records of the email they answer"
+        : "No"))
+    return state.tracksReplies ? [.syncNow] : []
   case .exclusionsSaved(let user, let saved):
     state.user = user
-    state.settingsRow = min(state.settingsRow, user.excludedAddresses.count)
+    state.settingsRow = min(state.settingsRow,
+                            user.excludedAddresses.count + AppState.firstExclusionRow - 1)
     state.message = .info(saved)
     if let ref = state.currentRecord?.ref { return [.loadTimeline(ref)] }
     return []
@@ -477,25 +493,27 @@ private func performInOverlay(_ overlay: Overlay, _ command: Command, _ state: i
     state.overlayScroll = max(0, state.overlayScroll)
     return []
   case (.settings, let move) where move.isMovement:
-    let last = state.user.excludedAddresses.count
-    state.settingsRow = step(state.settingsRow, move, count: last + 1, page: last + 1)
+    let rows = state.user.excludedAddresses.count + AppState.firstExclusionRow
+    state.settingsRow = step(state.settingsRow, move, count: rows, page: rows)
     return []
   case (.settings, .addExclusion):
     state.exclusionInput = ""
     return []
   case (.settings, .removeExclusion):
     let list = state.user.excludedAddresses
-    guard state.settingsRow > 0, list.indices.contains(state.settingsRow - 1) else {
+    let index = state.settingsRow - AppState.firstExclusionRow
+    guard list.indices.contains(index) else {
       state.message = .info("Select an excluded address (j/k) to remove it")
       return []
     }
-    return [.removeExcludedAddress(list[state.settingsRow - 1])]
+    return [.removeExcludedAddress(list[index])]
   case (.settings, .toggleOption), (.settings, .toggleExpand):
-    guard state.settingsRow == 0 else { return [] }
+    guard state.settingsRow == 0 || state.settingsRow == 1 else { return [] }
     guard state.permissions.personalOptionOffered else {
       state.message = .warning("Not offered: auto capture is turned off for the organization")
       return []
     }
+    if state.settingsRow == 1 { return [.saveTrackReplies(!state.tracksReplies)] }
     return [.saveShowUntracked(!state.user.showUntracked)]
   default:
     return []

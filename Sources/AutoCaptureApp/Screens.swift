@@ -472,6 +472,9 @@ public enum Screens {
     if p.personalOptionOffered {
       lines.append(("\(state.settingsRow == 0 ? "▸ " : "")\(option): "
         + "\(state.user.showUntracked ? "[Yes]" : "[No]")", .settingsValue))
+      let replies = "Track replies to tracked email automatically"
+      lines.append(("\(state.settingsRow == 1 ? "▸ " : "")\(replies): "
+        + "\(state.tracksReplies ? "[Yes]" : "[No]")", .settingsValue))
       lines.append(("  Space or Enter toggles; saved at once.", .dim))
     } else {
       lines.append(("\(option): not offered.", .settingsKey))
@@ -498,7 +501,7 @@ public enum Screens {
     let excluded = state.user.excludedAddresses
     if excluded.isEmpty { lines.append(("  none", .dim)) }
     for (n, exclusion) in excluded.enumerated() {
-      let selected = state.settingsRow == n + 1
+      let selected = state.settingsRow == n + AppState.firstExclusionRow
       lines.append(((selected ? "▸ " : "  ") + exclusion.text,
                     selected ? .settingsValue : .settingsKey))
     }

@@ -74,8 +74,10 @@ struct Tile {
 
   /// The label at the right of the top border: privacy and tracking state.
   var stateLabel: String? {
+    if !item.trackedElsewhere.isEmpty { return "Tracked elsewhere" }
     switch item.state {
     case .tracked: return nil
+    case .untracked where item.capturedAs == .reply: return "Private reply"
     case .untracked: return item.kind == .appointment ? "Private meeting" : "Private email"
     case .pending: return "Tracking pending"
     case .failed: return "Tracking failed"
@@ -87,9 +89,16 @@ struct Tile {
   /// hint and the pending line say "this record".
   var statusLine: (String, StyleRole)? {
     switch item.state {
+    // Said on its own line: the border's label has no room for it at 80 columns.
+    case .untracked where item.capturedAs == .reply:
+      return ("Reply to tracked email" + (canTrack ? " · [t] Track on this record" : ""),
+              .tilePrivateLabel)
     case .untracked: return canTrack ? ("[t] Track on this record", .tilePrivateLabel) : nil
     case .pending: return ("Pending for this record: shared once synced", .tilePending)
     case .failed(let reason): return (canTrack ? "\(reason) · [t] retry" : reason, .tileFailed)
+    case .tracked where !item.trackedElsewhere.isEmpty:
+      let summary = TrackedElsewhere.summary(item.trackedElsewhere) ?? ""
+      return (summary + (canTrack ? " · [t] link" : ""), .tileMeta)
     case .tracked: return nil
     }
   }

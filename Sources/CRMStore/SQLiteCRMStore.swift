@@ -271,7 +271,8 @@ public final class SQLiteCRMStore: CRMStore {
 
   static func user(_ db: Database, id: String) throws -> User? {
     guard let row = try Row.fetchOne(db, sql: """
-      SELECT name, syncMethod, approved, testEnabled, showUntracked FROM user WHERE id = ?
+      SELECT name, syncMethod, approved, testEnabled, showUntracked, trackReplies
+      FROM user WHERE id = ?
       """, arguments: [id])
     else { return nil }
     let emails = try String.fetchAll(
@@ -283,7 +284,8 @@ public final class SQLiteCRMStore: CRMStore {
       db, sql: "SELECT value FROM userExclusion WHERE userId = ? ORDER BY value", arguments: [id])
     return User(id: id, name: row["name"], emails: emails.map(EmailAddress.init(normalized:)),
                 mailbox: mailbox, showUntracked: row["showUntracked"],
-                excludedAddresses: excluded.map(AddressExclusion.init(normalized:)))
+                excludedAddresses: excluded.map(AddressExclusion.init(normalized:)),
+                trackReplies: row["trackReplies"])
   }
 
   public func user(matching idOrEmail: String) throws -> User? {
@@ -377,6 +379,14 @@ public final class SQLiteCRMStore: CRMStore {
     try write { db in
       try db.execute(
         sql: "UPDATE user SET showUntracked = ? WHERE id = ?", arguments: [value, userId])
+      if db.changesCount == 0 { throw CRMError.unknownUser(userId) }
+    }
+  }
+
+  public func setTrackReplies(userId: String, _ value: Bool) throws {
+    try write { db in
+      try db.execute(
+        sql: "UPDATE user SET trackReplies = ? WHERE id = ?", arguments: [value, userId])
       if db.changesCount == 0 { throw CRMError.unknownUser(userId) }
     }
   }

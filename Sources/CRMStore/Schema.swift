@@ -10,7 +10,7 @@ import GRDB
 enum Schema {
   /// The `PRAGMA user_version` the last migration sets. Each new migration must raise it:
   /// opening a file whose `user_version` equals this skips the migrator altogether.
-  static let version = 3
+  static let version = 4
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -35,6 +35,12 @@ enum Schema {
         ) WITHOUT ROWID;
         PRAGMA user_version = 3;
         """)
+    }
+    // The personal option "Track replies to tracked email automatically"; NULL until the
+    // user chooses.
+    migrator.registerMigration("v4-user-trackReplies") { db in
+      try db.execute(sql: "ALTER TABLE user ADD COLUMN trackReplies INTEGER")
+      try db.execute(sql: "PRAGMA user_version = 4")
     }
     return migrator
   }

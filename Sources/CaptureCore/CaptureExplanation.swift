@@ -29,6 +29,23 @@ public struct CaptureExplanation: Hashable, Sendable {
   /// The activity that puts the item on this record when it is tracked here: a tracked item
   /// is shown whatever its addresses.
   public var trackedActivityId: String?
+  /// Why the user's mailbox or calendar captured it, when it is shown from there.
+  public var capturedAs: CaptureReason?
+  /// The emails tracked on this record that the item answers (its In-Reply-To or
+  /// References names them): why a reply is shown with no address of the record.
+  public var repliesTo: [RepliedTo] = []
+  /// The other records a tracked item is on, and who tracked it, when it is not on this one.
+  public var trackedElsewhere: [TrackedElsewhere] = []
+
+  /// An email tracked on the record that a reply names.
+  public struct RepliedTo: Hashable, Sendable {
+    public var messageId: String
+    /// The activity that tracks it.
+    public var activityId: String
+    public init(messageId: String, activityId: String) {
+      self.messageId = messageId; self.activityId = activityId
+    }
+  }
 
   public init(itemId: String, shown: Bool, matches: [Match], notShown: String?,
               trackedActivityId: String? = nil) {
@@ -48,6 +65,11 @@ public struct CaptureExplanation: Hashable, Sendable {
         ])
       })),
       ("notShown", .optional(notShown)),
+      ("capturedAs", .optional(capturedAs?.rawValue)),
+      ("repliesTo", .array(repliesTo.map { reply in
+        .object([("messageId", .string(reply.messageId)), ("activity", .string(reply.activityId))])
+      })),
+      ("trackedElsewhere", TimelineJSON.trackedElsewhere(trackedElsewhere)),
     ])
   }
 
@@ -61,6 +83,13 @@ public struct CaptureExplanation: Hashable, Sendable {
     }
     for match in matches {
       out.append("\(match.field.rawValue) \(match.address.value): \(match.reason)")
+    }
+    for reply in repliesTo {
+      out.append("reply to tracked email \(reply.messageId) (tracked on this record as "
+        + "\(reply.activityId))")
+    }
+    for elsewhere in trackedElsewhere {
+      out.append("\(elsewhere.sentence), not on this record: t links it here too")
     }
     return out
   }
@@ -154,13 +183,44 @@ extension TimelineService {
                                reason: (reasons[address] ?? []).joined(separator: "; "))
     }
 
+    // The emails tracked on this record that the item's In-Reply-To or References names.
+    var repliesTo: [CaptureExplanation.RepliedTo] = []
+    if case .mail(let messageId) = itemId {
+      var named = captured.emails[itemId]?.references ?? []
+      if captured.emails[itemId] == nil, permissions.viewRefusal == nil {
+        named = try mail?.indexedMessage(messageId: messageId)?.references ?? []
+      }
+      if !named.isEmpty {
+        let here = try store.activities(regarding: record)
+        for id in named {
+          if let activity = here.first(where: { $0.kind == .email && $0.messageId == id }) {
+            repliesTo.append(.init(messageId: id, activityId: activity.id))
+          }
+        }
+      }
+    }
     if let onTimeline {
-      return CaptureExplanation(itemId: text, shown: true, matches: matches, notShown: nil,
-                                trackedActivityId: onTimeline.state == .tracked
-                                  ? onTimeline.activityId : nil)
+      var shown = CaptureExplanation(itemId: text, shown: true, matches: matches, notShown: nil,
+                                     trackedActivityId: onTimeline.state == .tracked
+                                       && onTimeline.trackedElsewhere.isEmpty
+                                       ? onTimeline.activityId : nil)
+      shown.capturedAs = onTimeline.capturedAs
+      shown.trackedElsewhere = onTimeline.trackedElsewhere
+      if onTimeline.capturedAs == .reply { shown.repliesTo = repliesTo }
+      return shown
     }
     if let refusal = permissions.viewRefusal {
       notShown = refusal
+    } else if notShown == nil, !repliesTo.isEmpty, matches.isEmpty {
+      // A reply to mail tracked here needs no address of the record.
+      if let from = fields.first(where: { $0.1 == .from })?.0,
+         let (entry, isOrganization) = exclusions.exclusion(of: from) {
+        notShown = "a reply to tracked email, from an excluded address: \(from.value) "
+          + "(excluded by \(isOrganization ? "the organization" : "you")"
+          + (entry.text == from.value ? ")" : " as \(entry.text))")
+      } else {
+        notShown = "older than the \(limits.maxEmails) newest"
+      }
     } else if notShown == nil {
       if inSet.isEmpty {
         notShown = "no address of the record"
@@ -184,6 +244,9 @@ extension TimelineService {
         notShown = "not captured"
       }
     }
-    return CaptureExplanation(itemId: text, shown: false, matches: matches, notShown: notShown)
+    var hidden = CaptureExplanation(itemId: text, shown: false, matches: matches,
+                                    notShown: notShown)
+    hidden.repliesTo = repliesTo
+    return hidden
   }
 }

@@ -122,10 +122,15 @@ public struct User: Hashable, Sendable {
   /// Addresses and domains that make no item match a record in this user's capture; sorted.
   /// The user's own to change (settings), like `showUntracked`.
   public var excludedAddresses: [AddressExclusion]
+  /// Personal option "Track replies to tracked email automatically"; nil until the user
+  /// chooses (then the config file's `track-replies`, else no: `TimelineService.tracksReplies`).
+  public var trackReplies: Bool?
   public init(id: String, name: String, emails: [EmailAddress], mailbox: MailboxSettings = .init(),
-              showUntracked: Bool = true, excludedAddresses: [AddressExclusion] = []) {
+              showUntracked: Bool = true, excludedAddresses: [AddressExclusion] = [],
+              trackReplies: Bool? = nil) {
     self.id = id; self.name = name; self.emails = emails; self.mailbox = mailbox
     self.showUntracked = showUntracked; self.excludedAddresses = excludedAddresses
+    self.trackReplies = trackReplies
   }
 }
 

@@ -129,6 +129,9 @@ public protocol CRMStore: CRMReader {
   func activity(id: String) throws -> Activity?
 
   func setShowUntracked(userId: String, _ value: Bool) throws
+  /// Stores the personal option "Track replies to tracked email automatically".
+  /// `CRMError.unknownUser` when there is no such user.
+  func setTrackReplies(userId: String, _ value: Bool) throws
   /// Adds `exclusion` to the user's own excluded addresses; adding one already there does
   /// nothing. `CRMError.unknownUser` when there is no such user.
   func addExcludedAddress(userId: String, _ exclusion: AddressExclusion) throws
@@ -198,12 +201,15 @@ public struct CapturedEmail: Hashable, Sendable {
   /// its header block rather than of the whole message), which an activity tracked then
   /// still carries; nil otherwise.
   public var formerMessageId: String?
+  /// The Message-IDs its In-Reply-To and References name (In-Reply-To's first, then
+  /// References' from the nearest ancestor back), at most `MessageReferences.maximumCount`.
+  public var references: [String]
   public init(messageId: String, date: Date, dateIsFallback: Bool = false, subject: String,
               from: EmailAddress?, fromName: String? = nil, to: [EmailAddress], cc: [EmailAddress],
-              folder: String, formerMessageId: String? = nil) {
+              folder: String, formerMessageId: String? = nil, references: [String] = []) {
     self.messageId = messageId; self.date = date; self.dateIsFallback = dateIsFallback
     self.subject = subject; self.from = from; self.fromName = fromName; self.to = to; self.cc = cc
-    self.folder = folder; self.formerMessageId = formerMessageId
+    self.folder = folder; self.formerMessageId = formerMessageId; self.references = references
   }
 }
 
@@ -272,6 +278,13 @@ public protocol MailSource: Sendable {
   /// The `limit` newest messages with any of `addresses` in From, To or Cc; newest first,
   /// equal dates by Message-ID ascending; one item per Message-ID.
   func newestMessages(matching addresses: Set<EmailAddress>, limit: Int) throws -> [CapturedEmail]
+  /// The `limit` newest messages whose In-Reply-To or References (as kept in
+  /// `CapturedEmail.references`) names any of `messageIds`; newest first, equal dates by
+  /// Message-ID ascending; one item per Message-ID.
+  func replies(to messageIds: Set<String>, limit: Int) throws -> [CapturedEmail]
+  /// The `limit` newest messages that name any Message-ID in In-Reply-To or References, in
+  /// the same order: what automatic reply tracking looks through.
+  func newestReplies(limit: Int) throws -> [CapturedEmail]
   /// The whole message with this Message-ID, body and attachments decoded.
   func message(messageId: String) throws -> MessageContent
   /// The header facts held for this Message-ID whatever its addresses, without reading the

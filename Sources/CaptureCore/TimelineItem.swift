@@ -26,6 +26,37 @@ public enum ItemState: Hashable, Sendable {
   }
 }
 
+/// Why the user's own mailbox or calendar put an item on a record's timeline.
+public enum CaptureReason: String, Hashable, Sendable {
+  /// An address of the record's set is on it (From, To, Cc, organizer, attendee).
+  case address
+  /// No address of the record need be on it: it answers an email tracked on the record
+  /// (its In-Reply-To or References names that email's Message-ID).
+  case reply
+}
+
+/// Another record a tracked activity regards, and who tracked it: what a tile of an item
+/// tracked elsewhere says ("Tracked by Eli Park on Contoso"). That an activity exists in
+/// the CRM and which records it regards is visible to the whole team already.
+public struct TrackedElsewhere: Hashable, Sendable {
+  public var record: RecordSummary
+  /// The owner's name (their id when the user is gone); nil for an activity without owner.
+  public var by: String?
+  public init(record: RecordSummary, by: String?) { self.record = record; self.by = by }
+
+  /// "Tracked by Eli Park on Contoso", "Tracked on Contoso".
+  public var sentence: String {
+    "Tracked " + (by.map { "by \($0) " } ?? "") + "on \(record.name)"
+  }
+
+  /// The first of `list` as a sentence, with how many more: "Tracked by Eli Park on
+  /// Contoso (+1 more)"; nil for none.
+  public static func summary(_ list: [TrackedElsewhere]) -> String? {
+    guard let first = list.first else { return nil }
+    return first.sentence + (list.count > 1 ? " (+\(list.count - 1) more)" : "")
+  }
+}
+
 /// One tile of a record's timeline: a tracked activity or a captured mailbox item.
 public struct TimelineItem: Hashable, Sendable, Identifiable {
   /// Stable across runs: the activity id for tracked items, `mail:<message-id>` for
@@ -58,6 +89,12 @@ public struct TimelineItem: Hashable, Sendable, Identifiable {
   /// The tracked activity behind this item, when there is one.
   public var activityId: String?
   public var isAllDay: Bool
+  /// Why the user's own mailbox or calendar captured it for this record; nil when only the
+  /// CRM puts it here (a tracked activity this user's sources do not capture).
+  public var capturedAs: CaptureReason?
+  /// For a tracked item that does not regard this record: the records it does regard, and
+  /// who tracked it; empty otherwise. `t` links it to this record too.
+  public var trackedElsewhere: [TrackedElsewhere] = []
 
   public init(id: String, kind: ActivityKind, state: ItemState, subject: String, at: Date,
               end: Date? = nil, messageId: String? = nil, uid: String? = nil,

@@ -15,6 +15,20 @@ public enum TimelineJSON {
     ])
   }
 
+  /// `[{"record": {"type", "id", "name"}, "by": "Eli Park"}]`.
+  public static func trackedElsewhere(_ list: [TrackedElsewhere]) -> JSONOutput {
+    .array(list.map { elsewhere in
+      .object([
+        ("record", .object([
+          ("type", .string(elsewhere.record.ref.type.name)),
+          ("id", .string(elsewhere.record.ref.id)),
+          ("name", .string(elsewhere.record.name)),
+        ])),
+        ("by", .optional(elsewhere.by)),
+      ])
+    })
+  }
+
   static func addresses(_ list: [EmailAddress]) -> JSONOutput {
     .array(list.map { .string($0.value) })
   }
@@ -58,6 +72,10 @@ public enum TimelineJSON {
         ("at", .string(ISO8601.format(item.at))),
       ]
       if let end = item.end { fields.append(("end", .string(ISO8601.format(end)))) }
+    }
+    fields.append(("capturedAs", .optional(item.capturedAs?.rawValue)))
+    if !item.trackedElsewhere.isEmpty {
+      fields.append(("trackedElsewhere", trackedElsewhere(item.trackedElsewhere)))
     }
     return .object(fields)
   }

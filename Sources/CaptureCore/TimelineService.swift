@@ -12,6 +12,9 @@ public final class TimelineService: Sendable {
   public let calendar: (any CalendarSource)?
   public let limits: CaptureLimits
   private let fixedTimeZone: TimeZone?
+  /// "Track replies to tracked email automatically" for a user who has not chosen (the
+  /// config file's `track-replies`).
+  public let trackRepliesByDefault: Bool
 
   /// The zone floating and all-day calendar times are read in: the one given, else the
   /// system's, looked up only when a calendar needs it (finding the current zone costs
@@ -19,9 +22,17 @@ public final class TimelineService: Sendable {
   public var timeZone: TimeZone { fixedTimeZone ?? .current }
 
   public init(store: any CRMStore, mail: (any MailSource)?, calendar: (any CalendarSource)?,
-              limits: CaptureLimits = .init(), timeZone: TimeZone? = nil) {
+              limits: CaptureLimits = .init(), timeZone: TimeZone? = nil,
+              trackRepliesByDefault: Bool = false) {
     self.store = store; self.mail = mail; self.calendar = calendar; self.limits = limits
     self.fixedTimeZone = timeZone
+    self.trackRepliesByDefault = trackRepliesByDefault
+  }
+
+  /// Whether sync tracks `user`'s replies to tracked email by itself: the user's choice,
+  /// else the default this service was given.
+  public func tracksReplies(_ user: User) -> Bool {
+    user.trackReplies ?? trackRepliesByDefault
   }
 
   /// What `user` may do with untracked items (organization switch, access policy,
@@ -109,6 +120,13 @@ public final class TimelineService: Sendable {
   /// and `CRMError.unknownItem` when the item is not on the record's timeline.
   public func track(itemId: String, record: RecordRef, user: User, now: Date) throws
     -> TrackRequest {
+    try trackItem(itemId: itemId, record: record, user: user, now: now).request
+  }
+
+  /// `track`, with the item as the timeline showed it (its `trackedElsewhere` says where an
+  /// item tracked on other records already is, which the request links to this one).
+  public func trackItem(itemId: String, record: RecordRef, user: User, now: Date) throws
+    -> (request: TrackRequest, item: TimelineItem) {
     if let refusal = try permissions(for: user).trackRefusal { throw NotAllowed(refusal) }
     let timeline = try timeline(for: record, user: user, now: now)
     // An item keeps answering to its captured id after it is tracked (ids are stable).
@@ -124,7 +142,8 @@ public final class TimelineService: Sendable {
       }
     }
     let trackId = item.state == .tracked ? capturedId(of: item) : item.id
-    return try store.requestTracking(userId: user.id, record: record, itemId: trackId, at: now)
+    return (try store.requestTracking(userId: user.id, record: record, itemId: trackId, at: now),
+            item)
   }
 
   /// Carries out `user`'s pending requests once: each captured item is copied whole into
@@ -141,6 +160,9 @@ public final class TimelineService: Sendable {
   public func syncPending(user: User, now: Date,
                           onEach: ((TrackRequest, _ detail: String?) -> Void)? = nil) throws
     -> [TrackRequest] {
+    if tracksReplies(user), try permissions(for: user).trackRefusal == nil {
+      try requestReplyTracking(user: user, now: now)
+    }
     let pending = try store.claimPendingRequests(userId: user.id)
     var results: [TrackRequest] = []
     // What was allowed when asked may not be now (switch off, approval revoked).
@@ -193,6 +215,9 @@ public final class TimelineService: Sendable {
     var meetings: [ItemID: CapturedMeeting] = [:]
     var activities = Set<String>()
     var problems: [String] = []
+    /// The emails captured only as replies to mail tracked on the record (by item id), with
+    /// the tracked Message-IDs each names.
+    var replies: [ItemID: [String]] = [:]
   }
 
   /// The items `user`'s mailbox and calendar put on `record`'s timeline at `now` by the
@@ -206,20 +231,102 @@ public final class TimelineService: Sendable {
     let exclusions = CaptureExclusions(organization: try store.organization(), user: user)
     let addresses = exclusions.applied(
       to: try AddressSetRules(reader: store).addressSet(for: record).addresses)
-    guard !addresses.isEmpty else { return captured }
+    // Replies follow the emails tracked on the record, whatever their addresses.
+    let trackedHere = mail == nil ? [] : Set(try store.activities(regarding: record)
+      .filter { $0.kind == .email }.compactMap(\.messageId))
+    guard !addresses.isEmpty || !trackedHere.isEmpty else { return captured }
     let requests = try requestsByItem(user: user, record: record)
+    var names = ElsewhereNames(store: store)
     if let mail {
-      try captureEmails(mail, addresses: addresses, requests: requests, indexing: indexing,
-                        into: &captured)
+      try captureEmails(mail, addresses: addresses, trackedHere: trackedHere,
+                        exclusions: exclusions, record: record, requests: requests,
+                        indexing: indexing, names: &names, into: &captured)
       captured.problems += mail.problems.map(\.description)
     }
-    if let calendar {
-      try captureMeetings(calendar, addresses: addresses, requests: requests, now: now,
-                          into: &captured)
+    if let calendar, !addresses.isEmpty {
+      try captureMeetings(calendar, addresses: addresses, record: record, requests: requests,
+                          now: now, names: &names, into: &captured)
       captured.problems += calendar.problems.map(\.description)
     }
     return captured
   }
+
+  /// The names a tile of an item tracked elsewhere shows, each record and owner read once.
+  struct ElsewhereNames {
+    let store: any CRMStore
+    var records: [RecordRef: RecordSummary?] = [:]
+    var owners: [String: String] = [:]
+
+    /// The records other than `record` that `activity` regards, with its owner's name.
+    mutating func elsewhere(_ activity: Activity, record: RecordRef) throws
+      -> [TrackedElsewhere] {
+      guard !activity.regarding.contains(record) else { return [] }
+      var by: String? = nil
+      if let owner = activity.owner {
+        if owners[owner] == nil { owners[owner] = try store.user(matching: owner)?.name ?? owner }
+        by = owners[owner]
+      }
+      var out: [TrackedElsewhere] = []
+      for ref in activity.regarding {
+        if records[ref] == nil { records[ref] = .some(try store.recordSummary(ref)) }
+        guard let summary = records[ref] ?? nil else { continue }
+        out.append(TrackedElsewhere(record: summary, by: by))
+      }
+      return out
+    }
+  }
+
+  /// Files a track request for each reply in `user`'s mailbox to an email tracked on a
+  /// record, for that record, unless the reply is tracked there already or the user has
+  /// asked for it there before (done, pending or failed: a failure is not retried by itself,
+  /// and a reply the user took off a record stays off). The sync then carries the requests
+  /// out as it does the user's own, through the same capture check.
+  ///
+  /// Bounded: the `autoTrackScan` newest replies of the mailbox are looked at, each with at
+  /// most `MessageReferences.maximumCount` ids.
+  func requestReplyTracking(user: User, now: Date) throws {
+    guard let mail else { return }
+    try mail.refresh()
+    let replies = try mail.newestReplies(limit: TimelineService.autoTrackScan)
+    let named = Array(Set(replies.flatMap(\.references)))
+    guard !named.isEmpty else { return }
+    var answered: [String: [Activity]] = [:]
+    for activity in try store.emailActivities(messageIds: named) {
+      if let messageId = activity.messageId { answered[messageId, default: []].append(activity) }
+    }
+    guard !answered.isEmpty else { return }
+    var trackedAlready: [String: Set<RecordRef>] = [:]
+    for activity in try store.emailActivities(messageIds: replies.map(\.messageId)) {
+      if let messageId = activity.messageId {
+        trackedAlready[messageId, default: []].formUnion(activity.regarding)
+      }
+    }
+    var asked = Set<String>()
+    for request in try store.trackRequests(userId: user.id,
+                                           states: ["pending", "done", "failed"]) {
+      asked.insert("\(request.record) \(request.itemId)")
+    }
+    let exclusions = CaptureExclusions(organization: try store.organization(), user: user)
+    // Oldest first, as a user reading the thread would track them.
+    for reply in replies.reversed() {
+      if let from = reply.from, exclusions.exclusion(of: from) != nil { continue }
+      let itemId = ItemID.mail(messageId: reply.messageId).text
+      var records: [RecordRef] = []
+      for messageId in reply.references {
+        for activity in answered[messageId] ?? [] {
+          for ref in activity.regarding where !records.contains(ref) { records.append(ref) }
+        }
+      }
+      for ref in records where !(trackedAlready[reply.messageId]?.contains(ref) ?? false)
+        && !asked.contains("\(ref) \(itemId)") {
+        _ = try store.requestTracking(userId: user.id, record: ref, itemId: itemId, at: now)
+        asked.insert("\(ref) \(itemId)")
+      }
+    }
+  }
+
+  /// How many of the newest replies in the mailbox automatic reply tracking looks at.
+  static let autoTrackScan = 200
 
   /// The user's open requests made from this record: a request from another record does
   /// not make the item pending here (tracking it here too links this record as well).
@@ -233,11 +340,28 @@ public final class TimelineService: Sendable {
   }
 
   private func captureEmails(_ mail: any MailSource, addresses: Set<EmailAddress>,
-                             requests: [String: TrackRequest],
+                             trackedHere: Set<String>, exclusions: CaptureExclusions,
+                             record: RecordRef, requests: [String: TrackRequest],
                              indexing: (@Sendable (Int, Int) -> Void)?,
+                             names: inout ElsewhereNames,
                              into captured: inout Captured) throws {
     try mail.refresh(reporting: indexing)
-    let emails = try mail.newestMessages(matching: addresses, limit: limits.maxEmails)
+    var emails = try mail.newestMessages(matching: addresses, limit: limits.maxEmails)
+    // Replies to mail tracked here count among the newest emails like any other; one that
+    // also carries an address of the record is captured by that address. A reply from an
+    // excluded address is not captured as a reply.
+    var replyTo: [String: [String]] = [:]
+    if !trackedHere.isEmpty {
+      let byAddress = Set(emails.map(\.messageId))
+      for reply in try mail.replies(to: trackedHere, limit: limits.maxEmails)
+      where !byAddress.contains(reply.messageId) {
+        if let from = reply.from, exclusions.exclusion(of: from) != nil { continue }
+        replyTo[reply.messageId] = reply.references.filter(trackedHere.contains)
+        emails.append(reply)
+      }
+      emails.sort { a, b in a.date != b.date ? a.date > b.date : a.messageId < b.messageId }
+      if emails.count > limits.maxEmails { emails.removeLast(emails.count - limits.maxEmails) }
+    }
     let tracked = try store.emailActivities(
       messageIds: emails.map(\.messageId) + emails.compactMap(\.formerMessageId))
     var byMessageId: [String: Activity] = [:]
@@ -245,8 +369,13 @@ public final class TimelineService: Sendable {
     for email in emails {
       let itemId = ItemID.mail(messageId: email.messageId)
       captured.emails[itemId] = email
+      let reason: CaptureReason = replyTo[email.messageId] == nil ? .address : .reply
+      if let answered = replyTo[email.messageId] { captured.replies[itemId] = answered }
       if let activity = byMessageId[email.messageId] {
-        captured.items.append(TimelineService.trackedItem(activity, id: activity.id))
+        var item = TimelineService.trackedItem(activity, id: activity.id)
+        item.capturedAs = reason
+        item.trackedElsewhere = try names.elsewhere(activity, record: record)
+        captured.items.append(item)
         captured.activities.insert(activity.id)
         continue
       }
@@ -254,20 +383,26 @@ public final class TimelineService: Sendable {
       // (`capturedId`), so tracking it from another record links the same activity.
       if let former = email.formerMessageId, let activity = byMessageId[former] {
         captured.emails[ItemID.mail(messageId: former)] = email
-        captured.items.append(TimelineService.trackedItem(activity, id: activity.id))
+        var item = TimelineService.trackedItem(activity, id: activity.id)
+        item.capturedAs = reason
+        item.trackedElsewhere = try names.elsewhere(activity, record: record)
+        captured.items.append(item)
         captured.activities.insert(activity.id)
         continue
       }
       let id = itemId.text
-      captured.items.append(TimelineItem(
+      var item = TimelineItem(
         id: id, kind: .email, state: TimelineService.state(of: requests[id]),
         subject: email.subject, at: email.date, messageId: email.messageId, from: email.from,
-        fromName: email.fromName, to: email.to, cc: email.cc))
+        fromName: email.fromName, to: email.to, cc: email.cc)
+      item.capturedAs = reason
+      captured.items.append(item)
     }
   }
 
   private func captureMeetings(_ calendar: any CalendarSource, addresses: Set<EmailAddress>,
-                               requests: [String: TrackRequest], now: Date,
+                               record: RecordRef, requests: [String: TrackRequest], now: Date,
+                               names: inout ElsewhereNames,
                                into captured: inout Captured) throws {
     let window = meetingWindow(around: now)
     let meetings = try calendar.meetings(matching: addresses, startingIn: window,
@@ -295,17 +430,21 @@ public final class TimelineService: Sendable {
         if item.attendees.isEmpty { item.attendees = meeting.attendees }
         if item.location == nil { item.location = meeting.location }
         if item.details == nil { item.details = meeting.description }
+        item.capturedAs = .address
+        item.trackedElsewhere = try names.elsewhere(activity, record: record)
         captured.items.append(item)
         captured.activities.insert(activity.id)
         continue
       }
-      captured.items.append(TimelineItem(
+      var item = TimelineItem(
         id: id, kind: .appointment, state: TimelineService.state(of: requests[id]),
         subject: meeting.summary, at: meeting.start, end: meeting.end, uid: meeting.uid,
         recurrenceId: meeting.recurrenceId, from: meeting.organizer,
         fromName: meeting.organizerName, organizer: meeting.organizer,
         attendees: meeting.attendees, location: meeting.location, details: meeting.description,
-        isAllDay: meeting.isAllDay))
+        isAllDay: meeting.isAllDay)
+      item.capturedAs = .address
+      captured.items.append(item)
     }
   }
 

@@ -14,6 +14,9 @@ struct DemoCRM {
   let quoteSent: Date
   /// The calendar, for the tracked launch review and weekly-sync occurrence.
   let calendar: DemoCalendar
+  /// When Jörg's integration questions were sent: Sam tracked them on the CSV case, so on
+  /// Müller's opportunity they show as tracked elsewhere.
+  var questionsSent: Date? = nil
 
   var json: JSONOutput {
     .object([
@@ -196,6 +199,17 @@ struct DemoCRM {
         ("direction", "outgoing"), ("from", .string(Cast.sam.address)),
         ("to", .array([.string(Cast.zoe.address)])),
         ("cc", .array([.string(Cast.dana.address)])),
+        ("attachments", .array([])),
+      ]),
+      .object([
+        ("id", "act-integration-questions"), ("kind", "email"),
+        ("regarding", ref("case", "k-csv")),
+        ("subject", "Technische Fragen zur Integration"),
+        ("at", .string(ISO8601.format(questionsSent ?? clock.now))), ("owner", "sam"),
+        ("messageId", .string("<\(DemoMailbox.trackedElsewhereKey)@\(Cast.joerg.domain)>")),
+        ("direction", "incoming"), ("from", .string(Cast.joerg.address)),
+        ("to", .array([.string(Cast.dana.address)])),
+        ("cc", .array([.string(Cast.klaus.address)])),
         ("attachments", .array([])),
       ]),
       .object([

@@ -82,6 +82,10 @@ enum Cast {
   static let ines = DemoPerson(
     name: "Inés Ortega", address: "ines@cafeole.example", zone: .centralEurope)
 
+  /// Müller's outside buyer: on no record, she answers the tracked quote.
+  static let hanna = DemoPerson(
+    name: "Hanna Vogt", address: "hanna@vogt-beschaffung.example", zone: .centralEurope)
+
   // Nothing to do with any record.
   static let newsletter = DemoPerson(
     name: "SaaS Weekly", address: "news@saasweekly.example", zone: .fixed(minutes: -300))

@@ -18,6 +18,12 @@ enum DemoMailbox {
   static let trashKey = "ooo.klaus.4401"
   /// Dana's unfinished draft to Renée: related but never captured.
   static let draftKey = "draft.lumen.remise.0b2e"
+  /// Hanna Vogt, Müller's outside buyer whom no record knows, answers the tracked quote: on
+  /// the opportunity as a reply to tracked mail.
+  static let replyToTrackedKey = "hv.angebot.freigabe"
+  /// Jörg's integration questions: Sam tracked them on the CSV case (DemoCRM), so Müller's
+  /// opportunity shows them as tracked elsewhere.
+  static let trackedElsewhereKey = "jw.integration.fragen"
 
   static let quoteAttachment = DemoAttachment(
     name: "Angebot_Q-2026-118_Müller.pdf", contentType: "application/pdf",
@@ -107,7 +113,22 @@ enum DemoMailbox {
 
         """)),
     DemoMail(
-      key: "jw.integration.fragen", folders: [.inbox], daysAgo: 15, time: (14, 20),
+      key: replyToTrackedKey, folders: [.inbox], daysAgo: 17, time: (15, 40),
+      from: Cast.hanna, to: [Cast.dana], subject: "Re: Quote Q-2026-118 for Müller GmbH",
+      parent: trackedQuoteKey,
+      body: .plain("""
+        Dear Ms Reyes,
+
+        I handle procurement for Müller GmbH as their outside buyer. The quote is approved on
+        our side subject to the training days; please send the order form to me directly.
+
+        Best regards,
+        Hanna Vogt
+        Vogt Beschaffung
+
+        """)),
+    DemoMail(
+      key: trackedElsewhereKey, folders: [.inbox], daysAgo: 15, time: (14, 20),
       from: Cast.joerg, to: [Cast.dana], cc: [Cast.klaus],
       subject: "Technische Fragen zur Integration",
       body: .plain("""

@@ -137,7 +137,7 @@ public enum DemoWorkspace {
       let sent = try writeMaildir(at: manifest.maildir, clock: clock)
       let crm = DemoCRM(
         clock: clock, quoteSent: sent[DemoMailbox.trackedQuoteKey] ?? clock.now,
-        calendar: calendar)
+        calendar: calendar, questionsSent: sent[DemoMailbox.trackedElsewhereKey])
       try write(crm.json.serialized(pretty: true) + "\n", to: manifest.importFile)
       try createDirectory(manifest.calendarDirectory)
       for file in calendar.files {

@@ -89,7 +89,8 @@ public final class IMAPMailbox: RemoteMailbox, @unchecked Sendable {
 
   /// The header fields the index reads, and INTERNALDATE for a message without a Date.
   static let headerItems =
-    "INTERNALDATE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID DATE FROM TO CC SUBJECT)]"
+    "INTERNALDATE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID DATE FROM TO CC SUBJECT IN-REPLY-TO "
+      + "REFERENCES)]"
 
   public func capturedFolders() throws(RemoteMailboxError) -> [String] {
     let mailboxes = try perform { c throws(IMAPError) in try c.listMailboxes() }

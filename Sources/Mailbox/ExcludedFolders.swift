@@ -30,9 +30,7 @@ extension MailboxIndex {
     do {
       return try database.read { db in
         try Row.fetchOne(db, sql: """
-          SELECT mid, date, date_fallback, subject, from_addr, from_name, to_list, cc_list, folder,
-            former_mid
-          FROM message WHERE mid_hash = ? AND mid = ?
+          SELECT \(MailboxIndex.messageColumns) FROM message WHERE mid_hash = ? AND mid = ?
           """, arguments: [IndexSchema.midHash(messageId), messageId]
         ).map(MailboxIndex.captured)
       }

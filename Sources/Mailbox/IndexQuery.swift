@@ -64,9 +64,7 @@ extension MailboxIndex {
       }
     }
     let fetch = try db.cachedStatement(sql: """
-      SELECT mid, date, date_fallback, subject, from_addr, from_name, to_list, cc_list, folder,
-        former_mid
-      FROM message WHERE id = ?
+      SELECT \(messageColumns) FROM message WHERE id = ?
       """)
     var out: [CapturedEmail] = []
     out.reserveCapacity(chosen.count)
@@ -80,8 +78,13 @@ extension MailboxIndex {
     return out
   }
 
-  /// A `CapturedEmail` from a message row (mid, date, date_fallback, subject, from_addr,
-  /// from_name, to_list, cc_list, folder, former_mid).
+  /// The columns of `message` that `captured(_:)` reads, in its order.
+  static let messageColumns = """
+    mid, date, date_fallback, subject, from_addr, from_name, to_list, cc_list, folder,
+      former_mid, refs
+    """
+
+  /// A `CapturedEmail` from a message row (`messageColumns`).
   static func captured(_ row: Row) -> CapturedEmail {
     func list(_ text: String) -> [EmailAddress] {
       text.split(separator: ",").map { EmailAddress(normalized: String($0)) }
@@ -91,7 +94,60 @@ extension MailboxIndex {
       messageId: row[0], date: Date(timeIntervalSince1970: row[1]), dateIsFallback: row[2],
       subject: row[3], from: from.map { EmailAddress(normalized: $0) }, fromName: row[5],
       to: list(row[6]), cc: list(row[7]), folder: FileSystem.displayPath(row[8]),
-      formerMessageId: row[9])
+      formerMessageId: row[9],
+      references: (row[10] as String?).map { $0.split(separator: " ").map(String.init) } ?? [])
+  }
+
+  /// The `limit` newest messages whose In-Reply-To or References names any of
+  /// `messageIds`: per id, its newest `limit` references (a backward scan of the
+  /// `reference` key), each checked against the message's own `refs`.
+  public func replies(to messageIds: Set<String>, limit: Int) throws -> [CapturedEmail] {
+    guard limit > 0, !messageIds.isEmpty else { return [] }
+    do {
+      return try database.read { db in
+        let lookup = try db.cachedStatement(sql: """
+          SELECT message FROM reference WHERE ref_hash = ? ORDER BY date DESC LIMIT ?
+          """)
+        let fetch = try db.cachedStatement(
+          sql: "SELECT \(MailboxIndex.messageColumns) FROM message WHERE id = ?")
+        var seen = Set<Int64>()
+        var out: [CapturedEmail] = []
+        for messageId in messageIds.sorted() {
+          for row in try Int64.fetchAll(
+            lookup, arguments: [IndexSchema.midHash(messageId), limit])
+          where seen.insert(row).inserted {
+            guard let found = try Row.fetchOne(fetch, arguments: [row]) else { continue }
+            let email = MailboxIndex.captured(found)
+            if email.references.contains(where: messageIds.contains) { out.append(email) }
+          }
+        }
+        return MailboxIndex.newestFirst(out, limit: limit)
+      }
+    } catch {
+      throw MailSourceError.unreadable(path: indexDirectory.path, reason: "\(error)")
+    }
+  }
+
+  /// The `limit` newest messages that name any id in In-Reply-To or References.
+  public func newestReplies(limit: Int) throws -> [CapturedEmail] {
+    guard limit > 0 else { return [] }
+    do {
+      return try database.read { db in
+        MailboxIndex.newestFirst(try Row.fetchAll(db, sql: """
+          SELECT \(MailboxIndex.messageColumns) FROM message INDEXED BY message_reply_by_date
+          WHERE refs IS NOT NULL ORDER BY date DESC LIMIT ?
+          """, arguments: [limit]).map(MailboxIndex.captured), limit: limit)
+      }
+    } catch {
+      throw MailSourceError.unreadable(path: indexDirectory.path, reason: "\(error)")
+    }
+  }
+
+  /// Newest first, equal dates by Message-ID ascending, at most `limit`.
+  static func newestFirst(_ emails: [CapturedEmail], limit: Int) -> [CapturedEmail] {
+    Array(emails.sorted { a, b in
+      a.date != b.date ? a.date > b.date : a.messageId < b.messageId
+    }.prefix(limit))
   }
 
   /// The most of one message `message(messageId:)` reads: a message is read whole into
@@ -215,7 +271,8 @@ extension MailboxIndex {
       dateIsFallback: h.dateIsFallback, subject: h.subject,
       from: h.from.map { EmailAddress(normalized: $0) }, fromName: h.fromName,
       to: h.to.map { EmailAddress(normalized: $0) }, cc: h.cc.map { EmailAddress(normalized: $0) },
-      folder: FileSystem.displayPath(folder), formerMessageId: h.formerMessageId)
+      folder: FileSystem.displayPath(folder), formerMessageId: h.formerMessageId,
+      references: h.references)
   }
 
   /// An mbox message's bytes, its `From ` quoting undone, and the mbox file's mtime.

@@ -14,12 +14,13 @@ struct MessageWriter {
   private let insertFile: RawStatement
   private let insertAddress: RawStatement
   private let insertPosting: RawStatement
+  private let insertReference: RawStatement
 
   init(_ db: Database) throws {
     self.db = db
     insertMessage = RawStatement(try db.cachedStatement(sql: """
       INSERT INTO message(mid, mid_hash, date, date_fallback, subject, from_addr, from_name,
-        to_list, cc_list, folder, former_mid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        to_list, cc_list, folder, former_mid, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """))
     findMessage = RawStatement(try db.cachedStatement(
       sql: "SELECT id FROM message WHERE mid_hash = ? AND mid = ?"))
@@ -31,6 +32,8 @@ struct MessageWriter {
       try db.cachedStatement(sql: "INSERT INTO address(value) VALUES (?)"))
     insertPosting = RawStatement(try db.cachedStatement(
       sql: "INSERT INTO posting_new(address, date, message) VALUES (?, ?, ?)"))
+    insertReference = RawStatement(try db.cachedStatement(
+      sql: "INSERT INTO reference_new(ref_hash, date, message) VALUES (?, ?, ?)"))
   }
 
   /// Stores one file's message; true when the Message-ID was new to the index.
@@ -59,8 +62,17 @@ struct MessageWriter {
       m.bind(9, h.cc.joined(separator: ","))
       m.bind(10, folder)
       m.bind(11, h.formerMessageId)
+      m.bind(12, h.references.isEmpty ? nil : h.references.joined(separator: " "))
       try m.run()
       messageRow = db.lastInsertedRowID
+      for reference in h.references {
+        let r = insertReference
+        r.reset()
+        r.bind(1, IndexSchema.midHash(reference))
+        r.bind(2, h.date)
+        r.bind(3, messageRow)
+        try r.run()
+      }
       for a in h.allAddresses {
         let addressRow: Int64
         if let interned = addresses[a] {
@@ -104,6 +116,7 @@ struct MessageRemover {
   private let messageFacts: Statement
   private let addressId: Statement
   private let deletePosting: Statement
+  private let deleteReference: Statement
   private let deleteMessage: Statement
   private let refolder: Statement
 
@@ -118,10 +131,12 @@ struct MessageRemover {
       SELECT d.folder FROM file f JOIN dir d ON d.id = f.dir_id WHERE f.message = ? LIMIT 1
       """)
     messageFacts = try db.cachedStatement(
-      sql: "SELECT date, from_addr, to_list, cc_list, mid FROM message WHERE id = ?")
+      sql: "SELECT date, from_addr, to_list, cc_list, mid, refs FROM message WHERE id = ?")
     addressId = try db.cachedStatement(sql: "SELECT id FROM address WHERE value = ?")
     deletePosting = try db.cachedStatement(
       sql: "DELETE FROM posting WHERE address = ? AND date = ? AND message = ?")
+    deleteReference = try db.cachedStatement(
+      sql: "DELETE FROM reference WHERE ref_hash = ? AND date = ? AND message = ?")
     deleteMessage = try db.cachedStatement(sql: "DELETE FROM message WHERE id = ?")
     refolder = try db.cachedStatement(sql: "UPDATE message SET folder = ? WHERE id = ?")
   }
@@ -165,6 +180,11 @@ struct MessageRemover {
       for a in Set(all) {
         guard let id = try Int64.fetchOne(addressId, arguments: [a]) else { continue }
         try deletePosting.execute(arguments: [id, date, message])
+      }
+      let refs: String? = facts[5]
+      for reference in Set((refs ?? "").split(separator: " ")) {
+        try deleteReference.execute(
+          arguments: [IndexSchema.midHash(String(reference)), date, message])
       }
     }
     try deleteMessage.execute(arguments: [message])

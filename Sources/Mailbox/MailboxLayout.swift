@@ -366,6 +366,8 @@ struct IndexedHeader: Sendable {
   var fromName: String?
   var to: [String]
   var cc: [String]
+  /// The ids its In-Reply-To and References name, bounded (`MessageReferences`).
+  var references: [String]
 
   /// What dates a message whose Date header is missing or unreadable.
   enum DateFallback: Sendable {
@@ -412,6 +414,7 @@ struct IndexedHeader: Sendable {
     }
     to = IndexedHeader.normalized(h.to)
     cc = IndexedHeader.normalized(h.cc)
+    references = MessageReferences.bounded(inReplyTo: h.inReplyTo, references: h.references)
   }
 
   private static func normalized(_ list: [MailboxAddress]) -> [String] {

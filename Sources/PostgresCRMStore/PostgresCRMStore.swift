@@ -253,19 +253,21 @@ public final class PostgresCRMStore: CRMStore, @unchecked Sendable {
 
   static func user(_ session: PostgresSession, id: String) throws -> User? {
     try session.query("""
-      SELECT name, syncMethod, approved, testEnabled, showUntracked,
+      SELECT name, syncMethod, approved, testEnabled, showUntracked, trackReplies,
         ARRAY(SELECT e.address FROM userEmail e WHERE e.userId = u.id ORDER BY e.position),
         ARRAY(SELECT x.value FROM userExclusion x WHERE x.userId = u.id ORDER BY x.value)
       FROM "user" u WHERE id = \(id)
       """).first.map { row in
-      let (name, syncMethod, approved, testEnabled, showUntracked, emails, excluded) =
-        try row.decode((String, String, Bool, Bool, Bool, [String], [String]).self)
+      let (name, syncMethod, approved, testEnabled, showUntracked, trackReplies, emails,
+           excluded) =
+        try row.decode((String, String, Bool, Bool, Bool, Bool?, [String], [String]).self)
       return User(
         id: id, name: name, emails: addresses(emails),
         mailbox: MailboxSettings(syncMethod: SyncMethod(rawValue: syncMethod) ?? .none,
                                  approved: approved, testEnabled: testEnabled),
         showUntracked: showUntracked,
-        excludedAddresses: excluded.map(AddressExclusion.init(normalized:)))
+        excludedAddresses: excluded.map(AddressExclusion.init(normalized:)),
+        trackReplies: trackReplies)
     }
   }
 
@@ -380,6 +382,13 @@ public final class PostgresCRMStore: CRMStore, @unchecked Sendable {
   public func setShowUntracked(userId: String, _ value: Bool) throws {
     let changed = try connections.withConnection { session in
       try session.update("UPDATE \"user\" SET showUntracked = \(value) WHERE id = \(userId)")
+    }
+    if changed == 0 { throw CRMError.unknownUser(userId) }
+  }
+
+  public func setTrackReplies(userId: String, _ value: Bool) throws {
+    let changed = try connections.withConnection { session in
+      try session.update("UPDATE \"user\" SET trackReplies = \(value) WHERE id = \(userId)")
     }
     if changed == 0 { throw CRMError.unknownUser(userId) }
   }

@@ -15,7 +15,13 @@ enum PostgresSchema {
   /// Identifiers and text compare byte by byte, as in SQLite, whatever the database's locale.
   private static let text = "text COLLATE \"C\""
 
-  static let migrations: [String] = [v1, v2]
+  static let migrations: [String] = [v1, v2, v3]
+
+  /// The personal option "Track replies to tracked email automatically"; NULL until the
+  /// user chooses.
+  private static let v3 = """
+    ALTER TABLE "user" ADD COLUMN trackReplies boolean;
+    """
 
   /// Excluded addresses: the organization's (written by the import) and each user's own.
   /// A user changes only their own list (row-level security, as for track requests).
@@ -218,6 +224,7 @@ public enum PostgresTeamRoles {
       "GRANT INSERT, UPDATE ON activity, activityRegarding, activityAddress, attachment, "
         + "trackRequest TO \(role)",
       "GRANT UPDATE (showUntracked) ON \"user\" TO \(role)",
+      "GRANT UPDATE (trackReplies) ON \"user\" TO \(role)",
     ]
   }
 }

@@ -59,6 +59,10 @@ public enum CRMStoreContract {
     Check(name: "the personal option is stored per user", body: settings),
     Check(name: "excluded addresses read back sorted, and users add and remove their own",
           body: excludedAddresses),
+    Check(name: "replies to tracked email are tracked automatically only once a user chooses so",
+          body: trackRepliesOption),
+    Check(name: "an activity linked from another record keeps the owner who tracked it first",
+          body: linkedActivityKeepsOwner),
   ]
 
   // MARK: - The content every check starts from
@@ -475,6 +479,42 @@ public enum CRMStoreContract {
     #expect(throws: CRMError.unknownUser("zoe")) {
       try store.setShowUntracked(userId: "zoe", true)
     }
+  }
+
+  static func trackRepliesOption(_ maker: CRMStoreMaker) throws {
+    let store = try maker.make(world)
+    // Not chosen yet: nil, which the config file's default then decides.
+    #expect(try store.users().map(\.trackReplies) == [nil, nil, nil])
+    try store.setTrackReplies(userId: "eli", true)
+    try store.setTrackReplies(userId: "dana", false)
+    #expect(try store.user(matching: "eli@contoso.example")?.trackReplies == true)
+    #expect(try store.user(matching: "dana")?.trackReplies == false)
+    #expect(try store.user(matching: "fay")?.trackReplies == nil)
+    try store.setTrackReplies(userId: "eli", false)
+    #expect(try store.user(matching: "eli")?.trackReplies == false)
+    // The other personal option is its own.
+    #expect(try store.user(matching: "eli")?.showUntracked == false)
+    #expect(throws: CRMError.unknownUser("zoe")) {
+      try store.setTrackReplies(userId: "zoe", true)
+    }
+  }
+
+  static func linkedActivityKeepsOwner(_ maker: CRMStoreMaker) throws {
+    let store = try maker.make(world)
+    let first = try store.requestTracking(userId: "dana", record: fabrikam,
+                                          itemId: "mail:<m7@fabrikam.example>", at: now)
+    let id = try store.completeTracking(requestId: first.id,
+                                        activity: email("<m7@fabrikam.example>"), attachments: [])
+    var linked = email("<m7@fabrikam.example>")
+    linked.owner = "eli"
+    let second = try store.requestTracking(userId: "eli", record: ann,
+                                           itemId: "mail:<m7@fabrikam.example>", at: now)
+    #expect(try store.completeTracking(requestId: second.id, activity: linked,
+                                       attachments: []) == id)
+    let found = try store.emailActivities(messageIds: ["<m7@fabrikam.example>"])
+    #expect(found.map(\.owner) == ["dana"])
+    #expect(found.map(\.regarding) == [[fabrikam, ann]])
+    #expect(try store.activities(regarding: ann).filter { $0.id == id }.map(\.owner) == ["dana"])
   }
 
   static func excludedAddresses(_ maker: CRMStoreMaker) throws {

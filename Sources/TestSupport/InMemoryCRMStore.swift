@@ -150,6 +150,15 @@ public final class InMemoryCRMStore: CRMStore, @unchecked Sendable {
     }
   }
 
+  public func setTrackReplies(userId: String, _ value: Bool) throws {
+    try locked {
+      guard let index = content.users.firstIndex(where: { $0.id == userId }) else {
+        throw CRMError.unknownUser(userId)
+      }
+      content.users[index].trackReplies = value
+    }
+  }
+
   public func addExcludedAddress(userId: String, _ exclusion: AddressExclusion) throws {
     try locked {
       guard let index = content.users.firstIndex(where: { $0.id == userId }) else {

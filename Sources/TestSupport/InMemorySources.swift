@@ -66,6 +66,28 @@ public final class InMemoryMailbox: MailSource, @unchecked Sendable {
     }
   }
 
+  public func replies(to messageIds: Set<String>, limit: Int) throws -> [CapturedEmail] {
+    newest(limit: limit) { !$0.references.allSatisfy { !messageIds.contains($0) } }
+  }
+
+  public func newestReplies(limit: Int) throws -> [CapturedEmail] {
+    newest(limit: limit) { !$0.references.isEmpty }
+  }
+
+  /// The `limit` newest messages in folders that count whose header passes `test`.
+  private func newest(limit: Int, _ test: (CapturedEmail) -> Bool) -> [CapturedEmail] {
+    locked {
+      var seen = Set<String>()
+      var found: [CapturedEmail] = []
+      for header in messages.map(\.header) where !Self.isExcluded(header.folder)
+        && test(header) && seen.insert(header.messageId).inserted {
+        found.append(header)
+      }
+      found.sort { a, b in a.date != b.date ? a.date > b.date : a.messageId < b.messageId }
+      return Array(found.prefix(max(0, limit)))
+    }
+  }
+
   public func message(messageId: String) throws -> MessageContent {
     try locked {
       if let override = readOverrides[messageId] { return try override.get() }
@@ -139,12 +161,14 @@ extension MessageContent {
   public static func email(_ messageId: String, at date: Date, subject: String, from: String,
                            fromName: String? = nil, to: [String], cc: [String] = [],
                            body: String = "", attachments: [AttachmentContent] = [],
-                           folder: String = "INBOX") -> MessageContent {
+                           folder: String = "INBOX", references: [String] = [])
+    -> MessageContent {
     MessageContent(
       header: CapturedEmail(messageId: messageId, date: date, subject: subject,
                             from: EmailAddress(normalized: from), fromName: fromName,
                             to: to.map(EmailAddress.init(normalized:)),
-                            cc: cc.map(EmailAddress.init(normalized:)), folder: folder),
+                            cc: cc.map(EmailAddress.init(normalized:)), folder: folder,
+                            references: references),
       plainText: body, attachments: attachments)
   }
 }

@@ -16,6 +16,7 @@ enum OptionName: String, Sendable, CaseIterable, CustomStringConvertible {
   case meetingWindowHours = "meeting-window-hours"
   case theme, record, json, item
   case showUntracked = "show-untracked"
+  case trackReplies = "track-replies"
   case exclude, include
   case reset
   case prepareOnly = "prepare-only"

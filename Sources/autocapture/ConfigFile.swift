@@ -16,7 +16,7 @@ struct ConfigFile {
   /// The keys a config file may hold. `now` is left out: it fixes the clock, for one run;
   /// so is `imap-password-command`: each `[[imap]]` account names its own.
   static let keys: [OptionName] = WorkspaceOptions.specs.map(\.name)
-    .filter { $0 != .now && $0 != .imapPasswordCommand } + [.theme]
+    .filter { $0 != .now && $0 != .imapPasswordCommand } + [.theme, .trackReplies]
 
   /// The config file's path. Plain strings, not `URL`: building the first `URL` of a
   /// process cost ~0.4 ms, a noticeable share of a one-shot command.
@@ -62,6 +62,7 @@ struct ConfigFile {
     var config = ConfigFile()
     config.options = try WorkspaceOptions(values)
     config.theme = try values.value(.theme)
+    config.options.trackRepliesByDefault = try values.yesNo(.trackReplies)
     return config
   }
 
@@ -106,6 +107,14 @@ struct ConfigFile {
       }
     }
 
+    /// A TOML boolean, or the words `settings` takes (`yes`/`no`, `on`/`off`).
+    func yesNo(_ name: OptionName) throws -> Bool? {
+      guard let value = table[name.rawValue] else { return nil }
+      if let b = value.bool { return b }
+      if let s = value.string, let b = SettingsCommand.yesNo(s) { return b }
+      throw CLIError("config file \(path): '\(name)' must be true or false")
+    }
+
     /// Out of range is refused here, naming the file, rather than later as if typed.
     func integer(_ name: OptionName) throws -> Int? {
       let limit = name == .meetingWindowHours ? WorkspaceOptions.maxMeetingWindowHours : .max
@@ -140,6 +149,7 @@ extension WorkspaceOptions {
     o.now = o.now ?? defaults.now
     o.maxEmails = o.maxEmails ?? defaults.maxEmails
     o.meetingWindowHours = o.meetingWindowHours ?? defaults.meetingWindowHours
+    o.trackRepliesByDefault = o.trackRepliesByDefault ?? defaults.trackRepliesByDefault
     return o
   }
 }

@@ -8,6 +8,8 @@ struct SettingsCommand {
     options: [
       .value(.showUntracked, "yes|no",
              "Set \"Show email not tracked in the Activities list\": yes or no."),
+      .value(.trackReplies, "yes|no",
+             "Set \"Track replies to tracked email automatically\": yes or no."),
       .repeated(.exclude, "ADDRESS",
                 "Add an address, or a whole @domain, to your excluded addresses."),
       .repeated(.include, "ADDRESS",
@@ -17,12 +19,19 @@ struct SettingsCommand {
 
   var options: WorkspaceOptions
   var showUntracked: String?
+  var trackReplies: Bool?
   var exclude: [AddressExclusion]
   var include: [AddressExclusion]
 
   init(_ arguments: ParsedArguments) throws {
     options = try WorkspaceOptions(arguments)
     showUntracked = arguments.value(.showUntracked)
+    if let text = arguments.value(.trackReplies) {
+      guard let value = SettingsCommand.yesNo(text) else {
+        throw CLIError.usage("bad value for --track-replies: '\(text)' (yes or no)")
+      }
+      trackReplies = value
+    }
     func exclusions(_ name: OptionName) throws -> [AddressExclusion] {
       var result: [AddressExclusion] = []
       for text in arguments.values(name) {
@@ -36,6 +45,15 @@ struct SettingsCommand {
     }
     exclude = try exclusions(.exclude)
     include = try exclusions(.include)
+  }
+
+  /// `yes`/`no` and their synonyms, as `--show-untracked` takes them; nil for anything else.
+  static func yesNo(_ text: String) -> Bool? {
+    switch text.lowercased() {
+    case "yes", "true", "on": return true
+    case "no", "false", "off": return false
+    default: return nil
+    }
   }
 
   func run() throws {
@@ -54,6 +72,13 @@ struct SettingsCommand {
       default: throw CLIError.usage("bad value for --show-untracked: '\(showUntracked)' (yes or no)")
       }
       try ws.store.setShowUntracked(userId: user.id, user.showUntracked)
+    }
+    if let trackReplies {
+      guard permissions.personalOptionOffered else {
+        throw CLIError("the option is not offered: auto capture is turned off for the organization")
+      }
+      try ws.store.setTrackReplies(userId: user.id, trackReplies)
+      user.trackReplies = trackReplies
     }
     // Only the user's own list changes here; the organization's is the import's.
     for exclusion in include {
@@ -76,6 +101,14 @@ struct SettingsCommand {
       Console.line("\(option): \(user.showUntracked ? "Yes" : "No")")
     } else {
       Console.line("\(option): not offered (auto capture is off)")
+    }
+    let replies = "Track replies to tracked email automatically"
+    if current.personalOptionOffered {
+      Console.line("\(replies): \(ws.service.tracksReplies(user) ? "Yes" : "No")"
+        + (user.trackReplies == nil ? " (not chosen: the config file's track-replies, else No)"
+          : ""))
+    } else {
+      Console.line("\(replies): not offered (auto capture is off)")
     }
     Console.line("mailbox sync method: \(user.mailbox.syncMethod.displayName)"
       + (user.mailbox.syncMethod == .serverSideSync

@@ -25,8 +25,12 @@ struct TrackCommand {
   func run() throws {
     let ws = try Workspace.open(options)
     let ref = try ws.record(record)
-    let request = try ws.service.track(itemId: item, record: ref, user: ws.user,
-                                       now: try ws.options.resolvedNow())
+    let (request, tracked) = try ws.service.trackItem(itemId: item, record: ref, user: ws.user,
+                                                      now: try ws.options.resolvedNow())
     print(request.id)
+    // Standard output stays the request id alone (docs/commands.md); the link is said aside.
+    if let elsewhere = TrackedElsewhere.summary(tracked.trackedElsewhere) {
+      Console.error("linking to this record; already tracked: \(elsewhere)")
+    }
   }
 }

@@ -51,7 +51,8 @@ struct Workspace {
       index = nil
     }
     service = TimelineService(store: store, mail: index, calendar: calendar,
-                              limits: try options.limits())
+                              limits: try options.limits(),
+                              trackRepliesByDefault: options.trackRepliesByDefault ?? false)
     guard let user = try store.user(matching: userName) else {
       throw CRMError.unknownUser(userName)
     }

@@ -35,6 +35,9 @@ struct WorkspaceOptions {
   var now: String?
   var maxEmails: Int?
   var meetingWindowHours: Int?
+  /// "Track replies to tracked email automatically" for a user who has not chosen in
+  /// settings: the config file's `track-replies` (no command-line option sets it).
+  var trackRepliesByDefault: Bool?
 
   static let specs: [OptionSpec] = [
     .value(.db, "PATH", "The shared CRM database: an SQLite file, or a postgresql:// URL."),

@@ -273,10 +273,11 @@ import Testing
       {"shown":true,"matches":[{"address":"ann@fabrikam.example","field":"from","reason":\
       "opportunity contact c-ann; linked account a-fab top-50 contact c-ann"},\
       {"address":"bo@northwind.example","field":"cc","reason":"stakeholder c-bo"}],\
-      "notShown":null}
+      "notShown":null,"capturedAs":"address","repliesTo":[],"trackedElsewhere":[]}
       """)
     let hidden = try World().why("mail:<other@elsewhere.example>")
     #expect(hidden.json.serialized()
-      == #"{"shown":false,"matches":[],"notShown":"no address of the record"}"#)
+      == #"{"shown":false,"matches":[],"notShown":"no address of the record","capturedAs":null,"#
+      + #""repliesTo":[],"trackedElsewhere":[]}"#)
   }
 }

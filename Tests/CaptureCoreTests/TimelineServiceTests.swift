@@ -505,6 +505,9 @@ private struct EveryonesRequests: CRMStore {
   func setShowUntracked(userId: String, _ value: Bool) throws {
     try base.setShowUntracked(userId: userId, value)
   }
+  func setTrackReplies(userId: String, _ value: Bool) throws {
+    try base.setTrackReplies(userId: userId, value)
+  }
   func addExcludedAddress(userId: String, _ exclusion: AddressExclusion) throws {
     try base.addExcludedAddress(userId: userId, exclusion)
   }
