@@ -10,7 +10,7 @@ import GRDB
 enum Schema {
   /// The `PRAGMA user_version` the last migration sets. Each new migration must raise it:
   /// opening a file whose `user_version` equals this skips the migrator altogether.
-  static let version = 3
+  static let version = 4
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -36,6 +36,26 @@ enum Schema {
         PRAGMA user_version = 3;
         """)
     }
+    // The audit trail of untracking and moving (issue 22): no foreign key to the activity,
+    // which an untrack may delete; the entry outlives it.
+    migrator.registerMigration("v4-trackingAudit") { db in
+      try db.execute(sql: """
+        CREATE TABLE trackingAudit (
+          id TEXT PRIMARY KEY NOT NULL,
+          at TEXT NOT NULL,
+          userId TEXT NOT NULL REFERENCES user(id),
+          activityId TEXT NOT NULL,
+          itemId TEXT NOT NULL,
+          fromRecordType TEXT NOT NULL,
+          fromRecordId TEXT NOT NULL,
+          toRecordType TEXT,
+          toRecordId TEXT,
+          CHECK ((toRecordType IS NULL) = (toRecordId IS NULL))
+        );
+        CREATE INDEX trackingAudit_item ON trackingAudit(itemId, at);
+        PRAGMA user_version = 4;
+        """)
+    }
     return migrator
   }
 
@@ -45,6 +65,7 @@ enum Schema {
     "stakeholder", "supportCase", "recordEmail", "customEntityType", "lookupDeclaration",
     "customRecord", "lookupValue", "activity", "activityRegarding", "activityAddress",
     "attachment", "trackRequest", "organizationExclusion", "userExclusion",
+    "trackingAudit",
   ]
 
   /// Record emails live in one table keyed by record type and id (`account`, `contact`,

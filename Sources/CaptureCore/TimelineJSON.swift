@@ -12,7 +12,23 @@ public enum TimelineJSON {
       ("notice", .optional(timeline.notice)),
       ("items", .array(timeline.items.map(encode))),
       ("problems", .array(timeline.problems.map(JSONOutput.string))),
+      ("emailsShown", .int(timeline.emailsShown)),
+      ("emailsMatched", .int(timeline.emailsMatched)),
+      ("emailsMatchedIsLowerBound", .bool(timeline.emailsMatchedIsLowerBound)),
     ])
+  }
+
+  /// An item's audit trail (`history`, only on items that have one).
+  static func history(_ list: [ItemHistory]) -> JSONOutput {
+    .array(list.map { h in
+      .object([
+        ("at", .string(ISO8601.format(h.entry.at))),
+        ("by", .string(h.entry.userId)),
+        ("action", .string(h.entry.to == nil ? "untrack" : "move")),
+        ("from", .string(h.entry.from.description)),
+        ("to", .optional(h.entry.to?.description)),
+      ])
+    })
   }
 
   static func addresses(_ list: [EmailAddress]) -> JSONOutput {
@@ -59,6 +75,7 @@ public enum TimelineJSON {
       ]
       if let end = item.end { fields.append(("end", .string(ISO8601.format(end)))) }
     }
+    if !item.history.isEmpty { fields.append(("history", history(item.history))) }
     return .object(fields)
   }
 }

@@ -33,14 +33,21 @@ public final class TimelineService: Sendable {
   /// The timeline of `record` for `user` at `now`: tracked activities regarding it merged
   /// with the items captured from the user's mailbox and calendar, newest first.
   /// `indexing` hears the progress of the mailbox index's catch-up first (`MailSource`).
-  public func timeline(for record: RecordRef, user: User, now: Date,
+  /// `emailLimit` shows that many of the newest emails instead of `limits.maxEmails` (the
+  /// TUI's "50 more").
+  public func timeline(for record: RecordRef, user: User, now: Date, emailLimit: Int? = nil,
                        indexing: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil)
     throws -> Timeline {
-    try timelineAndCapture(for: record, user: user, now: now, indexing: indexing).timeline
+    try timelineAndCapture(for: record, user: user, now: now, emailLimit: emailLimit,
+                           indexing: indexing).timeline
   }
 
+  /// The most matching emails a timeline counts for "50 newest of 312": counting is one
+  /// pass over the private index's postings, bounded so a huge mailbox stays quick.
+  public static let emailCountBound = 10_000
+
   /// The timeline and what the user's own sources put on it (which `explain` also reads).
-  func timelineAndCapture(for record: RecordRef, user: User, now: Date,
+  func timelineAndCapture(for record: RecordRef, user: User, now: Date, emailLimit: Int? = nil,
                           indexing: (@Sendable (_ done: Int, _ total: Int) -> Void)?)
     throws -> (timeline: Timeline, captured: Captured, permissions: CapturePermissions) {
     guard let summary = try store.recordSummary(record) else {
@@ -48,21 +55,26 @@ public final class TimelineService: Sendable {
     }
     let permissions = try permissions(for: user)
     let captured = permissions.viewRefusal == nil
-      ? try capturedItems(for: record, user: user, now: now, indexing: indexing) : Captured()
+      ? try capturedItems(for: record, user: user, now: now, emailLimit: emailLimit,
+                          indexing: indexing) : Captured()
     var items = captured.items
     for activity in try store.activities(regarding: record)
     where !captured.activities.contains(activity.id) {
       items.append(TimelineService.trackedItem(activity, id: activity.id))
     }
     try inferMissingDirections(&items)
+    try attachHistory(&items)
     // Newest first; equal times by Message-ID (docs/capture-rules.md), then UID, then id.
     items.sort { a, b in
       if a.at != b.at { return a.at > b.at }
       let ka = a.messageId ?? a.uid ?? a.id, kb = b.messageId ?? b.uid ?? b.id
       return ka != kb ? ka < kb : a.id < b.id
     }
-    let timeline = Timeline(record: summary, notice: permissions.viewRefusal, items: items,
+    var timeline = Timeline(record: summary, notice: permissions.viewRefusal, items: items,
                             problems: captured.problems)
+    timeline.emailsShown = captured.emails.count - captured.formerIds
+    timeline.emailsMatched = max(captured.emailsMatched, timeline.emailsShown)
+    timeline.emailsMatchedIsLowerBound = captured.emailsMatched >= TimelineService.emailCountBound
     return (timeline, captured, permissions)
   }
 
@@ -107,10 +119,11 @@ public final class TimelineService: Sendable {
   /// Records a request to track `itemId` from `record`; returns at once (the copy happens
   /// at the next sync). Throws `NotAllowed` with the reason when the user may not track,
   /// and `CRMError.unknownItem` when the item is not on the record's timeline.
-  public func track(itemId: String, record: RecordRef, user: User, now: Date) throws
-    -> TrackRequest {
+  /// `emailLimit` is the timeline's, when it shows more than `limits.maxEmails`.
+  public func track(itemId: String, record: RecordRef, user: User, now: Date,
+                    emailLimit: Int? = nil) throws -> TrackRequest {
     if let refusal = try permissions(for: user).trackRefusal { throw NotAllowed(refusal) }
-    let timeline = try timeline(for: record, user: user, now: now)
+    let timeline = try timeline(for: record, user: user, now: now, emailLimit: emailLimit)
     // An item keeps answering to its captured id after it is tracked (ids are stable).
     guard let item = timeline.items.first(where: { $0.id == itemId })
       ?? timeline.items.first(where: { capturedId(of: $0) == itemId }) else {
@@ -193,12 +206,19 @@ public final class TimelineService: Sendable {
     var meetings: [ItemID: CapturedMeeting] = [:]
     var activities = Set<String>()
     var problems: [String] = []
+    /// The record's address set, exclusions applied (empty without a mailbox).
+    var addresses = Set<EmailAddress>()
+    /// How many emails of the mailbox match the address set (bounded), and how many entries
+    /// of `emails` are a second key (a former synthetic id) for an email already there.
+    var emailsMatched = 0
+    var formerIds = 0
   }
 
   /// The items `user`'s mailbox and calendar put on `record`'s timeline at `now` by the
   /// capture rules; the caller has checked that the user may see untracked items. The
   /// timeline shows them, and the sync copies nothing else.
   private func capturedItems(for record: RecordRef, user: User, now: Date,
+                             emailLimit: Int? = nil,
                              indexing: (@Sendable (Int, Int) -> Void)?) throws -> Captured {
     var captured = Captured()
     // An address the organization or the user excludes makes nothing match, so an item
@@ -209,7 +229,8 @@ public final class TimelineService: Sendable {
     guard !addresses.isEmpty else { return captured }
     let requests = try requestsByItem(user: user, record: record)
     if let mail {
-      try captureEmails(mail, addresses: addresses, requests: requests, indexing: indexing,
+      try captureEmails(mail, addresses: addresses, requests: requests,
+                        limit: max(0, emailLimit ?? limits.maxEmails), indexing: indexing,
                         into: &captured)
       captured.problems += mail.problems.map(\.description)
     }
@@ -233,11 +254,15 @@ public final class TimelineService: Sendable {
   }
 
   private func captureEmails(_ mail: any MailSource, addresses: Set<EmailAddress>,
-                             requests: [String: TrackRequest],
+                             requests: [String: TrackRequest], limit: Int,
                              indexing: (@Sendable (Int, Int) -> Void)?,
                              into captured: inout Captured) throws {
     try mail.refresh(reporting: indexing)
-    let emails = try mail.newestMessages(matching: addresses, limit: limits.maxEmails)
+    let emails = try mail.newestMessages(matching: addresses, limit: limit)
+    captured.addresses = addresses
+    // Counted only when the limit was reached: fewer found are all there are.
+    captured.emailsMatched = emails.count < limit ? emails.count
+      : try mail.countMessages(matching: addresses, bound: TimelineService.emailCountBound)
     let tracked = try store.emailActivities(
       messageIds: emails.map(\.messageId) + emails.compactMap(\.formerMessageId))
     var byMessageId: [String: Activity] = [:]
@@ -254,6 +279,7 @@ public final class TimelineService: Sendable {
       // (`capturedId`), so tracking it from another record links the same activity.
       if let former = email.formerMessageId, let activity = byMessageId[former] {
         captured.emails[ItemID.mail(messageId: former)] = email
+        captured.formerIds += 1
         captured.items.append(TimelineService.trackedItem(activity, id: activity.id))
         captured.activities.insert(activity.id)
         continue
@@ -365,7 +391,9 @@ public final class TimelineService: Sendable {
     }
     switch itemId {
     case .mail(let messageId):
-      guard let mail, let email = captured.emails[itemId] else {
+      guard let mail,
+            let email = try captured.emails[itemId]
+              ?? olderThanShown(messageId, in: mail, matching: captured.addresses) else {
         throw SyncRefusal.notOnTimeline(source: "mailbox", "\(request.itemId) is not among "
           + "the messages your mailbox puts on the timeline of \(request.record)")
       }
@@ -406,6 +434,17 @@ public final class TimelineService: Sendable {
         organizer: meeting.organizer, attendees: meeting.attendees, location: meeting.location)
       return (activity, [])
     }
+  }
+
+  /// A message beyond the newest shown that the record's addresses still capture (From, To
+  /// or Cc in `addresses`, in a folder that counts): the email limit does not apply at sync
+  /// (docs/capture-rules.md), so an item shown by "50 more", or one that aged out of view
+  /// while pending, is still copied.
+  private func olderThanShown(_ messageId: String, in mail: any MailSource,
+                              matching addresses: Set<EmailAddress>) throws -> CapturedEmail? {
+    guard let email = try mail.indexedMessage(messageId: messageId) else { return nil }
+    let fields = [email.from].compactMap { $0 } + email.to + email.cc
+    return fields.contains(where: addresses.contains) ? email : nil
   }
 
   static func newActivityId() -> String {
