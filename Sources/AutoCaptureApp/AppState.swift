@@ -24,8 +24,8 @@ public enum Confirmation: Hashable, Sendable {
   public var question: String {
     switch self {
     case .untrack(let item, let from):
-      return "Untrack \(Confirmation.describe(item)) from \(from.name)? Nobody sees it there "
-        + "any more; if it is on no other record, its owner sees it private again."
+      return "Untrack \(Confirmation.describe(item)) from \(from.name)? It leaves this "
+        + "record's timeline; if it is on no other record, its owner sees it private again."
     case .move(let item, let from, let to):
       return "Move \(Confirmation.describe(item)) from \(from.name) to \(to.name)?"
     }
