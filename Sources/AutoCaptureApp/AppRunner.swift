@@ -318,7 +318,8 @@ public final class AppRunner {
     case .explain(let itemId, let ref):
       work.async {
         do {
-          let explanation = try service.explain(itemId: itemId, record: ref, user: user, now: now)
+          let explanation = try service.explain(itemId: itemId, record: ref, user: user, now: now,
+                                                emailLimit: emailLimit)
           inbox.post(.explained(itemId: itemId, lines: explanation.lines))
         } catch {
           inbox.post(.explainFailed(itemId: itemId, AppRunner.describe(error)))

@@ -163,6 +163,12 @@ import Testing
                                           emailLimit: 100)
     #expect(more.emailsShown == 100 && more.emailsMatched == 120)
     #expect(more.items.contains { $0.id == "mail:<n99@fabrikam.example>" })
+    // Why agrees with the timeline it is asked from.
+    #expect(try world.service.explain(itemId: "mail:<n99@fabrikam.example>", record: T.fabrikam,
+                                      user: T.dana, now: Self.now).notShown
+      == "older than the 50 newest")
+    #expect(try world.service.explain(itemId: "mail:<n99@fabrikam.example>", record: T.fabrikam,
+                                      user: T.dana, now: Self.now, emailLimit: 100).shown)
     // An email shown only by "more" is tracked and copied at sync.
     _ = try world.service.track(itemId: "mail:<n99@fabrikam.example>", record: T.fabrikam,
                                 user: T.dana, now: Self.now, emailLimit: 100)
