@@ -94,7 +94,8 @@ public struct Timeline: Hashable, Sendable {
   /// all ("50 newest of 312"); both 0 without a mailbox or when untracked mail is withheld.
   public var emailsShown = 0
   public var emailsMatched = 0
-  /// True when counting stopped at `TimelineService.emailCountBound`: at least that many.
+  /// True when counting stopped at its bound (`TimelineService.emailCountStep`): at least
+  /// that many.
   public var emailsMatchedIsLowerBound = false
   public init(record: RecordSummary, notice: String?, items: [TimelineItem], problems: [String] = []) {
     self.record = record; self.notice = notice; self.items = items; self.problems = problems

@@ -173,6 +173,14 @@ import Testing
     _ = try world.service.track(itemId: "mail:<n99@fabrikam.example>", record: T.fabrikam,
                                 user: T.dana, now: Self.now, emailLimit: 100)
     #expect(try world.sync().map(\.state.name) == ["done"])
+    // Counting stops at the next thousand above the number shown.
+    world.mailbox = InMemoryMailbox(Self.manyEmails(1_050))
+    let big = try world.timeline()
+    #expect(big.emailsMatched == 1_000 && big.emailsMatchedIsLowerBound)
+    let wide = try world.service.timeline(for: T.fabrikam, user: T.dana, now: Self.now,
+                                          emailLimit: 1_000)
+    #expect(wide.emailsShown == 1_000 && wide.emailsMatched == 1_050)
+    #expect(!wide.emailsMatchedIsLowerBound && wide.hasMoreEmails)
     let few = T.World()
     let timeline = try few.timeline()
     #expect(timeline.emailsShown == timeline.emailsMatched && !timeline.hasMoreEmails)
