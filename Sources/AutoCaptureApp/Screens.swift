@@ -159,7 +159,8 @@ public enum Screens {
   static func drawHeader(_ buffer: inout ScreenBuffer, _ state: AppState) {
     buffer.fill(Rect(x: 0, y: 0, width: state.width, height: 1), role: .header)
     var title = " AutoCapture"
-    if let record = state.currentRecord {
+    // While a move's record is picked, the timeline (and so the header) is the origin's.
+    if let record = state.moving?.from ?? state.currentRecord {
       title += " │ \(record.name) · \(typeLabel(record))"
     }
     let user = "\(state.user.name) (\(state.user.id)) "
@@ -195,7 +196,7 @@ public enum Screens {
                           _ context: RenderContext) -> Int {
     let focused = state.focus == .records && state.overlay == nil
     let box = Box(rect, border: .solid, role: focused ? .borderFocused : .border,
-                  title: state.moving == nil ? "Records" : "Move to which record?",
+                  title: state.moving == nil ? "Records" : "Move to a record",
                   unicode: context.unicode)
     var inner = box.draw(into: &buffer)
     buffer.fill(inner, role: .normal)

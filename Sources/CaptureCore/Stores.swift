@@ -30,7 +30,7 @@ public enum CRMError: Error, Equatable, Sendable, CustomStringConvertible {
         + "your mailbox or calendar)"
     case .unknownTrackRequest(let i): return "unknown track request '\(i)'"
     case .notTracked(let item, let record):
-      return "'\(item)' is not tracked on \(record): nothing to untrack"
+      return "'\(item)' is not tracked on \(record) (untracked already, or never tracked there)"
     case .newerSchema(let p, let f):
       return "\(p) was written by a newer AutoCapture (schema \(f)); upgrade to open it"
     case .notACRMDatabase(let p, let isEmpty):

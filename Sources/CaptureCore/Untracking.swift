@@ -36,7 +36,14 @@ extension TimelineService {
         throw NotAllowed("it is already on \(fromSummary.name): pick another record to move it to")
       }
     }
-    guard let activity = try trackedActivity(itemId, on: record) else {
+    let candidates = try trackedActivities(itemId)
+    guard let activity = candidates.first(where: { $0.regarding.contains(record) }) else {
+      // Shown as tracked here because the user's own mailbox has it, but linked elsewhere.
+      if let elsewhere = candidates.first(where: { !$0.regarding.isEmpty }) {
+        let names = try elsewhere.regarding.map { try store.recordSummary($0)?.name ?? "\($0)" }
+        throw NotAllowed("it is tracked on \(names.joined(separator: ", ")), not on "
+          + "\(fromSummary.name): open that record to untrack or move it")
+      }
       throw CRMError.notTracked(item: itemId, record: record)
     }
     guard activity.kind == .email || activity.kind == .appointment else {
@@ -53,10 +60,10 @@ extension TimelineService {
     return UntrackOutcome(activity: activity, entry: entry, deleted: deleted)
   }
 
-  /// The tracked activity `itemId` names that regards `record`: by activity id (an occurrence
-  /// tile of a series-level activity, `act-1/20261123T100000Z`, names the series), else by
-  /// the Message-ID or UID and recurrence id of a captured id.
-  func trackedActivity(_ itemId: String, on record: RecordRef) throws -> Activity? {
+  /// The tracked activities `itemId` may name: by activity id (an occurrence tile of a
+  /// series-level activity, `act-1/20261123T100000Z`, names the series), else by the
+  /// Message-ID or UID and recurrence id of a captured id (the occurrence's own first).
+  func trackedActivities(_ itemId: String) throws -> [Activity] {
     var candidates: [Activity] = []
     if let activity = try store.activity(id: itemId) {
       candidates = [activity]
@@ -73,7 +80,7 @@ extension TimelineService {
               let series = try store.activity(id: String(itemId[..<slash])) {
       candidates = [series]
     }
-    return candidates.first { $0.regarding.contains(record) }
+    return candidates
   }
 
   /// Why `user` may not take `activity` off `record`; nil when they may.

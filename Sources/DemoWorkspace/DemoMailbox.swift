@@ -37,7 +37,7 @@ enum DemoMailbox {
       DemoMail(
         key: "bergen-dispatch.\(n + 1)", folders: [.inbox], daysAgo: 1 + n * 56 / 60,
         time: (6, 30 + n % 20), from: Cast.dispatch, to: [Cast.dana],
-        subject: "Bergen pilot: dispatch report \(n + 1)",
+        subject: "Bergen pilot: dispatch report \(dispatchReportCount - n)",
         body: .plain("""
           Dispatches yesterday: \(40 + n % 17). Late pickups: \(n % 4).
 

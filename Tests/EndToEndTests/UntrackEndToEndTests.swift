@@ -47,7 +47,8 @@ import TestSupport
     // Again: not tracked there any more, an error like an unknown record (status 1).
     let again = try run(f, ["untrack", "--record", "account:a-fab", "--item", "act-2"])
     #expect(again.status == 1)
-    #expect(again.stderr == "Error: 'act-2' is not tracked on account:a-fab: nothing to untrack\n")
+    #expect(again.stderr == "Error: 'act-2' is not tracked on account:a-fab (untracked "
+      + "already, or never tracked there)\n")
   }
 
   @Test func moveTakesItToAnotherRecordAndBothTimelinesSaySo() throws {
