@@ -369,10 +369,10 @@ extension SQLiteCRMStore {
       let statement = try db.cachedStatement(sql: """
         SELECT rowid, id, at, userId, activityId, itemId, fromRecordType, fromRecordId,
           toRecordType, toRecordId
-        FROM trackingAudit WHERE itemId = ?
+        FROM trackingAudit WHERE itemId = ? ORDER BY at DESC, rowid DESC LIMIT ?
         """)
       for itemId in Set(itemIds) {
-        for row in try Row.fetchAll(statement, arguments: [itemId]) {
+        for row in try Row.fetchAll(statement, arguments: [itemId, TrackingAuditEntry.kept]) {
           let toType: String? = row["toRecordType"], toId: String? = row["toRecordId"]
           var to: RecordRef?
           if let toType, let toId { to = RecordRef(type: RecordType(name: toType), id: toId) }

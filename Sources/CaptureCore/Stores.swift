@@ -119,6 +119,11 @@ public struct TrackingAuditEntry: Hashable, Sendable {
   public var from: RecordRef
   /// The record it was moved to; nil when it was only taken off `from`.
   public var to: RecordRef?
+
+  /// The most entries of one item a timeline reads: anyone on the team can append to the
+  /// trail, so what a tile reads of it is bounded.
+  public static let kept = 100
+
   public init(id: String = "au-" + UUID().uuidString.lowercased(), at: Date, userId: String,
               activityId: String, itemId: String, from: RecordRef, to: RecordRef? = nil) {
     self.id = id; self.at = at; self.userId = userId; self.activityId = activityId
@@ -192,7 +197,8 @@ public protocol CRMStore: CRMReader {
   /// `CRMError.unknownRecord` when `entry.to` does not exist.
   @discardableResult
   func untrack(_ entry: TrackingAuditEntry, reason: String) throws -> Bool
-  /// The audit entries about any of these captured-item ids, oldest first.
+  /// The audit entries about any of these captured-item ids, oldest first: for each item at
+  /// most the `TrackingAuditEntry.kept` newest (teammates write the trail; a tile reads it).
   func auditEntries(itemIds: [String]) throws -> [TrackingAuditEntry]
 }
 

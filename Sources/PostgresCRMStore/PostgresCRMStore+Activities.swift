@@ -457,9 +457,12 @@ extension PostgresCRMStore {
     if ids.isEmpty { return [] }
     return try connections.read { session in
       try session.query("""
-        SELECT id, at, userId, activityId, itemId, fromRecordType, fromRecordId, toRecordType,
-          toRecordId
-        FROM trackingAudit WHERE itemId = ANY(\(ids)) ORDER BY at, seq
+        SELECT t.id, t.at, t.userId, t.activityId, t.itemId, t.fromRecordType, t.fromRecordId,
+          t.toRecordType, t.toRecordId
+        FROM unnest(\(ids)::text[]) AS i(itemId) CROSS JOIN LATERAL (
+          SELECT * FROM trackingAudit a WHERE a.itemId = i.itemId
+          ORDER BY a.at DESC, a.seq DESC LIMIT \(TrackingAuditEntry.kept)) t
+        ORDER BY t.at, t.seq
         """).map { row in
         var cells = Cells(row)
         let id: String = try cells.next(), at: Date = try cells.next()

@@ -567,6 +567,18 @@ public enum CRMStoreContract {
     #expect(try store.untrack(meeting, reason: "untracked") == false)
     #expect(try store.activity(id: "act-meet")?.regarding == [deal])
     #expect(try store.activity(id: "act-call")?.regarding == [deal])
+    // A trail read for a tile is bounded: the newest `kept` entries of an item.
+    var moves: [TrackingAuditEntry] = []
+    for n in 0...TrackingAuditEntry.kept {
+      let entry = TrackingAuditEntry(
+        at: now + TimeInterval(n), userId: "eli", activityId: "act-call", itemId: "act-call",
+        from: n % 2 == 0 ? deal : fabrikam, to: n % 2 == 0 ? fabrikam : deal)
+      try store.untrack(entry, reason: "moved")
+      moves.append(entry)
+    }
+    #expect(try store.auditEntries(itemIds: ["act-call"]) == Array(moves.dropFirst()))
+    #expect(try store.auditEntries(itemIds: ["act-call", mailItem]).count
+      == TrackingAuditEntry.kept + 3)
   }
 
   static func untrackingResolvesRequests(_ maker: CRMStoreMaker) throws {

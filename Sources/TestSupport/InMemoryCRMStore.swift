@@ -376,11 +376,16 @@ public final class InMemoryCRMStore: CRMStore, @unchecked Sendable {
   public func auditEntries(itemIds: [String]) throws -> [TrackingAuditEntry] {
     locked {
       let wanted = Set(itemIds)
-      // Equal times in the order written.
-      return audit.enumerated().filter { wanted.contains($0.element.itemId) }
+      // Equal times in the order written; the newest `kept` of each item.
+      let sorted = audit.enumerated().filter { wanted.contains($0.element.itemId) }
         .sorted { a, b in
           a.element.at != b.element.at ? a.element.at < b.element.at : a.offset < b.offset
         }.map(\.element)
+      var left: [String: Int] = [:]
+      return Array(sorted.reversed().filter { entry in
+        left[entry.itemId, default: TrackingAuditEntry.kept] -= 1
+        return left[entry.itemId, default: 0] >= 0
+      }.reversed())
     }
   }
 
