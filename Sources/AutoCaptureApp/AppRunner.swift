@@ -221,6 +221,9 @@ public final class AppRunner {
 
   func perform(_ effect: Effect) {
     let service = self.service, inbox = self.inbox, user = state.user, now = clock()
+    // "50 more" (`+`): the open timeline's own limit, which tracking from it keeps too.
+    let emailLimit = state.moreEmailPages == 0 ? nil
+      : service.limits.maxEmails + state.moreEmailPages * AppState.emailPage
     switch effect {
     case .suspendToShell:
       // The terminal goes back to the shell before the stop and is taken again after
@@ -234,7 +237,8 @@ public final class AppRunner {
       work.async {
         guard inbox.isCurrentTimeline(generation) else { return }
         do {
-          let timeline = try service.timeline(for: ref, user: user, now: now) { done, total in
+          let timeline = try service.timeline(for: ref, user: user, now: now,
+                                              emailLimit: emailLimit) { done, total in
             inbox.post(.indexing(done: done, total: total))
           }
           inbox.post(.timelineLoaded(ref, timeline))
@@ -256,7 +260,8 @@ public final class AppRunner {
         var refusals: [(String, String)] = []
         for item in items {
           do {
-            _ = try service.track(itemId: item.id, record: ref, user: user, now: now)
+            _ = try service.track(itemId: item.id, record: ref, user: user, now: now,
+                                 emailLimit: emailLimit)
             requested.append(item.id)
           } catch {
             refusals.append((item.id, AppRunner.describe(error)))
@@ -327,10 +332,33 @@ public final class AppRunner {
     case .explain(let itemId, let ref):
       work.async {
         do {
-          let explanation = try service.explain(itemId: itemId, record: ref, user: user, now: now)
+          let explanation = try service.explain(itemId: itemId, record: ref, user: user, now: now,
+                                                emailLimit: emailLimit)
           inbox.post(.explained(itemId: itemId, lines: explanation.lines))
         } catch {
           inbox.post(.explainFailed(itemId: itemId, AppRunner.describe(error)))
+        }
+      }
+    case .untrack(let item, let from, let to):
+      work.async {
+        do {
+          let outcome = try service.untrack(itemId: item.activityId ?? item.id, from: from,
+                                            to: to, user: user, now: now)
+          let name = { (ref: RecordRef) in try service.store.recordSummary(ref)?.name ?? "\(ref)" }
+          let words: String
+          if let to {
+            words = "Moved to \(try name(to)): the audit trail says who and when"
+          } else if outcome.deleted {
+            words = "Untracked: on no other record, so it is private to its owner again"
+          } else {
+            words = "Untracked from \(try name(from)); still tracked on "
+              + (try outcome.activity.regarding.filter { $0 != from }.map(name))
+                .joined(separator: ", ")
+          }
+          inbox.post(.untrackDone(words))
+        } catch {
+          inbox.post(.untrackFailed("Cannot \(to == nil ? "untrack" : "move"): "
+            + AppRunner.describe(error)))
         }
       }
     case .syncNow:

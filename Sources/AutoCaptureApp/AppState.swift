@@ -11,6 +11,39 @@ public enum Overlay: Hashable, Sendable {
   case problems
   /// Why the selected tile is on the timeline (`w`): `AppState.explanation`.
   case why
+  /// A question answered y or n: `AppState.confirmation`.
+  case confirm
+}
+
+/// A change to shared data that waits for the user's y or n (untrack, move).
+public enum Confirmation: Hashable, Sendable {
+  case untrack(TimelineItem, from: RecordSummary)
+  case move(TimelineItem, from: RecordSummary, to: RecordSummary)
+
+  /// The question the overlay asks.
+  public var question: String {
+    switch self {
+    case .untrack(let item, let from):
+      return "Untrack \(Confirmation.describe(item)) from \(from.name)? It leaves this "
+        + "record's timeline; if it is on no other record, its owner sees it private again."
+    case .move(let item, let from, let to):
+      return "Move \(Confirmation.describe(item)) from \(from.name) to \(to.name)?"
+    }
+  }
+
+  static func describe(_ item: TimelineItem) -> String {
+    let subject = item.subject.isEmpty ? "(no subject)" : item.subject
+    return "the \(item.kind.displayName.lowercased()) '\(subject)'"
+  }
+}
+
+/// Picking the record a tracked item moves to (`M`): the records pane and its filter are the
+/// picker; what they showed before comes back when the pick is made or cancelled.
+public struct MovePlan: Hashable, Sendable {
+  public var item: TimelineItem
+  public var from: RecordSummary
+  public var filter: String
+  public var selectedRecord: Int
 }
 
 /// A tile's body, loaded lazily from the mailbox when the tile is first expanded.
@@ -88,6 +121,14 @@ public struct AppState: Hashable, Sendable {
   public var markedItems: Set<String> = []
   /// One line per timeline item instead of tiles (`v`), as a mail client's index.
   public var compactTimeline = false
+  /// The untrack or move waiting for y or n (overlay `.confirm`).
+  public var confirmation: Confirmation?
+  /// Picking the record to move a tracked item to; nil otherwise.
+  public var moving: MovePlan?
+  /// Pages of `AppState.emailPage` more emails the open timeline shows than the limit (`+`).
+  public var moreEmailPages = 0
+  /// How many more emails `+` shows.
+  public static let emailPage = 50
   /// The organization's excluded addresses, shown in settings (only an import changes them).
   public var organizationExclusions: [AddressExclusion] = []
   /// The address being typed to exclude (settings, `a`); nil when not typing.

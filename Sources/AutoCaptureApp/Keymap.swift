@@ -7,6 +7,8 @@ public enum KeyContext: String, Hashable, Sendable, CaseIterable {
   case why
   /// Typing an address to exclude in the settings overlay (`a`).
   case exclusionInput
+  /// A y/n question (untrack, move).
+  case confirm
 }
 
 /// One key binding: the keys, the command they run, and the words for hints and help.
@@ -91,6 +93,9 @@ public enum Keymap {
                help: "Back to records"),
     KeyBinding([.character("m")], .toggleMark, help: "Mark for tracking"),
     KeyBinding([.character("v")], .toggleCompactTimeline, help: "One line/tiles"),
+    KeyBinding([.character("u")], .untrack, help: "Untrack (asks first)"),
+    KeyBinding([.character("M")], .startMove, help: "Move to a record"),
+    KeyBinding([.character("+")], .loadMoreEmails, help: "50 more emails"),
   ]
 
   /// The settings overlay's own keys.
@@ -110,6 +115,12 @@ public enum Keymap {
     KeyBinding([.enter], .acceptExclusion, hint: "exclude", help: "Exclude it, saved at once"),
     KeyBinding([.escape], .cancelExclusion, hint: "cancel", help: "Cancel"),
     KeyBinding([.backspace], .deleteExclusionCharacter, help: "Delete"),
+  ]
+
+  /// A y/n question: only these keys (and quitting) answer it.
+  static let confirming: [KeyBinding] = [
+    KeyBinding([.character("y")], .confirmYes, hint: "yes", help: "Yes, do it"),
+    KeyBinding([.character("n"), .escape], .confirmNo, hint: "no", help: "No, leave it"),
   ]
 
   /// The bindings of a context, in the order help lists them.
@@ -133,6 +144,8 @@ public enum Keymap {
     case .exclusionInput:
       // Letters are text here; Ctrl-C still quits.
       return exclusionTyping + [KeyBinding([.ctrl("c")], .quit, help: "Quit"), suspend]
+    case .confirm:
+      return confirming + [KeyBinding([.ctrl("c")], .quit, help: "Quit"), suspend]
     case .settings:
       // The movement keys go from row to row (the option, then each excluded address).
       return settingsOverlay + movement + [
@@ -154,13 +167,15 @@ public enum Keymap {
 
   /// The help overlay's sections: each key once, under where it works.
   public static var helpSections: [(title: String, bindings: [KeyBinding])] {
+    // In two columns of about the same height (`Screens.drawHelp` splits after the third),
+    // so every key shows at once from 80×28.
     [
       ("Move (panes, lists, overlays)", movement),
+      ("Settings (o)", settingsOverlay),
+      ("While filtering (/)", filtering),
       // One section for both panes keeps every key on one 80×24 screen.
       ("Records pane, then timeline pane", recordsPane + timelinePane),
-      ("Settings (o)", settingsOverlay),
       ("Anywhere", global),
-      ("While filtering (/)", filtering),
     ]
   }
 
@@ -172,6 +187,7 @@ public enum Keymap {
     case .settings?: return .settings
     case .problems?: return .problems
     case .why?: return .why
+    case .confirm?: return .confirm
     case nil: break
     }
     if state.isEditingFilter { return .filter }
@@ -210,7 +226,10 @@ public enum Keymap {
       guard canTrack || b.command != .track else { return nil }
       guard !noTile || b.command != .toggleExpand else { return nil }
       guard onExclusion || b.command != .removeExclusion else { return nil }
-      let label = b.command == .toggleExpand && onOpenTile ? "close" : b.hint
+      var label = b.command == .toggleExpand && onOpenTile ? "close" : b.hint
+      // Picking the record to move to: Enter moves there, Esc leaves it where it is.
+      if state.moving != nil, b.command == .acceptFilter { label = "move here" }
+      if state.moving != nil, b.command == .cancelFilter { label = "cancel move" }
       return label.map { KeyHint(key: b.keys[0].displayName, label: $0) }
     }
   }

@@ -18,6 +18,13 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
   /// take the highlighted excluded address off the list.
   case addExclusion, acceptExclusion, cancelExclusion, deleteExclusionCharacter
   case removeExclusion
+  /// Take the selected tracked item off this record (asks first); move it to another record
+  /// (picks the record, then asks); answer the question.
+  case untrack
+  case startMove
+  case confirmYes, confirmNo
+  /// Show `AppState.emailPage` more of the newest emails (`+`).
+  case loadMoreEmails
 
   /// The commands that move a cursor or scroll.
   var isMovement: Bool {
@@ -65,6 +72,9 @@ public enum Action: Hashable, Sendable {
   case feedConnection(String?)
   /// The mailbox index's catch-up before a timeline: new messages read, of how many.
   case indexing(done: Int, total: Int)
+  /// An untrack or move was done (the words say what), or refused or failed (why).
+  case untrackDone(String)
+  case untrackFailed(String)
   /// Records, the user and what they may do, read again (`r`).
   case recordsLoaded([RecordSummary], User, CapturePermissions)
 }
@@ -88,6 +98,8 @@ public enum Effect: Hashable, Sendable {
   case reloadRecords
   /// Give the terminal back and stop the process (Ctrl-Z); the shell's `fg` resumes it.
   case suspendToShell
+  /// Take the tracked item off the record, or move it to `to`.
+  case untrack(TimelineItem, from: RecordRef, to: RecordRef?)
 }
 
 /// The app's only state transition: pure, so tests send actions and compare whole states.
@@ -107,6 +119,13 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     return []
   case .indexing(let done, let total):
     state.indexing = IndexingProgress(done: done, total: total)
+    return []
+  case .untrackDone(let words):
+    state.message = .info(words)
+    if let ref = state.currentRecord?.ref { return [.loadTimeline(ref)] }
+    return []
+  case .untrackFailed(let words):
+    state.message = .warning(words)
     return []
   case .timelineLoaded(let ref, let timeline):
     state.indexing = nil
@@ -254,6 +273,7 @@ private func filterChanged(_ state: inout AppState) -> [Effect] {
 }
 
 private func acceptFilter(_ state: inout AppState) -> [Effect] {
+  if state.moving != nil { return pickDestination(&state) }
   // The match the cursor is on (↓/↑ move through matches while typing) stays selected.
   state.isEditingFilter = false
   state.selectedRecord = min(state.selectedRecord, max(0, state.visibleRecords.count - 1))
@@ -262,6 +282,11 @@ private func acceptFilter(_ state: inout AppState) -> [Effect] {
 }
 
 private func cancelFilter(_ state: inout AppState) -> [Effect] {
+  if let plan = state.moving {
+    endPicking(plan, &state)
+    state.message = .info("Not moved")
+    return []
+  }
   state.isEditingFilter = false
   let current = state.currentRecord
   state.filter = ""
@@ -422,9 +447,24 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
     state.overlayScroll = 0
     state.explanation = nil
     return [.explain(itemId: explainedId(item), ref)]
+  case .untrack, .startMove:
+    return startUntrack(command, &state)
+  case .loadMoreEmails:
+    guard case .loaded(let timeline) = state.timeline,
+          let ref = state.currentRecord?.ref, timeline.record.ref == ref else { return [] }
+    guard timeline.hasMoreEmails else {
+      state.message = .info(timeline.emailsShown == 0
+        ? "No email of your mailbox is on this timeline"
+        : "All \(timeline.emailsShown.groupedDigits) matching emails are shown")
+      return []
+    }
+    state.moreEmailPages += 1
+    state.message = .info("Showing up to \(AppState.emailPage) more emails…")
+    return [.loadTimeline(ref)]
   case .toggleOption, .acceptFilter, .cancelFilter, .deleteFilterCharacter, .deleteFilterWord,
        .clearFilterText, .suspend, .addExclusion, .acceptExclusion, .cancelExclusion,
-       .deleteExclusionCharacter, .removeExclusion, .toggleCompactTimeline:
+       .deleteExclusionCharacter, .removeExclusion, .toggleCompactTimeline,
+       .confirmYes, .confirmNo:
     return []
   }
 }
@@ -434,6 +474,66 @@ private func explainedId(_ item: TimelineItem) -> String {
   if let messageId = item.messageId { return ItemID.mail(messageId: messageId).text }
   if let uid = item.uid { return ItemID.meeting(uid: uid, recurrenceId: item.recurrenceId).text }
   return item.id
+}
+
+/// `u` and `M` on the selected tile: only a tracked email or meeting can be taken off a record
+/// or moved (the service decides whether this user may).
+private func startUntrack(_ command: Command, _ state: inout AppState) -> [Effect] {
+  let verb = command == .untrack ? "untrack" : "move"
+  guard let item = state.currentItem, state.focus == .timeline,
+        let record = state.currentRecord else {
+    state.message = .info("Select a tracked item in the timeline (Tab) to \(verb) it")
+    return []
+  }
+  guard item.state == .tracked else {
+    state.message = .info("Only tracked items can be \(verb)ed; this one is private to you")
+    return []
+  }
+  guard item.kind == .email || item.kind == .appointment else {
+    state.message = .info("Only tracked emails and meetings can be \(verb)ed; a "
+      + "\(item.kind.displayName.lowercased()) is the CRM's own")
+    return []
+  }
+  if command == .untrack {
+    state.confirmation = .untrack(item, from: record)
+    state.overlay = .confirm
+    return []
+  }
+  state.moving = MovePlan(item: item, from: record, filter: state.filter,
+                          selectedRecord: state.selectedRecord)
+  state.filter = ""
+  state.selectedRecord = state.visibleRecords.firstIndex { $0.ref == record.ref } ?? 0
+  state.isEditingFilter = true
+  state.focus = .records
+  state.message = .info("Move to which record? Type to filter, ↑/↓, Enter picks, Esc cancels")
+  return []
+}
+
+/// Enter while picking: the record under the cursor is where the item moves, once confirmed.
+private func pickDestination(_ state: inout AppState) -> [Effect] {
+  guard let plan = state.moving else { return [] }
+  let target = state.currentRecord
+  endPicking(plan, &state)
+  guard let target else {
+    state.message = .warning("No record matches: not moved")
+    return []
+  }
+  guard target.ref != plan.from.ref else {
+    state.message = .info("It is already on \(plan.from.name): pick another record")
+    return []
+  }
+  state.confirmation = .move(plan.item, from: plan.from, to: target)
+  state.overlay = .confirm
+  return []
+}
+
+/// The records pane as it was before picking, with the timeline focused again.
+private func endPicking(_ plan: MovePlan, _ state: inout AppState) {
+  state.moving = nil
+  state.isEditingFilter = false
+  state.filter = plan.filter
+  state.selectedRecord = plan.selectedRecord
+  state.focus = .timeline
 }
 
 /// Keys while an address to exclude is typed in the settings overlay.
@@ -471,6 +571,24 @@ private func performInExclusionInput(_ command: Command, _ state: inout AppState
 private func performInOverlay(_ overlay: Overlay, _ command: Command, _ state: inout AppState)
   -> [Effect] {
   switch (overlay, command) {
+  case (.confirm, .confirmYes):
+    state.overlay = nil
+    defer { state.confirmation = nil }
+    switch state.confirmation {
+    case .untrack(let item, let from)?:
+      state.message = .info("Untracking…")
+      return [.untrack(item, from: from.ref, to: nil)]
+    case .move(let item, let from, let to)?:
+      state.message = .info("Moving…")
+      return [.untrack(item, from: from.ref, to: to.ref)]
+    case nil:
+      return []
+    }
+  case (.confirm, .confirmNo), (.confirm, .close):
+    state.overlay = nil
+    state.confirmation = nil
+    state.message = .info("Nothing changed")
+    return []
   case (_, .close), (.help, .help), (.settings, .openSettings), (.problems, .problems),
        (.why, .explain):
     state.overlay = nil
@@ -586,6 +704,9 @@ private func followSelection(_ state: inout AppState) -> [Effect] {
   case .loading(let loading) where loading == ref: return []
   default: break
   }
+  // Picking a record to move to: the timeline stays on the item being moved.
+  if state.moving != nil { return [] }
+  state.moreEmailPages = 0
   state.selectedItem = 0
   state.timelineOffset = 0
   state.expandedItem = nil

@@ -55,6 +55,7 @@ public enum Screens {
     case .settings?: drawSettings(&buffer, state, context)
     case .problems?: overlayScroll = drawProblems(&buffer, state, context)
     case .why?: overlayScroll = drawWhy(&buffer, state, context)
+    case .confirm?: drawConfirmation(&buffer, state, context)
     case nil: break
     }
     return Frame(buffer: buffer, recordsOffset: recordsOffset, timelineOffset: timelineOffset,
@@ -158,7 +159,8 @@ public enum Screens {
   static func drawHeader(_ buffer: inout ScreenBuffer, _ state: AppState) {
     buffer.fill(Rect(x: 0, y: 0, width: state.width, height: 1), role: .header)
     var title = " AutoCapture"
-    if let record = state.currentRecord {
+    // While a move's record is picked, the timeline (and so the header) is the origin's.
+    if let record = state.moving?.from ?? state.currentRecord {
       title += " │ \(record.name) · \(typeLabel(record))"
     }
     let user = "\(state.user.name) (\(state.user.id)) "
@@ -194,7 +196,8 @@ public enum Screens {
                           _ context: RenderContext) -> Int {
     let focused = state.focus == .records && state.overlay == nil
     let box = Box(rect, border: .solid, role: focused ? .borderFocused : .border,
-                  title: "Records", unicode: context.unicode)
+                  title: state.moving == nil ? "Records" : "Move to a record",
+                  unicode: context.unicode)
     var inner = box.draw(into: &buffer)
     buffer.fill(inner, role: .normal)
     if state.isEditingFilter || !state.filter.isEmpty {
@@ -243,6 +246,11 @@ public enum Screens {
     var title = "Timeline"
     if case .loaded(let t) = state.timeline {
       title += " · \(t.items.count.groupedDigits) item\(t.items.count == 1 ? "" : "s")"
+      if t.hasMoreEmails {
+        // "50 newest of 312": the mailbox holds more; `+` shows more.
+        title += " · \(t.emailsShown.groupedDigits) newest of "
+          + "\(t.emailsMatched.groupedDigits)\(t.emailsMatchedIsLowerBound ? "+" : "")"
+      }
     }
     let box = Box(layout.timeline, border: .solid, role: focused ? .borderFocused : .border,
                   title: title, unicode: context.unicode)
@@ -374,8 +382,8 @@ public enum Screens {
       return column - min(13, column * 2 / 5) - 3
     }
     let longest = sections.flatMap(\.bindings).map(\.help.displayWidth).max() ?? 0
-    // The movement, pane and settings sections on the left, Anywhere and filtering on the
-    // right.
+    // The movement, settings and filtering sections on the left, the panes and Anywhere on
+    // the right.
     let split = 3
     let columns = helpWidth(columns: 2) >= longest
       ? [rows(sections.prefix(split)), rows(sections.dropFirst(split))]
@@ -446,6 +454,23 @@ public enum Screens {
     return drawScrolled(&buffer, lines: lines.count, state.overlayScroll, in: inner, box) {
       buffer, n, y in
       buffer.put(" " + lines[n], x: inner.x, y: y, role: .overlay, maxWidth: inner.width)
+    }
+  }
+
+  /// The y/n question of an untrack or move, wrapped, with the keys that answer it.
+  static func drawConfirmation(_ buffer: inout ScreenBuffer, _ state: AppState,
+                               _ context: RenderContext) {
+    guard let confirmation = state.confirmation else { return }
+    let width = min(state.width - 4, 64)
+    let lines = TextLayout.wrap(confirmation.question, width: max(1, width - 4)) + ["",
+      "y: yes · n or Esc: no"]
+    let rect = overlayRect(state, width: width, height: lines.count + 2)
+    let inner = Box(rect, border: .double, role: .overlayBorder, title: "Confirm",
+                    unicode: context.unicode).draw(into: &buffer)
+    buffer.fill(inner, role: .overlay)
+    for (n, line) in lines.enumerated() where n < inner.height {
+      buffer.put(" " + line, x: inner.x, y: inner.y + n,
+                 role: n == lines.count - 1 ? .helpKey : .overlay, maxWidth: inner.width)
     }
   }
 

@@ -223,6 +223,11 @@ struct Tile {
       header.append(subject)
       header.append("When: \(DateText.full(item.at, timeZone: timeZone))")
     }
+    // The audit trail: who took it off or moved it between records, and when.
+    for entry in item.history {
+      header.append("History: \(DateText.full(entry.entry.at, timeZone: timeZone)) "
+        + entry.text)
+    }
     return header
   }
 

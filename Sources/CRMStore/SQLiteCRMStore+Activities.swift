@@ -211,6 +211,14 @@ extension SQLiteCRMStore {
           UPDATE trackRequest SET state = 'pending', reason = NULL
           WHERE id = ? AND state = 'failed'
           """, arguments: [existing])
+        // Done, but untracked from this record since: asked for anew.
+        try db.execute(sql: """
+          UPDATE trackRequest SET state = 'pending', reason = NULL, requestedAt = ?,
+            activityId = NULL
+          WHERE id = ? AND state = 'done' AND NOT EXISTS (
+            SELECT 1 FROM activityRegarding r WHERE r.activityId = trackRequest.activityId
+              AND r.recordType = trackRequest.recordType AND r.recordId = trackRequest.recordId)
+          """, arguments: [at, existing])
         return try Self.trackRequest(db, id: existing)
       }
       let id = "tr-" + UUID().uuidString.lowercased()
@@ -311,6 +319,72 @@ extension SQLiteCRMStore {
         UPDATE trackRequest SET state = 'failed', reason = ?, attempts = attempts + 1
         WHERE id = ? AND state != 'done'
         """, arguments: [reason, requestId])
+    }
+  }
+}
+
+/// Untracking and moving, and their audit trail.
+extension SQLiteCRMStore {
+  @discardableResult
+  public func untrack(_ entry: TrackingAuditEntry, reason: String) throws -> Bool {
+    try write { db in
+      guard try Self.userExists(db, entry.userId) else { throw CRMError.unknownUser(entry.userId) }
+      let removed = try db.cachedStatement(sql: """
+        DELETE FROM activityRegarding WHERE activityId = ? AND recordType = ? AND recordId = ?
+        """)
+      try removed.execute(arguments: [entry.activityId, entry.from.type.name, entry.from.id])
+      guard db.changesCount > 0 else {
+        throw CRMError.notTracked(item: entry.activityId, record: entry.from)
+      }
+      if let to = entry.to {
+        guard try Self.recordExists(db, to) else { throw CRMError.unknownRecord(to) }
+        try Self.link(db, activityId: entry.activityId, to: to)
+      }
+      let linked = try Bool.fetchOne(db, sql: """
+        SELECT EXISTS (SELECT 1 FROM activityRegarding WHERE activityId = ?)
+        """, arguments: [entry.activityId]) ?? false
+      if !linked {
+        // Done requests keep their row (the item's history) without the activity.
+        try db.execute(sql: "UPDATE trackRequest SET activityId = NULL WHERE activityId = ?",
+                       arguments: [entry.activityId])
+        try db.execute(sql: "DELETE FROM activity WHERE id = ?", arguments: [entry.activityId])
+      }
+      try db.execute(sql: """
+        UPDATE trackRequest SET state = 'failed', reason = ?
+        WHERE recordType = ? AND recordId = ? AND itemId = ? AND state = 'pending'
+        """, arguments: [reason, entry.from.type.name, entry.from.id, entry.itemId])
+      try db.execute(sql: """
+        INSERT INTO trackingAudit (id, at, userId, activityId, itemId, fromRecordType,
+          fromRecordId, toRecordType, toRecordId)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """, arguments: [entry.id, entry.at, entry.userId, entry.activityId, entry.itemId,
+                         entry.from.type.name, entry.from.id, entry.to?.type.name, entry.to?.id])
+      return !linked
+    }
+  }
+
+  public func auditEntries(itemIds: [String]) throws -> [TrackingAuditEntry] {
+    try read { db in
+      var found: [(Int64, TrackingAuditEntry)] = []
+      let statement = try db.cachedStatement(sql: """
+        SELECT rowid, id, at, userId, activityId, itemId, fromRecordType, fromRecordId,
+          toRecordType, toRecordId
+        FROM trackingAudit WHERE itemId = ? ORDER BY at DESC, rowid DESC LIMIT ?
+        """)
+      for itemId in Set(itemIds) {
+        for row in try Row.fetchAll(statement, arguments: [itemId, TrackingAuditEntry.kept]) {
+          let toType: String? = row["toRecordType"], toId: String? = row["toRecordId"]
+          var to: RecordRef?
+          if let toType, let toId { to = RecordRef(type: RecordType(name: toType), id: toId) }
+          found.append((row["rowid"], TrackingAuditEntry(
+            id: row["id"], at: row["at"], userId: row["userId"], activityId: row["activityId"],
+            itemId: row["itemId"],
+            from: RecordRef(type: RecordType(name: row["fromRecordType"]), id: row["fromRecordId"]),
+            to: to)))
+        }
+      }
+      // Oldest first; equal times in the order written.
+      return found.sorted { a, b in a.1.at != b.1.at ? a.1.at < b.1.at : a.0 < b.0 }.map(\.1)
     }
   }
 }

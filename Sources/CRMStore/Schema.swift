@@ -10,7 +10,7 @@ import GRDB
 enum Schema {
   /// The `PRAGMA user_version` the last migration sets. Each new migration must raise it:
   /// opening a file whose `user_version` equals this skips the migrator altogether.
-  static let version = 4
+  static let version = 5
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -42,6 +42,26 @@ enum Schema {
       try db.execute(sql: "ALTER TABLE user ADD COLUMN trackReplies INTEGER")
       try db.execute(sql: "PRAGMA user_version = 4")
     }
+    // The audit trail of untracking and moving: no foreign key to the activity,
+    // which an untrack may delete; the entry outlives it.
+    migrator.registerMigration("v5-trackingAudit") { db in
+      try db.execute(sql: """
+        CREATE TABLE trackingAudit (
+          id TEXT PRIMARY KEY NOT NULL,
+          at TEXT NOT NULL,
+          userId TEXT NOT NULL REFERENCES user(id),
+          activityId TEXT NOT NULL,
+          itemId TEXT NOT NULL,
+          fromRecordType TEXT NOT NULL,
+          fromRecordId TEXT NOT NULL,
+          toRecordType TEXT,
+          toRecordId TEXT,
+          CHECK ((toRecordType IS NULL) = (toRecordId IS NULL))
+        );
+        CREATE INDEX trackingAudit_item ON trackingAudit(itemId, at);
+        PRAGMA user_version = 5;
+        """)
+    }
     return migrator
   }
 
@@ -51,6 +71,7 @@ enum Schema {
     "stakeholder", "supportCase", "recordEmail", "customEntityType", "lookupDeclaration",
     "customRecord", "lookupValue", "activity", "activityRegarding", "activityAddress",
     "attachment", "trackRequest", "organizationExclusion", "userExclusion",
+    "trackingAudit",
   ]
 
   /// Record emails live in one table keyed by record type and id (`account`, `contact`,

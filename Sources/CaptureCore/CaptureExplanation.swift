@@ -102,15 +102,16 @@ extension TimelineService {
   /// Whether it is shown is the timeline's own answer (the same capture code, limits and
   /// permissions); the rest reads the item's addresses against the record's address set and
   /// the exclusions. An id that is in neither the mailbox nor the calendar, nor tracked on
-  /// the timeline, is `CRMError.unknownItem`.
-  public func explain(itemId text: String, record: RecordRef, user: User, now: Date) throws
-    -> CaptureExplanation {
+  /// the timeline, is `CRMError.unknownItem`. `emailLimit` is the timeline's, when it shows
+  /// more than `limits.maxEmails` (the TUI's `+`).
+  public func explain(itemId text: String, record: RecordRef, user: User, now: Date,
+                      emailLimit: Int? = nil) throws -> CaptureExplanation {
     guard let itemId = ItemID(parsing: text) else {
       throw CRMError.invalid(
         "'\(text)' is not an item id (mail:<message-id>, cal:<uid> or cal:<uid>/<time>)")
     }
     let (timeline, captured, permissions) = try timelineAndCapture(
-      for: record, user: user, now: now, indexing: nil)
+      for: record, user: user, now: now, emailLimit: emailLimit, indexing: nil)
     let onTimeline = timeline.items.first { capturedId(of: $0) == itemId.text }
     let set = try AddressSetRules(reader: store).addressSet(for: record)
     let exclusions = CaptureExclusions(organization: try store.organization(), user: user)
@@ -219,7 +220,7 @@ extension TimelineService {
           + "(excluded by \(isOrganization ? "the organization" : "you")"
           + (entry.text == from.value ? ")" : " as \(entry.text))")
       } else {
-        notShown = "older than the \(limits.maxEmails) newest"
+        notShown = "older than the \(emailLimit ?? limits.maxEmails) newest"
       }
     } else if notShown == nil {
       if inSet.isEmpty {
@@ -239,7 +240,7 @@ extension TimelineService {
       } else if let outsideWindow {
         notShown = outsideWindow
       } else if case .mail = itemId {
-        notShown = "older than the \(limits.maxEmails) newest"
+        notShown = "older than the \(emailLimit ?? limits.maxEmails) newest"
       } else {
         notShown = "not captured"
       }

@@ -329,3 +329,15 @@ public struct Activity: Hashable, Sendable {
     self.location = location
   }
 }
+
+extension Activity {
+  /// The captured-item id this activity answers to (`mail:<message-id>`, `cal:<uid>[/<time>]`),
+  /// as its track requests and audit entries name it; its own id for other kinds.
+  public var itemId: String {
+    if kind == .email, let messageId { return ItemID.mail(messageId: messageId).text }
+    if kind == .appointment, let uid {
+      return ItemID.meeting(uid: uid, recurrenceId: recurrenceId).text
+    }
+    return id
+  }
+}

@@ -7,6 +7,8 @@ public enum CRMError: Error, Equatable, Sendable, CustomStringConvertible {
   case unknownUser(String)
   case unknownItem(String)
   case unknownTrackRequest(String)
+  /// The item (an activity id or captured-item id) is not tracked on the record (untrack).
+  case notTracked(item: String, record: RecordRef)
   /// The database file was written by a newer AutoCapture (schema version found, known).
   case newerSchema(path: String, found: String)
   /// A file given as the CRM database that holds no AutoCapture schema: empty, or another
@@ -27,6 +29,8 @@ public enum CRMError: Error, Equatable, Sendable, CustomStringConvertible {
       return "unknown item '\(i)': not on this record's timeline (mistyped, or no longer in "
         + "your mailbox or calendar)"
     case .unknownTrackRequest(let i): return "unknown track request '\(i)'"
+    case .notTracked(let item, let record):
+      return "'\(item)' is not tracked on \(record) (untracked already, or never tracked there)"
     case .newerSchema(let p, let f):
       return "\(p) was written by a newer AutoCapture (schema \(f)); upgrade to open it"
     case .notACRMDatabase(let p, let isEmpty):
@@ -100,6 +104,33 @@ public struct TrackRequest: Hashable, Sendable {
   }
 }
 
+/// One entry of the tracking audit trail, which the whole team reads: a tracked item taken
+/// off a record (`to` nil) or moved from one record to another, by whom and when. It names
+/// the item as its track requests do and holds nothing else of it (no subject, no address).
+public struct TrackingAuditEntry: Hashable, Sendable {
+  public var id: String
+  public var at: Date
+  /// Who untracked or moved it.
+  public var userId: String
+  public var activityId: String
+  /// The captured-item id of the activity (`Activity.itemId`): it still names the item once
+  /// the activity is deleted.
+  public var itemId: String
+  public var from: RecordRef
+  /// The record it was moved to; nil when it was only taken off `from`.
+  public var to: RecordRef?
+
+  /// The most entries of one item a timeline reads: anyone on the team can append to the
+  /// trail, so what a tile reads of it is bounded.
+  public static let kept = 100
+
+  public init(id: String = "au-" + UUID().uuidString.lowercased(), at: Date, userId: String,
+              activityId: String, itemId: String, from: RecordRef, to: RecordRef? = nil) {
+    self.id = id; self.at = at; self.userId = userId; self.activityId = activityId
+    self.itemId = itemId; self.from = from; self.to = to
+  }
+}
+
 /// An attachment copied into the CRM database with its content.
 public struct AttachmentContent: Hashable, Sendable {
   public var info: AttachmentInfo
@@ -140,7 +171,9 @@ public protocol CRMStore: CRMReader {
   func removeExcludedAddress(userId: String, _ exclusion: AddressExclusion) throws -> Bool
 
   /// Records a track request durably and returns it (pending). Asking again for the same
-  /// user, record and item returns the existing request; a failed one becomes pending again.
+  /// user, record and item returns the existing request; a failed one becomes pending again,
+  /// and so does a done one whose activity no longer regards the record (untracked since),
+  /// asked for anew at `at`.
   func requestTracking(userId: String, record: RecordRef, itemId: String, at: Date) throws
     -> TrackRequest
   /// Requests of `userId` (all users when nil) in these states' names ("pending"...).
@@ -157,6 +190,19 @@ public protocol CRMStore: CRMReader {
     throws -> String
   /// Marks the request failed with a reason; it stays retryable.
   func failTracking(requestId: String, reason: String) throws
+
+  /// In one transaction: takes `entry.from` off the records activity `entry.activityId`
+  /// regards and, for a move, makes it regard `entry.to` too; deletes the activity with its
+  /// parts when it then regards no record; fails every user's pending track request for
+  /// `entry.itemId` on `entry.from` with `reason` (a sync must not put it back); and appends
+  /// `entry` to the audit trail. Returns true when the activity was deleted.
+  /// `CRMError.notTracked` when the activity does not regard `entry.from`,
+  /// `CRMError.unknownRecord` when `entry.to` does not exist.
+  @discardableResult
+  func untrack(_ entry: TrackingAuditEntry, reason: String) throws -> Bool
+  /// The audit entries about any of these captured-item ids, oldest first: for each item at
+  /// most the `TrackingAuditEntry.kept` newest (teammates write the trail; a tile reads it).
+  func auditEntries(itemIds: [String]) throws -> [TrackingAuditEntry]
 }
 
 extension CRMStore {
@@ -285,6 +331,9 @@ public protocol MailSource: Sendable {
   /// The `limit` newest messages that name any Message-ID in In-Reply-To or References, in
   /// the same order: what automatic reply tracking looks through.
   func newestReplies(limit: Int) throws -> [CapturedEmail]
+  /// How many messages have any of `addresses` in From, To or Cc (one per Message-ID),
+  /// counting no further than `bound`: the "of 312" beside the newest shown.
+  func countMessages(matching addresses: Set<EmailAddress>, bound: Int) throws -> Int
   /// The whole message with this Message-ID, body and attachments decoded.
   func message(messageId: String) throws -> MessageContent
   /// The header facts held for this Message-ID whatever its addresses, without reading the

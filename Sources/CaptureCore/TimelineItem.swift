@@ -95,6 +95,8 @@ public struct TimelineItem: Hashable, Sendable, Identifiable {
   /// For a tracked item that does not regard this record: the records it does regard, and
   /// who tracked it; empty otherwise. `t` links it to this record too.
   public var trackedElsewhere: [TrackedElsewhere] = []
+  /// The item's audit trail, oldest first: who took it off or moved it between records.
+  public var history: [ItemHistory] = []
 
   public init(id: String, kind: ActivityKind, state: ItemState, subject: String, at: Date,
               end: Date? = nil, messageId: String? = nil, uid: String? = nil,
@@ -125,8 +127,36 @@ public struct Timeline: Hashable, Sendable {
   public var items: [TimelineItem]
   /// Problems met while reading the mailbox or calendar (file and reason), not fatal.
   public var problems: [String]
+  /// The emails of the user's mailbox on this timeline, and how many match the record in
+  /// all ("50 newest of 312"); both 0 without a mailbox or when untracked mail is withheld.
+  public var emailsShown = 0
+  public var emailsMatched = 0
+  /// True when counting stopped at its bound (`TimelineService.emailCountStep`): at least
+  /// that many.
+  public var emailsMatchedIsLowerBound = false
   public init(record: RecordSummary, notice: String?, items: [TimelineItem], problems: [String] = []) {
     self.record = record; self.notice = notice; self.items = items; self.problems = problems
+  }
+
+  /// Whether the mailbox holds more matching emails than the timeline shows.
+  public var hasMoreEmails: Bool { emailsMatched > emailsShown }
+}
+
+/// An audit entry as a tile shows it: the names of the user and records, not their ids.
+public struct ItemHistory: Hashable, Sendable {
+  public var entry: TrackingAuditEntry
+  public var userName: String
+  public var fromName: String
+  /// The destination's name for a move.
+  public var toName: String?
+  public init(entry: TrackingAuditEntry, userName: String, fromName: String, toName: String?) {
+    self.entry = entry; self.userName = userName; self.fromName = fromName; self.toName = toName
+  }
+
+  /// "moved from Fabrikam to 50 printers by Dana Reyes", "untracked from Fabrikam by Eli".
+  public var text: String {
+    if let toName { return "moved from \(fromName) to \(toName) by \(userName)" }
+    return "untracked from \(fromName) by \(userName)"
   }
 }
 

@@ -12,6 +12,9 @@ public enum TimelineJSON {
       ("notice", .optional(timeline.notice)),
       ("items", .array(timeline.items.map(encode))),
       ("problems", .array(timeline.problems.map(JSONOutput.string))),
+      ("emailsShown", .int(timeline.emailsShown)),
+      ("emailsMatched", .int(timeline.emailsMatched)),
+      ("emailsMatchedIsLowerBound", .bool(timeline.emailsMatchedIsLowerBound)),
     ])
   }
 
@@ -25,6 +28,19 @@ public enum TimelineJSON {
           ("name", .string(elsewhere.record.name)),
         ])),
         ("by", .optional(elsewhere.by)),
+      ])
+    })
+  }
+
+  /// An item's audit trail (`history`, only on items that have one).
+  static func history(_ list: [ItemHistory]) -> JSONOutput {
+    .array(list.map { h in
+      .object([
+        ("at", .string(ISO8601.format(h.entry.at))),
+        ("by", .string(h.entry.userId)),
+        ("action", .string(h.entry.to == nil ? "untrack" : "move")),
+        ("from", .string(h.entry.from.description)),
+        ("to", .optional(h.entry.to?.description)),
       ])
     })
   }
@@ -77,6 +93,7 @@ public enum TimelineJSON {
     if !item.trackedElsewhere.isEmpty {
       fields.append(("trackedElsewhere", trackedElsewhere(item.trackedElsewhere)))
     }
+    if !item.history.isEmpty { fields.append(("history", history(item.history))) }
     return .object(fields)
   }
 }

@@ -116,6 +116,7 @@ struct DemoCRM {
       ("c-omar", Cast.omar, [], "a-fjordline", 7),
       ("c-sven", Cast.sven, [], "a-fjordline", 20),
       ("c-priya", Cast.priya, [], nil, nil),
+      ("c-dispatch", Cast.dispatch, [], nil, 1),
     ]
     return rows.map { id, person, more, parent, modifiedDaysAgo in
       var pairs: [(String, JSONOutput)] = [

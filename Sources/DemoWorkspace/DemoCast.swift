@@ -59,6 +59,11 @@ enum Cast {
     name: "佐藤 健二", address: "kenji.sato@sakura-denki.example", zone: .fixed(minutes: 540))
 
   // Fjordline Logistics (Bergen).
+  /// The pilot's dispatch desk, which mails Dana a report every working day: its contact
+  /// record has more emails than a timeline shows at once ("50 newest of 60").
+  static let dispatch = DemoPerson(
+    name: "Fjordline dispatch desk", address: "dispatch@fjordline.example",
+    zone: .centralEurope)
   static let ingrid = DemoPerson(
     name: "Ingrid Halvorsen", address: "ingrid.halvorsen@fjordline.example",
     zone: .centralEurope)

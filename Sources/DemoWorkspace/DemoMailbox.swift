@@ -31,6 +31,26 @@ enum DemoMailbox {
 
   static var messages: [DemoMail] {
     mueller + societe + sakura + fjordline + leads + colleagues + unrelated + neverCaptured
+      + dispatchReports
+  }
+
+  /// How many reports the dispatch desk sent: more than the 50 a timeline shows at once.
+  static let dispatchReportCount = 60
+
+  /// The Bergen pilot's daily dispatch reports, one per working day, newest yesterday.
+  static var dispatchReports: [DemoMail] {
+    (0..<dispatchReportCount).map { n in
+      DemoMail(
+        key: "bergen-dispatch.\(n + 1)", folders: [.inbox], daysAgo: 1 + n * 56 / 60,
+        time: (6, 30 + n % 20), from: Cast.dispatch, to: [Cast.dana],
+        subject: "Bergen pilot: dispatch report \(dispatchReportCount - n)",
+        body: .plain("""
+          Dispatches yesterday: \(40 + n % 17). Late pickups: \(n % 4).
+
+          Fjordline dispatch desk
+
+          """))
+    }
   }
 
   // MARK: Müller GmbH: an opportunity and a support case.

@@ -24,6 +24,31 @@ extension MailboxIndex {
     }
   }
 
+  /// Counts distinct messages over the postings of `addresses` and stops at `bound`: one
+  /// index range per address, so a count costs at most `bound` times the addresses.
+  public func countMessages(matching addresses: Set<EmailAddress>, bound: Int) throws -> Int {
+    guard bound > 0, !addresses.isEmpty else { return 0 }
+    do {
+      return try database.read { db in
+        let lookup = try db.cachedStatement(sql: "SELECT id FROM address WHERE value = ?")
+        var ids: [Int64] = []
+        for a in addresses {
+          if let id = try Int64.fetchOne(lookup, arguments: [a.value]) { ids.append(id) }
+        }
+        guard !ids.isEmpty else { return 0 }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        return try Int.fetchOne(db, sql: """
+          SELECT count(*) FROM (SELECT DISTINCT message FROM posting
+            WHERE address IN (\(marks)) LIMIT ?)
+          """, arguments: StatementArguments(ids + [Int64(bound)])) ?? 0
+      }
+    } catch let error as MailSourceError {
+      throw error
+    } catch {
+      throw MailSourceError.unreadable(path: indexDirectory.path, reason: "\(error)")
+    }
+  }
+
   private static func newest(_ db: Database, _ addresses: Set<EmailAddress>, _ limit: Int)
     throws -> [CapturedEmail]
   {

@@ -285,6 +285,15 @@ extension PostgresCRMStore {
       guard try Self.recordSummary(session, record) != nil else {
         throw CRMError.unknownRecord(record)
       }
+      // Done, but untracked from this record since: asked for anew.
+      try session.query("""
+        UPDATE trackRequest t SET state = 'pending', reason = NULL, requestedAt = \(at),
+          activityId = NULL, claimedUntil = NULL
+        WHERE t.userId = \(userId) AND t.recordType = \(record.type.name)
+          AND t.recordId = \(record.id) AND t.itemId = \(itemId) AND t.state = 'done'
+          AND NOT EXISTS (SELECT 1 FROM activityRegarding r WHERE r.activityId = t.activityId
+            AND r.recordType = t.recordType AND r.recordId = t.recordId)
+        """)
       let newId = "tr-" + UUID().uuidString.lowercased()
       let row = try session.query("""
         INSERT INTO trackRequest (id, userId, recordType, recordId, itemId, requestedAt, state)
@@ -394,6 +403,79 @@ extension PostgresCRMStore {
           claimedUntil = NULL
         WHERE id = \(requestId) AND state != 'done'
         """)
+    }
+  }
+
+  // MARK: - Untracking
+
+  @discardableResult
+  public func untrack(_ entry: TrackingAuditEntry, reason: String) throws -> Bool {
+    try connections.transaction { session in
+      guard try Self.user(session, id: entry.userId) != nil else {
+        throw CRMError.unknownUser(entry.userId)
+      }
+      // Locked first, as `link` does, so two people changing its records take turns.
+      try session.query("SELECT 1 FROM activity WHERE id = \(entry.activityId) FOR UPDATE")
+      let removed = try session.update("""
+        DELETE FROM activityRegarding WHERE activityId = \(entry.activityId)
+          AND recordType = \(entry.from.type.name) AND recordId = \(entry.from.id)
+        """)
+      guard removed > 0 else {
+        throw CRMError.notTracked(item: entry.activityId, record: entry.from)
+      }
+      if let to = entry.to {
+        guard try Self.recordSummary(session, to) != nil else { throw CRMError.unknownRecord(to) }
+        try Self.link(session, activityId: entry.activityId, to: to)
+      }
+      let linked = try session.one("""
+        SELECT EXISTS (SELECT 1 FROM activityRegarding WHERE activityId = \(entry.activityId))
+        """, as: Bool.self) ?? false
+      if !linked {
+        try session.query("DELETE FROM activity WHERE id = \(entry.activityId)")
+      }
+      try session.query("""
+        SELECT autocapture_fail_untracked(\(entry.from.type.name), \(entry.from.id),
+          \(entry.itemId), \(reason))
+        """)
+      try session.query("""
+        INSERT INTO trackingAudit (id, at, userId, activityId, itemId, fromRecordType,
+          fromRecordId, toRecordType, toRecordId)
+        VALUES (\(entry.id), \(entry.at), \(entry.userId), \(entry.activityId), \(entry.itemId),
+          \(entry.from.type.name), \(entry.from.id), \(entry.to?.type.name), \(entry.to?.id))
+        """)
+      // Open timelines of both records reload when this transaction commits.
+      let records = [entry.from] + (entry.to.map { [$0] } ?? [])
+      try session.query("""
+        SELECT pg_notify(\(Self.activityChannel), \(Self.notificationPayload(records)))
+        """)
+      return !linked
+    }
+  }
+
+  public func auditEntries(itemIds: [String]) throws -> [TrackingAuditEntry] {
+    let ids = Set(itemIds).sorted()
+    if ids.isEmpty { return [] }
+    return try connections.read { session in
+      try session.query("""
+        SELECT t.id, t.at, t.userId, t.activityId, t.itemId, t.fromRecordType, t.fromRecordId,
+          t.toRecordType, t.toRecordId
+        FROM unnest(\(ids)::text[]) AS i(itemId) CROSS JOIN LATERAL (
+          SELECT * FROM trackingAudit a WHERE a.itemId = i.itemId
+          ORDER BY a.at DESC, a.seq DESC LIMIT \(TrackingAuditEntry.kept)) t
+        ORDER BY t.at, t.seq
+        """).map { row in
+        var cells = Cells(row)
+        let id: String = try cells.next(), at: Date = try cells.next()
+        let userId: String = try cells.next(), activityId: String = try cells.next()
+        let itemId: String = try cells.next()
+        let fromType: String = try cells.next(), fromId: String = try cells.next()
+        let toType: String? = try cells.next(), toId: String? = try cells.next()
+        var to: RecordRef?
+        if let toType, let toId { to = RecordRef(type: RecordType(name: toType), id: toId) }
+        return TrackingAuditEntry(
+          id: id, at: at, userId: userId, activityId: activityId, itemId: itemId,
+          from: RecordRef(type: RecordType(name: fromType), id: fromId), to: to)
+      }
     }
   }
 

@@ -15,12 +15,45 @@ enum PostgresSchema {
   /// Identifiers and text compare byte by byte, as in SQLite, whatever the database's locale.
   private static let text = "text COLLATE \"C\""
 
-  static let migrations: [String] = [v1, v2, v3]
+  static let migrations: [String] = [v1, v2, v3, v4]
 
   /// The personal option "Track replies to tracked email automatically"; NULL until the
   /// user chooses.
   private static let v3 = """
     ALTER TABLE "user" ADD COLUMN trackReplies boolean;
+    """
+
+  /// The audit trail of untracking and moving, which the whole team reads and each member
+  /// appends to in their own name only (row-level security; no one changes an entry). An
+  /// untrack may delete an activity that other members' done requests name, so those
+  /// forget it (`ON DELETE SET NULL`), and it fails everyone's pending requests for the item
+  /// on that record through a function that runs with the owner's rights, since row-level
+  /// security keeps each member to their own requests. `seq` orders entries of equal time.
+  private static let v4 = """
+    CREATE TABLE trackingAudit (
+      seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      id \(text) NOT NULL UNIQUE,
+      at timestamptz NOT NULL,
+      userId \(text) NOT NULL REFERENCES "user"(id),
+      activityId \(text) NOT NULL,
+      itemId \(text) NOT NULL,
+      fromRecordType \(text) NOT NULL,
+      fromRecordId \(text) NOT NULL,
+      toRecordType \(text),
+      toRecordId \(text),
+      CHECK ((toRecordType IS NULL) = (toRecordId IS NULL))
+    );
+    CREATE INDEX trackingAudit_item ON trackingAudit(itemId, at);
+    ALTER TABLE trackingAudit ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY trackingAudit_read ON trackingAudit FOR SELECT USING (true);
+    CREATE POLICY trackingAudit_own_insert ON trackingAudit FOR INSERT
+      WITH CHECK (userId = current_user);
+    ALTER TABLE trackRequest DROP CONSTRAINT trackrequest_activityid_fkey;
+    ALTER TABLE trackRequest ADD CONSTRAINT trackrequest_activityid_fkey
+      FOREIGN KEY (activityId) REFERENCES activity(id) ON DELETE SET NULL;
+    CREATE FUNCTION autocapture_fail_untracked(p_type text, p_id text, p_item text,
+      p_reason text) RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT
+      AS $$ UPDATE trackRequest SET state = 'failed', reason = p_reason, claimedUntil = NULL WHERE recordType = p_type AND recordId = p_id AND itemId = p_item AND state = 'pending' $$
     """
 
   /// Excluded addresses: the organization's (written by the import) and each user's own.
@@ -225,6 +258,8 @@ public enum PostgresTeamRoles {
         + "trackRequest TO \(role)",
       "GRANT UPDATE (showUntracked) ON \"user\" TO \(role)",
       "GRANT UPDATE (trackReplies) ON \"user\" TO \(role)",
+      "GRANT DELETE ON activity, activityRegarding TO \(role)",
+      "GRANT INSERT ON trackingAudit TO \(role)",
     ]
   }
 }

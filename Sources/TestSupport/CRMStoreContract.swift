@@ -63,6 +63,10 @@ public enum CRMStoreContract {
           body: trackRepliesOption),
     Check(name: "an activity linked from another record keeps the owner who tracked it first",
           body: linkedActivityKeepsOwner),
+    Check(name: "untracking unlinks a record, deletes an activity left on none and is audited",
+          body: untracking),
+    Check(name: "untracking fails pending requests there, and tracking again reopens a done one",
+          body: untrackingResolvesRequests),
   ]
 
   // MARK: - The content every check starts from
@@ -556,5 +560,102 @@ public enum CRMStoreContract {
     #expect(throws: CRMError.unknownUser("zoe")) {
       try store.removeExcludedAddress(userId: "zoe", .domain("x.example"))
     }
+  }
+
+  static func untracking(_ maker: CRMStoreMaker) throws {
+    let store = try maker.make(world)
+    let mailItem = "mail:<quote-1@contoso.example>"
+    // Moved from Fabrikam to the deal: it regards Ann and the deal.
+    let move = TrackingAuditEntry(at: now, userId: "dana", activityId: "act-mail",
+                                  itemId: mailItem, from: fabrikam, to: deal)
+    #expect(try store.untrack(move, reason: "moved") == false)
+    #expect(try store.activity(id: "act-mail")?.regarding == [ann, deal])
+    #expect(try store.activities(regarding: fabrikam).map(\.id).contains("act-mail") == false)
+    #expect(try store.activities(regarding: deal).map(\.id).contains("act-mail"))
+    // Not on Fabrikam any more: nothing is written.
+    #expect(throws: CRMError.notTracked(item: "act-mail", record: fabrikam)) {
+      try store.untrack(TrackingAuditEntry(at: now + 1, userId: "dana", activityId: "act-mail",
+                                           itemId: mailItem, from: fabrikam), reason: "x")
+    }
+    let ghost = RecordRef(type: .lead, id: "l-ghost")
+    #expect(throws: CRMError.unknownRecord(ghost)) {
+      try store.untrack(TrackingAuditEntry(at: now + 1, userId: "dana", activityId: "act-mail",
+                                           itemId: mailItem, from: ann, to: ghost), reason: "x")
+    }
+    #expect(try store.activity(id: "act-mail")?.regarding == [ann, deal])
+    #expect(throws: CRMError.unknownUser("zoe")) {
+      try store.untrack(TrackingAuditEntry(at: now + 1, userId: "zoe", activityId: "act-mail",
+                                           itemId: mailItem, from: ann), reason: "x")
+    }
+    // Taken off its last two records by another user: the activity is gone.
+    let offAnn = TrackingAuditEntry(at: now + 60, userId: "eli", activityId: "act-mail",
+                                    itemId: mailItem, from: ann)
+    let offDeal = TrackingAuditEntry(at: now + 60, userId: "eli", activityId: "act-mail",
+                                     itemId: mailItem, from: deal)
+    #expect(try store.untrack(offAnn, reason: "untracked") == false)
+    #expect(try store.untrack(offDeal, reason: "untracked") == true)
+    #expect(try store.activity(id: "act-mail") == nil)
+    #expect(try store.emailActivities(messageIds: ["<quote-1@contoso.example>"]).isEmpty)
+    #expect(try store.activities(regarding: ann).isEmpty)
+    // The trail outlives the activity: oldest first, equal times in the order written.
+    let trail = try store.auditEntries(itemIds: [mailItem, "mail:<other@x.example>"])
+    #expect(trail == [move, offAnn, offDeal])
+    #expect(try store.auditEntries(itemIds: ["mail:<other@x.example>"]).isEmpty)
+    // A meeting too; other activities are untouched.
+    let meeting = TrackingAuditEntry(at: now, userId: "dana", activityId: "act-meet",
+                                     itemId: "cal:rollout-1@contoso.example", from: rollout)
+    #expect(try store.untrack(meeting, reason: "untracked") == false)
+    #expect(try store.activity(id: "act-meet")?.regarding == [deal])
+    #expect(try store.activity(id: "act-call")?.regarding == [deal])
+    // A trail read for a tile is bounded: the newest `kept` entries of an item.
+    var moves: [TrackingAuditEntry] = []
+    for n in 0...TrackingAuditEntry.kept {
+      let entry = TrackingAuditEntry(
+        at: now + TimeInterval(n), userId: "eli", activityId: "act-call", itemId: "act-call",
+        from: n % 2 == 0 ? deal : fabrikam, to: n % 2 == 0 ? fabrikam : deal)
+      try store.untrack(entry, reason: "moved")
+      moves.append(entry)
+    }
+    #expect(try store.auditEntries(itemIds: ["act-call"]) == Array(moves.dropFirst()))
+    #expect(try store.auditEntries(itemIds: ["act-call", mailItem]).count
+      == TrackingAuditEntry.kept + 3)
+  }
+
+  static func untrackingResolvesRequests(_ maker: CRMStoreMaker) throws {
+    let store = try maker.make(world)
+    let item = "mail:<m1@fabrikam.example>"
+    let danas = try store.requestTracking(userId: "dana", record: fabrikam, itemId: item, at: now)
+    let id = try store.completeTracking(requestId: danas.id, activity: email("<m1@fabrikam.example>"),
+                                        attachments: [])
+    // Eli asked for it on Fabrikam too, before it was untracked there: his request must not
+    // put it back at his next sync. His request for another record stays.
+    let elis = try store.requestTracking(userId: "eli", record: fabrikam, itemId: item,
+                                         at: now + 1)
+    let elisOnAnn = try store.requestTracking(userId: "eli", record: ann, itemId: item,
+                                              at: now + 2)
+    #expect(try store.untrack(TrackingAuditEntry(at: now + 3, userId: "dana", activityId: id,
+                                                 itemId: item, from: fabrikam),
+                              reason: "taken off this record by Dana") == true)
+    let eliNow = try store.trackRequests(userId: "eli", states: ["pending", "failed"])
+    #expect(eliNow.first { $0.id == elis.id }?.state
+      == .failed(reason: "taken off this record by Dana"))
+    #expect(eliNow.first { $0.id == elisOnAnn.id }?.state == .pending)
+    #expect(try store.claimPendingRequests(userId: "eli").map(\.id) == [elisOnAnn.id])
+    // Dana's done request is not run again; asking again reopens it, asked for anew.
+    #expect(try store.trackRequests(userId: "dana", states: ["pending"]).isEmpty)
+    let again = try store.requestTracking(userId: "dana", record: fabrikam, itemId: item,
+                                          at: now + 10)
+    #expect(again.id == danas.id)
+    #expect(again.state == .pending)
+    #expect(again.requestedAt == now + 10)
+    let back = try store.completeTracking(requestId: again.id,
+                                          activity: email("<m1@fabrikam.example>"),
+                                          attachments: [])
+    #expect(try store.activity(id: back)?.regarding == [fabrikam])
+    // Done and still linked: asking again changes nothing.
+    let still = try store.requestTracking(userId: "dana", record: fabrikam, itemId: item,
+                                          at: now + 20)
+    #expect(still.state == .done(activityId: back))
+    #expect(still.requestedAt == now + 10)
   }
 }

@@ -8,6 +8,7 @@ public final class InMemoryCRMStore: CRMStore, @unchecked Sendable {
   private let lock = NSLock()
   private var content: CRMContent
   private var requests: [TrackRequest] = []
+  private var audit: [TrackingAuditEntry] = []
   /// Attachment contents by activity id, in attachment order.
   private var attachmentContents: [String: [AttachmentContent]] = [:]
 
@@ -278,7 +279,18 @@ public final class InMemoryCRMStore: CRMStore, @unchecked Sendable {
       if let index = requests.firstIndex(where: {
         $0.userId == userId && $0.record == record && $0.itemId == itemId
       }) {
-        if case .failed = requests[index].state { requests[index].state = .pending }
+        switch requests[index].state {
+        case .failed:
+          requests[index].state = .pending
+        case .done(let activityId)
+        where !(content.activities.first { $0.id == activityId }?.regarding.contains(record)
+          ?? false):
+          // Untracked since: asked for anew.
+          requests[index].state = .pending
+          requests[index].requestedAt = at
+        default:
+          break
+        }
         return requests[index]
       }
       let request = TrackRequest(id: "tr-" + UUID().uuidString.lowercased(), userId: userId,
@@ -336,6 +348,53 @@ public final class InMemoryCRMStore: CRMStore, @unchecked Sendable {
       requests[index].state = .done(activityId: activityId)
       requests[index].attempts += 1
       return activityId
+    }
+  }
+
+  @discardableResult
+  public func untrack(_ entry: TrackingAuditEntry, reason: String) throws -> Bool {
+    try locked {
+      guard content.users.contains(where: { $0.id == entry.userId }) else {
+        throw CRMError.unknownUser(entry.userId)
+      }
+      guard let index = content.activities.firstIndex(where: {
+        $0.id == entry.activityId && $0.regarding.contains(entry.from)
+      }) else {
+        throw CRMError.notTracked(item: entry.activityId, record: entry.from)
+      }
+      if let to = entry.to, summary(to) == nil { throw CRMError.unknownRecord(to) }
+      content.activities[index].regarding.removeAll { $0 == entry.from }
+      if let to = entry.to, !content.activities[index].regarding.contains(to) {
+        content.activities[index].regarding.append(to)
+      }
+      let deleted = content.activities[index].regarding.isEmpty
+      if deleted {
+        content.activities.remove(at: index)
+        attachmentContents[entry.activityId] = nil
+      }
+      for n in requests.indices
+      where requests[n].record == entry.from && requests[n].itemId == entry.itemId
+        && requests[n].state == .pending {
+        requests[n].state = .failed(reason: reason)
+      }
+      audit.append(entry)
+      return deleted
+    }
+  }
+
+  public func auditEntries(itemIds: [String]) throws -> [TrackingAuditEntry] {
+    locked {
+      let wanted = Set(itemIds)
+      // Equal times in the order written; the newest `kept` of each item.
+      let sorted = audit.enumerated().filter { wanted.contains($0.element.itemId) }
+        .sorted { a, b in
+          a.element.at != b.element.at ? a.element.at < b.element.at : a.offset < b.offset
+        }.map(\.element)
+      var left: [String: Int] = [:]
+      return Array(sorted.reversed().filter { entry in
+        left[entry.itemId, default: TrackingAuditEntry.kept] -= 1
+        return left[entry.itemId, default: 0] >= 0
+      }.reversed())
     }
   }
 

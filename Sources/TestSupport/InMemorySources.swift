@@ -88,6 +88,10 @@ public final class InMemoryMailbox: MailSource, @unchecked Sendable {
     }
   }
 
+  public func countMessages(matching addresses: Set<EmailAddress>, bound: Int) throws -> Int {
+    min(max(0, bound), try newestMessages(matching: addresses, limit: Int.max).count)
+  }
+
   public func message(messageId: String) throws -> MessageContent {
     try locked {
       if let override = readOverrides[messageId] { return try override.get() }

@@ -14,7 +14,8 @@ enum AutoCapture {
   static let commands: [CommandSpec] = [
     TUICommand.spec, DemoCommand.spec, ImportCommand.spec, IndexCommand.spec,
     AddressesCommand.spec, TimelineCommand.spec, WhyCommand.spec, TrackCommand.spec,
-    SyncCommand.spec, SettingsCommand.spec, CompletionsCommand.spec,
+    SyncCommand.spec, UntrackCommand.spec, UntrackCommand.moveSpec, SettingsCommand.spec,
+    CompletionsCommand.spec,
   ]
 
   static let defaultCommand = TUICommand.spec.name

@@ -20,6 +20,8 @@ enum OptionName: String, Sendable, CaseIterable, CustomStringConvertible {
   case exclude, include
   case reset
   case prepareOnly = "prepare-only"
+  /// `move --to TYPE:ID`: the record a tracked item moves to.
+  case to
 
   /// As written on the command line and in the config file: `index-dir`, so `"--\(name)"`
   /// is the option as typed.

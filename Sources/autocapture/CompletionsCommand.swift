@@ -32,6 +32,7 @@ struct CompletionsCommand {
     case (.flag, _): return .nothing
     case (_, .maildir), (_, .indexDir): return .directories
     case (_, .record): return .words(recordTypes)
+    case (_, .to): return .words(recordTypes)
     case (_, .theme): return .words(themeNames())
     default:
       if option.valueName == "PATH" { return .files }
@@ -80,7 +81,8 @@ struct CompletionsCommand {
       case .directories: action = "_autocapture_reply -d; compopt -o filenames 2>/dev/null; return"
       case .words(let words):
         action = "_autocapture_reply -W \(shellQuoted(words.joined(separator: " ")))"
-          + (option.name == .record ? "; compopt -o nospace 2>/dev/null" : "") + "; return"
+          + ([.record, .to].contains(option.name) ? "; compopt -o nospace 2>/dev/null" : "")
+          + "; return"
       }
       valueCases.append("    --\(option.name)) \(action) ;;")
     }

@@ -224,6 +224,49 @@ struct PostgresStoreTests {
     try asEli.setShowUntracked(userId: eli, false)
   }
 
+  /// A team member untracks with the team's grants: the activity goes, another member's
+  /// pending request for it there fails (row-level security hides it from the untracker),
+  /// her done request forgets the activity, and the trail is read by all, written in one's
+  /// own name only.
+  @Test func aTeamMemberUntracksUnderRowLevelSecurity() throws {
+    let dana = TestServers.uniqueName("dana"), eli = TestServers.uniqueName("eli")
+    var content = CRMStoreContract.world
+    content.users[0].id = dana
+    content.users[1].id = eli
+    content.activities = []
+    let admin = try PostgresTestServer.store(content)
+    try Self.createRoles(database: admin.url.database, team: TestServers.uniqueName("team"),
+                         users: [dana, eli])
+    func store(as user: String) throws -> PostgresCRMStore {
+      var url = admin.url
+      url.user = user
+      url.password = "pw-\(user)"
+      return try PostgresCRMStore(url: url)
+    }
+    let asDana = try store(as: dana), asEli = try store(as: eli)
+    let item = "mail:<shared@t>"
+    let elis = try asEli.requestTracking(userId: eli, record: Self.fabrikam, itemId: item,
+                                         at: Date())
+    let danas = try asDana.requestTracking(userId: dana, record: Self.fabrikam, itemId: item,
+                                           at: Date())
+    let activityId = try asDana.completeTracking(
+      requestId: danas.id, activity: Self.email("<shared@t>"), attachments: [])
+    // Whole seconds, as both stores keep them exactly.
+    let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+    let entry = TrackingAuditEntry(at: now, userId: dana, activityId: activityId,
+                                   itemId: item, from: Self.fabrikam)
+    #expect {
+      try asEli.untrack(TrackingAuditEntry(at: Date(), userId: dana, activityId: activityId,
+                                           itemId: item, from: Self.fabrikam), reason: "x")
+    } throws: { "\($0)".contains("row-level security") }
+    #expect(try asDana.untrack(entry, reason: "taken off this record by Dana") == true)
+    #expect(try asEli.activity(id: activityId) == nil)
+    #expect(try asEli.trackRequests(userId: eli, states: ["failed"]).map(\.id) == [elis.id])
+    #expect(try asDana.trackRequests(userId: dana, states: ["done"]).map(\.state)
+      == [.done(activityId: "")])
+    #expect(try asEli.auditEntries(itemIds: [item]) == [entry])
+  }
+
   @Test func pendingRequestsSurviveTheServerDroppingEveryConnection() throws {
     let store = try PostgresTestServer.store(CRMStoreContract.world)
     let request = try store.requestTracking(

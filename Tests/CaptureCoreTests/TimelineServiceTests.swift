@@ -525,4 +525,10 @@ private struct EveryonesRequests: CRMStore {
   func failTracking(requestId: String, reason: String) throws {
     try base.failTracking(requestId: requestId, reason: reason)
   }
+  func untrack(_ entry: TrackingAuditEntry, reason: String) throws -> Bool {
+    try base.untrack(entry, reason: reason)
+  }
+  func auditEntries(itemIds: [String]) throws -> [TrackingAuditEntry] {
+    try base.auditEntries(itemIds: itemIds)
+  }
 }

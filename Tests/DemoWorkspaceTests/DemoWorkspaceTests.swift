@@ -297,7 +297,8 @@ struct DemoWorkspaceTests {
     let (dir, manifest, _) = try DemoFiles.generate()
     defer { try? FileManager.default.removeItem(at: dir) }
     let messages = try DemoFiles.messages(in: manifest.maildir)
-    #expect((40...80).contains(messages.count))
+    // Some sixty hand-written messages, and the dispatch desk's sixty daily reports.
+    #expect((100...140).contains(messages.count))
     for m in messages {
       for name in ["Message-ID", "Date", "From", "To", "Subject", "MIME-Version"] {
         #expect(m.header(name) != nil, "\(m.path) lacks \(name)")
@@ -501,6 +502,25 @@ struct DemoWorkspaceTests {
     }
     let unrelated = captured.filter { everyone.isDisjoint(with: people($0)) }
     #expect(unrelated.contains { $0.header("List-Unsubscribe") != nil })
+  }
+
+  /// The dispatch desk's contact has more emails than a timeline shows at once, so the demo
+  /// shows "50 newest of 60" and `+`; no other record takes them in.
+  @Test func oneContactHasMoreEmailsThanATimelineShows() throws {
+    let (dir, manifest, _) = try DemoFiles.generate()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let sets = DemoRecordAddresses(json: try DemoFiles.importObject(manifest))
+    let captured = try DemoFiles.messages(in: manifest.maildir).filter { !$0.isNeverCaptured }
+    func people(_ m: DemoFiles.Message) -> Set<String> {
+      Set(["From", "To", "Cc"].flatMap { DemoFiles.addresses(in: m.header($0)) })
+    }
+    let desk = sets.addresses(type: "contact", id: "c-dispatch")
+    #expect(desk == ["dispatch@fjordline.example"])
+    #expect(captured.filter { !desk.isDisjoint(with: people($0)) }.count > 50)
+    for record in sets.allRecords where record.id != "c-dispatch" {
+      #expect(sets.addresses(type: record.type, id: record.id).isDisjoint(with: desk),
+              "\(record.type):\(record.id) takes in the dispatch reports")
+    }
   }
 
   // MARK: Tracked activities and tracking states

@@ -66,6 +66,8 @@ import TestSupport
     // import uses --db only: the options it does not use are not offered.
     #expect(try bashCompletes(["autocapture", "import", "--m"], script: s) == [])
     #expect(try bashCompletes(["autocapture", "completions", "z"], script: s) == ["zsh"])
+    #expect(try bashCompletes(["autocapture", "move", "--to", "o"], script: s)
+      == ["opportunity:"])
   }
 
   @Test func zshAndFishScriptsParse() throws {

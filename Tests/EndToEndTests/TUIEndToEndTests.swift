@@ -50,7 +50,7 @@ import TestSupport
     try tmux.send(keys: "o")
     try tmux.waitFor("Show email not tracked in the Activities list: [Yes]")
     try tmux.send(keys: "Space")
-    try tmux.waitFor("[No]")
+    try tmux.waitFor("Show email not tracked in the Activities list: [No]")
     try tmux.send(keys: "Escape")
     // Wait for Esc to land alone: Esc followed at once by a key reads as Alt+key.
     screen = try tmux.waitUntil("settings to close") { !$0.contains("Settings · Esc closes") }
