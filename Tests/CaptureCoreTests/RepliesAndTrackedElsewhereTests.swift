@@ -113,6 +113,21 @@ import Testing
     #expect(try world.sync(user: dana).isEmpty)
   }
 
+  @Test func aReplyTakenOffTheRecordIsNotTrackedAgainAutomatically() throws {
+    let world = Self.world()
+    var dana = T.dana
+    dana.trackReplies = true
+    #expect(try world.sync(user: dana).first?.state.name == "done")
+    let tracked = try world.item(Self.replyId)
+    let activityId = try #require(tracked.activityId)
+    _ = try world.service.untrack(itemId: activityId, from: T.fabrikam, user: dana,
+                                  now: Self.now)
+    #expect(try world.item("mail:\(Self.replyId)").state == .untracked)
+    // Automatic tracking asks once per reply and record; untracking is the user's choice.
+    #expect(try world.sync(user: dana).isEmpty)
+    #expect(try world.item("mail:\(Self.replyId)").state == .untracked)
+  }
+
   @Test func theServiceDefaultAppliesUntilTheUserChooses() throws {
     let world = Self.world()
     let service = TimelineService(store: world.store, mail: world.mailbox, calendar: nil,
