@@ -90,6 +90,41 @@ struct TeamModeEndToEndTests {
     }
   }
 
+  /// The server of scripts/servers/postgres.sh offers TLS with a certificate signed by a
+  /// CA made for the run; `--tls-ca-file` is the one way to trust it, as for IMAP.
+  @Test func verifyFullTrustsTheCAOfTlsCAFileAndRefusesAnotherInOneLine() throws {
+    let ca = try TestServers.value("AUTOCAPTURE_TEST_PG_CA_FILE", server: "postgres")
+    let otherCA = try TestServers.value("AUTOCAPTURE_TEST_PG_OTHER_CA_FILE", server: "postgres")
+    let plain = try Self.freshDatabase()
+    let (_, password) = Self.withoutPassword(plain)
+    var f = try CaptureFixture(db: plain + "?sslmode=verify-full")
+    let imported = try CLIRunner.run(["import", try f.writeImportFile(), "--db", f.db,
+                                      "--tls-ca-file", ca])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    try f.message(id: "<tls@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "Ann Lee <ann@fabrikam.example>", subject: "Over TLS")
+    let timeline = ["timeline", "--record", "account:a-fab", "--json"] + f.sources()
+    let trusted = try CLIRunner.run(timeline + ["--tls-ca-file", ca])
+    #expect(trusted.status == 0, "\(trusted.stderr)")
+    #expect(trusted.stdout.contains("<tls@t>"))
+    let required = try CLIRunner.run(
+      ["addresses", "--record", "account:a-fab", "--db", plain + "?sslmode=require"])
+    #expect(required.status == 0, "\(required.stderr)")
+
+    let server = String(plain.split(separator: "@")[1].split(separator: "/")[0])
+    for extra in [["--tls-ca-file", otherCA], []] {
+      let refused = try CLIRunner.run(timeline + extra)
+      #expect(refused.status == 1)
+      #expect(refused.stderr.hasPrefix("Error: TLS with PostgreSQL server \(server) failed: its "
+        + "certificate is not trusted (sslmode=verify-full;"), "\(refused.stderr)")
+      #expect(refused.stderr.split(separator: "\n").count == 1)
+      #expect(!refused.stderr.contains(password) && !refused.stdout.contains(password))
+    }
+    let missing = try CLIRunner.run(timeline + ["--tls-ca-file", f.root.path + "/no-ca.pem"])
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("no CA file at \(f.root.path)/no-ca.pem"), "\(missing.stderr)")
+  }
+
   @Test func aTeammatesTrackedItemAppearsOnAnOpenTimelineWithinSeconds() throws {
     var f = try CaptureFixture(db: try Self.freshDatabase())
     #expect(try f.importCRM().status == 0)
@@ -113,3 +148,4 @@ struct TeamModeEndToEndTests {
     try eli.send(keys: "q")
   }
 }
+
