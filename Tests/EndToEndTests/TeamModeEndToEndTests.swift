@@ -125,6 +125,12 @@ struct TeamModeEndToEndTests {
     #expect(missing.stderr.contains("no CA file at \(f.root.path)/no-ca.pem"), "\(missing.stderr)")
   }
 
+  @Test func twoPeopleTrackingOneMessageAtOnceStoreItOnceLinkedToBothRecords() throws {
+    var f = try CaptureFixture(db: try Self.freshDatabase())
+    #expect(try f.importCRM().status == 0)
+    try TwoPeopleAtOnce.check(&f)
+  }
+
   @Test func aTeammatesTrackedItemAppearsOnAnOpenTimelineWithinSeconds() throws {
     var f = try CaptureFixture(db: try Self.freshDatabase())
     #expect(try f.importCRM().status == 0)
@@ -149,3 +155,53 @@ struct TeamModeEndToEndTests {
   }
 }
 
+/// Dana and Eli both have one message and track it at the same moment, from two records,
+/// each with `track` then `sync` in processes of their own: one activity, both records.
+enum TwoPeopleAtOnce {
+  static func check(_ f: inout CaptureFixture) throws {
+    try f.message(id: "<both@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "Ann Lee <ann@fabrikam.example>",
+                  to: "dana@contoso.example, eli@contoso.example", subject: "For you both")
+    let people = [("dana", "account:a-fab"), ("eli", "contact:c-ann")]
+    let fixture = f
+    let results = Results()
+    DispatchQueue.concurrentPerform(iterations: people.count) { k in
+      let (user, record) = people[k]
+      do {
+        for command in ["track", "sync"] {
+          let extra = command == "track" ? ["--record", record, "--item", "mail:<both@t>"] : []
+          let result = try CLIRunner.run([command] + extra + fixture.sources(user: user))
+          results.add("\(user) \(command): \(result.status) \(result.stderr)")
+        }
+      } catch {
+        results.add("\(user): \(error)")
+      }
+    }
+    #expect(results.lines.sorted() == ["dana sync: 0 ", "dana track: 0 ", "eli sync: 0 ",
+                                       "eli track: 0 "])
+    var ids: [String] = []
+    for (_, record) in people {
+      let copies = CaptureFixture.items(try f.timeline(record, user: "eli", withMail: false))
+        .filter { $0["messageId"] as? String == "<both@t>" }
+      #expect(copies.count == 1, "\(record)")
+      #expect(copies.first?["state"] as? String == "tracked")
+      ids += copies.compactMap { $0["id"] as? String }
+    }
+    #expect(ids.count == 2 && ids[0] == ids[1], "\(ids)")
+  }
+
+  final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func add(_ line: String) { lock.withLock { list.append(line) } }
+    var lines: [String] { lock.withLock { list } }
+  }
+}
+
+/// The same on the SQLite store: two processes writing one file.
+@Suite struct TwoPeopleAtOnceOnSQLiteTests {
+  @Test func twoPeopleTrackingOneMessageAtOnceStoreItOnceLinkedToBothRecords() throws {
+    var f = try CaptureFixture.imported()
+    try TwoPeopleAtOnce.check(&f)
+  }
+}
