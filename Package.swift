@@ -16,6 +16,8 @@ let package = Package(
     // For Fuzz/Package.swift: the IMAP response parser, apart so that the benchmarks do
     // not build SwiftNIO. (The IMAP trait gates only its use by the executable.)
     .library(name: "AutoCaptureIMAPClient", targets: ["IMAPClient"]),
+    // For the team-mode benchmarks (Benchmarks/bench-team): the PostgreSQL store.
+    .library(name: "AutoCapturePostgres", targets: ["PostgresCRMStore"]),
   ],
   // The live servers' clients are traits, off by default, so the first `swift run
   // autocapture demo` does not build SwiftNIO, TLS and HTTP stacks; scripts/test (the

@@ -7,12 +7,16 @@ let package = Package(
   name: "AutoCaptureBenchmarks",
   platforms: [.macOS(.v14)],
   dependencies: [
-    .package(name: "AutoCapture", path: ".."),
+    // The PostgreSQL trait: team mode's store is measured beside SQLite (bench-team).
+    .package(name: "AutoCapture", path: "..", traits: ["PostgreSQL"]),
   ],
   targets: [
     .executableTarget(
       name: "AutoCaptureBench",
-      dependencies: [.product(name: "AutoCaptureLibraries", package: "AutoCapture")],
+      dependencies: [
+        .product(name: "AutoCaptureLibraries", package: "AutoCapture"),
+        .product(name: "AutoCapturePostgres", package: "AutoCapture"),
+      ],
       path: "AutoCaptureBench"
     ),
   ]

@@ -36,10 +36,13 @@ final class Bench {
   var indexDir: String { work.appendingPathComponent("index").path }
   var dbPath: String { work.appendingPathComponent("crm.sqlite").path }
 
+  /// Added to the children's environment (team mode's PGPASSWORD).
+  var extraEnvironment: [String: String] = [:]
+
   /// The environment the `autocapture` runs get: no user config file (an empty one: a file
   /// named by AUTOCAPTURE_CONFIG must exist), data under `work`.
   var childEnvironment: [String: String] {
-    var env = ProcessInfo.processInfo.environment
+    var env = ProcessInfo.processInfo.environment.merging(extraEnvironment) { $1 }
     let config = work.appendingPathComponent("no-config.toml")
     if !FileManager.default.fileExists(atPath: config.path) { try? Data().write(to: config) }
     env["AUTOCAPTURE_CONFIG"] = config.path
@@ -52,7 +55,7 @@ final class Bench {
   }
 
   func run() throws {
-    let loadBefore = loadAverage()
+    let loadBefore = currentLoadAverage()
     try ensureCorpus()
     let truth = try JSONDecoder().decode(
       Truth.self, from: Data(contentsOf: URL(fileURLWithPath: truthPath)))
@@ -69,26 +72,15 @@ final class Bench {
     try tuiFrames(index, truth: truth)
     try reindexAfterDelivery(index)
     figures["load_before"] = loadBefore
-    figures["load_after"] = loadAverage()
+    figures["load_after"] = currentLoadAverage()
     figures["work"] = work.path
     figures["maildir"] = maildir
     figures["index_dir"] = indexDir
     figures["db"] = dbPath
     figures["binary"] = binary
-    print("AutoCaptureBench: \(options.messages) messages, corpus \(corpus)")
-    print("load average before \(loadBefore), after \(loadAverage()); "
-      + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
-    print(table.render())
-    if let out = options.jsonOut {
-      let data = try JSONSerialization.data(
-        withJSONObject: figures, options: [.prettyPrinted, .sortedKeys])
-      try data.write(to: URL(fileURLWithPath: out))
-    }
-  }
-
-  func loadAverage() -> String {
-    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
-      .map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "unknown"
+    try printReport("AutoCaptureBench: \(options.messages) messages, corpus \(corpus)",
+                    loadBefore: loadBefore, table: table, figures: figures,
+                    jsonOut: options.jsonOut)
   }
 
   // MARK: - Corpus and work directory
@@ -265,8 +257,8 @@ final class Bench {
 
   /// An import file with one account per sample set whose own emails are exactly the set
   /// (no contacts, so the record's address set is the sample set), loaded with the release
-  /// binary into a fresh database.
-  func importCRM(truth: Truth) throws {
+  /// binary into a fresh database (`db`, default the SQLite file of the work directory).
+  func importCRM(truth: Truth, into db: String? = nil) throws {
     say("importing the CRM file")
     let accounts: [[String: Any]] = truth.orderedSetNames.compactMap { name in
       guard let list = truth.sets[name] else { return nil }
@@ -283,11 +275,12 @@ final class Bench {
     let url = work.appendingPathComponent("crm-import.json")
     try JSONSerialization.data(withJSONObject: file, options: [.prettyPrinted, .sortedKeys])
       .write(to: url)
-    try runProgram(binary, ["import", url.path, "--db", dbPath], environment: childEnvironment)
+    try runProgram(binary, ["import", url.path, "--db", db ?? dbPath],
+                   environment: childEnvironment)
   }
 
-  func timelineArguments(_ set: String) -> [String] {
-    ["timeline", "--json", "--db", dbPath, "--user", Bench.userId, "--maildir", maildir,
+  func timelineArguments(_ set: String, db: String? = nil) -> [String] {
+    ["timeline", "--json", "--db", db ?? dbPath, "--user", Bench.userId, "--maildir", maildir,
      "--index-dir", indexDir, "--record", "account:\(Bench.accountId(set))"]
   }
 
@@ -369,23 +362,34 @@ final class Bench {
     try openLongMessage(state, context)
     manyRecords(state, context)
     say("TUI next record")
-    let refs = names.map { RecordRef(type: .account, id: Bench.accountId($0)) }
+    let s = try nextRecord(service: service, user: user, state: state, context: context,
+                           truth: truth)
+    table.rows.append(["TUI next record (timeline + frame, 200x60)", ms(s.median),
+                       "p99 \(ms(s.p99)), \(s.count) moves over the sample sets"])
+    figures["tui_next_record_s"] = s.median
+    figures["tui_next_record_p99_s"] = s.p99
+  }
+
+  /// Moving to the next record: the timeline built through `service` (index freshness check
+  /// and every CRM read included), then the frame drawn at 200x60, cycling over the
+  /// sample-set records, `options.runs` times.
+  func nextRecord(service: TimelineService, user: User, state base: AppState,
+                  context: RenderContext, truth: Truth) throws -> Stats {
+    let refs = truth.orderedSetNames.map { RecordRef(type: .account, id: Bench.accountId($0)) }
+    var state = base
     state.width = 200
     state.height = 60
+    let now = context.now
     var samples: [Double] = []
     for k in 0..<options.runs {
       let next = refs[k % refs.count]
       samples.append(try timed {
         state.timeline = .loaded(try service.timeline(for: next, user: user, now: now))
-        state.selectedRecord = records.firstIndex { $0.ref == next } ?? 0
+        state.selectedRecord = state.allRecords.firstIndex { $0.ref == next } ?? 0
         _ = Screens.render(state, context)
       })
     }
-    let s = Stats(samples)
-    table.rows.append(["TUI next record (timeline + frame, 200x60)", ms(s.median),
-                       "p99 \(ms(s.p99)), \(s.count) moves over the sample sets"])
-    figures["tui_next_record_s"] = s.median
-    figures["tui_next_record_p99_s"] = s.p99
+    return Stats(samples)
   }
 
   /// The records pane with 100,000 records (a large team's CRM): a key typed into the

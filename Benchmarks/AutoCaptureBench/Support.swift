@@ -21,6 +21,10 @@ struct BenchOptions {
   var jsonOut: String?
   var seed = 42
   var contacts = 20_000
+  /// `team` only (TeamBench): the PostgreSQL server, and the load's people and items.
+  var pgURL: String?
+  var users = 20
+  var items = 100
 
   static let usage = """
     usage: AutoCaptureBench [--corpus DIR] [--truth T.json] [--messages N] [--runs 100]
@@ -33,6 +37,11 @@ struct BenchOptions {
       --binary PATH    the release `autocapture` (default .build/release/autocapture)
       --work DIR       keep the index, CRM database and import file here (default: temp)
       --json-out FILE  also write the figures as JSON (for Benchmarks/bench-vs-notmuch)
+           AutoCaptureBench team --pg-url postgresql://USER@HOST:PORT/DB[?sslmode=...]
+                            [--users 20] [--items 100] [the options of the first form]
+      --pg-url URL     a role that may create databases (password from PGPASSWORD or
+                       ~/.pgpass); two databases are made for the run and dropped after it
+      --users, --items the load: how many people track how many items each, at once
     """
 
   static func parse(_ arguments: [String]) throws -> BenchOptions {
@@ -63,6 +72,9 @@ struct BenchOptions {
       case "--json-out": o.jsonOut = try value(a)
       case "--seed": o.seed = try number(a)
       case "--contacts": o.contacts = try number(a)
+      case "--pg-url": o.pgURL = try value(a)
+      case "--users": o.users = try number(a)
+      case "--items": o.items = try number(a)
       case "-h", "--help":
         print(usage)
         exit(0)
@@ -306,4 +318,25 @@ func generateCommand(_ arguments: [String]) throws {
   }
   try generateCorpus(seed: seed, contacts: contacts, messages: messages, startIndex: start,
                      spanMessages: span, into: out, truth: truth)
+}
+
+/// Prints a run's title, the load average before and now, and its table; writes its figures
+/// as JSON to `jsonOut` when given.
+func printReport(_ title: String, loadBefore: String, table: Table, figures: [String: Any],
+                 jsonOut: String?) throws {
+  print(title)
+  print("load average before \(loadBefore), after \(currentLoadAverage()); "
+    + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
+  print(table.render())
+  if let jsonOut {
+    let data = try JSONSerialization.data(
+      withJSONObject: figures, options: [.prettyPrinted, .sortedKeys])
+    try data.write(to: URL(fileURLWithPath: jsonOut))
+  }
+}
+
+/// The 1-, 5- and 15-minute load averages.
+func currentLoadAverage() -> String {
+  (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+    .map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "unknown"
 }

@@ -9,6 +9,8 @@ do {
   let arguments = Array(CommandLine.arguments.dropFirst())
   if arguments.first == "generate" {
     try generateCommand(Array(arguments.dropFirst()))
+  } else if arguments.first == "team" {
+    try TeamBench(options: try BenchOptions.parse(Array(arguments.dropFirst()))).run()
   } else {
     try Bench(options: try BenchOptions.parse(arguments)).run()
   }

@@ -53,7 +53,9 @@ final class PostgresConnections: @unchecked Sendable {
 
   /// libpq's sslmodes: `prefer` and `allow` try TLS without checking the certificate,
   /// `require` insists on TLS without checking it either, `verify-ca` checks the chain and
-  /// `verify-full` the chain and the host name, against `caFile` or the system's roots.
+  /// `verify-full` the chain and the host name. The chain is checked against the URL's
+  /// `sslrootcert` when it names one (only that CA, as libpq does), else the system's
+  /// roots; `caFile` (`--tls-ca-file`, as for IMAP and CalDAV) is trusted as well.
   static func tls(_ url: PostgresURL, caFile: String?) throws -> PostgresConnection.Configuration.TLS {
     var config = TLSConfiguration.makeClientConfiguration()
     switch url.sslMode {
@@ -62,8 +64,11 @@ final class PostgresConnections: @unchecked Sendable {
     case .verifyCA: config.certificateVerification = .noHostnameVerification
     case .verifyFull: config.certificateVerification = .fullVerification
     }
-    if let caFile = caFile ?? url.caFile {
-      config.trustRoots = .file(caFile)
+    if let rootCert = url.caFile {
+      config.trustRoots = .file(rootCert)
+    }
+    if let caFile {
+      config.additionalTrustRoots = [.file(caFile)]
     }
     let context = try NIOSSLContext(configuration: config)
     return url.sslMode == .prefer || url.sslMode == .allow ? .prefer(context) : .require(context)
@@ -188,11 +193,20 @@ final class PostgresConnections: @unchecked Sendable {
     if error is CRMError || error is ImportError {
       return error
     }
-    if let tls = (error as? NIOSSLError) ?? ((error as? PSQLError)?.underlying as? NIOSSLError) {
+    let underlying = (error as? PSQLError)?.underlying ?? error
+    if let extra = underlying as? NIOSSLExtraError {
+      // verify-full: a trusted chain, issued for another host.
+      return CRMError.invalid("TLS with PostgreSQL server \(url.server) failed: "
+        + (extra == .failedToValidateHostname
+          ? "its certificate is not for \(url.host) (sslmode=\(url.sslMode.rawValue))"
+          : "\(extra)"))
+    }
+    if let tls = underlying as? NIOSSLError {
       let untrusted = "\(tls)".contains("CERTIFICATE_VERIFY_FAILED")
       return CRMError.invalid("TLS with PostgreSQL server \(url.server) failed: "
         + (untrusted ? "its certificate is not trusted (sslmode=\(url.sslMode.rawValue); name "
-          + "the CA that signed it with sslrootcert=PATH)" : "the handshake failed"))
+          + "the CA that signed it with --tls-ca-file PATH or sslrootcert=PATH)"
+          : "the handshake failed"))
     }
     guard let psql = error as? PSQLError else {
       if let io = error as? IOError {

@@ -11,7 +11,7 @@ struct AddressesCommand {
     options: [
       .value(.record, "TYPE:ID", "The record, as TYPE:ID (account:a-fab, project:p-1)."),
       .flag(.json, "Print JSON instead of one line per address."),
-    ] + WorkspaceOptions.specs(using: [.db]),
+    ] + WorkspaceOptions.specs(using: [.db, .tlsCAFile]),
     run: { try AddressesCommand($0).run() })
 
   var record: RecordRef
@@ -28,13 +28,15 @@ struct AddressesCommand {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let ref = record
     let dbPath = try workspace.requireDB()
+    try workspace.requireTLSCAFile()
     guard CRMDatabase.isURL(dbPath) || FileManager.default.fileExists(atPath: dbPath) else {
       throw CLIError("\(dbPath): no such CRM database")
     }
     let summary: RecordSummary
     let set: AddressSet
     do {
-      let store = try CRMDatabase.open(dbPath, connections: .single, createsSchema: false).store
+      let store = try CRMDatabase.open(dbPath, tlsCAFile: workspace.tlsCAFile,
+                                       connections: .single, createsSchema: false).store
       set = try AddressSetRules(reader: store).addressSet(for: ref)
       summary = try store.recordSummary(ref) ?? RecordSummary(ref: ref, name: "")
     } catch let error as CustomStringConvertible & Error {

@@ -22,13 +22,14 @@ struct CRMDatabase {
 
   /// Opens `db` as an existing AutoCapture database (or, with `createsSchema`, gives an
   /// empty one the schema): one connection for a one-shot command, a pool for the TUI.
-  static func open(_ db: String, connections: SQLiteFiles.Connections, createsSchema: Bool)
-    throws -> CRMDatabase
+  /// `tlsCAFile` (`--tls-ca-file`) is a further CA to trust for a PostgreSQL server's TLS.
+  static func open(_ db: String, tlsCAFile: String?, connections: SQLiteFiles.Connections,
+                   createsSchema: Bool) throws -> CRMDatabase
   {
     if isURL(db) {
       #if PostgreSQL
       let url = try PostgresURL(parsing: db)
-      let store = try PostgresCRMStore(url: url, createsSchema: createsSchema)
+      let store = try PostgresCRMStore(url: url, caFile: tlsCAFile, createsSchema: createsSchema)
       return CRMDatabase(store: store, name: url.description, closeStore: { store.close() })
       #else
       throw CLIError("this build of autocapture has no PostgreSQL support (build it with "

@@ -7,7 +7,7 @@ struct ImportCommand {
   static let spec = CommandSpec(
     name: "import",
     abstract: "Load a CRM import file (JSON) into the CRM database; all or nothing.",
-    options: WorkspaceOptions.specs(using: [.db]),
+    options: WorkspaceOptions.specs(using: [.db, .tlsCAFile]),
     argument: (name: "FILE.json", help: "The CRM import file (docs/import-format.md)."),
     run: { try ImportCommand(file: $0.argument ?? "", options: WorkspaceOptions($0)).run() })
 
@@ -17,6 +17,7 @@ struct ImportCommand {
   func run() throws {
     let workspace = try options.withConfigDefaults(ConfigFile.load())
     let dbPath = try workspace.requireDB()
+    try workspace.requireTLSCAFile()
     guard let status = fileStatus(file) else { throw CLIError("\(file): no such file") }
     // Reading a directory or a FIFO would fail in Foundation's words, or wait.
     guard status.isRegular else {
@@ -24,7 +25,8 @@ struct ImportCommand {
     }
     let created = !CRMDatabase.isURL(dbPath) && !FileManager.default.fileExists(atPath: dbPath)
     do {
-      let database = try CRMDatabase.open(dbPath, connections: .single, createsSchema: true)
+      let database = try CRMDatabase.open(dbPath, tlsCAFile: workspace.tlsCAFile,
+                                          connections: .single, createsSchema: true)
       let summary = try database.importFile(at: URL(fileURLWithPath: file))
       Console.line("imported \(summary) into \(database.name)")
     } catch let error as ImportError {

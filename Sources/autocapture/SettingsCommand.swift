@@ -14,7 +14,7 @@ struct SettingsCommand {
                 "Add an address, or a whole @domain, to your excluded addresses."),
       .repeated(.include, "ADDRESS",
                 "Take an address or @domain off your excluded addresses."),
-    ] + WorkspaceOptions.specs(using: [.db, .user]),
+    ] + WorkspaceOptions.specs(using: [.db, .user, .tlsCAFile]),
     run: { try SettingsCommand($0).run() })
 
   var options: WorkspaceOptions

@@ -39,8 +39,12 @@ struct Workspace {
     // First: a --caldav this build cannot read, or a malformed one, is the mistake to name.
     let calendar = try options.calendarSource(
       refreshInterval: connections == .pool ? 30 : .infinity)
+    // The TUI checks no sources, but a CA file that is not there would only surface as a
+    // TLS failure.
+    try options.requireTLSCAFile()
     database = try CRMDatabase.open(
-      options.requireDB(), connections: connections, createsSchema: false)
+      options.requireDB(), tlsCAFile: options.tlsCAFile, connections: connections,
+      createsSchema: false)
     let store = database.store
     let remotes = try options.remoteMailboxes()
     if !options.maildir.isEmpty || !options.mbox.isEmpty || !remotes.isEmpty {

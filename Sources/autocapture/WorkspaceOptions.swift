@@ -53,8 +53,8 @@ struct WorkspaceOptions {
       + "(https://USER@HOST/PATH/)."),
     .value(.caldavPasswordCommand, "CMD", "A shell command whose first line of output is "
       + "the CalDAV password (else AUTOCAPTURE_CALDAV_PASSWORD)."),
-    .value(.tlsCAFile, "PATH", "Also trust this CA certificate (PEM) for IMAP and CalDAV "
-      + "over TLS."),
+    .value(.tlsCAFile, "PATH", "Also trust this CA certificate (PEM) for IMAP, CalDAV and "
+      + "PostgreSQL over TLS."),
     .value(.indexDir, "PATH", "Where this user's private mailbox index lives."),
     .value(.now, "ISO8601", "The time to evaluate windows against (default: the clock)."),
     .value(.maxEmails, "N", "How many of the newest related emails a timeline shows "
@@ -147,15 +147,20 @@ struct WorkspaceOptions {
           : "\(path) is not a file (--mbox wants an mbox file)")
       }
     }
-    if let ca = tlsCAFile, fileStatus(ca)?.isRegular != true {
-      throw CLIError(fileStatus(ca) == nil ? "no CA file at \(ca)"
-        : "\(ca) is not a file (--tls-ca-file wants a PEM certificate)")
-    }
+    try requireTLSCAFile()
     for path in calendar {
       let status = fileStatus(path)
       if let status, status.isRegular || status.isDirectory { continue }
       throw CLIError(status == nil ? "no calendar at \(path)"
         : "\(path) is neither an .ics file nor a directory of them")
+    }
+  }
+
+  /// Refuses a `--tls-ca-file` that is not a file, before any server is contacted.
+  func requireTLSCAFile() throws {
+    if let ca = tlsCAFile, fileStatus(ca)?.isRegular != true {
+      throw CLIError(fileStatus(ca) == nil ? "no CA file at \(ca)"
+        : "\(ca) is not a file (--tls-ca-file wants a PEM certificate)")
     }
   }
 

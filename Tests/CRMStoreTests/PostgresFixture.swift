@@ -23,6 +23,12 @@ enum PostgresTestServer {
 
   /// Runs `statements` as the superuser, on `database` (default: the server's `postgres`).
   static func execute(_ statements: [String], database: String? = nil) throws {
+    _ = try rows(statements, database: database)
+  }
+
+  /// Runs `statements` as the superuser and returns the last one's rows, each cell as text
+  /// (nil for NULL).
+  static func rows(_ statements: [String], database: String? = nil) throws -> [[String?]] {
     let url = try adminURL()
     let configuration = PostgresConnection.Configuration(
       host: url.host, port: url.port, username: url.user, password: url.password,
@@ -35,9 +41,25 @@ enum PostgresTestServer {
       let closing: EventLoopFuture<Void> = connection.close()
       _ = try? closing.wait()
     }
+    var rows: [[String?]] = []
     for sql in statements {
-      _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
+      rows = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait().rows
+        .map { row in row.map { cell in (try? cell.decode(String?.self)) ?? nil } }
     }
+    return rows
+  }
+
+  /// Whether each client connection to `database` now open uses TLS (pg_stat_ssl), by the
+  /// process id of its server process.
+  static func tlsOfConnections(to database: String) throws -> [String: Bool] {
+    var tls: [String: Bool] = [:]
+    for row in try rows(["""
+      SELECT a.pid::text, s.ssl::text FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+      WHERE a.datname = '\(database)' AND a.backend_type = 'client backend'
+      """]) where row.count == 2 {
+      tls[row[0] ?? ""] = row[1] == "true"
+    }
+    return tls
   }
 
   /// A new, empty database; the URL carries the superuser's name and password.

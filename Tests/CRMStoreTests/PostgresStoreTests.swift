@@ -305,5 +305,50 @@ struct PostgresStoreTests {
       }
     }
   }
+
+  /// scripts/servers/postgres.sh's server offers TLS with a certificate for 127.0.0.1 signed
+  /// by a CA made for the run.
+  @Test func tlsRequireAndVerifyFullConnectAndAnUntrustedCertificateIsOneLine() throws {
+    let ca = try TestServers.value("AUTOCAPTURE_TEST_PG_CA_FILE", server: "postgres")
+    let otherCA = try TestServers.value("AUTOCAPTURE_TEST_PG_OTHER_CA_FILE", server: "postgres")
+    let admin = try PostgresTestServer.store(CRMStoreContract.world)
+    admin.close()
+    func url(_ mode: PostgresURL.SSLMode, rootCert: String? = nil) -> PostgresURL {
+      var url = admin.url
+      url.sslMode = mode
+      url.caFile = rootCert
+      return url
+    }
+    func connectsOver(tls: Bool, _ url: PostgresURL, caFile: String? = nil) throws {
+      // The server processes of connections closed moments ago may not have ended yet.
+      let before = Set(try PostgresTestServer.tlsOfConnections(to: url.database).keys)
+      let store = try PostgresCRMStore(url: url, caFile: caFile)
+      defer { store.close() }
+      #expect(try store.users().map(\.id) == ["dana", "eli", "fay"])
+      // The store's pooled connection is still open: the server says how it came in.
+      let new = try PostgresTestServer.tlsOfConnections(to: url.database)
+        .filter { !before.contains($0.key) }
+      #expect(Array(new.values) == [tls], "sslmode=\(url.sslMode.rawValue)")
+    }
+    try connectsOver(tls: false, url(.disable))
+    try connectsOver(tls: true, url(.require))
+    try connectsOver(tls: true, url(.verifyFull), caFile: ca)
+    try connectsOver(tls: true, url(.verifyFull, rootCert: ca))
+    try connectsOver(tls: true, url(.verifyCA, rootCert: ca))
+    let refusals: [(PostgresURL, String?)] = [
+      (url(.verifyFull), otherCA), (url(.verifyFull, rootCert: otherCA), nil),
+      (url(.verifyFull), nil), (url(.verifyCA, rootCert: otherCA), nil),
+    ]
+    for (url, caFile) in refusals {
+      #expect {
+        try PostgresCRMStore(url: url, caFile: caFile)
+      } throws: { error in
+        let message = "\(error)"
+        return message.hasPrefix("TLS with PostgreSQL server \(admin.url.server) failed: its "
+          + "certificate is not trusted (sslmode=\(url.sslMode.rawValue);")
+          && !message.contains("\n") && !message.contains(admin.url.password ?? "-")
+      }
+    }
+  }
 }
 #endif

@@ -87,9 +87,14 @@ struct CaptureFixture {
 
   /// Writes the import file and imports it.
   func importCRM(_ json: String = CaptureFixture.crmJSON()) throws -> CLIRunner.Result {
+    try CLIRunner.run(["import", try writeImportFile(json), "--db", db])
+  }
+
+  /// Writes the import file; returns its path.
+  func writeImportFile(_ json: String = CaptureFixture.crmJSON()) throws -> String {
     let file = root.appendingPathComponent("crm.json")
     try json.write(to: file, atomically: true, encoding: .utf8)
-    return try CLIRunner.run(["import", file.path, "--db", db])
+    return file.path
   }
 
   /// Writes one message into `folder` (`""` for the inbox, `.Sent`, `.Trash.2025`...) of

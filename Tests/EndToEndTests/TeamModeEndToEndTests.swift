@@ -90,6 +90,47 @@ struct TeamModeEndToEndTests {
     }
   }
 
+  /// The server of scripts/servers/postgres.sh offers TLS with a certificate signed by a
+  /// CA made for the run; `--tls-ca-file` is the one way to trust it, as for IMAP.
+  @Test func verifyFullTrustsTheCAOfTlsCAFileAndRefusesAnotherInOneLine() throws {
+    let ca = try TestServers.value("AUTOCAPTURE_TEST_PG_CA_FILE", server: "postgres")
+    let otherCA = try TestServers.value("AUTOCAPTURE_TEST_PG_OTHER_CA_FILE", server: "postgres")
+    let plain = try Self.freshDatabase()
+    let (_, password) = Self.withoutPassword(plain)
+    var f = try CaptureFixture(db: plain + "?sslmode=verify-full")
+    let imported = try CLIRunner.run(["import", try f.writeImportFile(), "--db", f.db,
+                                      "--tls-ca-file", ca])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    try f.message(id: "<tls@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "Ann Lee <ann@fabrikam.example>", subject: "Over TLS")
+    let timeline = ["timeline", "--record", "account:a-fab", "--json"] + f.sources()
+    let trusted = try CLIRunner.run(timeline + ["--tls-ca-file", ca])
+    #expect(trusted.status == 0, "\(trusted.stderr)")
+    #expect(trusted.stdout.contains("<tls@t>"))
+    let required = try CLIRunner.run(
+      ["addresses", "--record", "account:a-fab", "--db", plain + "?sslmode=require"])
+    #expect(required.status == 0, "\(required.stderr)")
+
+    let server = String(plain.split(separator: "@")[1].split(separator: "/")[0])
+    for extra in [["--tls-ca-file", otherCA], []] {
+      let refused = try CLIRunner.run(timeline + extra)
+      #expect(refused.status == 1)
+      #expect(refused.stderr.hasPrefix("Error: TLS with PostgreSQL server \(server) failed: its "
+        + "certificate is not trusted (sslmode=verify-full;"), "\(refused.stderr)")
+      #expect(refused.stderr.split(separator: "\n").count == 1)
+      #expect(!refused.stderr.contains(password) && !refused.stdout.contains(password))
+    }
+    let missing = try CLIRunner.run(timeline + ["--tls-ca-file", f.root.path + "/no-ca.pem"])
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("no CA file at \(f.root.path)/no-ca.pem"), "\(missing.stderr)")
+  }
+
+  @Test func twoPeopleTrackingOneMessageAtOnceStoreItOnceLinkedToBothRecords() throws {
+    var f = try CaptureFixture(db: try Self.freshDatabase())
+    #expect(try f.importCRM().status == 0)
+    try TwoPeopleAtOnce.check(&f)
+  }
+
   @Test func aTeammatesTrackedItemAppearsOnAnOpenTimelineWithinSeconds() throws {
     var f = try CaptureFixture(db: try Self.freshDatabase())
     #expect(try f.importCRM().status == 0)
@@ -111,5 +152,56 @@ struct TeamModeEndToEndTests {
     let screen = try eli.waitFor("Live terms", timeout: .seconds(5))
     #expect(screen.contains("Live terms"))
     try eli.send(keys: "q")
+  }
+}
+
+/// Dana and Eli both have one message and track it at the same moment, from two records,
+/// each with `track` then `sync` in processes of their own: one activity, both records.
+enum TwoPeopleAtOnce {
+  static func check(_ f: inout CaptureFixture) throws {
+    try f.message(id: "<both@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "Ann Lee <ann@fabrikam.example>",
+                  to: "dana@contoso.example, eli@contoso.example", subject: "For you both")
+    let people = [("dana", "account:a-fab"), ("eli", "contact:c-ann")]
+    let fixture = f
+    let results = Results()
+    DispatchQueue.concurrentPerform(iterations: people.count) { k in
+      let (user, record) = people[k]
+      do {
+        for command in ["track", "sync"] {
+          let extra = command == "track" ? ["--record", record, "--item", "mail:<both@t>"] : []
+          let result = try CLIRunner.run([command] + extra + fixture.sources(user: user))
+          results.add("\(user) \(command): \(result.status) \(result.stderr)")
+        }
+      } catch {
+        results.add("\(user): \(error)")
+      }
+    }
+    #expect(results.lines.sorted() == ["dana sync: 0 ", "dana track: 0 ", "eli sync: 0 ",
+                                       "eli track: 0 "])
+    var ids: [String] = []
+    for (_, record) in people {
+      let copies = CaptureFixture.items(try f.timeline(record, user: "eli", withMail: false))
+        .filter { $0["messageId"] as? String == "<both@t>" }
+      #expect(copies.count == 1, "\(record)")
+      #expect(copies.first?["state"] as? String == "tracked")
+      ids += copies.compactMap { $0["id"] as? String }
+    }
+    #expect(ids.count == 2 && ids[0] == ids[1], "\(ids)")
+  }
+
+  final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func add(_ line: String) { lock.withLock { list.append(line) } }
+    var lines: [String] { lock.withLock { list } }
+  }
+}
+
+/// The same on the SQLite store: two processes writing one file.
+@Suite struct TwoPeopleAtOnceOnSQLiteTests {
+  @Test func twoPeopleTrackingOneMessageAtOnceStoreItOnceLinkedToBothRecords() throws {
+    var f = try CaptureFixture.imported()
+    try TwoPeopleAtOnce.check(&f)
   }
 }
