@@ -25,14 +25,15 @@ struct DemoCRM {
       ])),
       ("users", .array([
         user("dana", Cast.dana.name, [Cast.dana.address, Cast.danaAlias.address],
-             mailbox: ("server-side-sync", true, true)),
+             mailbox: ("server-side-sync", true, true),
+             excluded: [DemoMailbox.excludedSender.address]),
         user("sam", Cast.sam.name, [Cast.sam.address], mailbox: ("server-side-sync", true, true)),
         user("jonas", Cast.jonas.name, [Cast.jonas.address],
              mailbox: ("server-side-sync", true, false)),
       ])),
       ("contacts", .array(contacts)),
       ("accounts", .array([
-        account("a-mueller", "Müller GmbH", ["info@mueller-gmbh.example"], primary: "c-klaus"),
+        account("a-mueller", "Müller GmbH", [Cast.muellerInfo.address], primary: "c-klaus"),
         account("a-societe", "Société Lumière SA", ["contact@societe-lumiere.example"],
                 primary: "c-renee"),
         account("a-sakura", "桜電機株式会社 (Sakura Denki)", ["sales@sakura-denki.example"],
@@ -132,15 +133,19 @@ struct DemoCRM {
   }
 
   private func user(_ id: String, _ name: String, _ emails: [String],
-                    mailbox: (String, Bool, Bool)) -> JSONOutput {
-    .object([
+                    mailbox: (String, Bool, Bool), excluded: [String] = []) -> JSONOutput {
+    var fields: [(String, JSONOutput)] = [
       ("id", .string(id)), ("name", .string(name)),
       ("emails", .array(emails.map(JSONOutput.string))),
       ("mailbox", .object([
         ("syncMethod", .string(mailbox.0)), ("approved", .bool(mailbox.1)),
         ("testEnabled", .bool(mailbox.2)),
       ])),
-    ])
+    ]
+    if !excluded.isEmpty {
+      fields.append(("excludedAddresses", .array(excluded.map(JSONOutput.string))))
+    }
+    return .object(fields)
   }
 
   private func account(_ id: String, _ name: String, _ emails: [String], primary: String)

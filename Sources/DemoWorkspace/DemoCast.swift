@@ -36,6 +36,9 @@ enum Cast {
     name: "Jörg Weiß", address: "joerg.weiss@mueller-gmbh.example", zone: .centralEurope)
   static let anja = DemoPerson(
     name: "Anja Schäfer", address: "anja.schaefer@mueller-gmbh.example", zone: .centralEurope)
+  /// The account's general address, which sends the customer newsletter.
+  static let muellerInfo = DemoPerson(
+    name: "Müller GmbH", address: "info@mueller-gmbh.example", zone: .centralEurope)
   static let muellerSupport = DemoPerson(
     name: "Müller IT-Support", address: "it-support@mueller-gmbh.example", zone: .centralEurope)
 

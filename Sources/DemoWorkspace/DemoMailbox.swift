@@ -24,6 +24,10 @@ enum DemoMailbox {
   /// Jörg's integration questions: Sam tracked them on the CSV case (DemoCRM), so Müller's
   /// opportunity shows them as tracked elsewhere.
   static let trackedElsewhereKey = "jw.integration.fragen"
+  /// Müller's general mailbox, on the account's record, sends only its newsletter: Dana
+  /// excludes it (DemoCRM), so the newsletter is on no timeline, and `why` says so.
+  static let excludedSender = Cast.muellerInfo
+  static let excludedNewsletterKey = "mueller.newsletter.2026-12"
 
   static let quoteAttachment = DemoAttachment(
     name: "Angebot_Q-2026-118_Müller.pdf", contentType: "application/pdf",
@@ -56,6 +60,18 @@ enum DemoMailbox {
   // MARK: Müller GmbH: an opportunity and a support case.
 
   static let mueller: [DemoMail] = [
+    DemoMail(
+      key: excludedNewsletterKey, folders: [.inbox], daysAgo: 3, time: (7, 0),
+      from: excludedSender, to: [Cast.dana], subject: "Müller GmbH Kundenbrief Dezember",
+      body: .plain("""
+        Liebe Kundinnen und Kunden,
+
+        unser Lager in Hamburg-Billbrook ist zwischen den Feiertagen geschlossen.
+
+        Müller GmbH
+
+        """),
+      extraHeaders: [("List-Unsubscribe", "<mailto:info@mueller-gmbh.example?subject=abmelden>")]),
     DemoMail(
       key: "9e1d.anfrage.lizenzen", folders: [.archive], daysAgo: 55, time: (9, 12),
       from: Cast.klaus, to: [Cast.dana], subject: "Anfrage: 200 Lizenzen für Müller GmbH",

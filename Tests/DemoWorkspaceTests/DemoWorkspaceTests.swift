@@ -121,7 +121,7 @@ struct DemoWorkspaceTests {
     defer { try? FileManager.default.removeItem(at: dir) }
     let object = try DemoFiles.importObject(manifest)
     let fields: [String: Set<String>] = [
-      "users": ["id", "name", "emails", "mailbox"],
+      "users": ["id", "name", "emails", "mailbox", "excludedAddresses"],
       "contacts": ["id", "name", "emails", "parentAccount", "modifiedOn"],
       "accounts": ["id", "name", "emails", "primaryContact"],
       "leads": ["id", "name", "contact", "emails"],
@@ -409,6 +409,25 @@ struct DemoWorkspaceTests {
     #expect(addresses.addresses(type: "case", id: "k-csv").isDisjoint(with: involved))
     #expect(!addresses.addresses(type: "opportunity", id: "o-mueller").isDisjoint(with: involved))
     #expect(act["at"] as? String != nil)
+  }
+
+  /// Dana excludes an address of Müller's account, and a message in her mailbox matches the
+  /// account only through it: the demo's exclusion, which `why` explains.
+  @Test func danaExcludesTheOnlyAddressThroughWhichTheNewsletterMatchesItsAccount() throws {
+    let (dir, manifest, _) = try DemoFiles.generate()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let json = try DemoFiles.importObject(manifest)
+    let dana = try #require((json["users"] as? [[String: Any]] ?? []).first {
+      $0["id"] as? String == "dana"
+    })
+    let excluded = try #require(dana["excludedAddresses"] as? [String])
+    #expect(excluded == ["info@mueller-gmbh.example"])
+    let account = DemoRecordAddresses(json: json).addresses(type: "account", id: "a-mueller")
+    let newsletter = try #require(try DemoFiles.messages(in: manifest.maildir).first {
+      $0.header("Message-ID") == "<mueller.newsletter.2026-12@mueller-gmbh.example>"
+    })
+    let involved = Set(["From", "To", "Cc"].flatMap { DemoFiles.addresses(in: newsletter.header($0)) })
+    #expect(account.intersection(involved) == Set(excluded))
   }
 
   @Test func repliesPointAtMessagesThatExist() throws {
