@@ -179,6 +179,22 @@ struct PostgresStoreTests {
     try PostgresTestServer.execute(PostgresTeamRoles.grants(to: team), database: database)
   }
 
+  /// A database holding `content`, and a store for each of two team members logged in as
+  /// themselves with the team's grants (`createRoles`).
+  static func teamMembers(_ content: CRMContent, _ dana: String, _ eli: String) throws
+    -> (PostgresCRMStore, PostgresCRMStore) {
+    let admin = try PostgresTestServer.store(content)
+    try createRoles(database: admin.url.database, team: TestServers.uniqueName("team"),
+                    users: [dana, eli])
+    func store(as user: String) throws -> PostgresCRMStore {
+      var url = admin.url
+      url.user = user
+      url.password = "pw-\(user)"
+      return try PostgresCRMStore(url: url)
+    }
+    return (try store(as: dana), try store(as: eli))
+  }
+
   @Test func aUserReadsAndWritesOnlyTheirOwnTrackRequests() throws {
     let dana = TestServers.uniqueName("dana"), eli = TestServers.uniqueName("eli")
     var content = CRMStoreContract.world
@@ -190,16 +206,7 @@ struct PostgresStoreTests {
       renamed.owner = ["dana": dana, "eli": eli][activity.owner ?? ""] ?? activity.owner
       return renamed
     }
-    let admin = try PostgresTestServer.store(content)
-    try Self.createRoles(database: admin.url.database, team: TestServers.uniqueName("team"),
-                         users: [dana, eli])
-    func store(as user: String) throws -> PostgresCRMStore {
-      var url = admin.url
-      url.user = user
-      url.password = "pw-\(user)"
-      return try PostgresCRMStore(url: url)
-    }
-    let asDana = try store(as: dana), asEli = try store(as: eli)
+    let (asDana, asEli) = try Self.teamMembers(content, dana, eli)
     let request = try asDana.requestTracking(
       userId: dana, record: Self.fabrikam, itemId: "mail:<private@t>", at: Date())
     #expect(try asDana.trackRequests(userId: nil, states: ["pending"]).map(\.id) == [request.id])
@@ -234,16 +241,7 @@ struct PostgresStoreTests {
     content.users[0].id = dana
     content.users[1].id = eli
     content.activities = []
-    let admin = try PostgresTestServer.store(content)
-    try Self.createRoles(database: admin.url.database, team: TestServers.uniqueName("team"),
-                         users: [dana, eli])
-    func store(as user: String) throws -> PostgresCRMStore {
-      var url = admin.url
-      url.user = user
-      url.password = "pw-\(user)"
-      return try PostgresCRMStore(url: url)
-    }
-    let asDana = try store(as: dana), asEli = try store(as: eli)
+    let (asDana, asEli) = try Self.teamMembers(content, dana, eli)
     let item = "mail:<shared@t>"
     let elis = try asEli.requestTracking(userId: eli, record: Self.fabrikam, itemId: item,
                                          at: Date())
