@@ -16,7 +16,15 @@ extension MailboxIndex {
   {
     guard limit > 0, !addresses.isEmpty else { return [] }
     do {
-      return try database.read { db in try MailboxIndex.newest(db, addresses, limit) }
+      let indexed = try database.read { db in try MailboxIndex.newest(db, addresses, limit) }
+      // A mail server's first sync unfinished: what its search finds joins the index's.
+      let searched = try searchUnfinishedRemotes(addresses)
+      guard !searched.isEmpty else { return indexed }
+      var seen = Set(indexed.map(\.messageId))
+      let merged = indexed + searched.filter { seen.insert($0.messageId).inserted }
+      return Array(merged.sorted {
+        $0.date != $1.date ? $0.date > $1.date : $0.messageId < $1.messageId
+      }.prefix(limit))
     } catch let error as MailSourceError {
       throw error
     } catch {
@@ -123,7 +131,7 @@ extension MailboxIndex {
       /// arrival time, which reading the message again does not tell).
       var indexedDate: Double
     }
-    let locations: [Location] = try database.read { db in
+    let indexedLocations: [Location] = try database.read { db in
       let files = try Row.fetchAll(db, sql: """
         SELECT d.kind, d.path, d.folder, f.name, f.uniq, f.offset, f.length, d.mtime_ns, d.root,
           m.date
@@ -135,6 +143,15 @@ extension MailboxIndex {
                  folder: $0[2], name: $0[3], uniq: $0[4], offset: $0[5], length: $0[6],
                  uidValidity: $0[7], root: $0[8], indexedDate: $0[9])
       }
+    }
+    var locations = indexedLocations
+    // Found by a server-side search and not indexed yet: read from where the search saw it.
+    if let hit = remoteHit(messageId: messageId) {
+      locations.append(Location(
+        kind: .imap, dirPath: hit.remoteId + "/" + hit.folder, folder: hit.folder,
+        name: String(hit.uid), uniq: String(hit.uid), offset: nil, length: nil,
+        uidValidity: Int64(hit.uidValidity), root: hit.remoteId,
+        indexedDate: hit.email.date.timeIntervalSince1970))
     }
     var lastFailure = MailSourceError.messageNotFound(messageId)
     for location in locations {
@@ -201,7 +218,10 @@ extension MailboxIndex {
       return (data, indexedDate)
     } catch .tooLarge(let size, let limit) {
       throw MailSourceError.tooLarge(path: path, size: size, limit: limit)
-    } catch .unreachable(let reason), .failed(let reason) {
+    } catch .unreachable(let reason) {
+      // The server, not the message: a track request waits for a later sync.
+      throw try unreachable(remote, reason: reason)
+    } catch .failed(let reason) {
       throw MailSourceError.unreadable(path: path, reason: reason)
     } catch .authenticationFailed(let account) {
       throw MailSourceError.authenticationFailed(account: account)
