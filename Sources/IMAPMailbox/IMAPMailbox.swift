@@ -1,6 +1,7 @@
 import CaptureCore
 import Foundation
 import IMAPClient
+import MailFormats
 import Mailbox
 
 /// An IMAP account as `--imap` and the config file name it: `imaps://USER@HOST[:PORT]`
@@ -166,7 +167,8 @@ public final class IMAPMailbox: RemoteMailbox, @unchecked Sendable {
                               omittingEmptySubsequences: false).map(String.init)
         } ?? [m.displayName]
         if parts.count > 1, parts[0].uppercased() == "INBOX" { parts.removeFirst() }
-        if MaildirLayout.isExcluded(folderName: parts.joined(separator: "/")) { excluded.append(m) }
+        let name = IMAPMailboxName.decode(parts.joined(separator: "/"))
+        if MaildirLayout.isExcluded(folderName: name) { excluded.append(m) }
       }
     }
     return mailboxes.filter { m in
@@ -176,6 +178,11 @@ public final class IMAPMailbox: RemoteMailbox, @unchecked Sendable {
           || e.delimiter.map { m.name.starts(with: e.name + [$0]) } ?? false
       }
     }.map(\.displayName)
+  }
+
+  /// Mailbox names are in modified UTF-7: AutoCapture does not ENABLE UTF8=ACCEPT.
+  public func displayName(ofFolder folder: String) -> String {
+    IMAPMailboxName.decode(folder)
   }
 
   public func open(folder: String, known: RemoteFolderKnown?) throws(RemoteMailboxError)

@@ -148,7 +148,7 @@ extension MailboxIndex {
     // Found by a server-side search and not indexed yet: read from where the search saw it.
     if let hit = remoteHit(messageId: messageId) {
       locations.append(Location(
-        kind: .imap, dirPath: hit.remoteId + "/" + hit.folder, folder: hit.folder,
+        kind: .imap, dirPath: hit.remoteId + "/" + hit.folder, folder: hit.email.folder,
         name: String(hit.uid), uniq: String(hit.uid), offset: nil, length: nil,
         uidValidity: Int64(hit.uidValidity), root: hit.remoteId,
         indexedDate: hit.email.date.timeIntervalSince1970))
@@ -159,10 +159,12 @@ extension MailboxIndex {
         let data: Data
         let mtime: Double
         if location.kind == .imap {
+          // The server's name of the folder is the path's after the account id.
           guard let remote = remotes.first(where: { $0.id == location.root }),
+            location.dirPath.hasPrefix(location.root + "/"),
             let found = try readRemote(
-              remote, location.folder, location.uidValidity, location.name,
-              indexedDate: location.indexedDate)
+              remote, String(location.dirPath.dropFirst(location.root.count + 1)),
+              location.uidValidity, location.name, indexedDate: location.indexedDate)
           else { continue }
           (data, mtime) = found
         } else if location.kind == .mbox, let offset = location.offset,
@@ -210,7 +212,7 @@ extension MailboxIndex {
                           _ name: String, indexedDate: Double) throws -> (Data, Double)? {
     guard let uidValidity, let validity = UInt32(exactly: uidValidity), let uid = UInt32(name)
     else { return nil }
-    let path = remote.id + "/" + folder
+    let path = remote.id + "/" + remote.displayName(ofFolder: folder)
     do {
       guard let data = try remote.message(
         folder: folder, uidValidity: validity, uid: uid, limit: MailboxIndex.maximumMessageBytes)

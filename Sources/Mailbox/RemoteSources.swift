@@ -32,11 +32,19 @@ public protocol RemoteMailbox: AnyObject, Sendable {
   /// is still `uidValidity` (else none).
   func headers(folder: String, uidValidity: UInt32, uids: [UInt32])
     throws(RemoteMailboxError) -> [RemoteHeader]
+  /// A folder's name as the user reads it (IMAP's modified UTF-7 decoded: `Entw&APw-rfe`
+  /// is `Entwürfe`), for the index's folder column and messages; the server name stays the
+  /// key the server is asked by.
+  func displayName(ofFolder folder: String) -> String
   /// One whole message of `folder` as stored (CRLF line ends), while the folder's
   /// UIDVALIDITY is still `uidValidity`; nil when it is gone. Over `limit` bytes it throws
   /// `.tooLarge`.
   func message(folder: String, uidValidity: UInt32, uid: UInt32, limit: Int64)
     throws(RemoteMailboxError) -> Data?
+}
+
+extension RemoteMailbox {
+  public func displayName(ofFolder folder: String) -> String { folder }
 }
 
 public struct RemoteFolderStatus: Sendable, Equatable {
@@ -93,8 +101,8 @@ extension MailboxIndex {
 
   /// Brings the index up to date with one server account, folder by folder.
   ///
-  /// Each folder is a `dir` row of kind `imap`: `path` is the account id and the folder
-  /// name, `mtime_ns` the folder's UIDVALIDITY and `size` the UIDNEXT up to which it is
+  /// Each folder is a `dir` row of kind `imap`: `path` is the account id and the folder's
+  /// server name, `folder` its name as the user reads it, `mtime_ns` the folder's UIDVALIDITY and `size` the UIDNEXT up to which it is
   /// fully read (NULL while a first read is under way, so an interrupted one resumes), and
   /// `tail_hash` the message count then. A folder whose UIDVALIDITY, UIDNEXT and count
   /// are unchanged costs one EXAMINE; otherwise `UID SEARCH ALL` tells which UIDs came and
@@ -258,7 +266,8 @@ extension MailboxIndex {
           try db.execute(sql: """
             INSERT INTO dir(path, kind, root, folder, mtime_ns) VALUES (?, 'imap', ?, ?, ?)
             ON CONFLICT(path) DO UPDATE SET mtime_ns = excluded.mtime_ns, size = NULL
-            """, arguments: [path, remote.id, folder, Int64(status.uidValidity)])
+            """, arguments: [path, remote.id, remote.displayName(ofFolder: folder),
+                             Int64(status.uidValidity)])
           return try Int64.fetchOne(db, sql: "SELECT id FROM dir WHERE path = ?",
                                     arguments: [path]) ?? 0
         }
@@ -343,7 +352,8 @@ extension MailboxIndex {
           for (remoteHeader, h) in parsed {
             let name = String(remoteHeader.uid)
             if try writer.add(h, file: NewFile(dirPath: "", name: name, mboxSlice: nil),
-                              dirId: dirId, folder: folder, addresses: &addresses) {
+                              dirId: dirId, folder: remote.displayName(ofFolder: folder),
+                              addresses: &addresses) {
               added += 1
             }
           }
@@ -369,12 +379,16 @@ extension MailboxIndex {
     do {
       guard let data = try remote.message(
         folder: folder, uidValidity: 0, uid: uid, limit: maximumMessageBytes)
-      else { throw MailSourceFailure(path: remote.id + "/" + folder, reason: "message gone") }
+      else {
+        throw MailSourceFailure(path: remote.id + "/" + remote.displayName(ofFolder: folder),
+                                reason: "message gone")
+      }
       return IndexSchema.fnv1a(withoutCarriageReturns(data))
     } catch let failure as MailSourceFailure {
       throw failure
     } catch {
-      throw MailSourceFailure(path: remote.id + "/" + folder, reason: "\(error)")
+      throw MailSourceFailure(path: remote.id + "/" + remote.displayName(ofFolder: folder),
+                              reason: "\(error)")
     }
   }
 
@@ -421,6 +435,7 @@ extension MailboxIndex {
 /// reached it: shown from its header, and read from the server when expanded or tracked.
 struct RemoteHit: Sendable {
   var remoteId: String
+  /// The server's name of the folder (its display name is the email's).
   var folder: String
   var uidValidity: UInt32
   var uid: UInt32
@@ -439,13 +454,15 @@ extension MailboxIndex {
   /// part), each with the folders it has read whole.
   func unfinishedRemotes() throws -> [(remote: any RemoteMailbox, complete: Set<String>)] {
     let rows = try database.read { db in
-      try Row.fetchAll(db, sql: "SELECT root, folder, size FROM dir WHERE kind = 'imap'")
+      try Row.fetchAll(db, sql: "SELECT root, path, size FROM dir WHERE kind = 'imap'")
     }
     return remotes.compactMap { remote in
       let own = rows.filter { ($0[0] as String) == remote.id }
       let complete = own.filter { ($0[2] as Int64?) != nil }
       guard own.isEmpty || complete.count < own.count else { return nil }
-      return (remote, Set(complete.map { $0[1] as String }))
+      // The server names, from the paths.
+      let prefixLength = remote.id.count + 1
+      return (remote, Set(complete.map { String(($0[1] as String).dropFirst(prefixLength)) }))
     }
   }
 
@@ -507,7 +524,7 @@ extension MailboxIndex {
     }
     guard var h = indexed else { return nil }
     h.formerMessageId = nil
-    return MailboxIndex.captured(h, folder: folder)
+    return MailboxIndex.captured(h, folder: remote.displayName(ofFolder: folder))
   }
 
   /// A searched message found by Message-ID, while the index does not hold it yet.

@@ -479,6 +479,41 @@ struct IMAPEndToEndTests {
     })
   }
 
+  @Test func foldersNamedInModifiedUTF7AreShownDecodedAndReadByTheirServerNames() throws {
+    let server = try TestIMAPServer.require()
+    let user = try TestIMAPServer.freshUser()
+    var f = try F.imported()
+    let serverMail = server.maildir(of: user)
+    // Dovecot keeps a mailbox's modified UTF-7 name on disk: `日本語` is `&ZeVnLIqe-`.
+    try f.message(mailbox: serverMail, folder: ".&ZeVnLIqe-", id: "<jp@t>",
+                  date: "Fri, 20 Nov 2026 09:00:00 +0000", from: "ann@fabrikam.example",
+                  subject: "In 日本語", body: "Filed under Japanese.\n")
+    try f.message(mailbox: serverMail, folder: ".Entw&APw-rfe", id: "<de@t>",
+                  date: "Fri, 20 Nov 2026 10:00:00 +0000", from: "ann@fabrikam.example",
+                  subject: "In Entwürfe")
+    server.handOver(user)
+    let sources = imapSources(f, server, user)
+    let t = try json(CLIRunner.run(
+      ["timeline", "--record", "account:a-fab", "--json"] + sources, environment: env(server)))
+    #expect(F.ids(t).contains("mail:<jp@t>") && F.ids(t).contains("mail:<de@t>"))
+    let index = f.root.appendingPathComponent("index-imap/index.sqlite").path
+    let folders = try sqlite(index, "SELECT folder FROM dir ORDER BY folder")
+    #expect(folders.contains("日本語\n") && folders.contains("Entwürfe\n"), "\(folders)")
+    #expect(!folders.contains("&"), "\(folders)")
+    let messageFolders = try sqlite(index, "SELECT folder FROM message ORDER BY folder")
+    #expect(messageFolders.contains("日本語"), "\(messageFolders)")
+
+    // Its body is asked for under the server's name.
+    let tracked = try CLIRunner.run(
+      ["track", "--record", "account:a-fab", "--item", "mail:<jp@t>"] + sources,
+      environment: env(server))
+    #expect(tracked.status == 0, "\(tracked.stderr)")
+    let synced = try CLIRunner.run(["sync"] + sources, environment: env(server))
+    #expect(synced.stdout.contains("synced 1 of 1 pending request(s)\n"), "\(synced.stdout)")
+    let body = try sqlite(f.db, "SELECT body FROM activity WHERE messageId = '<jp@t>'")
+    #expect(body.contains("Filed under Japanese."), "\(body)")
+  }
+
   func sqlite(_ db: String, _ sql: String) throws -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
