@@ -316,9 +316,12 @@ public final class IMAPMailbox: RemoteMailbox, @unchecked Sendable {
         unreachable = nil
         return result
       } catch {
-        connection?.close()
-        connection = nil
-        selected = nil
+        // A command the server refused leaves the connection as good as it was.
+        if case .refused = error {} else {
+          connection?.close()
+          connection = nil
+          selected = nil
+        }
         switch error {
         case .unreachable where attempt < reconnect.attempts:
           sleep(reconnect.delay(beforeAttempt: attempt + 1))
