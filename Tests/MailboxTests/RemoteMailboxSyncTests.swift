@@ -19,6 +19,8 @@ final class MemoryRemote: RemoteMailbox, @unchecked Sendable {
   /// While closed, `headers(uids:)` (the sync's FETCH) waits.
   let gate = DispatchSemaphore(value: 0)
   var gated = false
+  /// While true, the server cannot be reached.
+  var down = false
 
   private func locked<T>(_ body: () -> T) -> T {
     lock.lock()
@@ -45,7 +47,10 @@ final class MemoryRemote: RemoteMailbox, @unchecked Sendable {
 
   func called(_ name: String) -> Int { locked { calls.filter { $0 == name }.count } }
 
-  func capturedFolders() throws(RemoteMailboxError) -> [String] { ["INBOX"] }
+  func capturedFolders() throws(RemoteMailboxError) -> [String] {
+    if locked({ down }) { throw .unreachable("cannot connect to imap.test:993") }
+    return ["INBOX"]
+  }
 
   func open(folder: String, known: RemoteFolderKnown?) throws(RemoteMailboxError)
     -> RemoteFolderStatus
@@ -161,5 +166,23 @@ final class MemoryRemote: RemoteMailbox, @unchecked Sendable {
     #expect(try index.newestMessages(matching: ann, limit: 10).map(\.messageId) == ["<deal@t>"])
     #expect(remote.called("search") == searches)
     #expect(index.problems.isEmpty)
+  }
+
+  @Test func aServerDownBeforeItsFirstSyncIsSaidUnreachableBesideTheFirstSyncNotice() throws {
+    let remote = MemoryRemote()
+    remote.add(from: "ann@fabrikam.example", subject: "Deal", id: "deal@t")
+    remote.down = true
+    let index = try index(remote, pooled: true)
+    try index.refresh()
+    // The background attempt finds the server down; the next refresh says so.
+    let deadline = Date().addingTimeInterval(20)
+    while index.lastSummary?.skipped.contains(where: \.isTransient) != true, Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    try index.refresh()
+    let problems = index.problems.map(\.description)
+    #expect(problems.contains { $0.contains("still being indexed for the first time") })
+    #expect(problems.contains { $0.contains("unreachable since") }, "\(problems)")
+    #expect(try index.newestMessages(matching: ann, limit: 10).isEmpty)
   }
 }
