@@ -233,8 +233,9 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
   case unreachable(source: String, reason: String, since: Date)
   /// A mail server (`imaps://dana@imap.example:993`) whose first sync is still being read
   /// (by this process in the background, or by another): until it is done, a record's mail
-  /// from it is what a search on the server finds.
-  case firstSyncUnderWay(source: String)
+  /// from it is what a search on the server finds. `indexed`: the messages the index holds
+  /// so far, which the user watches grow.
+  case firstSyncUnderWay(source: String, indexed: Int)
   /// A message at `path` without a readable Date header, dated instead by its newest
   /// Received header (`byReceived`) or else by its file's modification time.
   case dateFallback(path: String, byReceived: Bool)
@@ -252,9 +253,10 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
     case .unreachable(let source, let reason, let since):
       return "\(source) unreachable since \(ISO8601.format(since)) (\(reason)); showing the "
         + "mail indexed before then"
-    case .firstSyncUnderWay(let source):
-      return "\(source) is still being indexed for the first time; until then its mail on "
-        + "this timeline is what a search on the server finds"
+    case .firstSyncUnderWay(let source, let indexed):
+      return "\(source) is still being indexed for the first time (\(indexed) messages in "
+        + "the index so far); until then its mail on this timeline is what a search on the "
+        + "server finds"
     case .dateFallback(let p, let byReceived):
       return "\(p) has no readable Date header: dated by "
         + (byReceived ? "its Received header" : "the file's modification time")

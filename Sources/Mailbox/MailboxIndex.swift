@@ -245,10 +245,11 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
       if !free || readsFirstSyncInBackground {
         if free { startBackgroundRefresh(progress: progress) }
         var summary = MailboxIndexSummary()
-        // A server the last refresh found unreachable stays said so, with since when.
-        summary.skipped = unfinished.map { .firstSyncUnderWay(source: $0.remote.id) }
-          + (lastSummary?.skipped.filter(\.isTransient) ?? [])
         summary.totalMessages = try messageCount()
+        // A server the last refresh found unreachable stays said so, with since when.
+        summary.skipped = unfinished.map {
+          .firstSyncUnderWay(source: $0.remote.id, indexed: summary.totalMessages)
+        } + (lastSummary?.skipped.filter(\.isTransient) ?? [])
         setLastSummary(summary)
         return
       }

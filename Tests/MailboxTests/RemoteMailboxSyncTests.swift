@@ -147,7 +147,7 @@ final class MemoryRemote: RemoteMailbox, @unchecked Sendable {
     // The refresh returns at once; the background sync waits at its first FETCH.
     try index.refresh()
     #expect(index.problems.map(\.description).contains {
-      $0.contains("still being indexed for the first time")
+      $0.contains("still being indexed for the first time (0 messages in the index so far)")
     })
     let found = try index.newestMessages(matching: ann, limit: 10)
     // The server's substring match also finds joann: the header check leaves her out.
