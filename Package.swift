@@ -89,7 +89,8 @@ let package = Package(
       ]
     ),
     // IMAP accounts as sources of the private index (Mailbox's RemoteMailbox).
-    .target(name: "IMAPMailbox", dependencies: ["IMAPClient", "Mailbox", "CaptureCore"]),
+    .target(
+      name: "IMAPMailbox", dependencies: ["IMAPClient", "Mailbox", "MailFormats", "CaptureCore"]),
     .executableTarget(
       name: "autocapture",
       dependencies: [

@@ -378,11 +378,14 @@ public final class AppRunner {
       defer { inbox.endSync() }
       do {
         var detail: String? = nil
-        let results = try service.syncPending(user: user, now: clock()) { _, problem in
-          if detail == nil { detail = problem }
+        let results = try service.syncPending(user: user, now: clock()) { request, problem in
+          if case .failed = request.state, detail == nil { detail = problem }
         }
+        // Requests left pending (their mail server unreachable) are neither: the next
+        // sync tries them again.
         let failed = results.filter { if case .failed = $0.state { return true }; return false }
-        inbox.post(.syncFinished(tracked: results.count - failed.count, failed: failed.count,
+        let done = results.filter { if case .done = $0.state { return true }; return false }
+        inbox.post(.syncFinished(tracked: done.count, failed: failed.count,
                                  detail: detail))
       } catch {
         inbox.post(.syncFailed(AppRunner.describe(error)))

@@ -283,6 +283,11 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
   /// A mail server (`imaps://dana@imap.example:993`) has not answered since `since`: the
   /// index keeps what it had of it.
   case unreachable(source: String, reason: String, since: Date)
+  /// A mail server (`imaps://dana@imap.example:993`) whose first sync is still being read
+  /// (by this process in the background, or by another): until it is done, a record's mail
+  /// from it is what a search on the server finds. `indexed`: the messages the index holds
+  /// so far, which the user watches grow.
+  case firstSyncUnderWay(source: String, indexed: Int)
   /// A message at `path` without a readable Date header, dated instead by its newest
   /// Received header (`byReceived`) or else by its file's modification time.
   case dateFallback(path: String, byReceived: Bool)
@@ -300,6 +305,10 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
     case .unreachable(let source, let reason, let since):
       return "\(source) unreachable since \(ISO8601.format(since)) (\(reason)); showing the "
         + "mail indexed before then"
+    case .firstSyncUnderWay(let source, let indexed):
+      return "\(source) is still being indexed for the first time (\(indexed) messages in "
+        + "the index so far); until then its mail on this timeline is what a search on the "
+        + "server finds"
     case .dateFallback(let p, let byReceived):
       return "\(p) has no readable Date header: dated by "
         + (byReceived ? "its Received header" : "the file's modification time")
@@ -309,6 +318,13 @@ public enum MailSourceError: Error, Equatable, Sendable, CustomStringConvertible
       return "\(p) is larger than \(MailSourceError.megabytes(limit)) (\(size) bytes), the "
         + "most AutoCapture reads of one message"
     }
+  }
+
+  /// A mail server that cannot be reached now: about the server rather than the message,
+  /// so a track request needing it stays pending for a later sync instead of failing.
+  public var isTransient: Bool {
+    if case .unreachable = self { return true }
+    return false
   }
 
   /// A size limit in whole megabytes of 2^20 bytes: `50 MB`.

@@ -179,8 +179,11 @@ public final class TimelineService: Sendable {
   /// if the request is `user`'s and `user`'s own mailbox or calendar puts the item on the
   /// record's timeline now, by the capture rules and permissions the timeline applies.
   ///
-  /// `onEach` hears of each request as soon as it is done or failed (progress output), with
-  /// the failure's details for `user` alone when they say more than the stored reason.
+  /// A request whose item needs a mail server that cannot be reached now stays pending (its
+  /// state in the result), and the next sync tries it again.
+  ///
+  /// `onEach` hears of each request as soon as it is done, failed or left pending (progress
+  /// output), with the details for `user` alone when they say more than the stored reason.
   public func syncPending(user: User, now: Date,
                           onEach: ((TrackRequest, _ detail: String?) -> Void)? = nil) throws
     -> [TrackRequest] {
@@ -216,6 +219,9 @@ public final class TimelineService: Sendable {
       } catch let error as CRMError where error.isTransient {
         // The database, not the item: the request stays pending for the next sync.
         throw error
+      } catch let error as MailSourceError where error.isTransient {
+        // The mail server, not the item: this request stays pending, the others go on.
+        detail = "\(error)"
       } catch {
         let failure = SyncFailure(error)
         try store.failTracking(requestId: request.id, reason: failure.reason)
@@ -559,6 +565,8 @@ public final class TimelineService: Sendable {
       guard let mail,
             let email = try captured.emails[itemId]
               ?? olderThanShown(messageId, in: mail, matching: captured.addresses) else {
+        // A server that could not be asked may hold it: not known to be off the timeline.
+        if let down = mail?.problems.first(where: \.isTransient) { throw down }
         throw SyncRefusal.notOnTimeline(source: "mailbox", "\(request.itemId) is not among "
           + "the messages your mailbox puts on the timeline of \(request.record)")
       }

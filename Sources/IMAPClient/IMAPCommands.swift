@@ -18,6 +18,9 @@ public struct IMAPFolderStatus: Hashable, Sendable {
   public var uidNext: UInt32?
   public var exists: Int
   public var highestModSeq: UInt64?
+  /// Under QRESYNC, when EXAMINE named the mod-sequence the client knew: the UIDs expunged
+  /// since (`VANISHED (EARLIER)`), empty when none; nil otherwise.
+  public var vanished: [UInt32]?
 }
 
 /// One message of a UID FETCH.
@@ -52,16 +55,45 @@ extension IMAPConnection {
     return out
   }
 
+  /// ENABLE QRESYNC (RFC 7162, which enables CONDSTORE too) when the server offers it;
+  /// true when it is on. Sent once, after login.
+  public func enableQResync() throws(IMAPError) -> Bool {
+    guard capabilities.contains("QRESYNC"), capabilities.contains("ENABLE") else { return false }
+    if qresyncEnabled { return true }
+    let result = try run("ENABLE", [.raw("QRESYNC")])
+    qresyncEnabled = result.untagged.contains { r in
+      r.name == "ENABLED" && r.values.dropFirst().contains { $0.atom?.uppercased() == "QRESYNC" }
+    }
+    return qresyncEnabled
+  }
+
   /// EXAMINE: opens `mailbox` read-only, so nothing the client does can change a flag.
-  public func examine(_ mailbox: [UInt8]) throws(IMAPError) -> IMAPFolderStatus {
-    let condstore = capabilities.contains("CONDSTORE")
-    let result = try run(
-      "EXAMINE", [.string(mailbox)] + (condstore ? [.raw("(CONDSTORE)")] : []))
+  /// With QRESYNC enabled and `known` (the UIDVALIDITY and HIGHESTMODSEQ of an earlier
+  /// read), the server also names the UIDs expunged since (`vanished`).
+  public func examine(_ mailbox: [UInt8], known: (uidValidity: UInt32, modSeq: UInt64)? = nil)
+    throws(IMAPError) -> IMAPFolderStatus
+  {
+    let condstore = capabilities.contains("CONDSTORE") || qresyncEnabled
+    var parameters: [IMAPArgument] = []
+    if qresyncEnabled, let known, known.modSeq > 0 {
+      parameters = [.raw("(QRESYNC (\(known.uidValidity) \(known.modSeq)))")]
+    } else if condstore {
+      parameters = [.raw("(CONDSTORE)")]
+    }
+    let result = try run("EXAMINE", [.string(mailbox)] + parameters)
     var status = IMAPFolderStatus(uidValidity: 0, uidNext: nil, exists: 0, highestModSeq: nil)
     var sawValidity = false
+    if qresyncEnabled, let known, known.modSeq > 0 { status.vanished = [] }
     for response in result.untagged + [result.completion] {
       if response.name == "EXISTS", let n = response.values.first?.uint32 {
         status.exists = Int(n)
+      }
+      if response.name == "VANISHED", status.vanished != nil {
+        // `* VANISHED (EARLIER) 3:5,9`: the set is the last value.
+        guard let set = response.values.last?.atom, let uids = IMAPSequenceSet.parse(set) else {
+          throw .protocolError("a malformed VANISHED response")
+        }
+        status.vanished? += uids
       }
       guard let code = response.code, let name = response.codeName, code.count >= 2 else {
         continue
@@ -86,8 +118,39 @@ extension IMAPConnection {
   /// The UIDs of the selected mailbox, ascending: `UID SEARCH ALL` (ESEARCH's compact
   /// form where the server offers it).
   public func uidSearchAll() throws(IMAPError) -> [UInt32] {
+    try uidSearch([.raw("ALL")])
+  }
+
+  /// The UIDs of the selected mailbox from `first` on, ascending (`UID SEARCH UID first:*`,
+  /// which also names the last message when none is that high: left out).
+  public func uidSearch(from first: UInt32) throws(IMAPError) -> [UInt32] {
+    try uidSearch([.raw("UID \(first):*")]).filter { $0 >= first }
+  }
+
+  /// The UIDs of the selected mailbox's messages with any of `addresses` in From, To or Cc,
+  /// ascending. The server matches substrings (`ann@x` finds `joann@x` too): the caller
+  /// checks the headers. The criteria are a balanced tree of ORs, so nesting grows with the
+  /// logarithm of the number of addresses; callers send a bounded number at a time.
+  public func uidSearch(anyAddressOf addresses: [String]) throws(IMAPError) -> [UInt32] {
+    guard !addresses.isEmpty else { return [] }
+    var keys: [[IMAPArgument]] = []
+    for address in addresses {
+      for field in ["FROM", "TO", "CC"] { keys.append([.raw(field), .string(address)]) }
+    }
+    func tree(_ keys: ArraySlice<[IMAPArgument]>) -> [IMAPArgument] {
+      if keys.count == 1 { return keys.first! }
+      let middle = keys.startIndex + keys.count / 2
+      return [.raw("OR")] + tree(keys[..<middle]) + tree(keys[middle...])
+    }
+    let criteria = tree(keys[...])
+    let eightBit = addresses.contains { $0.utf8.contains { $0 >= 0x80 } }
+    return try uidSearch((eightBit ? [.raw("CHARSET UTF-8")] : []) + criteria)
+  }
+
+  /// `UID SEARCH criteria`: the UIDs, ascending, from SEARCH or ESEARCH responses.
+  func uidSearch(_ criteria: [IMAPArgument]) throws(IMAPError) -> [UInt32] {
     let esearch = capabilities.contains("ESEARCH")
-    let result = try run("UID SEARCH", [.raw(esearch ? "RETURN (ALL) ALL" : "ALL")])
+    let result = try run("UID SEARCH", (esearch ? [.raw("RETURN (ALL)")] : []) + criteria)
     var uids: [UInt32] = []
     for response in result.untagged {
       switch response.name {

@@ -15,8 +15,11 @@ public enum IMAPSecurity: Sendable, Equatable {
 
 /// Why a connection or command failed, in words that name no password.
 public enum IMAPError: Error, Equatable, Sendable, CustomStringConvertible {
-  /// The server could not be reached, or the connection broke or timed out.
+  /// The server could not be reached, or the connection broke.
   case unreachable(String)
+  /// The server did not answer (connect, greeting or command) within the timeout; the
+  /// connection is closed.
+  case timedOut(String)
   /// The server refused the user name and password.
   case authenticationFailed
   /// TLS could not be set up (an untrusted certificate, a refused STARTTLS).
@@ -28,7 +31,7 @@ public enum IMAPError: Error, Equatable, Sendable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .unreachable(let s): return s
+    case .unreachable(let s), .timedOut(let s): return s
     case .authenticationFailed: return "authentication failed"
     case .tls(let s): return s
     case .refused(let c, let t): return "the server refused \(c): \(t)"
@@ -63,6 +66,8 @@ public final class IMAPConnection: @unchecked Sendable {
   public let timeout: TimeAmount
   /// CAPABILITY as last announced, upper case.
   public private(set) var capabilities: Set<String> = []
+  /// Whether ENABLE QRESYNC was accepted (`enableQResync`).
+  public internal(set) var qresyncEnabled = false
 
   private let channel: Channel
   private let handler: ResponseHandler
@@ -99,6 +104,8 @@ public final class IMAPConnection: @unchecked Sendable {
     let channel: Channel
     do {
       channel = try bootstrap.connect(host: host, port: port).wait()
+    } catch ChannelError.connectTimeout {
+      throw .timedOut("cannot connect to \(host):\(port): connection timed out")
     } catch {
       throw .unreachable("cannot connect to \(host):\(port): \(IMAPConnection.describe(error))")
     }
@@ -323,13 +330,16 @@ public final class IMAPConnection: @unchecked Sendable {
   private func wait<T: Sendable>(for future: EventLoopFuture<T>) throws(IMAPError) -> T {
     let deadline = channel.eventLoop.scheduleTask(in: timeout) { [channel, host] in
       channel.pipeline.fireErrorCaught(
-        IMAPError.unreachable("\(host) did not answer within \(IMAPConnection.seconds(self.timeout)) s"))
+        IMAPError.timedOut("\(host) did not answer within \(IMAPConnection.seconds(self.timeout)) s"))
     }
     defer { deadline.cancel() }
     do {
       return try future.wait()
     } catch let error as IMAPError {
       throw error
+    } catch NIOSSLError.uncleanShutdown {
+      // The TCP connection ended without TLS's close: cut, not a TLS failure.
+      throw .unreachable("\(host) closed the connection")
     } catch let error as NIOSSLError {
       throw .tls("TLS with \(host) failed: \(IMAPConnection.describe(error))")
     } catch {

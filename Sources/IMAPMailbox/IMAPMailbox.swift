@@ -1,6 +1,7 @@
 import CaptureCore
 import Foundation
 import IMAPClient
+import MailFormats
 import Mailbox
 
 /// An IMAP account as `--imap` and the config file name it: `imaps://USER@HOST[:PORT]`
@@ -54,6 +55,39 @@ public struct IMAPAccount: Sendable, Equatable {
   }
 }
 
+/// How an IMAP account is tried again when its server cannot be reached or drops the
+/// connection (docs: Decisions.md, "Reconnecting to a mail server").
+///
+/// Within one call: up to `attempts` connections, waiting `firstDelay`, then twice as long
+/// each time, at most `maximumDelay`, between them. A timeout is not tried again at once: a
+/// server that did not answer within the timeout will not in a second. After a call gives up,
+/// the account is not tried for a cool-off (`firstCoolOff`, doubling with each call that
+/// gives up, at most `maximumCoolOff`): meanwhile calls fail at once with the last reason.
+public struct IMAPReconnectPolicy: Sendable, Equatable {
+  public var attempts: Int
+  public var firstDelay: TimeInterval
+  public var maximumDelay: TimeInterval
+  public var firstCoolOff: TimeInterval
+  public var maximumCoolOff: TimeInterval
+
+  public init(attempts: Int = 4, firstDelay: TimeInterval = 0.25, maximumDelay: TimeInterval = 4,
+              firstCoolOff: TimeInterval = 15, maximumCoolOff: TimeInterval = 300) {
+    self.attempts = max(1, attempts); self.firstDelay = firstDelay
+    self.maximumDelay = maximumDelay; self.firstCoolOff = firstCoolOff
+    self.maximumCoolOff = maximumCoolOff
+  }
+
+  /// The wait before attempt `n` (2, 3, ...) of one call.
+  public func delay(beforeAttempt n: Int) -> TimeInterval {
+    min(maximumDelay, firstDelay * pow(2, Double(min(max(n - 2, 0), 30))))
+  }
+
+  /// How long the account rests after `failures` calls in a row gave up.
+  public func coolOff(afterFailures failures: Int) -> TimeInterval {
+    min(maximumCoolOff, firstCoolOff * pow(2, Double(min(max(failures - 1, 0), 30))))
+  }
+}
+
 public struct IMAPAccountError: Error, CustomStringConvertible, Sendable {
   public var description: String
   init(_ message: String) { description = message }
@@ -62,7 +96,8 @@ public struct IMAPAccountError: Error, CustomStringConvertible, Sendable {
 /// One IMAP account as a source of the private index (Mailbox's `RemoteMailbox`).
 ///
 /// One connection is made when first needed and reused for every folder and message;
-/// a connection found dropped is made again once before the server counts as unreachable.
+/// a connection refused or dropped is made again as `IMAPReconnectPolicy` says before the
+/// server counts as unreachable.
 /// Folders are opened with EXAMINE, so nothing AutoCapture does changes a flag.
 public final class IMAPMailbox: RemoteMailbox, @unchecked Sendable {
   public let account: IMAPAccount
@@ -73,16 +108,33 @@ public final class IMAPMailbox: RemoteMailbox, @unchecked Sendable {
   private let lock = NSLock()
   private var connection: IMAPConnection?
   private var selected: String?
-  private var opened: String?
+  /// The folder `open` opened last, and its UIDVALIDITY then.
+  private var opened: (folder: String, uidValidity: UInt32)?
   private var statuses: [String: IMAPFolderStatus] = [:]
   private var knownPassword: String?
+  private let reconnect: IMAPReconnectPolicy
+  private let clock: @Sendable () -> Date
+  private let sleep: @Sendable (TimeInterval) -> Void
+  /// Set while the server counts as unreachable: why, how many calls in a row found it so,
+  /// and when the next may try again.
+  private var unreachable: Unreachable?
+
+  private struct Unreachable {
+    var reason: String
+    var failures: Int
+    var retryAt: Date
+  }
 
   /// `password` is asked when a connection logs in (a command may be run for it), and
   /// kept in memory for the process's later connections only.
   public init(account: IMAPAccount, password: @escaping @Sendable () throws -> String,
-              caFile: String?, timeoutSeconds: Int64 = 30) {
+              caFile: String?, timeoutSeconds: Int64 = 30,
+              reconnect: IMAPReconnectPolicy = IMAPReconnectPolicy(),
+              clock: @escaping @Sendable () -> Date = Date.init,
+              sleep: @escaping @Sendable (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
     self.account = account; self.password = password; self.caFile = caFile
-    self.timeout = timeoutSeconds
+    self.timeout = timeoutSeconds; self.reconnect = reconnect; self.clock = clock
+    self.sleep = sleep
   }
 
   deinit { connection?.logout() }
@@ -116,7 +168,8 @@ public final class IMAPMailbox: RemoteMailbox, @unchecked Sendable {
                               omittingEmptySubsequences: false).map(String.init)
         } ?? [m.displayName]
         if parts.count > 1, parts[0].uppercased() == "INBOX" { parts.removeFirst() }
-        if MaildirLayout.isExcluded(folderName: parts.joined(separator: "/")) { excluded.append(m) }
+        let name = IMAPMailboxName.decode(parts.joined(separator: "/"))
+        if MaildirLayout.isExcluded(folderName: name) { excluded.append(m) }
       }
     }
     return mailboxes.filter { m in
@@ -128,17 +181,36 @@ public final class IMAPMailbox: RemoteMailbox, @unchecked Sendable {
     }.map(\.displayName)
   }
 
-  public func open(folder: String) throws(RemoteMailboxError) -> RemoteFolderStatus {
-    let status = try perform { c throws(IMAPError) in try select(c, folder, force: true) }
-    opened = folder
+  /// Mailbox names are in modified UTF-7: AutoCapture does not ENABLE UTF8=ACCEPT.
+  public func displayName(ofFolder folder: String) -> String {
+    IMAPMailboxName.decode(folder)
+  }
+
+  public func open(folder: String, known: RemoteFolderKnown?) throws(RemoteMailboxError)
+    -> RemoteFolderStatus
+  {
+    let status = try perform { c throws(IMAPError) in
+      try select(c, folder, force: true,
+                 known: known.map { ($0.uidValidity, $0.highestModSeq) })
+    }
+    opened = (folder, status.uidValidity)
     return RemoteFolderStatus(uidValidity: status.uidValidity, uidNext: status.uidNext,
-                              messages: status.exists)
+                              messages: status.exists, highestModSeq: status.highestModSeq,
+                              vanished: status.vanished)
+  }
+
+  public func uids(from first: UInt32) throws(RemoteMailboxError) -> [UInt32] {
+    guard let opened else { return [] }
+    return try perform { c throws(IMAPError) in
+      try selectOpened(c, opened)
+      return try c.uidSearch(from: first)
+    }
   }
 
   public func uids() throws(RemoteMailboxError) -> [UInt32] {
     guard let opened else { return [] }
     return try perform { c throws(IMAPError) in
-      try select(c, opened, force: false)
+      try selectOpened(c, opened)
       return try c.uidSearchAll()
     }
   }
@@ -146,13 +218,35 @@ public final class IMAPMailbox: RemoteMailbox, @unchecked Sendable {
   public func headers(uids: [UInt32]) throws(RemoteMailboxError) -> [RemoteHeader] {
     guard let opened else { return [] }
     let fetched = try perform { c throws(IMAPError) in
-      try select(c, opened, force: false)
+      try selectOpened(c, opened)
       return try c.uidFetch(uids, items: IMAPMailbox.headerItems)
     }
-    return fetched.map {
-      RemoteHeader(uid: $0.uid, headerBlock: Data($0.section(startingWith: "BODY[HEADER") ?? []),
-                   internalDate: $0.internalDate)
+    return fetched.map(IMAPMailbox.remoteHeader)
+  }
+
+  public func search(folder: String, addresses: [String]) throws(RemoteMailboxError)
+    -> (uidValidity: UInt32, uids: [UInt32])
+  {
+    try perform { c throws(IMAPError) in
+      let status = try select(c, folder, force: false)
+      return (status.uidValidity, try c.uidSearch(anyAddressOf: addresses))
     }
+  }
+
+  public func headers(folder: String, uidValidity: UInt32, uids: [UInt32])
+    throws(RemoteMailboxError) -> [RemoteHeader]
+  {
+    let fetched = try perform { c throws(IMAPError) in
+      let status = try select(c, folder, force: false)
+      guard status.uidValidity == uidValidity else { return [IMAPFetchedMessage]() }
+      return try c.uidFetch(uids, items: IMAPMailbox.headerItems)
+    }
+    return fetched.map(IMAPMailbox.remoteHeader)
+  }
+
+  private static func remoteHeader(_ m: IMAPFetchedMessage) -> RemoteHeader {
+    RemoteHeader(uid: m.uid, headerBlock: Data(m.section(startingWith: "BODY[HEADER") ?? []),
+                 internalDate: m.internalDate)
   }
 
   public func message(folder: String, uidValidity: UInt32, uid: UInt32, limit: Int64)
@@ -175,38 +269,72 @@ public final class IMAPMailbox: RemoteMailbox, @unchecked Sendable {
     return Data(body)
   }
 
+  /// The folder `open` opened, selected again on a new connection: its UIDs mean what they
+  /// meant only while its UIDVALIDITY is the same.
+  private func selectOpened(_ c: IMAPConnection, _ opened: (folder: String, uidValidity: UInt32))
+    throws(IMAPError)
+  {
+    let status = try select(c, opened.folder, force: false)
+    guard status.uidValidity == opened.uidValidity else {
+      throw .protocolError("the UIDVALIDITY of \(opened.folder) changed during the sync; the "
+        + "folder is read again at the next")
+    }
+  }
+
   /// EXAMINE `folder` unless it is the one selected (or `force`, to hear its state now).
   @discardableResult
-  private func select(_ c: IMAPConnection, _ folder: String, force: Bool) throws(IMAPError)
+  private func select(_ c: IMAPConnection, _ folder: String, force: Bool,
+                      known: (uidValidity: UInt32, modSeq: UInt64)? = nil) throws(IMAPError)
     -> IMAPFolderStatus
   {
     if !force, selected == folder, let status = statuses[folder] { return status }
     selected = nil
-    let status = try c.examine(Array(folder.utf8))
+    let status = try c.examine(Array(folder.utf8), known: known)
     selected = folder
     statuses[folder] = status
     return status
   }
 
-  /// Runs `body` on the connection, made (and logged in) if there is none; a reused
-  /// connection that turns out dropped is made again once.
+  /// Runs `body` on the connection, made (and logged in) if there is none. A connection
+  /// refused or dropped is made again and `body` run again (every command here only reads)
+  /// as `reconnect` says; a server found unreachable so is not tried again until its
+  /// cool-off has passed, so a timeline opened meanwhile shows the index at once.
   private func perform<T>(_ body: (IMAPConnection) throws(IMAPError) -> T)
     throws(RemoteMailboxError) -> T
   {
     lock.lock()
     defer { lock.unlock() }
-    var attempts = 0
+    let now = clock()
+    if let down = unreachable, now < down.retryAt {
+      throw .unreachable(down.reason)
+    }
+    var attempt = 0
     while true {
-      attempts += 1
-      let reused = connection?.isOpen == true
+      attempt += 1
       do {
-        let c = try reused ? connection! : connect()
-        return try body(c)
+        let c = try connection?.isOpen == true ? connection! : connect()
+        let result = try body(c)
+        unreachable = nil
+        return result
       } catch {
-        connection?.close()
-        connection = nil
-        selected = nil
-        if case .unreachable = error, reused, attempts == 1 { continue }
+        // A command the server refused leaves the connection as good as it was.
+        if case .refused = error {} else {
+          connection?.close()
+          connection = nil
+          selected = nil
+        }
+        switch error {
+        case .unreachable where attempt < reconnect.attempts:
+          sleep(reconnect.delay(beforeAttempt: attempt + 1))
+          continue
+        case .unreachable(let reason), .timedOut(let reason):
+          let coolOff = reconnect.coolOff(afterFailures: (unreachable?.failures ?? 0) + 1)
+          unreachable = Unreachable(
+            reason: reason, failures: (unreachable?.failures ?? 0) + 1,
+            retryAt: clock().addingTimeInterval(coolOff))
+        default:
+          break
+        }
         throw map(error)
       }
     }
@@ -230,6 +358,9 @@ public final class IMAPMailbox: RemoteMailbox, @unchecked Sendable {
       }
       try c.authenticate(user: account.user, password: secret)
       knownPassword = secret
+      // Expunges since the last sync are then named by the server, not found by listing
+      // every UID.
+      _ = try c.enableQResync()
     } catch {
       c.logout()
       throw error
@@ -241,7 +372,7 @@ public final class IMAPMailbox: RemoteMailbox, @unchecked Sendable {
   private func map(_ error: IMAPError) -> RemoteMailboxError {
     switch error {
     case .authenticationFailed: return .authenticationFailed(account: account.name)
-    case .unreachable(let s): return .unreachable(s)
+    case .unreachable(let s), .timedOut(let s): return .unreachable(s)
     case .tls(let s), .protocolError(let s): return .failed(s)
     case .refused: return .failed(error.description)
     }

@@ -16,7 +16,15 @@ extension MailboxIndex {
   {
     guard limit > 0, !addresses.isEmpty else { return [] }
     do {
-      return try database.read { db in try MailboxIndex.newest(db, addresses, limit) }
+      let indexed = try database.read { db in try MailboxIndex.newest(db, addresses, limit) }
+      // A mail server's first sync unfinished: what its search finds joins the index's.
+      let searched = try searchUnfinishedRemotes(addresses)
+      guard !searched.isEmpty else { return indexed }
+      var seen = Set(indexed.map(\.messageId))
+      let merged = indexed + searched.filter { seen.insert($0.messageId).inserted }
+      return Array(merged.sorted {
+        $0.date != $1.date ? $0.date > $1.date : $0.messageId < $1.messageId
+      }.prefix(limit))
     } catch let error as MailSourceError {
       throw error
     } catch {
@@ -204,7 +212,7 @@ extension MailboxIndex {
       /// arrival time, which reading the message again does not tell).
       var indexedDate: Double
     }
-    let locations: [Location] = try database.read { db in
+    let indexedLocations: [Location] = try database.read { db in
       let files = try Row.fetchAll(db, sql: """
         SELECT d.kind, d.path, d.folder, f.name, f.uniq, f.offset, f.length, d.mtime_ns, d.root,
           m.date
@@ -217,16 +225,27 @@ extension MailboxIndex {
                  uidValidity: $0[7], root: $0[8], indexedDate: $0[9])
       }
     }
+    var locations = indexedLocations
+    // Found by a server-side search and not indexed yet: read from where the search saw it.
+    if let hit = remoteHit(messageId: messageId) {
+      locations.append(Location(
+        kind: .imap, dirPath: hit.remoteId + "/" + hit.folder, folder: hit.email.folder,
+        name: String(hit.uid), uniq: String(hit.uid), offset: nil, length: nil,
+        uidValidity: Int64(hit.uidValidity), root: hit.remoteId,
+        indexedDate: hit.email.date.timeIntervalSince1970))
+    }
     var lastFailure = MailSourceError.messageNotFound(messageId)
     for location in locations {
       do {
         let data: Data
         let mtime: Double
         if location.kind == .imap {
+          // The server's name of the folder is the path's after the account id.
           guard let remote = remotes.first(where: { $0.id == location.root }),
+            location.dirPath.hasPrefix(location.root + "/"),
             let found = try readRemote(
-              remote, location.folder, location.uidValidity, location.name,
-              indexedDate: location.indexedDate)
+              remote, String(location.dirPath.dropFirst(location.root.count + 1)),
+              location.uidValidity, location.name, indexedDate: location.indexedDate)
           else { continue }
           (data, mtime) = found
         } else if location.kind == .mbox, let offset = location.offset,
@@ -274,7 +293,7 @@ extension MailboxIndex {
                           _ name: String, indexedDate: Double) throws -> (Data, Double)? {
     guard let uidValidity, let validity = UInt32(exactly: uidValidity), let uid = UInt32(name)
     else { return nil }
-    let path = remote.id + "/" + folder
+    let path = remote.id + "/" + remote.displayName(ofFolder: folder)
     do {
       guard let data = try remote.message(
         folder: folder, uidValidity: validity, uid: uid, limit: MailboxIndex.maximumMessageBytes)
@@ -282,7 +301,10 @@ extension MailboxIndex {
       return (data, indexedDate)
     } catch .tooLarge(let size, let limit) {
       throw MailSourceError.tooLarge(path: path, size: size, limit: limit)
-    } catch .unreachable(let reason), .failed(let reason) {
+    } catch .unreachable(let reason) {
+      // The server, not the message: a track request waits for a later sync.
+      throw try unreachable(remote, reason: reason)
+    } catch .failed(let reason) {
       throw MailSourceError.unreadable(path: path, reason: reason)
     } catch .authenticationFailed(let account) {
       throw MailSourceError.authenticationFailed(account: account)

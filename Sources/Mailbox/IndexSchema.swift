@@ -176,18 +176,33 @@ enum IndexSchema {
 final class IndexLock {
   private let fd: Int32
 
-  init(path: String) throws {
+  private init(fd: Int32) { self.fd = fd }
+
+  /// Waits for the lock.
+  convenience init(path: String) throws {
+    // Waiting, `take` returns a descriptor or throws.
+    self.init(fd: try IndexLock.take(path, waiting: true) ?? -1)
+  }
+
+  /// The lock when no other refresh holds it (in this process or another), else nil.
+  static func ifFree(path: String) throws -> IndexLock? {
+    try take(path, waiting: false).map { IndexLock(fd: $0) }
+  }
+
+  private static func take(_ path: String, waiting: Bool) throws -> Int32? {
     let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard fd >= 0 else {
       throw MailSourceError.unreadable(path: path, reason: FileSystem.errnoReason(errno))
     }
-    while flock(fd, LOCK_EX) != 0 {
+    while flock(fd, waiting ? LOCK_EX : LOCK_EX | LOCK_NB) != 0 {
       if errno == EINTR { continue }
-      let reason = FileSystem.errnoReason(errno)
+      let error = errno
       close(fd)
-      throw MailSourceError.unreadable(path: path, reason: "cannot lock: \(reason)")
+      if !waiting && error == EWOULDBLOCK { return nil }
+      throw MailSourceError.unreadable(
+        path: path, reason: "cannot lock: \(FileSystem.errnoReason(error))")
     }
-    self.fd = fd
+    return fd
   }
 
   deinit {

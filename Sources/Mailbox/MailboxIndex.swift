@@ -51,8 +51,16 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
   /// Mail server accounts (IMAP), each a source like a Maildir.
   public let remotes: [any RemoteMailbox]
   let database: any DatabaseWriter
-  private let lock = NSLock()
+  let lock = NSLock()
   private var lastSummaryStorage: MailboxIndexSummary?
+  /// A process that queries while it refreshes (the TUI) reads a mail server's first sync
+  /// in the background; a one-shot command waits for it.
+  let readsFirstSyncInBackground: Bool
+  /// Messages a server-side search found while their account's first sync is unfinished,
+  /// by Message-ID, so they can be expanded and tracked before they are indexed.
+  var remoteHits: [String: RemoteHit] = [:]
+  /// What the background first sync threw, said by the next refresh.
+  var backgroundFailure: (any Error)?
 
   /// The default index directory: `$XDG_DATA_HOME/autocapture/index` when that is an
   /// absolute path, else `~/.local/share/autocapture/index`.
@@ -74,6 +82,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
               remotes: [any RemoteMailbox] = [],
               connections: SQLiteFiles.Connections = .pool) throws {
     self.indexDirectory = indexDirectory
+    readsFirstSyncInBackground = connections == .pool
     var seenRemotes = Set<String>()
     self.remotes = remotes.filter { seenRemotes.insert($0.id).inserted }
     self.maildirs = MailboxIndex.distinctSources(maildirs)
@@ -221,10 +230,56 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     return lastSummaryStorage
   }
 
+  /// Brings the index up to date before a query, except that a mail server's first sync is
+  /// not waited for when another refresh is reading it (another process, or this one's
+  /// background), nor in a process that queries while it refreshes (then it is started in
+  /// the background): meanwhile `newestMessages` asks the server for a record's mail.
   public func refresh(reporting: (@Sendable (_ done: Int, _ total: Int) -> Void)?) throws {
     var progress: (@Sendable (MailboxIndexProgress) -> Void)?
     if let reporting { progress = { reporting($0.done, $0.total) } }
+    if let failure = takeBackgroundFailure() { throw failure }
+    let unfinished = remotes.isEmpty ? [] : try unfinishedRemotes()
+    if !unfinished.isEmpty {
+      let lockPath = indexDirectory.appendingPathComponent("index.lock").path
+      let free = try IndexLock.ifFree(path: lockPath) != nil
+      if !free || readsFirstSyncInBackground {
+        if free { startBackgroundRefresh(progress: progress) }
+        var summary = MailboxIndexSummary()
+        summary.totalMessages = try messageCount()
+        // A server the last refresh found unreachable stays said so, with since when.
+        summary.skipped = unfinished.map {
+          .firstSyncUnderWay(source: $0.remote.id, indexed: summary.totalMessages)
+        } + (lastSummary?.skipped.filter(\.isTransient) ?? [])
+        setLastSummary(summary)
+        return
+      }
+    }
     _ = try refresh(progress: progress)
+  }
+
+  private func setLastSummary(_ summary: MailboxIndexSummary) {
+    lock.lock()
+    lastSummaryStorage = summary
+    lock.unlock()
+  }
+
+  private func takeBackgroundFailure() -> (any Error)? {
+    lock.lock()
+    defer { lock.unlock() }
+    let failure = backgroundFailure
+    backgroundFailure = nil
+    return failure
+  }
+
+  /// A whole refresh on a thread of its own; what it throws is said by the next refresh.
+  private func startBackgroundRefresh(progress: (@Sendable (MailboxIndexProgress) -> Void)?) {
+    Thread { [self] in
+      do { _ = try refresh(progress: progress) } catch {
+        lock.lock()
+        backgroundFailure = error
+        lock.unlock()
+      }
+    }.start()
   }
 
   /// Messages in the index.
@@ -421,9 +476,7 @@ public final class MailboxIndex: MailSource, @unchecked Sendable {
     withExtendedLifetime(indexLock) {}
     summary.skipped = problems.map(\.error) + remoteProblems
     summary.seconds = Date().timeIntervalSince(started)
-    lock.lock()
-    lastSummaryStorage = summary
-    lock.unlock()
+    setLastSummary(summary)
     return summary
   }
 

@@ -12,7 +12,7 @@ struct SyncCommand {
 
   func run() throws {
     let ws = try Workspace.open(options)
-    var failed = 0
+    var failed = 0, waiting = 0
     // Each line is written as its request finishes, so a watcher sees progress. A failure's
     // details (which file, why) are this user's alone: standard error, not the database.
     let results = try ws.service.syncPending(user: ws.user, now: try ws.options.resolvedNow()) {
@@ -24,11 +24,15 @@ struct SyncCommand {
       case .failed(let reason):
         failed += 1
         line += "failed: \(reason)"
-      case .pending: line += "pending"
+      case .pending:
+        // Its mail server could not be reached: tried again by the next sync.
+        waiting += 1
+        line += "still pending"
       }
       Console.progress(line)
     }
-    Console.line("synced \(results.count - failed) of \(results.count) pending request(s)")
+    Console.line("synced \(results.count - failed - waiting) of \(results.count) pending "
+      + "request(s)" + (waiting > 0 ? "; \(waiting) still pending (the next sync tries again)" : ""))
     if failed > 0 { throw ExitStatus(code: 2) }
   }
 }

@@ -76,93 +76,6 @@ struct TestIMAPServer {
   }
 }
 
-/// A TCP forwarder on 127.0.0.1 to the test server that a test can cut: the server as seen
-/// by the client goes away mid-run without stopping the Dovecot other tests use.
-final class CuttableForwarder: @unchecked Sendable {
-  let port: Int
-  private let listener: Int32
-  private let target: Int
-  private let lock = NSLock()
-  private var sockets: [Int32] = []
-  private var cut = false
-
-  init(to target: Int) throws {
-    self.target = target
-    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-        bind(listener, pointer, length) == 0 && listen(listener, 16) == 0
-          && getsockname(listener, pointer, &length) == 0
-      }
-    }
-    guard bound else { throw CaptureFixture.FixtureError.failed("forwarder: cannot listen") }
-    self.listener = listener
-    port = Int(UInt16(bigEndian: address.sin_port))
-    Thread { [self] in acceptLoop() }.start()
-  }
-
-  private func acceptLoop() {
-    while true {
-      let client = accept(listener, nil, nil)
-      guard client >= 0 else { return }
-      let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-      var address = sockaddr_in()
-      address.sin_family = sa_family_t(AF_INET)
-      address.sin_addr.s_addr = inet_addr("127.0.0.1")
-      address.sin_port = UInt16(target).bigEndian
-      let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-          connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-        }
-      }
-      lock.lock()
-      let isCut = cut
-      sockets += [client, server]
-      lock.unlock()
-      guard connected, !isCut else {
-        close(client)
-        close(server)
-        continue
-      }
-      Thread { CuttableForwarder.pump(from: client, to: server) }.start()
-      Thread { CuttableForwarder.pump(from: server, to: client) }.start()
-    }
-  }
-
-  private static func pump(from: Int32, to: Int32) {
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let n = read(from, &buffer, buffer.count)
-      if n <= 0 { break }
-      var sent = 0
-      while sent < n {
-        let w = buffer[sent..<n].withUnsafeBytes { write(to, $0.baseAddress, n - sent) }
-        if w <= 0 { shutdown(from, Int32(SHUT_RDWR)); return }
-        sent += w
-      }
-    }
-    shutdown(to, Int32(SHUT_RDWR))
-  }
-
-  /// Stops listening and drops every connection: the server is now unreachable.
-  func cutOff() {
-    lock.lock()
-    cut = true
-    let open = sockets
-    lock.unlock()
-    shutdown(listener, Int32(SHUT_RDWR))
-    close(listener)
-    for s in open { shutdown(s, Int32(SHUT_RDWR)) }
-  }
-
-  deinit { if !cut { cutOff() } }
-}
-
 /// The IMAP path end to end: the built binary against Dovecot, compared with the same
 /// messages read from a Maildir.
 @Suite(.enabled(if: !TestIMAPServer.skipped,
@@ -354,17 +267,21 @@ struct IMAPEndToEndTests {
     #expect(F.ids(third).contains("mail:<deal@t>"))
   }
 
-  @Test func anUnreachableServerLeavesTheIndexedMailWithANoticeSinceWhen() throws {
+  @Test func anUnreachableServerLeavesTheIndexedMailWithANoticeSinceWhenAndTrackingWaits()
+    throws
+  {
     let server = try TestIMAPServer.require()
     let user = try TestIMAPServer.freshUser()
     var f = try F.imported()
     try writeBoth(&f, server: server, user: user)
-    let forwarder = try CuttableForwarder(to: Int(server.imapsPort)!)
+    let forwarder = try TCPForwarder(to: Int(server.imapsPort)!)
     let sources = imapSources(
       f, server, user, url: "imaps://\(user)@localhost:\(forwarder.port)")
     let timeline = ["timeline", "--record", "account:a-fab", "--json"] + sources
     let before = try json(CLIRunner.run(timeline, environment: env(server)))
     #expect(emails(before).count == 5)
+    // One connection served the whole sync, every folder of it.
+    #expect(forwarder.connections == 1)
 
     forwarder.cutOff()
     let started = Date()
@@ -382,14 +299,219 @@ struct IMAPEndToEndTests {
     let later = try json(CLIRunner.run(timeline, environment: env(server)))
     #expect(later["problems"] as? [String] == problems)
 
-    // The body of an item cannot be had: tracking it fails, saying nothing private.
+    // A track request made while the server is down waits, pending: the body cannot be had
+    // now, which says nothing about the item.
     let tracked = try CLIRunner.run(
       ["track", "--record", "account:a-fab", "--item", "mail:<deal@t>"] + sources,
       environment: env(server))
     #expect(tracked.status == 0, "\(tracked.stderr)")
+    let waiting = try CLIRunner.run(["sync"] + sources, environment: env(server))
+    #expect(waiting.status == 0, "\(waiting.stdout) \(waiting.stderr)")
+    #expect(waiting.stdout.contains("mail:<deal@t>: still pending"), "\(waiting.stdout)")
+    #expect(waiting.stdout.contains("synced 0 of 1 pending request(s); 1 still pending"))
+    #expect(waiting.stderr.contains("unreachable since"), "\(waiting.stderr)")
+    let meanwhile = try json(CLIRunner.run(timeline, environment: env(server)))
+    #expect(F.items(meanwhile).contains {
+      $0["id"] as? String == "mail:<deal@t>" && $0["state"] as? String == "pending"
+    })
+    #expect(meanwhile["problems"] as? [String] == problems)
+
+    // The server is back: the next sync carries the request out, and the notice goes.
+    try forwarder.restore()
     let synced = try CLIRunner.run(["sync"] + sources, environment: env(server))
-    #expect(synced.status == 2)
-    #expect(synced.stdout.contains("could not be read from your mailbox"), "\(synced.stdout)")
+    #expect(synced.status == 0, "\(synced.stderr)")
+    #expect(synced.stdout.contains("synced 1 of 1 pending request(s)\n"), "\(synced.stdout)")
+    let back = try json(CLIRunner.run(timeline, environment: env(server)))
+    #expect(F.items(back).contains {
+      $0["messageId"] as? String == "<deal@t>" && $0["state"] as? String == "tracked"
+    })
+    #expect(back["problems"] as? [String] == [])
+    let body = try sqlite(f.db, "SELECT body FROM activity WHERE messageId = '<deal@t>'")
+    #expect(body.contains("The terms, as agreed."), "\(body)")
+  }
+
+  @Test func aTrackRequestForMailNotYetIndexedWaitsWhileTheServerIsDown() throws {
+    let server = try TestIMAPServer.require()
+    let user = try TestIMAPServer.freshUser()
+    var f = try F.imported()
+    try writeBoth(&f, server: server, user: user)
+    let forwarder = try TCPForwarder(to: Int(server.imapsPort)!)
+    let imap = imapSources(f, server, user, url: "imaps://\(user)@localhost:\(forwarder.port)")
+    // The item was seen (and its track request filed) from the Maildir; the IMAP index that
+    // the sync then reads has never reached the server.
+    let tracked = try CLIRunner.run(
+      ["track", "--record", "account:a-fab", "--item", "mail:<deal@t>"] + f.sources())
+    #expect(tracked.status == 0, "\(tracked.stderr)")
+    forwarder.cutOff()
+    let waiting = try CLIRunner.run(["sync"] + imap, environment: env(server))
+    #expect(waiting.status == 0, "\(waiting.stdout) \(waiting.stderr)")
+    #expect(waiting.stdout.contains("1 still pending"), "\(waiting.stdout)")
+    try forwarder.restore()
+    let synced = try CLIRunner.run(["sync"] + imap, environment: env(server))
+    #expect(synced.stdout.contains("synced 1 of 1 pending request(s)\n"), "\(synced.stdout)")
+  }
+
+  /// `count` messages from ann in the server user's inbox: a header FETCH of 500 of them
+  /// is over 100 kB.
+  func fillInbox(_ f: inout CaptureFixture, _ server: TestIMAPServer, _ user: String,
+                 count: Int) throws {
+    for n in 1...count {
+      try f.message(
+        mailbox: server.maildir(of: user), id: "<bulk-\(n)@t>",
+        date: "Fri, 20 Nov 2026 09:\(String(format: "%02d", n % 60)):00 +0000",
+        from: "Ann Lée <ann@fabrikam.example>", cc: "bo@fabrikam.example", subject: "Message number \(n) about the deal")
+    }
+    server.handOver(user)
+  }
+
+  /// "indexed N new messages, M in the index": N and M.
+  func indexed(_ result: CLIRunner.Result) -> (new: Int, total: Int)? {
+    let words = result.stdout.split(separator: "\n").first?.split(separator: " ") ?? []
+    guard words.count > 5, words[0] == "indexed", let new = Int(words[1]),
+      let total = Int(words[4]) else { return nil }
+    return (new, total)
+  }
+
+  @Test func aConnectionDroppedMidFetchKeepsWholeBatchesAndTheNextSyncCompletes() throws {
+    let server = try TestIMAPServer.require()
+    let user = try TestIMAPServer.freshUser()
+    var f = try F.imported()
+    try fillInbox(&f, server, user, count: 600)
+    let forwarder = try TCPForwarder(to: Int(server.imapsPort)!)
+    let index = ["index"] + Array(
+      imapSources(f, server, user, url: "imaps://\(user)@localhost:\(forwarder.port)")
+        .drop { $0 != "--imap" })
+    // Every connection is dropped some way into the header FETCH (a batch of 500 headers
+    // is far more than the TLS handshake, LIST, EXAMINE and SEARCH before it).
+    forwarder.drop(afterServerBytes: 60_000)
+    let cut = try CLIRunner.run(index, environment: env(server))
+    #expect(cut.status == 0, "\(cut.stderr)")
+    let partial = try #require(indexed(cut), "\(cut.stdout)")
+    // Each batch is written in one transaction: whole batches or nothing.
+    #expect(partial.total % 500 == 0 && partial.total < 600, "\(cut.stdout)")
+    #expect(cut.stdout.contains("unreachable since 20"), "\(cut.stdout)")
+    #expect(cut.stdout.contains("closed the connection"), "\(cut.stdout)")
+    #expect(forwarder.connections == 4)  // the first and three more tries
+
+    forwarder.forwardWhole()
+    let resumed = try CLIRunner.run(index, environment: env(server))
+    let whole = try #require(indexed(resumed), "\(resumed.stdout)")
+    #expect(whole.new == 600 - partial.total && whole.total == 600, "\(resumed.stdout)")
+    #expect(!resumed.stdout.contains("unreachable"), "\(resumed.stdout)")
+    let t = try json(CLIRunner.run(
+      ["timeline", "--record", "account:a-fab", "--json"]
+        + imapSources(f, server, user, url: "imaps://\(user)@localhost:\(forwarder.port)"),
+      environment: env(server)))
+    #expect(F.ids(t).filter { $0.hasPrefix("mail:<bulk-") }.count == 50)
+  }
+
+  @Test func aConnectionDroppedOnceMidFetchIsMadeAgainWithinTheSync() throws {
+    let server = try TestIMAPServer.require()
+    let user = try TestIMAPServer.freshUser()
+    var f = try F.imported()
+    try fillInbox(&f, server, user, count: 700)
+    let forwarder = try TCPForwarder(to: Int(server.imapsPort)!)
+    forwarder.drop(afterServerBytes: 60_000, connections: 1)
+    let result = try CLIRunner.run(
+      ["index"] + Array(
+        imapSources(f, server, user, url: "imaps://\(user)@localhost:\(forwarder.port)")
+          .drop { $0 != "--imap" }), environment: env(server))
+    #expect(result.stdout.hasPrefix("indexed 700 new messages, 700 in the index"),
+            "\(result.stdout)")
+    #expect(!result.stdout.contains("unreachable"), "\(result.stdout)")
+    #expect(forwarder.connections == 2)
+  }
+
+  /// Holds the index directory's refresh lock, as a refresh in another process does.
+  func holdIndexLock(_ indexDir: URL) throws -> Int32 {
+    try FileManager.default.createDirectory(at: indexDir, withIntermediateDirectories: true)
+    let fd = open(indexDir.appendingPathComponent("index.lock").path, O_RDWR | O_CREAT, 0o600)
+    guard fd >= 0, flock(fd, LOCK_EX) == 0 else {
+      throw F.FixtureError.failed("cannot lock the index")
+    }
+    return fd
+  }
+
+  @Test func aRecordOpenedWhileAnotherProcessReadsTheFirstSyncIsAnsweredByAServerSearch()
+    throws
+  {
+    let server = try TestIMAPServer.require()
+    let user = try TestIMAPServer.freshUser()
+    var f = try F.imported()
+    try writeBoth(&f, server: server, user: user)
+    // Mail of no address of the record: a search must not bring it.
+    try f.message(mailbox: server.maildir(of: user), id: "<other@t>",
+                  date: "Sun, 22 Nov 2026 15:00:00 +0000", from: "joann@fabrikam.example",
+                  subject: "Someone else")
+    server.handOver(user)
+    let sources = imapSources(f, server, user)
+    let indexDir = f.root.appendingPathComponent("index-imap")
+    // An `index` of this empty index is under way elsewhere: it holds the lock.
+    let held = try holdIndexLock(indexDir)
+    let fromMaildir = try f.timeline("account:a-fab")
+    let started = Date()
+    let searched = try json(CLIRunner.run(
+      ["timeline", "--record", "account:a-fab", "--json"] + sources, environment: env(server)))
+    #expect(Date().timeIntervalSince(started) < 20)
+    #expect(emails(searched) == emails(fromMaildir))
+    #expect(!F.ids(searched).contains("mail:<other@t>"))
+    let problems = searched["problems"] as? [String] ?? []
+    #expect(problems.count == 1 && problems[0].contains("still being indexed for the first time"),
+            "\(problems)")
+
+    // Tracked meanwhile: the body comes from the server.
+    let tracked = try CLIRunner.run(
+      ["track", "--record", "account:a-fab", "--item", "mail:<reply@t>"] + sources,
+      environment: env(server))
+    #expect(tracked.status == 0, "\(tracked.stderr)")
+    let synced = try CLIRunner.run(["sync"] + sources, environment: env(server))
+    #expect(synced.stdout.contains("synced 1 of 1 pending request(s)\n"), "\(synced.stdout)")
+
+    // The other refresh is done (here: never ran); this one reads the server whole.
+    flock(held, LOCK_UN)
+    close(held)
+    let indexed = try json(CLIRunner.run(
+      ["timeline", "--record", "account:a-fab", "--json"] + sources, environment: env(server)))
+    #expect(indexed["problems"] as? [String] == [])
+    #expect(emails(indexed).count == emails(fromMaildir).count)
+    #expect(F.items(indexed).contains {
+      $0["messageId"] as? String == "<reply@t>" && $0["state"] as? String == "tracked"
+    })
+  }
+
+  @Test func foldersNamedInModifiedUTF7AreShownDecodedAndReadByTheirServerNames() throws {
+    let server = try TestIMAPServer.require()
+    let user = try TestIMAPServer.freshUser()
+    var f = try F.imported()
+    let serverMail = server.maildir(of: user)
+    // Dovecot keeps a mailbox's modified UTF-7 name on disk: `日本語` is `&ZeVnLIqe-`.
+    try f.message(mailbox: serverMail, folder: ".&ZeVnLIqe-", id: "<jp@t>",
+                  date: "Fri, 20 Nov 2026 09:00:00 +0000", from: "ann@fabrikam.example",
+                  subject: "In 日本語", body: "Filed under Japanese.\n")
+    try f.message(mailbox: serverMail, folder: ".Entw&APw-rfe", id: "<de@t>",
+                  date: "Fri, 20 Nov 2026 10:00:00 +0000", from: "ann@fabrikam.example",
+                  subject: "In Entwürfe")
+    server.handOver(user)
+    let sources = imapSources(f, server, user)
+    let t = try json(CLIRunner.run(
+      ["timeline", "--record", "account:a-fab", "--json"] + sources, environment: env(server)))
+    #expect(F.ids(t).contains("mail:<jp@t>") && F.ids(t).contains("mail:<de@t>"))
+    let index = f.root.appendingPathComponent("index-imap/index.sqlite").path
+    let folders = try sqlite(index, "SELECT folder FROM dir ORDER BY folder")
+    #expect(folders.contains("日本語\n") && folders.contains("Entwürfe\n"), "\(folders)")
+    #expect(!folders.contains("&"), "\(folders)")
+    let messageFolders = try sqlite(index, "SELECT folder FROM message ORDER BY folder")
+    #expect(messageFolders.contains("日本語"), "\(messageFolders)")
+
+    // Its body is asked for under the server's name.
+    let tracked = try CLIRunner.run(
+      ["track", "--record", "account:a-fab", "--item", "mail:<jp@t>"] + sources,
+      environment: env(server))
+    #expect(tracked.status == 0, "\(tracked.stderr)")
+    let synced = try CLIRunner.run(["sync"] + sources, environment: env(server))
+    #expect(synced.stdout.contains("synced 1 of 1 pending request(s)\n"), "\(synced.stdout)")
+    let body = try sqlite(f.db, "SELECT body FROM activity WHERE messageId = '<jp@t>'")
+    #expect(body.contains("Filed under Japanese."), "\(body)")
   }
 
   func sqlite(_ db: String, _ sql: String) throws -> String {
