@@ -526,3 +526,69 @@ struct IMAPEndToEndTests {
     return String(decoding: data, as: UTF8.self)
   }
 }
+
+/// The TUI of someone whose mail is only on the IMAP server, under tmux: browse to a
+/// record, open a tile (its body read from the server), track it, see it tracked.
+@Suite(.serialized, .requires("tmux"),
+       .enabled(if: !TestIMAPServer.skipped,
+                "AUTOCAPTURE_SKIP_SERVERS names dovecot: the IMAP tests are skipped"))
+struct IMAPTUIEndToEndTests {
+  @Test func theTUIOverIMAPOpensABodyFromTheServerAndTracksIt() throws {
+    let server = try TestIMAPServer.require()
+    let user = try TestIMAPServer.freshUser()
+    let cli = IMAPEndToEndTests()
+    var f = try CaptureFixture.imported()
+    try cli.writeBoth(&f, server: server, user: user)
+    let sources = cli.imapSources(f, server, user)
+    let command = ([CLIRunner.binary.path, "tui"] + sources).map { "'\($0)'" }
+      .joined(separator: " ")
+    let tmux = try TmuxSession(
+      command: command, width: 100, height: 30,
+      environment: CaptureFixture.tuiEnvironment.merging(cli.env(server)) { $1 })
+    defer { tmux.kill() }
+
+    try tmux.waitFor("Accounts", timeout: .seconds(30))
+    try tmux.send(keys: "/")
+    try tmux.type("ann")
+    try tmux.send(keys: "Enter")
+    try tmux.waitFor("Ann Lee · Contact")
+    try tmux.send(keys: "Tab")
+    _ = try tmux.waitUntil("the private tiles", timeout: .seconds(30)) {
+      $0.contains("Private email") && $0.contains("Deal terms ✓")
+    }
+    // Down to the tile of <deal@t>: the selected tile's border carries ▸.
+    func selectedSubject(_ screen: String) -> String? {
+      let lines = screen.components(separatedBy: "\n")
+      guard let top = lines.firstIndex(where: { $0.contains("▸") }), top + 1 < lines.count
+      else { return nil }
+      return lines[top + 1]
+    }
+    var screen = try tmux.capture()
+    for _ in 0..<6 where !(selectedSubject(screen)?.contains("Deal terms ✓") ?? false) {
+      try tmux.send(keys: "j")
+      Thread.sleep(forTimeInterval: 0.2)
+      screen = try tmux.capture()
+    }
+    #expect(selectedSubject(screen)?.contains("Deal terms ✓") == true, "\(screen)")
+
+    try tmux.send(keys: "Enter")
+    try tmux.waitFor("The terms, as agreed.", timeout: .seconds(20))
+    try tmux.send(keys: "Enter")
+    try tmux.send(keys: "t")
+    try tmux.waitFor("Tracking pending")
+    screen = try tmux.waitUntil("the tile turned tracked", timeout: .seconds(30)) {
+      !$0.contains("Tracking pending") && $0.contains("Deal terms ✓")
+    }
+    #expect(!screen.contains("failed"), "\(screen)")
+    try tmux.send(keys: "q")
+
+    let after = try cli.json(CLIRunner.run(
+      ["timeline", "--record", "contact:c-ann", "--json"] + sources,
+      environment: cli.env(server)))
+    #expect(CaptureFixture.items(after).contains {
+      $0["messageId"] as? String == "<deal@t>" && $0["state"] as? String == "tracked"
+    }, "\(after)")
+    let body = try cli.sqlite(f.db, "SELECT body FROM activity WHERE messageId = '<deal@t>'")
+    #expect(body.contains("The terms, as agreed."), "\(body)")
+  }
+}
