@@ -264,6 +264,18 @@ public final class TimelineService: Sendable {
         subject: email.subject, at: email.date, messageId: email.messageId, from: email.from,
         fromName: email.fromName, to: email.to, cc: email.cc))
     }
+    // A pending request's message stays within the sync's reach when newer mail has pushed
+    // it out of the newest `maxEmails` since it was asked for (a sync that failed or was
+    // killed, a claim held until its lease ends): it must still be in a captured folder and
+    // still match the record's addresses, but it is not shown again.
+    for (id, request) in requests where request.state == .pending {
+      guard case .mail(let messageId)? = ItemID(parsing: id),
+            captured.emails[.mail(messageId: messageId)] == nil,
+            let email = try mail.indexedMessage(messageId: messageId),
+            ([email.from].compactMap { $0 } + email.to + email.cc).contains(where: addresses.contains)
+      else { continue }
+      captured.emails[.mail(messageId: messageId)] = email
+    }
   }
 
   private func captureMeetings(_ calendar: any CalendarSource, addresses: Set<EmailAddress>,
