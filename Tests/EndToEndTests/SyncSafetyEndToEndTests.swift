@@ -105,4 +105,26 @@ import TestSupport
       #expect(!contains(stored, secret), "\(secret) reached the CRM database")
     }
   }
+
+  /// Found by scripts/soak: a request whose sync was delayed (killed, its claim held until
+  /// the lease ended) failed as "not on this record's timeline" once newer mail had pushed
+  /// its message out of the newest `--max-emails`, although it was shown when asked for.
+  @Test func newerMailArrivingBeforeTheSyncDoesNotFailAPendingRequest() throws {
+    var f = try F.imported()
+    let newest = ["--max-emails", "1"]
+    try f.message(id: "<older@t>", date: "Fri, 20 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "Older")
+    let tracked = try CLIRunner.run(
+      ["track", "--record", "contact:c-ann", "--item", "mail:<older@t>"] + f.sources() + newest)
+    #expect(tracked.status == 0, "\(tracked.stderr)")
+    try f.message(id: "<newer@t>", date: "Sat, 21 Nov 2026 09:00:00 +0000",
+                  from: "ann@fabrikam.example", subject: "Newer")
+    let synced = try CLIRunner.run(["sync"] + f.sources() + newest)
+    #expect(synced.status == 0, "\(synced.stdout)\(synced.stderr)")
+    #expect(synced.stdout.contains("mail:<older@t>: tracked as act-"), "\(synced.stdout)")
+    // Still only the newest one is shown untracked; the tracked one is shown as tracked.
+    let items = F.items(try f.timeline("contact:c-ann"))
+    #expect(items.contains { $0["messageId"] as? String == "<older@t>" && $0["state"] as? String == "tracked" })
+    #expect(items.contains { $0["id"] as? String == "mail:<newer@t>" })
+  }
 }
