@@ -416,38 +416,37 @@ public enum Screens {
   /// Returns the scroll used.
   static func drawProblems(_ buffer: inout ScreenBuffer, _ state: AppState,
                            _ context: RenderContext) -> Int {
-    let width = min(state.width - 4, 100)
-    var lines: [String] = []
-    for problem in state.problems {
-      let wrapped = TextLayout.wrap(problem, width: max(1, width - 6))
-      lines += wrapped.enumerated().map { ($0.offset == 0 ? "• " : "  ") + $0.element }
-    }
-    let rect = overlayRect(state, width: width, height: lines.count + 2)
     let count = state.problems.count
-    let box = Box(rect, border: .double, role: .overlayBorder,
-                  title: "\(count) problem\(count == 1 ? "" : "s") reading files · Esc closes",
-                  unicode: context.unicode)
-    let inner = box.draw(into: &buffer)
-    buffer.fill(inner, role: .overlay)
-    return drawScrolled(&buffer, lines: lines.count, state.overlayScroll, in: inner, box) {
-      buffer, n, y in
-      buffer.put(" " + lines[n], x: inner.x, y: y, role: .overlay, maxWidth: inner.width)
-    }
+    return drawBulletedOverlay(
+      &buffer, state, context, state.problems, bulletFirst: true,
+      title: "\(count) problem\(count == 1 ? "" : "s") reading files · Esc closes")
   }
 
   /// Why the selected tile is on the timeline (`w`): `CaptureExplanation.lines`, wrapped;
   /// scrolls like help. Returns the scroll used.
   static func drawWhy(_ buffer: inout ScreenBuffer, _ state: AppState,
                       _ context: RenderContext) -> Int {
+    drawBulletedOverlay(
+      &buffer, state, context,
+      state.explanation ?? ["Looking through your mailbox and calendar…"], bulletFirst: false,
+      title: "Why is this here? · Esc closes")
+  }
+
+  /// An overlay of paragraphs, each wrapped and marked "• " (the first too when
+  /// `bulletFirst`, else it stands as a heading), scrolled by `overlayScroll`. Returns the
+  /// scroll used.
+  private static func drawBulletedOverlay(_ buffer: inout ScreenBuffer, _ state: AppState,
+                                          _ context: RenderContext, _ paragraphs: [String],
+                                          bulletFirst: Bool, title: String) -> Int {
     let width = min(state.width - 4, 100)
     var lines: [String] = []
-    for (n, text) in (state.explanation ?? ["Looking through your mailbox and calendar…"])
-      .enumerated() {
+    for (n, text) in paragraphs.enumerated() {
       let wrapped = TextLayout.wrap(text, width: max(1, width - 6))
-      lines += wrapped.enumerated().map { ($0.offset == 0 && n > 0 ? "• " : "  ") + $0.element }
+      let bullet = bulletFirst || n > 0
+      lines += wrapped.enumerated().map { ($0.offset == 0 && bullet ? "• " : "  ") + $0.element }
     }
     let rect = overlayRect(state, width: width, height: lines.count + 2)
-    let box = Box(rect, border: .double, role: .overlayBorder, title: "Why is this here? · Esc closes",
+    let box = Box(rect, border: .double, role: .overlayBorder, title: title,
                   unicode: context.unicode)
     let inner = box.draw(into: &buffer)
     buffer.fill(inner, role: .overlay)
