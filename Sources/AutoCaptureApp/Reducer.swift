@@ -172,9 +172,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.message = .info(linking
       ? "Link requested: this record is added to the tracked item once sync has run"
       : "Tracking requested for this record: shared once sync has copied it")
-    if let elsewhere = item.flatMap({ TrackedElsewhere.summary($0.trackedElsewhere) }) {
-      state.message = .info("Linking to this record; already "
-        + elsewhere.prefix(1).lowercased() + elsewhere.dropFirst())
+    if let note = item.flatMap({ TrackedElsewhere.linkingNote($0.trackedElsewhere) }) {
+      state.message = .info(note)
     }
     if let ref = state.currentRecord?.ref { return [.loadTimeline(ref), .syncNow] }
     return []

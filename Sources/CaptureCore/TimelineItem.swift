@@ -55,6 +55,14 @@ public struct TrackedElsewhere: Hashable, Sendable {
     guard let first = list.first else { return nil }
     return first.sentence + (list.count > 1 ? " (+\(list.count - 1) more)" : "")
   }
+
+  /// What tracking such an item does, said on the status line and by `track`: "Linking to
+  /// this record; already tracked by Eli Park on Contoso"; nil for none.
+  public static func linkingNote(_ list: [TrackedElsewhere]) -> String? {
+    guard let summary = summary(list) else { return nil }
+    return "Linking to this record; already " + summary.prefix(1).lowercased()
+      + summary.dropFirst()
+  }
 }
 
 /// One tile of a record's timeline: a tracked activity or a captured mailbox item.

@@ -29,8 +29,8 @@ struct TrackCommand {
                                                       now: try ws.options.resolvedNow())
     print(request.id)
     // Standard output stays the request id alone (docs/commands.md); the link is said aside.
-    if let elsewhere = TrackedElsewhere.summary(tracked.trackedElsewhere) {
-      Console.error("linking to this record; already tracked: \(elsewhere)")
+    if let note = TrackedElsewhere.linkingNote(tracked.trackedElsewhere) {
+      Console.error(note)
     }
   }
 }

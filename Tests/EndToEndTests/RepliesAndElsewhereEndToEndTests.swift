@@ -121,7 +121,7 @@ import TestSupport
       + f.sources())
     #expect(track.status == 0, "\(track.stderr)")
     #expect(track.stdout.split(separator: "\n").count == 1)
-    #expect(track.stderr == "linking to this record; already tracked: Tracked by Eli Park on "
+    #expect(track.stderr == "Linking to this record; already tracked by Eli Park on "
       + "Zed Unrelated\n")
     #expect(try CLIRunner.run(["sync"] + f.sources()).status == 0)
     let linked = try #require(item(try f.timeline("account:a-fab"), "act-3"))
