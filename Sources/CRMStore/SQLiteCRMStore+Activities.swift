@@ -261,14 +261,7 @@ extension SQLiteCRMStore {
         try Self.link(db, activityId: existing, to: request.record)
         try Self.fillMissingContents(db, activityId: existing, attachments)
       } else {
-        var stored = activity
-        stored.id = "act-" + UUID().uuidString.lowercased()
-        var regarding = [request.record]
-        for record in activity.regarding where !regarding.contains(record) {
-          regarding.append(record)
-        }
-        stored.regarding = regarding
-        if !attachments.isEmpty { stored.attachments = attachments.map(\.info) }
+        let stored = activity.stored(for: request.record, attachments: attachments)
         try Self.upsertActivity(db, stored, contents: attachments.isEmpty ? nil : attachments)
         activityId = stored.id
       }

@@ -138,6 +138,21 @@ public struct AttachmentContent: Hashable, Sendable {
   public init(info: AttachmentInfo, data: Data) { self.info = info; self.data = data }
 }
 
+extension Activity {
+  /// The activity as a store keeps it when a track request for `record` completes: a new
+  /// id, `record` first among the records it regards, and the attachments that came with
+  /// their contents.
+  public func stored(for record: RecordRef, attachments: [AttachmentContent]) -> Activity {
+    var stored = self
+    stored.id = "act-" + UUID().uuidString.lowercased()
+    var regarding = [record]
+    for other in self.regarding where !regarding.contains(other) { regarding.append(other) }
+    stored.regarding = regarding
+    if !attachments.isEmpty { stored.attachments = attachments.map(\.info) }
+    return stored
+  }
+}
+
 /// The shared CRM database as the timeline, tracking and the TUI use it.
 public protocol CRMStore: CRMReader {
   func organization() throws -> Organization

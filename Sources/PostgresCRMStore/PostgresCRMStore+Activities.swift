@@ -355,14 +355,7 @@ extension PostgresCRMStore {
     try connections.transaction { session in
       let request = try Self.lockedTrackRequest(session, id: requestId)
       if case .done(let doneId) = request.state, !doneId.isEmpty { return doneId }
-      var stored = activity
-      stored.id = "act-" + UUID().uuidString.lowercased()
-      var regarding = [request.record]
-      for record in activity.regarding where !regarding.contains(record) {
-        regarding.append(record)
-      }
-      stored.regarding = regarding
-      if !attachments.isEmpty { stored.attachments = attachments.map(\.info) }
+      let stored = activity.stored(for: request.record, attachments: attachments)
       let activityId: String
       if let inserted = try Self.insertOnce(session, stored) {
         activityId = inserted
@@ -372,7 +365,7 @@ extension PostgresCRMStore {
           throw CRMError.invalid("\(url): the tracked copy of \(request.itemId) vanished")
         }
         activityId = existing
-        for record in regarding {
+        for record in stored.regarding {
           try Self.link(session, activityId: existing, to: record)
         }
         for (position, attachment) in attachments.enumerated() {
@@ -389,7 +382,7 @@ extension PostgresCRMStore {
         """)
       // Delivered to every listening TUI when this transaction commits.
       try session.query("""
-        SELECT pg_notify(\(Self.activityChannel), \(Self.notificationPayload(regarding)))
+        SELECT pg_notify(\(Self.activityChannel), \(Self.notificationPayload(stored.regarding)))
         """)
       return activityId
     }

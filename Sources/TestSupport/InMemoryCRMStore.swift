@@ -331,17 +331,8 @@ public final class InMemoryCRMStore: CRMStore, @unchecked Sendable {
           attachmentContents[activityId] = attachments
         }
       } else {
-        var stored = activity
-        stored.id = "act-" + UUID().uuidString.lowercased()
-        var regarding = [request.record]
-        for record in activity.regarding where !regarding.contains(record) {
-          regarding.append(record)
-        }
-        stored.regarding = regarding
-        if !attachments.isEmpty {
-          stored.attachments = attachments.map(\.info)
-          attachmentContents[stored.id] = attachments
-        }
+        let stored = activity.stored(for: request.record, attachments: attachments)
+        if !attachments.isEmpty { attachmentContents[stored.id] = attachments }
         content.activities.append(stored)
         activityId = stored.id
       }
