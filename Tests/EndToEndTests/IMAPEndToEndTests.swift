@@ -112,6 +112,15 @@ struct IMAPEndToEndTests {
     server.handOver(user)
   }
 
+  /// The server, a user of it no other test uses, and the same mail in that user's
+  /// mailbox and in `f`'s Maildir (`writeBoth`).
+  func serverWithMail(_ f: inout CaptureFixture) throws -> (TestIMAPServer, String) {
+    let server = try TestIMAPServer.require()
+    let user = try TestIMAPServer.freshUser()
+    try writeBoth(&f, server: server, user: user)
+    return (server, user)
+  }
+
   func imapSources(_ f: CaptureFixture, _ server: TestIMAPServer, _ user: String,
                    url: String? = nil, index: String = "index-imap") -> [String] {
     ["--db", f.db, "--user", "dana", "--now", F.now,
@@ -139,10 +148,8 @@ struct IMAPEndToEndTests {
   }
 
   @Test func overTLSTheTimelineHasTheSameItemsAsFromAMaildirAndTrackingCopiesTheBody() throws {
-    let server = try TestIMAPServer.require()
-    let user = try TestIMAPServer.freshUser()
     var f = try F.imported()
-    try writeBoth(&f, server: server, user: user)
+    let (server, user) = try serverWithMail(&f)
 
     let fromMaildir = try f.timeline("account:a-fab")
     let indexed = try CLIRunner.run(
@@ -193,10 +200,8 @@ struct IMAPEndToEndTests {
   }
 
   @Test func startTLSOnThePlainPortWithAPasswordCommand() throws {
-    let server = try TestIMAPServer.require()
-    let user = try TestIMAPServer.freshUser()
     var f = try F.imported()
-    try writeBoth(&f, server: server, user: user)
+    let (server, user) = try serverWithMail(&f)
     let url = "imap://\(user)@localhost:\(server.port)"
     let secret = f.root.appendingPathComponent("secret")
     try (server.password + "\nsecond line\n").write(to: secret, atomically: true, encoding: .utf8)
@@ -234,10 +239,8 @@ struct IMAPEndToEndTests {
   }
 
   @Test func aNewUIDValidityReadsTheFolderAgainAndExpungesLeave() throws {
-    let server = try TestIMAPServer.require()
-    let user = try TestIMAPServer.freshUser()
     var f = try F.imported()
-    try writeBoth(&f, server: server, user: user)
+    let (server, user) = try serverWithMail(&f)
     let sources = imapSources(f, server, user)
     let timeline = ["timeline", "--record", "account:a-fab", "--json"] + sources
     let first = try json(CLIRunner.run(timeline, environment: env(server)))
@@ -270,10 +273,8 @@ struct IMAPEndToEndTests {
   @Test func anUnreachableServerLeavesTheIndexedMailWithANoticeSinceWhenAndTrackingWaits()
     throws
   {
-    let server = try TestIMAPServer.require()
-    let user = try TestIMAPServer.freshUser()
     var f = try F.imported()
-    try writeBoth(&f, server: server, user: user)
+    let (server, user) = try serverWithMail(&f)
     let forwarder = try TCPForwarder(to: Int(server.imapsPort)!)
     let sources = imapSources(
       f, server, user, url: "imaps://\(user)@localhost:\(forwarder.port)")
@@ -331,10 +332,8 @@ struct IMAPEndToEndTests {
   }
 
   @Test func aTrackRequestForMailNotYetIndexedWaitsWhileTheServerIsDown() throws {
-    let server = try TestIMAPServer.require()
-    let user = try TestIMAPServer.freshUser()
     var f = try F.imported()
-    try writeBoth(&f, server: server, user: user)
+    let (server, user) = try serverWithMail(&f)
     let forwarder = try TCPForwarder(to: Int(server.imapsPort)!)
     let imap = imapSources(f, server, user, url: "imaps://\(user)@localhost:\(forwarder.port)")
     // The item was seen (and its track request filed) from the Maildir; the IMAP index that
@@ -435,10 +434,8 @@ struct IMAPEndToEndTests {
   @Test func aRecordOpenedWhileAnotherProcessReadsTheFirstSyncIsAnsweredByAServerSearch()
     throws
   {
-    let server = try TestIMAPServer.require()
-    let user = try TestIMAPServer.freshUser()
     var f = try F.imported()
-    try writeBoth(&f, server: server, user: user)
+    let (server, user) = try serverWithMail(&f)
     // Mail of no address of the record: a search must not bring it.
     try f.message(mailbox: server.maildir(of: user), id: "<other@t>",
                   date: "Sun, 22 Nov 2026 15:00:00 +0000", from: "joann@fabrikam.example",
@@ -534,11 +531,9 @@ struct IMAPEndToEndTests {
                 "AUTOCAPTURE_SKIP_SERVERS names dovecot: the IMAP tests are skipped"))
 struct IMAPTUIEndToEndTests {
   @Test func theTUIOverIMAPOpensABodyFromTheServerAndTracksIt() throws {
-    let server = try TestIMAPServer.require()
-    let user = try TestIMAPServer.freshUser()
     let cli = IMAPEndToEndTests()
     var f = try CaptureFixture.imported()
-    try cli.writeBoth(&f, server: server, user: user)
+    let (server, user) = try cli.serverWithMail(&f)
     let sources = cli.imapSources(f, server, user)
     let command = ([CLIRunner.binary.path, "tui"] + sources).map { "'\($0)'" }
       .joined(separator: " ")
